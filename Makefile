@@ -1,0 +1,90 @@
+# Technopark — the two commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DB_URL := $(or $(TECHNOPARK_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/technopark)
+PYTEST_ARGS ?=
+
+.PHONY: demo install install-dev assets test lint typecheck migrations-check pytest-sqlite \
+	pytest-postgres serve worker bench messages clean
+
+## The first command: set up, load the demo park, serve it at http://127.0.0.1:8000
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving the demo park at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed assets
+
+install-dev: $(VENV)/.installed-dev assets
+
+# htmx comes from the npm registry; without npm the pages still work, with full reloads.
+assets:
+	@if [ -f node_modules/htmx.org/dist/htmx.min.js ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: htmx is skipped and the pages reload fully (install Node.js for partial updates)."; fi
+
+## The second command: every check and every test
+test: install-dev
+	@bin/ensure-chromium
+	$(MAKE) --no-print-directory lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+lint:
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck:
+	$(VENV)/bin/mypy src
+
+migrations-check:
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest-sqlite:
+	@echo "== pytest on SQLite =="
+	$(VENV)/bin/pytest -m "not postgres" $(PYTEST_ARGS)
+
+pytest-postgres:
+	@echo "== pytest on PostgreSQL ($(TEST_DB_URL)) =="
+	@$(PY) bin/check-postgres; rc=$$?; \
+	if [ $$rc -eq 2 ]; then exit 0; elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	DATABASE_URL="$(TEST_DB_URL)" $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+## Production: gunicorn + whitenoise, DEBUG off, every setting from the environment (README)
+serve: install
+	TECHNOPARK_PRODUCTION=1 $(MANAGE) migrate --noinput
+	TECHNOPARK_PRODUCTION=1 $(MANAGE) collectstatic --noinput -v0
+	TECHNOPARK_PRODUCTION=1 $(VENV)/bin/gunicorn technopark.wsgi:application \
+		--pythonpath src --bind $(or $(BIND),0.0.0.0:8000) --workers $(or $(WORKERS),3) \
+		--access-logfile - --forwarded-allow-ips '*'
+
+## The background worker for e-mail and scheduled work (database backend)
+worker: install
+	TECHNOPARK_PRODUCTION=1 $(MANAGE) db_worker
+
+## Benchmarks (slow; not part of the tests): see docs/benchmarks.md
+bench: install-dev
+	bash bench/run.sh
+
+## Extract and compile translations
+messages: install-dev
+	cd src/technopark && ../../$(MANAGE) makemessages -l ru -l en --no-obsolete --ignore '*/migrations/*'
+	$(MANAGE) compilemessages --ignore .venv --ignore node_modules
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Technopark: the operating platform of a regional technology park."""

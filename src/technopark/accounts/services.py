@@ -1,0 +1,114 @@
+"""Every write to accounts: API tokens and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.parks import rules as park_rules
+from technopark.parks import services as park_services
+from technopark.parks.models import Park, Role
+
+TOKEN_PREFIX = "tp_"  # noqa: S105 - a public marker that starts every token, not a secret
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; return it with the secret, which is never stored and never shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=secret[:12], key_hash=_digest(secret)
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_user(*, secret: str) -> User | None:
+    """The active user behind a token, or None. Marks the token used at most once a minute."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def invitation_create(
+    *, park: Park, access: park_rules.ParkAccess, email: str, role: str
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to ``role``; return the invitation and the secret for its link.
+
+    Managers may invite to every role except the staff roles, which only park admins grant.
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if not park_rules.can_grant_role(access, role):
+        raise PermissionDenied
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.all_parks.create(
+        park=park,
+        email=email.strip().lower(),
+        role=role,
+        key_hash=_digest(secret),
+        invited_by=access.user,
+        expires_at=timezone.now() + timedelta(days=settings.TECHNOPARK_INVITATION_DAYS),
+    )
+    return invitation, secret
+
+
+def invitation_by_secret(*, secret: str) -> Invitation | None:
+    return Invitation.all_parks.select_related("park").filter(key_hash=_digest(secret)).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
+    """Accept an open invitation as ``user``: they get the role in the park. Works once."""
+    locked = Invitation.all_parks.select_for_update().get(pk=invitation.pk)
+    if not locked.is_open:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    park_services.membership_grant(
+        park=locked.park, user=user, role=locked.role, granted_by=locked.invited_by
+    )
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    return locked
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation

@@ -1,0 +1,120 @@
+"""Reads of companies, shaped for the pages and the API that show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.parks.models import Direction, Park
+
+SORTS = {
+    "name": ("short_name", "id"),
+    "-name": ("-short_name", "-id"),
+    "founded": ("founded_on", "id"),
+    "-founded": ("-founded_on", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "stage": ("stage", "short_name", "id"),
+}
+
+
+@dataclass(frozen=True)
+class CompanyFilters:
+    """A company list's search, filters and order, as the pages and the API accept them."""
+
+    q: str = ""
+    direction: int | None = None
+    stage: str = ""
+    site: int | None = None
+    sort: str = "name"
+
+    @classmethod
+    def from_params(cls, params: Any) -> CompanyFilters:
+        """Build filters from a query dict; anything unusable is ignored rather than an error."""
+
+        def as_int(name: str) -> int | None:
+            value = str(params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        stage = str(params.get("stage") or "")
+        sort = str(params.get("sort") or "name")
+        return cls(
+            q=str(params.get("q") or "").strip()[:100],
+            direction=as_int("direction"),
+            stage=stage if stage in Stage.values else "",
+            site=as_int("site"),
+            sort=sort if sort in SORTS else "name",
+        )
+
+
+def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
+    """Companies of ``park`` matching ``filters``, with site and directions loaded.
+
+    Two queries however many rows are read: the companies (with their site joined) and their
+    directions. A direction filter matches the direction and its sub-directions.
+    """
+    rows = Company.all_parks.filter(park=park)
+    if filters.q:
+        rows = rows.filter(search_text__contains=filters.q.casefold())
+    if filters.stage:
+        rows = rows.filter(stage=filters.stage)
+    if filters.site is not None:
+        rows = rows.filter(site_id=filters.site)
+    if filters.direction is not None:
+        matching = Direction.all_parks.filter(park=park).filter(
+            Q(pk=filters.direction) | Q(parent_id=filters.direction)
+        )
+        rows = rows.filter(
+            pk__in=Company.directions.through.objects.filter(direction__in=matching).values(
+                "company_id"
+            )
+        )
+    return (
+        rows.select_related("site")
+        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .order_by(*SORTS[filters.sort])
+    )
+
+
+def company_detail(*, park: Park, pk: int) -> Company | None:
+    """One company with everything its page shows (four queries)."""
+    return (
+        Company.all_parks.filter(park=park, pk=pk)
+        .select_related("site", "created_by")
+        .prefetch_related(
+            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("team", queryset=TeamMember.objects.select_related("user")),
+            Prefetch(
+                "stage_history",
+                queryset=StageChange.objects.select_related("changed_by").order_by(
+                    "-changed_at", "-id"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:
+    if not user.is_authenticated:
+        return Company.all_parks.none()
+    return Company.all_parks.filter(park=park, team__user=user).order_by("short_name")
+
+
+def headline_figures(*, park: Park) -> dict[str, Any]:
+    """The public figures of a park: companies, started, supported, and the count at each stage."""
+    totals = Company.all_parks.filter(park=park).aggregate(
+        total=Count("id"),
+        started=Count("id", filter=Q(started_in_park=True)),
+        supported=Count("id", filter=Q(supported_by_park=True)),
+        **{f"stage_{stage}": Count("id", filter=Q(stage=stage)) for stage in Stage.values},
+    )
+    return {
+        "total": totals["total"],
+        "started": totals["started"],
+        "supported": totals["supported"],
+        "by_stage": [(stage, totals[f"stage_{stage.value}"]) for stage in Stage],
+    }

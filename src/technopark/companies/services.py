@@ -1,0 +1,173 @@
+"""Every write to companies, their teams and their stage history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.validators import validate_inn_ogrn_pair
+from technopark.parks.models import Direction, Park, Site
+
+# Fields a person may set directly; stage goes through ``company_change_stage`` for its history.
+EDITABLE_FIELDS = (
+    "legal_name",
+    "short_name",
+    "inn",
+    "ogrn",
+    "region",
+    "is_sme",
+    "founded_on",
+    "website",
+    "description",
+    "site",
+    "started_in_park",
+    "supported_by_park",
+)
+
+
+def _check_park_refs(
+    *, park: Park, site: Site | None, directions: Iterable[Direction] | None
+) -> None:
+    if site is not None and site.park_id != park.pk:
+        raise ValidationError({"site": _("Choose a site of this park.")})
+    if directions is not None and any(d.park_id != park.pk for d in directions):
+        raise ValidationError({"directions": _("Choose directions of this park.")})
+
+
+def _validate_and_save(company: Company) -> None:
+    company.full_clean(exclude=["park", "created_by", "directions"], validate_unique=False)
+    validate_inn_ogrn_pair(company.inn, company.ogrn)
+    if (
+        Company.all_parks.filter(park_id=company.park_id, inn=company.inn)
+        .exclude(pk=company.pk)
+        .exists()
+    ):
+        raise ValidationError({"inn": _("A company with this INN is already in the park.")})
+    company.refresh_search_text()
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError as error:  # a concurrent create with the same INN
+        raise ValidationError(
+            {"inn": _("A company with this INN is already in the park.")}
+        ) from error
+
+
+@transaction.atomic
+def company_create(
+    *,
+    park: Park,
+    actor: Any,
+    legal_name: str,
+    short_name: str,
+    inn: str,
+    ogrn: str,
+    region: str,
+    stage: str = Stage.IDEA,
+    directions: Iterable[Direction] = (),
+    position: str | None = None,
+    **fields: Any,
+) -> Company:
+    """Create a company in ``park``.
+
+    Validates INN and OGRN check digits and their pairing, and INN uniqueness within the park.
+    When ``position`` is given the actor joins the team with it (a founder registering their own
+    company) and acts for the company. The first stage is recorded in the history.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown company fields: {sorted(unknown)}")
+    directions = list(directions)
+    _check_park_refs(park=park, site=fields.get("site"), directions=directions)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    company = Company(
+        park=park,
+        legal_name=legal_name.strip(),
+        short_name=short_name.strip(),
+        inn=inn.strip(),
+        ogrn=ogrn.strip(),
+        region=region,
+        stage=stage,
+        created_by=actor,
+        **fields,
+    )
+    _validate_and_save(company)
+    company.directions.set(directions)
+    StageChange.objects.create(company=company, from_stage="", to_stage=stage, changed_by=actor)
+    if position is not None:
+        TeamMember.objects.create(
+            company=company, user=actor, position=position.strip() or _("Founder")
+        )
+    return company
+
+
+@transaction.atomic
+def company_update(
+    *,
+    company: Company,
+    actor: Any,
+    directions: Iterable[Direction] | None = None,
+    stage: str | None = None,
+    stage_evidence: str = "",
+    **changes: Any,
+) -> Company:
+    """Change a company's data. A new stage goes through ``company_change_stage``."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown company fields: {sorted(unknown)}")
+    directions = list(directions) if directions is not None else None
+    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    _check_park_refs(park=locked.park, site=changes.get("site"), directions=directions)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    _validate_and_save(locked)
+    if directions is not None:
+        locked.directions.set(directions)
+    if stage is not None and stage != locked.stage:
+        company_change_stage(company=locked, actor=actor, to_stage=stage, evidence=stage_evidence)
+    return locked
+
+
+@transaction.atomic
+def company_change_stage(
+    *, company: Company, actor: Any, to_stage: str, evidence: str = ""
+) -> StageChange:
+    """Move a company to another stage and keep the step in its history. Locks the company row."""
+    if to_stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage.")})
+    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    if locked.stage == to_stage:
+        raise ValidationError({"stage": _("The company is already at this stage.")})
+    change = StageChange.objects.create(
+        company=locked,
+        from_stage=locked.stage,
+        to_stage=to_stage,
+        changed_by=actor,
+        evidence=evidence.strip(),
+    )
+    locked.stage = to_stage
+    locked.save(update_fields=["stage", "updated_at"])
+    company.stage = to_stage
+    return change
+
+
+@transaction.atomic
+def team_member_add(
+    *, company: Company, user: Any, position: str, acts_for_company: bool = True
+) -> TeamMember:
+    if TeamMember.objects.filter(company=company, user=user).exists():
+        raise ValidationError({"user": _("This person is already in the team.")})
+    return TeamMember.objects.create(
+        company=company, user=user, position=position.strip(), acts_for_company=acts_for_company
+    )
+
+
+@transaction.atomic
+def team_member_remove(*, member: TeamMember) -> None:
+    member.delete()

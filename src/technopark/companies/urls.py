@@ -1,0 +1,13 @@
+from django.urls import path
+
+from technopark.companies import views
+
+app_name = "companies"
+
+urlpatterns = [
+    path("", views.company_list, name="list"),
+    path("export.csv", views.company_export, name="export"),
+    path("new/", views.company_create, name="create"),
+    path("<int:pk>/", views.company_detail, name="detail"),
+    path("<int:pk>/edit/", views.company_edit, name="edit"),
+]

@@ -1,0 +1,48 @@
+"""Resolve ``/<park-slug>/…`` to a park, load the visitor's roles there, and scope queries to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from technopark.parks.models import Park
+from technopark.parks.rules import access_for, can_view_park
+from technopark.parks.tenancy import _active_park
+
+
+class ParkMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.park = None  # type: ignore[attr-defined]
+        request.access = access_for(request.user, None)  # type: ignore[attr-defined]
+        try:
+            return self.get_response(request)
+        finally:
+            token = getattr(request, "_park_scope_token", None)
+            if token is not None:
+                _active_park.reset(token)
+                timezone.deactivate()
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        slug = kwargs.get("park_slug")
+        if slug is None:
+            return None
+        park = Park.objects.filter(slug=slug).first()
+        access = access_for(request.user, park)
+        if park is None or not can_view_park(access):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Not found.")}, status=404)
+            raise Http404(_("No such park."))
+        request.park = park  # type: ignore[attr-defined]
+        request.access = access  # type: ignore[attr-defined]
+        request._park_scope_token = _active_park.set(park)  # type: ignore[attr-defined]
+        timezone.activate(park.time_zone)
+        return None

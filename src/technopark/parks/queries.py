@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
+
+
+def parks_visible_to(*, user: Any) -> QuerySet[Park]:
+    """Public parks, plus private ones the user belongs to (every park for platform admins)."""
+    parks = Park.objects.all()
+    if user is not None and user.is_authenticated:
+        if user.is_platform_admin:
+            return parks
+        return parks.filter(
+            Q(is_public=True)
+            | Q(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+        ).distinct()
+    return parks.filter(is_public=True)
+
+
+def parks_for_switcher(*, user: Any) -> QuerySet[Park]:
+    """The parks a signed-in visitor works in; the public parks for everyone else."""
+    if user is not None and user.is_authenticated and not user.is_platform_admin:
+        mine = Park.objects.filter(
+            memberships__user=user, memberships__status=MembershipStatus.ACTIVE
+        ).distinct()
+        return mine if mine.exists() else parks_visible_to(user=user)
+    return parks_visible_to(user=user)
+
+
+def directions_tree(*, park: Park) -> list[Direction]:
+    """Top-level directions with their children prefetched (two queries)."""
+    children = Direction.all_parks.filter(park=park, parent__isnull=False).order_by(
+        "position", "name"
+    )
+    tops = list(Direction.all_parks.filter(park=park, parent__isnull=True).order_by("position"))
+    by_parent: dict[int, list[Direction]] = {}
+    for child in children:
+        by_parent.setdefault(child.parent_id or 0, []).append(child)
+    for top in tops:
+        top.subdirections = by_parent.get(top.pk, [])  # type: ignore[attr-defined]
+    return tops
+
+
+def sites(*, park: Park) -> QuerySet[Site]:
+    return Site.all_parks.filter(park=park).order_by("name")
+
+
+def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
+    rows = Membership.all_parks.filter(park=park).select_related("user", "decided_by")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("status", "role", "user__email")
+
+
+def membership_counts(*, park: Park) -> dict[str, int]:
+    rows = (
+        Membership.all_parks.filter(park=park, status=MembershipStatus.ACTIVE)
+        .values("role")
+        .annotate(n=Count("id"))
+    )
+    return {row["role"]: row["n"] for row in rows}

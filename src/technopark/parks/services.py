@@ -1,0 +1,140 @@
+"""Every write to parks, sites, directions and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
+
+
+@transaction.atomic
+def park_create(
+    *,
+    name: str,
+    slug: str,
+    region: str,
+    time_zone: str = "Asia/Yakutsk",
+    name_en: str = "",
+    description: str = "",
+    description_en: str = "",
+    is_public: bool = True,
+) -> Park:
+    park = Park(
+        name=name,
+        name_en=name_en,
+        slug=slug,
+        region=region,
+        time_zone=time_zone,
+        description=description,
+        description_en=description_en,
+        is_public=is_public,
+    )
+    park.full_clean()
+    park.save()
+    return park
+
+
+@transaction.atomic
+def site_create(
+    *, park: Park, name: str, address: str, time_zone: str | None = None, name_en: str = ""
+) -> Site:
+    site = Site(
+        park=park,
+        name=name,
+        name_en=name_en,
+        address=address,
+        time_zone=time_zone or park.time_zone,
+    )
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def direction_create(
+    *,
+    park: Park,
+    code: str,
+    name: str,
+    name_en: str = "",
+    parent: Direction | None = None,
+    position: int = 0,
+) -> Direction:
+    """Create a direction; a sub-direction's parent must be a top-level direction of the park."""
+    direction = Direction(
+        park=park, code=code, name=name, name_en=name_en, parent=parent, position=position
+    )
+    direction.full_clean()
+    direction.save()
+    return direction
+
+
+@transaction.atomic
+def membership_grant(
+    *, park: Park, user: Any, role: str, granted_by: Any | None = None
+) -> Membership:
+    """Give ``user`` an active ``role`` in ``park``; an open request for that role becomes active.
+
+    Idempotent: granting a role the user already holds changes nothing.
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    membership, created = Membership.all_parks.select_for_update().get_or_create(
+        park=park,
+        user=user,
+        role=role,
+        defaults={"status": MembershipStatus.ACTIVE, "decided_by": granted_by},
+    )
+    if not created and membership.status != MembershipStatus.ACTIVE:
+        membership.status = MembershipStatus.ACTIVE
+        membership.decided_by = granted_by
+        membership.save(update_fields=["status", "decided_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_request(*, park: Park, user: Any, message: str = "") -> Membership:
+    """A signed-in person asks to join ``park`` as a founder; staff approve or decline it."""
+    if not park.is_public:
+        raise PermissionDenied
+    membership, created = Membership.all_parks.get_or_create(
+        park=park,
+        user=user,
+        role=Role.FOUNDER,
+        defaults={"status": MembershipStatus.REQUESTED, "message": message[:2000]},
+    )
+    if not created and membership.status == MembershipStatus.ACTIVE:
+        raise ValidationError(_("You are already a member of this park."))
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, actor: Any) -> Membership:
+    locked = Membership.all_parks.select_for_update().get(pk=membership.pk)
+    if locked.status != MembershipStatus.REQUESTED:
+        raise ValidationError(_("This request has already been decided."))
+    locked.status = MembershipStatus.ACTIVE
+    locked.decided_by = actor
+    locked.save(update_fields=["status", "decided_by"])
+    return locked
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    """Decline a request or take a role away. The last park admin cannot be removed."""
+    locked = Membership.all_parks.select_for_update().get(pk=membership.pk)
+    if (
+        locked.role == Role.PARK_ADMIN
+        and locked.status == MembershipStatus.ACTIVE
+        and not Membership.all_parks.filter(
+            park_id=locked.park_id, role=Role.PARK_ADMIN, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(_("A park needs at least one administrator."))
+    locked.delete()

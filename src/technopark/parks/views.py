@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from technopark.companies import queries as company_queries
+from technopark.parks import queries, rules, services
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The platform's front page: the parks this visitor can open."""
+    parks = list(queries.parks_visible_to(user=request.user))
+    if len(parks) == 1 and not request.user.is_authenticated:
+        return redirect("parks:home", park_slug=parks[0].slug)
+    return render(request, "parks/index.html", {"parks": parks})
+
+
+def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """A park's public page: what it is, its directions and sites, and its headline figures."""
+    park = request.park  # type: ignore[attr-defined]
+    access = request.access  # type: ignore[attr-defined]
+    return render(
+        request,
+        "parks/park_home.html",
+        {
+            "directions": queries.directions_tree(park=park),
+            "sites": list(queries.sites(park=park)),
+            "figures": company_queries.headline_figures(park=park),
+            "can_request": rules.can_request_membership(access),
+            "my_companies": list(company_queries.companies_of_user(park=park, user=request.user)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_request_create(request: HttpRequest, park_slug: str) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    if not rules.can_request_membership(access):
+        raise PermissionDenied
+    try:
+        services.membership_request(
+            park=request.park,  # type: ignore[attr-defined]
+            user=request.user,
+            message=request.POST.get("message", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request to join has been sent to the park's staff."))
+    return redirect("parks:home", park_slug=park_slug)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the database may be why we are here.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

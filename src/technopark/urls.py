@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from technopark.api.api import api
+from technopark.parks import views as park_views
+
+urlpatterns = [
+    path("", park_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("technopark.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("<slug:park_slug>/", include("technopark.parks.urls")),
+    path("<slug:park_slug>/companies/", include("technopark.companies.urls")),
+    path("<slug:park_slug>/people/", include("technopark.accounts.park_urls")),
+]
+
+handler403 = "technopark.parks.views.error_403"
+handler404 = "technopark.parks.views.error_404"
+handler500 = "technopark.parks.views.error_500"

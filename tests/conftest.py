@@ -1,0 +1,103 @@
+"""Shared fixtures: a park with one person in every role, and a second park to prove isolation.
+
+The role matrix of every page reads as a sentence: ``client_for("founder")`` is the founder of
+``company``; ``"other_founder"`` founds another company of the same park; ``"outsider"`` is a
+member of ``other_park`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from technopark.parks.models import Role
+from tests.factories import (
+    CompanyFactory,
+    DirectionFactory,
+    MembershipFactory,
+    ParkFactory,
+    SiteFactory,
+    TeamMemberFactory,
+    UserFactory,
+)
+
+ROLES = (
+    "anonymous",
+    "founder",
+    "other_founder",
+    "manager",
+    "expert",
+    "observer",
+    "outsider",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The real hasher is slow by design; the tests create dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    park: Any
+    other_park: Any
+    site: Any
+    direction: Any
+    company: Any
+    other_company: Any
+    foreign_company: Any
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    park = ParkFactory(slug="yakutia", name="Технопарк Якутия", name_en="Technopark Yakutia")
+    other_park = ParkFactory(slug="kolyma", name="Технопарк Колыма", name_en="Technopark Kolyma")
+    site = SiteFactory(park=park, name="IT-парк")
+    direction = DirectionFactory(park=park, code="it", name="Информационные технологии")
+    company = CompanyFactory(park=park, short_name="Северный код", site=site)
+    company.directions.add(direction)
+    other_company = CompanyFactory(park=park, short_name="Мерзлота Лаб")
+    foreign_company = CompanyFactory(park=other_park, short_name="Колыма Софт")
+
+    users: dict[str, Any] = {}
+    for name, role in (
+        ("founder", Role.FOUNDER),
+        ("other_founder", Role.FOUNDER),
+        ("manager", Role.MANAGER),
+        ("expert", Role.EXPERT),
+        ("observer", Role.OBSERVER),
+    ):
+        users[name] = UserFactory(email=f"{name}@example.org", full_name=name.title())
+        MembershipFactory(park=park, user=users[name], role=role)
+    users["outsider"] = UserFactory(email="outsider@example.org", full_name="Outsider")
+    MembershipFactory(park=other_park, user=users["outsider"], role=Role.MANAGER)
+    TeamMemberFactory(company=company, user=users["founder"], position="CEO")
+    TeamMemberFactory(company=other_company, user=users["other_founder"], position="CTO")
+    return World(
+        park=park,
+        other_park=other_park,
+        site=site,
+        direction=direction,
+        company=company,
+        other_company=other_company,
+        foreign_company=foreign_company,
+        users=users,
+    )
+
+
+@pytest.fixture
+def client_for(world: World) -> Any:
+    """A test client signed in as one of ``ROLES`` (``"anonymous"`` is not signed in)."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        return client
+
+    return make

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from technopark.parks.models import Membership, MembershipStatus, Role
+from tests.conftest import ROLES
+from tests.factories import CompanyFactory, UserFactory
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_park_page_opens_for_every_role(role, client_for):
+    response = client_for(role).get("/yakutia/")
+    assert response.status_code == 200
+    assert "Технопарк Якутия" in response.content.decode()
+
+
+def test_park_page_shows_directions_sites_and_figures(world, client_for):
+    world.company.started_in_park = True
+    world.company.save()
+    body = client_for("anonymous").get("/yakutia/").content.decode()
+    assert "Информационные технологии" in body
+    assert "IT-парк" in body
+    assert 'data-testid="figure-total">2<' in body
+
+
+def test_park_page_in_english(client_for):
+    client = client_for("anonymous")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/yakutia/"})
+    body = client.get("/yakutia/").content.decode()
+    assert "Technopark Yakutia" in body
+    assert 'lang="en"' in body
+
+
+@pytest.mark.parametrize("n_companies", [1, 10])
+def test_park_page_query_count_does_not_grow(world, client_for, django_assert_num_queries, n_companies):
+    for _ in range(n_companies):
+        CompanyFactory(park=world.park)
+    client = client_for("anonymous")
+    # park, directions (2), sites, figures (1 aggregate), switcher parks
+    with django_assert_num_queries(6):
+        assert client.get("/yakutia/").status_code == 200
+
+
+def test_signed_in_person_asks_to_join(world, client):
+    person = UserFactory(email="new@example.org")
+    client.force_login(person)
+    response = client.post("/yakutia/join/", {"message": "Мы делаем дроны"})
+    assert response.status_code == 302
+    request = Membership.all_parks.get(user=person, park=world.park)
+    assert (request.role, request.status) == (Role.FOUNDER, MembershipStatus.REQUESTED)
+    # A second request changes nothing and is refused.
+    assert client.post("/yakutia/join/").status_code == 403
+    assert Membership.all_parks.filter(user=person).count() == 1
+
+
+def test_anonymous_cannot_ask_to_join(client_for):
+    response = client_for("anonymous").post("/yakutia/join/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_founder_cannot_ask_again(client_for):
+    assert client_for("founder").post("/yakutia/join/").status_code == 403
