@@ -1,0 +1,43 @@
+"""``manage.py seed_demo``: load the demo parks and print the accounts to sign in with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from technopark.demo import data
+from technopark.demo.seed import accounts_table, format_table, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo parks (Technopark Yakutia with about 200 companies, Technopark Magadan) "
+        "and one account per role. Safe to run again: nothing is duplicated."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = seed_demo()
+        made = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.created.items()))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo parks ready ({'new ' + made if made else 'nothing new'}).")
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            format_table(("e-mail", "password", "role", "park"), accounts_table(result))
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Every demo account signs in with the password {data.DEMO_PASSWORD!r}.")
+        if settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Two-factor sign-in is required for staff (TECHNOPARK_MFA_REQUIRED_FOR_STAFF "
+                    "is on): the admin and manager accounts must set it up at first sign-in."
+                )
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in for staff is off in the demo "
+                "(settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF; on in production)."
+            )

@@ -1,0 +1,138 @@
+"""``manage.py seed_demo``: idempotent, valid registration numbers, an account per role, isolation."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from technopark.accounts.models import GlobalRole, User
+from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.validators import is_valid_inn, is_valid_ogrn, validate_inn_ogrn_pair
+from technopark.demo import data
+from technopark.parks.models import Direction, Membership, Park, Role, Site
+from technopark.parks.rules import access_for, can_read_records
+
+COUNTED = (Park, Site, Direction, Company, StageChange, TeamMember, User, Membership, EmailAddress)
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    rows = {model.__name__: model._default_manager.count() for model in COUNTED}
+    rows["Company.directions"] = Company.directions.through.objects.count()
+    return rows
+
+
+@pytest.fixture
+def seeded(db: Any) -> str:
+    return seed()
+
+
+def test_second_run_changes_nothing(db: Any) -> None:
+    first_output = seed()
+    first = counts()
+    second_output = seed()
+
+    assert counts() == first
+    assert "nothing new" not in first_output
+    assert "nothing new" in second_output
+    assert first["Company"] == 210  # 200 in Yakutia, 10 in Magadan
+    assert first["StageChange"] > first["Company"]  # some companies keep a history
+
+
+def test_every_registration_number_is_valid(seeded: str) -> None:
+    companies = list(Company.all_parks.all())
+
+    for company in companies:
+        assert is_valid_inn(company.inn), company.inn
+        assert is_valid_ogrn(company.ogrn), company.ogrn
+        validate_inn_ogrn_pair(company.inn, company.ogrn)
+        assert company.inn[:2] == company.region
+    entrepreneurs = [c for c in companies if len(c.inn) == 12]
+    assert entrepreneurs and all(len(c.ogrn) == 15 for c in entrepreneurs)
+    assert all(c.legal_name.startswith("Индивидуальный предприниматель") for c in entrepreneurs)
+    yakutia = [c for c in companies if c.park.slug == "yakutia"]
+    local = sum(c.region == "14" for c in yakutia)
+    assert len(yakutia) * 0.8 < local < len(yakutia)  # mostly local, a few from other regions
+
+
+def test_companies_cover_every_stage_site_and_direction(seeded: str) -> None:
+    park = Park.objects.get(slug="yakutia")
+    companies = Company.all_parks.filter(park=park).prefetch_related("directions")
+
+    assert {c.stage for c in companies} == set(Stage.values)
+    assert {c.site_id for c in companies} >= set(
+        Site.all_parks.filter(park=park).values_list("pk", flat=True)
+    )
+    used = {d.code for c in companies for d in c.directions.all()}
+    # Companies are tagged with sub-directions rather than with "it" itself.
+    assert {d.code for d in data.YAKUTIA_DIRECTIONS} - {"it"} <= used
+    assert all(1 <= len(c.directions.all()) <= 3 for c in companies)
+    assert {c.search_text != "" for c in companies} == {True}
+    it = Direction.all_parks.get(park=park, code="it")
+    assert it.children.count() == 11
+    assert Direction.all_parks.filter(park=park, parent=None).count() == 6
+
+
+def test_every_role_has_an_account_that_signs_in(seeded: str) -> None:
+    park = Park.objects.get(slug="yakutia")
+    for role in Role.values:
+        member = Membership.all_parks.filter(park=park, role=role).select_related("user").get()
+        user = authenticate(email=member.user.email, password=data.DEMO_PASSWORD)
+        assert user == member.user, role
+
+    platform = User.objects.get(global_role=GlobalRole.PLATFORM_ADMIN)
+    assert platform.is_staff and platform.is_superuser
+    national = User.objects.get(global_role=GlobalRole.NATIONAL_OBSERVER)
+    for user in (platform, national):
+        assert authenticate(email=user.email, password=data.DEMO_PASSWORD) == user
+
+    founder = User.objects.get(email=f"founder@{data.DEMO_EMAIL_DOMAIN}")
+    assert TeamMember.objects.filter(user=founder, acts_for_company=True).count() == 1
+
+
+def test_accounts_pass_mandatory_email_verification(seeded: str, settings: Any) -> None:
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    for spec in data.ACCOUNTS:
+        client = Client()
+        response = client.post(
+            reverse("account_login"), {"login": spec.email, "password": data.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, spec.email
+        assert response.url != reverse("account_email_verification_sent"), spec.email
+        assert "_auth_user_id" in client.session, spec.email
+
+
+def test_the_second_park_is_isolated(seeded: str) -> None:
+    yakutia = Park.objects.get(slug="yakutia")
+    magadan = Park.objects.get(slug="magadan")
+    manager = User.objects.get(email=f"manager.magadan@{data.DEMO_EMAIL_DOMAIN}")
+
+    assert set(manager.memberships.values_list("park__slug", "role")) == {("magadan", "manager")}
+    assert not can_read_records(access_for(manager, yakutia))
+    assert can_read_records(access_for(manager, magadan))
+    assert Company.all_parks.filter(park=magadan).count() == 10
+    for company in Company.all_parks.select_related("site").prefetch_related("directions"):
+        assert company.site is None or company.site.park_id == company.park_id
+        assert {d.park_id for d in company.directions.all()} <= {company.park_id}
+    assert Site.all_parks.get(park=magadan).time_zone == "Asia/Magadan"
+
+
+def test_the_command_prints_the_accounts_and_the_mfa_note(seeded: str) -> None:
+    output = seed()
+
+    for spec in data.ACCOUNTS:
+        assert spec.email in output
+    assert data.DEMO_PASSWORD in output
+    assert "TECHNOPARK_MFA_REQUIRED_FOR_STAFF" in output
