@@ -5,20 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
-from technopark.parks.models import Direction, Park
+from technopark.parks.models import Direction, Park, Site
 
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("short_name", "id"),
     "-name": ("-short_name", "-id"),
-    "founded": ("founded_on", "id"),
-    "-founded": ("-founded_on", "-id"),
+    # Companies without a founding date come last both ways, on every database.
+    "founded": (F("founded_on").asc(nulls_last=True), "id"),
+    "-founded": (F("founded_on").desc(nulls_last=True), "-id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
-    "stage": ("stage", "short_name", "id"),
+    # Stages sort along the way from idea to market, not by their codes' spelling.
+    "stage": ("stage_rank", "short_name", "id"),
+    "-stage": ("-stage_rank", "short_name", "id"),
 }
+
+_STAGE_RANK = Case(
+    *(When(stage=stage, then=Value(rank)) for rank, stage in enumerate(Stage.values)),
+    default=Value(len(Stage.values)),
+    output_field=IntegerField(),
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
                 "company_id"
             )
         )
+    if "stage" in filters.sort:
+        rows = rows.annotate(stage_rank=_STAGE_RANK)
     return (
         rows.select_related("site")
         .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
@@ -96,6 +108,31 @@ def company_detail(*, park: Park, pk: int) -> Company | None:
         )
         .first()
     )
+
+
+def direction_options(*, park: Park) -> list[Direction]:
+    """The park's directions in tree order, each parent before its children (one query).
+
+    Each direction gets ``depth``: 0 for a top-level direction, 1 for a sub-direction.
+    """
+    rows = list(Direction.all_parks.filter(park=park).order_by("position", "name", "id"))
+    children: dict[int, list[Direction]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Direction] = []
+    for row in rows:
+        if row.parent_id is None:
+            row.depth = 0  # type: ignore[attr-defined]
+            ordered.append(row)
+            for child in children.get(row.pk, []):
+                child.depth = 1  # type: ignore[attr-defined]
+                ordered.append(child)
+    return ordered
+
+
+def site_options(*, park: Park) -> list[Site]:
+    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
 
 
 def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:

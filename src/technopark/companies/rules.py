@@ -20,9 +20,19 @@ def can_create_company(access: ParkAccess) -> bool:
 
 
 def acts_for(access: ParkAccess, company: Company) -> bool:
-    """The visitor is in the company's team and acts for it (one query)."""
+    """The visitor is in the company's team and acts for it.
+
+    No query when the company's team is already loaded (the company page prefetches it); one
+    query otherwise.
+    """
     if not access.is_authenticated:
         return False
+    prefetched = getattr(company, "_prefetched_objects_cache", {})
+    if "team" in prefetched:
+        return any(
+            member.user_id == access.user.pk and member.acts_for_company
+            for member in prefetched["team"]
+        )
     return TeamMember.objects.filter(
         company=company, user=access.user, acts_for_company=True
     ).exists()
@@ -35,6 +45,25 @@ def can_edit_company(access: ParkAccess, company: Company) -> bool:
     if is_staff(access):
         return True
     return Role.FOUNDER in access.roles and acts_for(access, company)
+
+
+def can_edit_companies(access: ParkAccess) -> bool:
+    """May edit some company of the park: staff, or a founder (their own companies only).
+
+    Asked before a company is looked up, so that a visitor who may edit none learns nothing
+    about which companies exist.
+    """
+    return is_staff(access) or Role.FOUNDER in access.roles
+
+
+def can_set_park_flags(access: ParkAccess) -> bool:
+    """Whether a company was started or supported by the park counts in its figures: staff decide."""
+    return is_staff(access)
+
+
+def can_manage_team(access: ParkAccess, company: Company) -> bool:
+    """Add and remove team members: whoever may edit the company."""
+    return can_edit_company(access, company)
 
 
 def can_export_companies(access: ParkAccess) -> bool:

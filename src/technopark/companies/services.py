@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.companies.validators import validate_inn_ogrn_pair
-from technopark.parks.models import Direction, Park, Site
+from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
 
 # Fields a person may set directly; stage goes through ``company_change_stage`` for its history.
 EDITABLE_FIELDS = (
@@ -157,17 +158,67 @@ def company_change_stage(
     return change
 
 
+def _is_active_member(*, park_id: int, user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_active", False))
+        and Membership.all_parks.filter(
+            park_id=park_id, user=user, status=MembershipStatus.ACTIVE
+        ).exists()
+    )
+
+
 @transaction.atomic
 def team_member_add(
     *, company: Company, user: Any, position: str, acts_for_company: bool = True
 ) -> TeamMember:
+    """Add ``user`` to the company's team with ``position``.
+
+    The person must be active and hold an active role in the company's park, and not be in the
+    team yet; the position must be given. A concurrent add of the same person is refused too.
+    """
+    position = position.strip()
+    if not position:
+        raise ValidationError({"position": _("Give the person's position in the company.")})
+    if len(position) > 120:
+        raise ValidationError({"position": _("A position has at most 120 characters.")})
+    if not _is_active_member(park_id=company.park_id, user=user):
+        raise ValidationError(
+            {"user": _("This person is not an active member of the park: invite them first.")}
+        )
     if TeamMember.objects.filter(company=company, user=user).exists():
         raise ValidationError({"user": _("This person is already in the team.")})
-    return TeamMember.objects.create(
-        company=company, user=user, position=position.strip(), acts_for_company=acts_for_company
+    try:
+        with transaction.atomic():
+            return TeamMember.objects.create(
+                company=company, user=user, position=position, acts_for_company=acts_for_company
+            )
+    except IntegrityError as error:  # the same person added at the same moment
+        raise ValidationError({"user": _("This person is already in the team.")}) from error
+
+
+@transaction.atomic
+def team_member_add_by_email(
+    *, company: Company, email: str, position: str, acts_for_company: bool = True
+) -> TeamMember:
+    """Add the park member with ``email`` to the team; every refusal names the ``email`` field.
+
+    Guarantees of ``team_member_add`` hold. No person's existence outside the park is revealed:
+    an unknown address and a non-member get the same answer.
+    """
+    address = email.strip()
+    user = User.objects.filter(email__iexact=address).first() if address else None
+    if user is None or not _is_active_member(park_id=company.park_id, user=user):
+        raise ValidationError(
+            {"email": _("No active member of the park has this e-mail address: invite them first.")}
+        )
+    if TeamMember.objects.filter(company=company, user=user).exists():
+        raise ValidationError({"email": _("This person is already in the team.")})
+    return team_member_add(
+        company=company, user=user, position=position, acts_for_company=acts_for_company
     )
 
 
 @transaction.atomic
 def team_member_remove(*, member: TeamMember) -> None:
+    """Take a person out of a company's team; their park membership stays."""
     member.delete()

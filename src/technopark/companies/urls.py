@@ -10,4 +10,6 @@ urlpatterns = [
     path("new/", views.company_create, name="create"),
     path("<int:pk>/", views.company_detail, name="detail"),
     path("<int:pk>/edit/", views.company_edit, name="edit"),
+    path("<int:pk>/team/", views.team_member_add, name="team_add"),
+    path("<int:pk>/team/<int:member_pk>/remove/", views.team_member_remove, name="team_remove"),
 ]

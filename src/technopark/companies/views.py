@@ -1,16 +1,272 @@
-# Placeholder views; replaced by the companies pages.
-from django.http import HttpResponse
+"""The companies pages: list (search, filters, sort, pages), CSV export, detail, create, edit, team.
+
+Each view checks a permission that needs no record first, then looks the company up in the
+request's park (another park's company is simply not found: 404), then checks the permission on
+the record. Writes go through ``companies.services``; reads through ``companies.queries``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from technopark.companies import exports, queries, rules, services
+from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
+from technopark.companies.models import Company, Stage, TeamMember
+from technopark.parks.models import Park, Role
+from technopark.parks.rules import ParkAccess, is_staff
 
 
-def company_list(request, park_slug):
-    return HttpResponse("")
+def _park(request: HttpRequest) -> Park:
+    park: Park = request.park  # type: ignore[attr-defined]
+    return park
 
 
-company_export = company_create = company_list
+def _access(request: HttpRequest) -> ParkAccess:
+    access: ParkAccess = request.access  # type: ignore[attr-defined]
+    return access
 
 
-def company_detail(request, park_slug, pk):
-    return HttpResponse("")
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
 
 
-company_edit = company_detail
+def _company_or_404(request: HttpRequest, pk: int) -> Company:
+    company = queries.company_detail(park=_park(request), pk=pk)
+    if company is None:
+        raise Http404(_("No such company in this park."))
+    return company
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An htmx request for the results only (a history restore needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+@login_required
+@require_GET
+def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """Companies of the park. Runs a fixed number of queries: one count, the page of rows, their
+    directions, and (for the whole page, not the htmx partial) the directions and sites to filter by.
+    """
+    access = _access(request)
+    _require(rules.can_list_companies(access))
+    park = _park(request)
+    filters = queries.CompanyFilters.from_params(request.GET)
+    paginator = Paginator(
+        queries.company_list(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "companies": list(page.object_list),
+        "filters": filters,
+        "is_filtered": bool(filters.q or filters.direction or filters.stage or filters.site),
+        "export_query": _export_query(request),
+    }
+    if _wants_partial(request):
+        response = render(request, "companies/_results.html", context)
+    else:
+        context.update(
+            directions=queries.direction_options(park=park),
+            sites=queries.site_options(park=park),
+            stages=Stage.choices,
+            sorts=_sort_choices(),
+        )
+        response = render(request, "companies/company_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _export_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _sort_choices() -> list[tuple[str, str]]:
+    return [
+        ("name", _("Name, A to Z")),
+        ("-name", _("Name, Z to A")),
+        ("-created", _("Newest in the list first")),
+        ("created", _("Oldest in the list first")),
+        ("-founded", _("Founded, latest first")),
+        ("founded", _("Founded, earliest first")),
+        ("stage", _("Stage, from idea to market")),
+        ("-stage", _("Stage, from market to idea")),
+    ]
+
+
+@login_required
+@require_GET
+def company_export(request: HttpRequest, park_slug: str) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed: one query for the rows and one for the directions of
+    each chunk of rows, however many companies there are."""
+    _require(rules.can_export_companies(_access(request)))
+    park = _park(request)
+    filters = queries.CompanyFilters.from_params(request.GET)
+    companies = queries.company_list(park=park, filters=filters).iterator(
+        chunk_size=exports.CHUNK_SIZE
+    )
+    # The response is streamed after the view returns: keep the visitor's language for it.
+    language = translation.get_language()
+
+    def lines() -> Iterator[str]:
+        with translation.override(language):
+            yield from exports.csv_lines(companies)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"companies-{park.slug}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def company_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    _require(rules.can_list_companies(_access(request)))
+    company = _company_or_404(request, pk)
+    _require(rules.can_view_company(_access(request), company))
+    return _render_detail(request, company, TeamMemberForm())
+
+
+def _render_detail(
+    request: HttpRequest, company: Company, team_form: TeamMemberForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "companies/company_detail.html",
+        {
+            "company": company,
+            "team": list(company.team.all()),
+            "history": list(company.stage_history.all()),
+            "team_form": team_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_create_company(access))
+    park = _park(request)
+    # Staff register companies for others; a founder registers their own and joins its team.
+    joins_team = Role.FOUNDER in access.roles and not is_staff(access)
+    form = CompanyCreateForm(
+        request.POST if request.method == "POST" else None,
+        park=park,
+        directions=queries.direction_options(park=park),
+        sites=queries.site_options(park=park),
+        may_set_park_flags=rules.can_set_park_flags(access),
+        joins_team=joins_team,
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            company = services.company_create(
+                park=park,
+                actor=request.user,
+                stage=data["stage"],
+                directions=data["directions"],
+                position=data.get("position", "") if joins_team else None,
+                **form.company_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The company has been added."))
+            return redirect("companies:detail", park_slug=park.slug, pk=company.pk)
+    return render(request, "companies/company_form.html", {"form": form, "company": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_edit_companies(access))
+    company = _company_or_404(request, pk)
+    _require(rules.can_edit_company(access, company))
+    park = _park(request)
+    form = CompanyEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=CompanyEditForm.initial_for(company),
+        park=park,
+        directions=queries.direction_options(park=park),
+        sites=queries.site_options(park=park),
+        may_set_park_flags=rules.can_set_park_flags(access),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.company_update(
+                company=company,
+                actor=request.user,
+                directions=data["directions"],
+                stage=data["stage"],
+                stage_evidence=data["stage_evidence"],
+                **form.company_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The company's data has been saved."))
+            return redirect("companies:detail", park_slug=park.slug, pk=company.pk)
+    return render(request, "companies/company_form.html", {"form": form, "company": company})
+
+
+@login_required
+@require_POST
+def team_member_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_edit_companies(access))
+    company = _company_or_404(request, pk)
+    _require(rules.can_manage_team(access, company))
+    form = TeamMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            member = services.team_member_add_by_email(
+                company=company,
+                email=form.cleaned_data["email"],
+                position=form.cleaned_data["position"],
+                acts_for_company=form.cleaned_data["acts_for_company"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(name)s has joined the team.") % {"name": member.user})
+            return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
+    return _render_detail(request, company, form)
+
+
+@login_required
+@require_POST
+def team_member_remove(
+    request: HttpRequest, park_slug: str, pk: int, member_pk: int
+) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_edit_companies(access))
+    company = _company_or_404(request, pk)
+    _require(rules.can_manage_team(access, company))
+    member = get_object_or_404(
+        TeamMember.objects.select_related("user"), company=company, pk=member_pk
+    )
+    services.team_member_remove(member=member)
+    messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
+    return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
