@@ -1,0 +1,142 @@
+"""The API's error bodies, and the handlers that give every refusal one of two shapes.
+
+* ``{"detail": "…"}`` — 400, 401, 403, 404: what went wrong, in the visitor's language.
+* ``{"detail": [{"loc": […], "msg": "…", "type": "…"}]}`` — 422: each field that was refused.
+  ``loc`` is the path to the field: ``["query", "limit"]``, ``["path", "id"]`` or
+  ``["body", "payload", "inn"]``. Refusals from the services (a Django ``ValidationError`` naming
+  a model field) take the same shape, with the field under ``["body", "payload"]``.
+
+A 500 is a bug: unexpected exceptions are not turned into JSON here, Django reports them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+# Request bodies are always one parameter named ``payload``; service errors are placed under it.
+BODY_LOC: tuple[str, ...] = ("body", "payload")
+
+
+class ErrorOut(Schema):
+    """A refusal that is not about one field."""
+
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    """Input that was refused, field by field."""
+
+    detail: list[FieldErrorOut]
+
+
+def error_responses(*codes: int) -> dict[int, type[Schema]]:
+    """The documented error answers of an operation, for its ``response=`` mapping."""
+    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+
+
+def field_errors_from_django(error: DjangoValidationError) -> list[dict[str, Any]]:
+    """A service's ``ValidationError`` as 422 items, each naming its field under the body."""
+    if not hasattr(error, "error_dict"):
+        return [
+            {"loc": list(BODY_LOC), "msg": str(message), "type": "invalid"}
+            for message in error.messages
+        ]
+    items: list[dict[str, Any]] = []
+    for name, errors in error.error_dict.items():
+        loc = list(BODY_LOC) if name == NON_FIELD_ERRORS else [*BODY_LOC, name]
+        for item in errors:
+            for message in item.messages:
+                items.append({"loc": loc, "msg": str(message), "type": item.code or "invalid"})
+    return items
+
+
+def _field_errors_from_ninja(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Keep the documented keys only: pydantic adds hints (ctx, url) whose shape is its own.
+    return [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in item.get("loc", ())],
+            "msg": str(item.get("msg", "")).removeprefix("Value error, "),
+            "type": str(item.get("type", "invalid")),
+        }
+        for item in errors
+    ]
+
+
+def _detail(api: NinjaAPI, request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+def _on_validation_error(
+    request: HttpRequest, exc: NinjaValidationError, api: NinjaAPI
+) -> HttpResponse:
+    body = {"detail": _field_errors_from_ninja(exc.errors)}
+    return api.create_response(request, body, status=422)
+
+
+def _on_service_error(
+    request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
+) -> HttpResponse:
+    body = {"detail": field_errors_from_django(exc)}
+    return api.create_response(request, body, status=422)
+
+
+def _on_authentication_error(
+    request: HttpRequest, exc: AuthenticationError, api: NinjaAPI
+) -> HttpResponse:
+    response = _detail(
+        api, request, 401, _("Sign in, or send a personal API token as a Bearer token.")
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    if exc.status_code == 400:
+        # ninja's own wording for a body that is not JSON; say it in the visitor's language.
+        return _detail(api, request, 400, _("The request body is not valid JSON."))
+    return _detail(api, request, exc.status_code, str(exc))
+
+
+def _on_permission_denied(
+    request: HttpRequest, exc: PermissionDenied, api: NinjaAPI
+) -> HttpResponse:
+    message = str(exc) or _("You may not do this.")
+    return _detail(api, request, 403, message)
+
+
+def _on_not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    return _detail(api, request, 404, _("Not found."))
+
+
+def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation, api: NinjaAPI) -> HttpResponse:
+    # An oversized body (RequestDataTooBig) and the like: the client's fault, not a crash.
+    return _detail(api, request, 400, _("The request could not be read."))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Give every refusal the API's shapes (see the module docstring)."""
+    api.add_exception_handler(NinjaValidationError, partial(_on_validation_error, api=api))
+    api.add_exception_handler(DjangoValidationError, partial(_on_service_error, api=api))
+    api.add_exception_handler(AuthenticationError, partial(_on_authentication_error, api=api))
+    api.add_exception_handler(HttpError, partial(_on_http_error, api=api))
+    api.add_exception_handler(PermissionDenied, partial(_on_permission_denied, api=api))
+    api.add_exception_handler(Http404, partial(_on_not_found, api=api))
+    api.add_exception_handler(SuspiciousOperation, partial(_on_suspicious, api=api))

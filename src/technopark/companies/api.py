@@ -1,0 +1,187 @@
+"""The companies part of the API: list, read, register and edit a park's companies.
+
+The same permissions as the companies pages (``technopark.companies.rules``), asked before a
+company is looked up: anonymous → 401, not allowed → 403, not in this park → 404. Writes go
+through ``technopark.companies.services``; their refusals are 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from technopark.api.auth import signed_in
+from technopark.api.context import access_of, park_of
+from technopark.api.errors import error_responses
+from technopark.api.pagination import PageParams, paginate
+from technopark.api.types import Id
+from technopark.companies import queries, rules, services
+from technopark.companies.models import Company
+from technopark.companies.schemas import (
+    CompanyCreateIn,
+    CompanyDetailOut,
+    CompanyFilterParams,
+    CompanyPageOut,
+    CompanyUpdateIn,
+)
+from technopark.parks.models import Direction, Park, Role, Site
+from technopark.parks.rules import ParkAccess, is_staff
+
+router = Router(tags=["companies"])
+
+PARK_FLAGS = ("started_in_park", "supported_by_park")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _company_or_404(park: Park, company_id: int) -> Company:
+    company = queries.company_detail(park=park, pk=company_id)
+    if company is None:
+        raise Http404
+    return company
+
+
+def _require_flags(access: ParkAccess, flags: list[str]) -> None:
+    if flags and not rules.can_set_park_flags(access):
+        raise PermissionDenied(
+            _("Only the park's staff set these fields: %(fields)s.") % {"fields": ", ".join(flags)}
+        )
+
+
+def _site(park: Park, site_id: int | None) -> Site | None:
+    if site_id is None:
+        return None
+    for site in queries.site_options(park=park):
+        if site.pk == site_id:
+            return site
+    raise ValidationError({"site": _("Choose a site of this park.")})
+
+
+def _directions(park: Park, ids: list[int]) -> list[Direction]:
+    wanted = set(ids)
+    found = [d for d in queries.direction_options(park=park) if d.pk in wanted]
+    if len(found) != len(wanted):
+        raise ValidationError({"directions": _("Choose directions of this park.")})
+    return found
+
+
+@router.get(
+    "/parks/{park_slug}/companies",
+    auth=signed_in,
+    response={200: CompanyPageOut, **error_responses(401, 403, 404, 422)},
+    summary="The park's companies",
+)
+def company_list(
+    request: HttpRequest,
+    park_slug: str,
+    filters: Query[CompanyFilterParams],
+    page: Query[PageParams],
+) -> Any:
+    """Search, filter and sort as on the companies page; a page of companies and the total.
+
+    Members of the park read it (observers too). Three queries however long the page is.
+    """
+    _require(rules.can_list_companies(access_of(request)))
+    rows = queries.company_list(
+        park=park_of(request),
+        filters=queries.CompanyFilters(
+            q=filters.q.strip(),
+            direction=filters.direction,
+            stage=filters.stage or "",
+            site=filters.site,
+            sort=filters.sort,
+        ),
+    )
+    return paginate(rows, page)
+
+
+@router.get(
+    "/parks/{park_slug}/companies/{company_id}",
+    auth=signed_in,
+    response={200: CompanyDetailOut, **error_responses(401, 403, 404, 422)},
+    summary="One company with its team and stage history",
+)
+def company_detail(request: HttpRequest, park_slug: str, company_id: Id) -> Any:
+    access = access_of(request)
+    _require(rules.can_list_companies(access))
+    company = _company_or_404(park_of(request), company_id)
+    _require(rules.can_view_company(access, company))
+    return company
+
+
+@router.post(
+    "/parks/{park_slug}/companies",
+    auth=signed_in,
+    response={201: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Register a company",
+)
+def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateIn) -> Any:
+    """Staff register any company; a founder registers their own and joins its team.
+
+    ``started_in_park`` and ``supported_by_park`` are for staff only (403 for others).
+    """
+    access = access_of(request)
+    park = park_of(request)
+    _require(rules.can_create_company(access))
+    data = payload.dict()
+    _require_flags(access, [name for name in PARK_FLAGS if data[name]])
+    # As on the page: staff register companies for others; a founder joins their company's team.
+    joins_team = Role.FOUNDER in access.roles and not is_staff(access)
+    position = data.pop("position")
+    company = services.company_create(
+        park=park,
+        actor=request.user,
+        site=_site(park, data.pop("site")),
+        directions=_directions(park, data.pop("directions")),
+        position=(position or "") if joins_team else None,
+        **data,
+    )
+    return Status(201, _company_or_404(park, company.pk))
+
+
+@router.patch(
+    "/parks/{park_slug}/companies/{company_id}",
+    auth=signed_in,
+    response={200: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Change a company's data or stage",
+)
+def company_update(
+    request: HttpRequest, park_slug: str, company_id: Id, payload: CompanyUpdateIn
+) -> Any:
+    """Only the fields sent change. Staff edit any company; a founder the ones they act for.
+
+    A new ``stage`` is recorded in the history with ``stage_evidence``.
+    """
+    access = access_of(request)
+    park = park_of(request)
+    _require(rules.can_edit_companies(access))
+    company = _company_or_404(park, company_id)
+    _require(rules.can_edit_company(access, company))
+    changes = payload.dict(exclude_unset=True)
+    _require_flags(
+        access,
+        [
+            name
+            for name in PARK_FLAGS
+            if name in changes and changes[name] != getattr(company, name)
+        ],
+    )
+    directions = _directions(park, changes.pop("directions")) if "directions" in changes else None
+    if "site" in changes:
+        changes["site"] = _site(park, changes["site"])
+    services.company_update(
+        company=company,
+        actor=request.user,
+        directions=directions,
+        stage=changes.pop("stage", None),
+        stage_evidence=changes.pop("stage_evidence", ""),
+        **changes,
+    )
+    return _company_or_404(park, company.pk)

@@ -1,0 +1,49 @@
+"""Output shapes of parks, their sites and their directions in the API."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    address: str
+    time_zone: str = Field(description="IANA time zone, e.g. Asia/Yakutsk.")
+
+
+class ParkOut(Schema):
+    slug: str = Field(description="The park's address: /api/v1/parks/{slug}.")
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    region: str = Field(description="Two-digit code of the region of the Russian Federation.")
+    time_zone: str
+    languages: list[str]
+    website: str
+    is_public: bool
+
+    @staticmethod
+    def resolve_languages(park: object) -> list[str]:
+        codes = str(getattr(park, "languages", "") or "")
+        return [code.strip() for code in codes.split(",") if code.strip()]
+
+
+class ParkDetailOut(ParkOut):
+    sites: list[SiteOut]
+
+
+class DirectionOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    position: int
+
+
+class DirectionTreeOut(DirectionOut):
+    """A top-level direction with its sub-directions (the taxonomy has two levels)."""
+
+    subdirections: list[DirectionOut]

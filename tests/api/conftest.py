@@ -1,0 +1,153 @@
+"""The API tests talk to the app only through ``ApiClient``, which checks every answer against the
+OpenAPI spec the app itself serves at /api/v1/openapi.json.
+
+The spec is made stricter for the tests: an object may not carry properties it does not document
+(``additionalProperties: false``), so an undocumented field fails a test just as an undocumented
+status code or a wrong type does.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from openapi_core import OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+from technopark.accounts import services as account_services
+
+CSRF_SECRET = "Kq7RkJ2p9XzT4mWc8VbN3hLd6FgYs1Ua"  # 32 characters, as Django's CSRF cookie holds
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _forbid_undocumented_properties(node: Any) -> Any:
+    if isinstance(node, dict):
+        node = {key: _forbid_undocumented_properties(value) for key, value in node.items()}
+        if node.get("type") == "object" and "properties" in node:
+            node.setdefault("additionalProperties", False)
+        return node
+    if isinstance(node, list):
+        return [_forbid_undocumented_properties(item) for item in node]
+    return node
+
+
+@pytest.fixture(scope="session")
+def openapi_document() -> dict[str, Any]:
+    """The spec as the app serves it (no database needed to build it)."""
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+@pytest.fixture(scope="session")
+def openapi(openapi_document: dict[str, Any]) -> OpenAPI:
+    # from_dict also validates the document itself against the OpenAPI 3.1 schema.
+    return OpenAPI.from_dict(_forbid_undocumented_properties(copy.deepcopy(openapi_document)))
+
+
+def assert_matches_spec(openapi: OpenAPI, response: HttpResponse) -> None:
+    """Raise unless the path, method, status code, content type and body are all documented."""
+    openapi.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request),  # type: ignore[attr-defined]
+        DjangoOpenAPIResponse(response),
+    )
+
+
+class ApiClient:
+    """A test client for the JSON API as one visitor; every response is checked against the spec.
+
+    ``auth`` is ``"session"`` (signed in, sends the CSRF token on unsafe methods unless told not
+    to), ``"token"`` (a fresh personal token in the Authorization header) or ``None``.
+    """
+
+    def __init__(self, openapi: OpenAPI, user: Any = None, auth: str | None = None) -> None:
+        self.openapi = openapi
+        self.user = user
+        self.auth = auth
+        # Django's test client skips CSRF checks unless asked: ask, so the tests see them.
+        self.client = Client(enforce_csrf_checks=True)
+        self.headers: dict[str, str] = {}
+        self.token: Any = None
+        if auth == "session":
+            self.client.force_login(user)
+            self.client.cookies["csrftoken"] = CSRF_SECRET
+        elif auth == "token":
+            self.token, secret = account_services.api_token_create(user=user, name="tests")
+            self.headers["Authorization"] = f"Bearer {secret}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        *,
+        params: dict[str, Any] | None = None,
+        body: bytes | str | None = None,
+        csrf: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> HttpResponse:
+        all_headers = {**self.headers, **(headers or {})}
+        if self.auth == "session" and method in UNSAFE and csrf:
+            all_headers["X-CSRFToken"] = CSRF_SECRET
+        if body is None:
+            body = json.dumps(data) if data is not None else ""
+        response = self.client.generic(
+            method,
+            path,
+            body,
+            content_type="application/json",
+            headers=all_headers,
+            query_params=params,
+        )
+        assert_matches_spec(self.openapi, response)
+        return response
+
+    def get(self, path: str, params: dict[str, Any] | None = None, **kwargs: Any) -> HttpResponse:
+        return self.request("GET", path, params=params, **kwargs)
+
+    def post(self, path: str, data: Any = None, **kwargs: Any) -> HttpResponse:
+        return self.request("POST", path, data, **kwargs)
+
+    def patch(self, path: str, data: Any = None, **kwargs: Any) -> HttpResponse:
+        return self.request("PATCH", path, data, **kwargs)
+
+
+@pytest.fixture
+def api_for(world: Any, openapi: OpenAPI) -> Callable[..., ApiClient]:
+    """``api_for(role)``: the API as one of ``tests.conftest.ROLES``, by session or by token."""
+
+    def make(role: str, auth: str = "session") -> ApiClient:
+        if role == "anonymous":
+            return ApiClient(openapi)
+        return ApiClient(openapi, world.users[role], auth)
+
+    return make
+
+
+@pytest.fixture
+def api_as(openapi: OpenAPI) -> Callable[..., ApiClient]:
+    """``api_as(user, auth)``: the API as any user (for people outside the ``world`` roles)."""
+
+    def make(user: Any = None, auth: str | None = "session") -> ApiClient:
+        return ApiClient(openapi, user, auth if user is not None else None)
+
+    return make
+
+
+def field_errors(response: HttpResponse) -> dict[str, list[str]]:
+    """A 422 body as ``{"inn": ["…"], "query.limit": […]}``: the field's name for the body, the
+    location and name for path and query parameters."""
+    assert response.status_code == 422, response.content
+    result: dict[str, list[str]] = {}
+    for item in json.loads(response.content)["detail"]:
+        loc = item["loc"]
+        key = ".".join(str(part) for part in loc[2:]) if loc[:2] == ["body", "payload"] else ""
+        if not key:
+            key = ".".join(str(part) for part in loc)
+        result.setdefault(key, []).append(item["msg"])
+    return result

@@ -1,0 +1,79 @@
+"""The OpenAPI document and the interactive docs page, which must work without the internet."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+from django.contrib.staticfiles import finders
+from openapi_core import OpenAPI
+
+
+class _ExternalRefs(HTMLParser):
+    """Collects the addresses of every script, stylesheet, image and icon a page loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"src", "href"} and value is not None:
+                self.refs.append(value)
+
+
+def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
+    OpenAPI.from_dict(openapi_document)  # raises when the document breaks the OpenAPI schema
+    assert openapi_document["openapi"].startswith("3.1")
+    paths = openapi_document["paths"]
+    assert set(paths) == {
+        "/api/v1/me",
+        "/api/v1/parks",
+        "/api/v1/parks/{park_slug}",
+        "/api/v1/parks/{park_slug}/directions",
+        "/api/v1/parks/{park_slug}/companies",
+        "/api/v1/parks/{park_slug}/companies/{company_id}",
+    }
+    assert set(paths["/api/v1/parks/{park_slug}/companies"]) == {"get", "post"}
+    assert set(paths["/api/v1/parks/{park_slug}/companies/{company_id}"]) == {"get", "patch"}
+
+
+def test_openapi_documents_error_codes_and_shapes(openapi_document):
+    operation = openapi_document["paths"]["/api/v1/parks/{park_slug}/companies"]["post"]
+    assert set(operation["responses"]) == {"201", "400", "401", "403", "404", "422"}
+    schemas = openapi_document["components"]["schemas"]
+    assert set(schemas["ValidationErrorOut"]["properties"]) == {"detail"}
+    assert set(schemas["FieldErrorOut"]["required"]) == {"loc", "msg", "type"}
+    assert set(openapi_document["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+
+
+def test_public_endpoints_need_no_authentication(openapi_document):
+    paths = openapi_document["paths"]
+    assert "security" not in paths["/api/v1/parks"]["get"]
+    assert paths["/api/v1/me"]["get"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_docs_page_loads_only_local_static_files(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    parser = _ExternalRefs()
+    parser.feed(page)
+    assert parser.refs, "the page loads swagger-ui"
+    for ref in parser.refs:
+        assert ref.startswith("/") and not ref.startswith("//"), ref
+        assert "http" not in ref
+    # Every file the page loads is shipped by django-ninja, so collectstatic and whitenoise serve it.
+    for ref in parser.refs:
+        assert finders.find(ref.removeprefix("/static/")) is not None, ref
+
+
+def test_docs_page_turns_off_the_remote_spec_validator(client):
+    # swagger-ui otherwise shows a badge image fetched from validator.swagger.io.
+    page = client.get("/api/v1/docs").content.decode()
+    settings_json = re.search(r'id="swagger-settings">(.*?)</script>', page, re.S)
+    assert settings_json is not None
+    swagger_settings = json.loads(settings_json.group(1))
+    assert swagger_settings["validatorUrl"] is None
+    assert swagger_settings["url"] == "/api/v1/openapi.json"
