@@ -38,21 +38,26 @@ def ogrn_check_digit(body: str) -> str:
     raise ValueError("An OGRN body has 12 digits, an OGRNIP body 14.")
 
 
+def _digits(value: str) -> bool:
+    # str.isdigit alone accepts other scripts' digits (full-width, Arabic-Indic, …).
+    return value.isascii() and value.isdigit()
+
+
 def is_valid_inn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not _digits(value) or len(value) not in (10, 12):
         return False
     body = value[:9] if len(value) == 10 else value[:10]
     return value[len(body) :] == inn_check_digits(body)
 
 
 def is_valid_ogrn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (13, 15):
+    if not _digits(value) or len(value) not in (13, 15):
         return False
     return value[-1] == ogrn_check_digit(value[:-1])
 
 
 def validate_inn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not _digits(value) or len(value) not in (10, 12):
         raise ValidationError(
             _("An INN has 10 digits (organisation) or 12 digits (individual)."), code="inn_format"
         )
@@ -63,7 +68,7 @@ def validate_inn(value: str) -> None:
 
 
 def validate_ogrn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (13, 15):
+    if not _digits(value) or len(value) not in (13, 15):
         raise ValidationError(
             _("An OGRN has 13 digits; an OGRNIP (individual entrepreneur) has 15."),
             code="ogrn_format",
