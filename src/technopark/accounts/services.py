@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,19 @@ TOKEN_PREFIX = "tp_"  # noqa: S105 - a public marker that starts every token, no
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str) -> User:
+    """Change the name a person is shown by; it may not be blank."""
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your name.")})
+    if len(full_name) > 200:
+        raise ValidationError({"full_name": _("Keep the name under 200 characters.")})
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    return user
 
 
 @transaction.atomic
@@ -71,6 +85,11 @@ def invitation_create(
 
     Managers may invite to every role except the staff roles, which only park admins grant.
     """
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if not park_rules.can_grant_role(access, role):
@@ -78,7 +97,7 @@ def invitation_create(
     secret = secrets.token_urlsafe(32)
     invitation = Invitation.all_parks.create(
         park=park,
-        email=email.strip().lower(),
+        email=email,
         role=role,
         key_hash=_digest(secret),
         invited_by=access.user,
@@ -104,6 +123,22 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
     return locked
+
+
+@transaction.atomic
+def invitation_secret_renew(*, invitation: Invitation) -> str:
+    """Give an open invitation a fresh secret and return it; the previous link stops working.
+
+    The invitation mail is sent by a background task that calls this, so the secret travels only
+    in the e-mail and never sits in the task queue. Locks the invitation row.
+    """
+    locked = Invitation.all_parks.select_for_update().get(pk=invitation.pk)
+    if not locked.is_open:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    secret = secrets.token_urlsafe(32)
+    locked.key_hash = _digest(secret)
+    locked.save(update_fields=["key_hash"])
+    return secret
 
 
 @transaction.atomic

@@ -1,21 +1,264 @@
-# Placeholder views; replaced by the account pages.
-from django.http import HttpResponse
+"""Account pages (profile, API tokens, accepting an invitation) and the people page of a park."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from technopark.accounts import queries, rules, services, tasks
+from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
+from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.parks import services as park_services
+from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
+
+# --- The person's own account ---------------------------------------------------------------------
 
 
-def profile(request):
-    return HttpResponse("")
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """Name (editable), e-mail, roles in every park, and the ways to secure the account."""
+    user = cast(User, request.user)  # login_required: never anonymous here
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_update_profile(user=user, full_name=form.cleaned_data["full_name"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your name has been saved."))
+                return redirect("accounts:profile")
+    else:
+        form = ProfileForm(initial={"full_name": user.full_name})
+    memberships = list(queries.memberships_of_user(user=user))
+    parks = [(park, list(rows)) for park, rows in groupby(memberships, key=lambda m: m.park)]
+    is_staff_anywhere = user.is_platform_admin or any(
+        m.role in STAFF_ROLES and m.status == MembershipStatus.ACTIVE for m in memberships
+    )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "parks": parks,
+            "email_addresses": list(queries.email_addresses(user=user)),
+            "has_totp": queries.has_totp(user=user),
+            "mfa_required": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF,
+            "mfa_required_for_me": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF and is_staff_anywhere,
+        },
+    )
 
 
-token_list = profile
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens; creating one shows its secret on this response only."""
+    user = cast(User, request.user)  # login_required: never anonymous here
+    created: tuple[ApiToken, str] | None = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                created = services.api_token_create(user=user, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form = ApiTokenForm()
+    else:
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": list(queries.api_tokens(user=user)),
+            "created_token": created[0] if created else None,
+            "created_secret": created[1] if created else None,
+        },
+    )
 
 
-def token_revoke(request, pk):
-    return HttpResponse("")
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
 
 
-def invitation_accept(request, secret):
-    return HttpResponse("")
+@never_cache
+def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
+    """Anyone holding the link: signed-in people confirm and get the role; others sign in first."""
+    invitation = services.invitation_by_secret(secret=secret)
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    if not invitation.is_open:
+        return _invitation_closed(request, invitation)
+    if not request.user.is_authenticated:
+        has_account = User.objects.filter(email__iexact=invitation.email).exists()
+        login_url = reverse("account_login" if has_account else "account_signup")
+        return redirect_to_login(request.get_full_path(), login_url=login_url)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError:
+            return _invitation_closed(request, invitation)
+        messages.success(
+            request,
+            _("Welcome to %(park)s. You are now: %(role)s.")
+            % {"park": invitation.park.display_name, "role": invitation.get_role_display()},
+        )
+        return redirect("parks:home", park_slug=invitation.park.slug)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "other_address": invitation.email.lower() != request.user.email.lower(),
+        },
+    )
 
 
-def members(request, park_slug):
-    return HttpResponse("")
+def _invitation_closed(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    return render(
+        request, "accounts/invitation_closed.html", {"invitation": invitation}, status=410
+    )
+
+
+# --- The people of a park -------------------------------------------------------------------------
+
+
+def _people_page(request: HttpRequest, form: InvitationForm) -> HttpResponse:
+    park = request.park  # type: ignore[attr-defined]
+    return render(
+        request,
+        "accounts/people.html",
+        {"people": queries.people_of_park(park=park), "form": form},
+    )
+
+
+def _check_can_manage(request: HttpRequest) -> Any:
+    """The visitor's access, once they may manage the park's people; 403 otherwise."""
+    access = request.access  # type: ignore[attr-defined]
+    if not rules.can_view_people(access):
+        raise PermissionDenied
+    return access
+
+
+@login_required
+def members(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """Members by role, join requests, open invitations and the invitation form (staff only)."""
+    _check_can_manage(request)
+    return _people_page(request, InvitationForm())
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, park_slug: str) -> HttpResponse:
+    access = _check_can_manage(request)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _people_page(request, form)
+    try:
+        invitation, _secret = services.invitation_create(
+            park=request.park,  # type: ignore[attr-defined]
+            access=access,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+    except PermissionDenied:
+        form.add_error("role", _("Only park administrators can invite people to this role."))
+        return _people_page(request, form)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _people_page(request, form)
+    # The task mails a fresh link itself (see tasks.invitation_send); the backend runs it once
+    # the invitation is committed.
+    tasks.invitation_send.enqueue(
+        invitation_id=invitation.pk,
+        base_url=request.build_absolute_uri("/"),
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+    messages.success(
+        request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
+    )
+    return redirect("people:members", park_slug=park_slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    access = _check_can_manage(request)
+    invitation: Invitation = get_object_or_404(Invitation.objects, pk=pk)
+    if not rules.can_revoke_invitation(access, invitation):
+        raise PermissionDenied
+    services.invitation_revoke(invitation=invitation)
+    messages.success(
+        request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
+    )
+    return redirect("people:members", park_slug=park_slug)
+
+
+def _membership_for_decision(request: HttpRequest, pk: int, status: str) -> Membership:
+    access = _check_can_manage(request)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, status=status)
+    if not rules.can_decide_membership(access, membership):
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+@require_POST
+def membership_approve(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    membership = _membership_for_decision(request, pk, MembershipStatus.REQUESTED)
+    try:
+        park_services.membership_approve(membership=membership, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(person)s has joined the park.") % {"person": membership.user}
+        )
+    return redirect("people:members", park_slug=park_slug)
+
+
+@login_required
+@require_POST
+def membership_decline(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    membership = _membership_for_decision(request, pk, MembershipStatus.REQUESTED)
+    park_services.membership_remove(membership=membership, actor=request.user)
+    messages.success(
+        request, _("The request of %(person)s has been declined.") % {"person": membership.user}
+    )
+    return redirect("people:members", park_slug=park_slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    membership = _membership_for_decision(request, pk, MembershipStatus.ACTIVE)
+    try:
+        park_services.membership_remove(membership=membership, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer holds the role “%(role)s”.")
+            % {"person": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("people:members", park_slug=park_slug)
