@@ -158,9 +158,10 @@ def test_anyone_can_turn_totp_on_from_the_profile(world):
     response = client.post(ACTIVATE, {"code": _current_code(_open_activation(client))})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=founder, type=Authenticator.Type.TOTP).exists()
-    assert "On (authenticator app)" in client.get(
-        "/account/", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    assert (
+        "On (authenticator app)"
+        in client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 @pytest.mark.usefixtures("required")
