@@ -1,0 +1,75 @@
+"""Does the number of queries a page runs stay the same when the park has 5,000 times the rows?
+
+Asks every benchmarked page once in the small park (Magadan, about 10 companies) and once in the
+generated one (Yakutia, 50,000), as each park's manager, through Django's test client, and counts
+the queries with ``CaptureQueriesContext``. Prints a Markdown table; exits 1 if a count grows or
+a page does not answer 200.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import django
+
+
+def main() -> int:
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.targets import PARK, SMALL_PARK, targets
+    from technopark.accounts import services as account_services
+    from technopark.accounts.models import User
+    from technopark.companies.models import Company
+    from technopark.demo import data
+
+    def client_for(park: str) -> tuple[Client, str, int]:
+        email = "manager@" if park == PARK else f"manager.{park}@"
+        manager = User.objects.get(email=email + data.DEMO_EMAIL_DOMAIN)
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+        _token, secret = account_services.api_token_create(user=manager, name="query counts")
+        rows = Company.all_parks.filter(park__slug=park).count()
+        return client, secret, rows
+
+    def count(client: Client, secret: str, path: str, auth: str) -> tuple[int, int]:
+        headers = {"authorization": f"Bearer {secret}"} if auth == "token" else {}
+        client.get(path, headers=headers)  # warm caches that are filled once per process
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+        return len(queries), response.status_code
+
+    # The small park's search looks for a word that its companies have, so both searches find rows.
+    sample = Company.all_parks.filter(park__slug=SMALL_PARK).order_by("pk").first()
+    if sample is None:
+        print("The small park has no companies: run seed_demo first.", file=sys.stderr)
+        return 1
+    small_word = sample.short_name.split()[-1].casefold()
+    small_targets = targets(SMALL_PARK, small_word, sample.stage)
+
+    big_client, big_secret, big_rows = client_for(PARK)
+    small_client, small_secret, small_rows = client_for(SMALL_PARK)
+    failed = False
+    print(f"| page | queries ({small_rows} companies) | queries ({big_rows:,} companies) | |")
+    print("|---|---:|---:|---|")
+    for big, small in zip(targets(), small_targets, strict=True):
+        if big.auth == "none":
+            continue
+        small_count, small_status = count(small_client, small_secret, small.path, small.auth)
+        big_count, big_status = count(big_client, big_secret, big.path, big.auth)
+        if small_status != 200 or big_status != 200:
+            verdict = f"HTTP {small_status}/{big_status}"
+            failed = True
+        elif big_count > small_count:
+            verdict = "GROWS"
+            failed = True
+        else:
+            verdict = "same" if big_count == small_count else "fewer"
+        print(f"| {big.label} | {small_count} | {big_count} | {verdict} |")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

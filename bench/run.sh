@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The benchmark (make bench): a generated park of 50,000 companies served the production way
+# (gunicorn, DEBUG off) on SQLite and on PostgreSQL, driven by wrk. See docs/benchmarks.md.
+#
+# Settings (environment):
+#   BENCH_COMPANIES   companies in the generated park          (50000)
+#   BENCH_DATABASES   which databases, in order                ("sqlite postgres")
+#   BENCH_PG_URL      the PostgreSQL server's maintenance URL  (postgres://postgres@127.0.0.1:5432/postgres)
+#   BENCH_PG_DB       the benchmark's own database, recreated  (technopark_bench)
+#   BENCH_WORKERS     gunicorn sync workers                    (4)
+#   BENCH_DURATION    wrk run per URL                          (20s)
+#   BENCH_THREADS / BENCH_CONNECTIONS                          (2 / 16)
+#   BENCH_PORT        where gunicorn listens                   (8765)
+#   BENCH_STRICT=1    exit 1 when a target is missed or a query count grows
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+GUNICORN="$ROOT/.venv/bin/gunicorn"
+COMPANIES="${BENCH_COMPANIES:-50000}"
+DATABASES="${BENCH_DATABASES:-sqlite postgres}"
+PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+PG_DB="${BENCH_PG_DB:-technopark_bench}"
+WORKERS="${BENCH_WORKERS:-4}"
+DURATION="${BENCH_DURATION:-20s}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+PORT="${BENCH_PORT:-8765}"
+RESULTS="$ROOT/bench/results"
+BASE="http://127.0.0.1:$PORT"
+GUNICORN_PID=""
+
+log() { printf '\n== %s ==\n' "$*"; }
+
+# --- wrk ------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "installing wrk (Debian package)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+    else
+        echo "wrk is not installed: install the Debian package 'wrk' (apt-get install wrk) as root." >&2
+        exit 1
+    fi
+fi
+
+# --- the server, and stopping it whatever happens ---------------------------------------------------
+stop_server() {
+    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+        kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$GUNICORN_PID" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -KILL "$GUNICORN_PID" 2>/dev/null || true
+        wait "$GUNICORN_PID" 2>/dev/null || true
+    fi
+    GUNICORN_PID=""
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+start_server() {
+    local db="$1"
+    # Sync workers, as `make serve` runs; no access log (it would measure the log's writing).
+    "$GUNICORN" technopark.wsgi:application \
+        --pythonpath "$ROOT,$ROOT/src" \
+        --bind "127.0.0.1:$PORT" \
+        --workers "$WORKERS" --worker-class sync \
+        --log-level warning --error-logfile "$RESULTS/gunicorn-$db.log" &
+    GUNICORN_PID=$!
+    for _ in $(seq 1 100); do
+        if curl -fsS -o /dev/null "$BASE/bench/ceiling/" 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$GUNICORN_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    echo "gunicorn did not start; see $RESULTS/gunicorn-$db.log" >&2
+    cat "$RESULTS/gunicorn-$db.log" >&2 || true
+    exit 1
+}
+
+# --- one database ------------------------------------------------------------------------------------
+bench_database() {
+    local db="$1"
+    export TECHNOPARK_VAR_DIR="$ROOT/var/bench/$db"
+    mkdir -p "$TECHNOPARK_VAR_DIR"
+    case "$db" in
+        sqlite)
+            rm -f "$TECHNOPARK_VAR_DIR"/bench.sqlite3*
+            export DATABASE_URL="sqlite:///$TECHNOPARK_VAR_DIR/bench.sqlite3"
+            ;;
+        postgres)
+            if ! "$PY" -m bench.database recreate "$PG_URL" "$PG_DB"; then
+                echo "SKIP: PostgreSQL unreachable at $PG_URL" >&2
+                return 0
+            fi
+            export DATABASE_URL="${PG_URL%/*}/$PG_DB"
+            echo "POSTGRESQL=$("$PY" -m bench.database version "$DATABASE_URL")" >>"$RESULTS/meta.env"
+            ;;
+        *)
+            echo "unknown database: $db (sqlite or postgres)" >&2
+            exit 2
+            ;;
+    esac
+
+    log "$db: migrate, seed the demo, generate $COMPANIES companies"
+    "$PY" manage.py migrate --noinput -v0
+    "$PY" manage.py seed_demo >/dev/null
+    "$PY" manage.py generate_park --park yakutia --companies "$COMPANIES"
+    "$PY" manage.py collectstatic --noinput -v0
+    eval "$("$PY" -m bench.prepare)"
+
+    log "$db: queries per request (small park against the generated one)"
+    "$PY" -m bench.query_counts | tee "$RESULTS/queries-$db.md" || QUERY_COUNTS_GROW=1
+
+    start_server "$db"
+    while IFS=$'\t' read -r label path auth share; do
+        local header=()
+        case "$auth" in
+            session) header=(-H "Cookie: sessionid=$BENCH_SESSION") ;;
+            token) header=(-H "Authorization: Bearer $BENCH_TOKEN") ;;
+        esac
+        # A redirect to the sign-in page would be fast and wrong: a page must answer 200 first.
+        local status
+        status=$(curl -s -o /dev/null -w '%{http_code}' "${header[@]}" "$BASE$path")
+        log "$db: $label ($path): HTTP $status"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${header[@]}" "$BASE$path" >/dev/null # warm up
+        local result
+        result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/report.lua \
+            "${header[@]}" "$BASE$path" | tee "$RESULTS/wrk-$db-${label// /-}.txt" | grep '^BENCH_RESULT')
+        echo "$result"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$label" "$path" "$share" "$status" "$result" \
+            >>"$RESULTS/raw.tsv"
+    done < <("$PY" -m bench.targets)
+    stop_server
+}
+
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt
+QUERY_COUNTS_GROW=0
+{
+    echo "COMPANIES=$COMPANIES"
+    echo "GUNICORN_WORKERS=$WORKERS (sync)"
+    echo "WRK=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), $THREADS threads, $CONNECTIONS connections, $DURATION per URL after 3s warm-up"
+    echo "SQLITE=$("$PY" -c 'import sqlite3; print(sqlite3.sqlite_version)')"
+} >"$RESULTS/meta.env"
+
+# The production way: DEBUG off and every secure default on, except what needs HTTPS.
+export TECHNOPARK_PRODUCTION=1
+export TECHNOPARK_SECRET_KEY="bench-only-$(date +%s)-not-a-secret"
+export TECHNOPARK_ALLOWED_HOSTS=127.0.0.1
+export TECHNOPARK_SSL_REDIRECT=0
+export TECHNOPARK_SECURE_COOKIES=0
+export TECHNOPARK_MFA_REQUIRED_FOR_STAFF=0
+export DJANGO_SETTINGS_MODULE=bench.bench_settings
+export PYTHONPATH="$ROOT:$ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
+
+for db in $DATABASES; do
+    bench_database "$db"
+done
+
+log "results (also in bench/results/latest.md)"
+status=0
+"$PY" -m bench.report "$RESULTS" || status=$?
+if [ "${BENCH_STRICT:-0}" = 1 ] && { [ "$status" != 0 ] || [ "$QUERY_COUNTS_GROW" != 0 ]; }; then
+    exit 1
+fi

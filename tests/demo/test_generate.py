@@ -1,0 +1,63 @@
+"""``manage.py generate_park``: the benchmark's bulk generator keeps the services' guarantees."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from technopark.companies.models import Company
+from technopark.companies.validators import is_valid_inn, is_valid_ogrn, validate_inn_ogrn_pair
+from tests.factories import CompanyFactory, DirectionFactory, ParkFactory, SiteFactory
+
+
+@pytest.fixture
+def park(db: Any) -> Any:
+    park = ParkFactory(slug="big", region="14")
+    SiteFactory(park=park)
+    it = DirectionFactory(park=park, code="it")
+    DirectionFactory(park=park, code="it-cloud", parent=it)
+    DirectionFactory(park=park, code="energy-saving")
+    park.existing = CompanyFactory(park=park)  # one company already there, without directions
+    return park
+
+
+def generate(total: int, park: str = "big") -> str:
+    out = StringIO()
+    call_command("generate_park", "--park", park, "--companies", str(total), stdout=out)
+    return out.getvalue()
+
+
+def test_grows_the_park_to_the_total_once(park: Any) -> None:
+    generate(120)
+    assert Company.all_parks.filter(park=park).count() == 120
+
+    generate(120)
+    assert Company.all_parks.filter(park=park).count() == 120
+
+
+def test_generated_companies_are_valid_and_searchable(park: Any) -> None:
+    generate(60)
+
+    companies = Company.all_parks.filter(park=park).prefetch_related("directions")
+    assert len({c.inn for c in companies}) == 60
+    for company in companies:
+        assert is_valid_inn(company.inn) and is_valid_ogrn(company.ogrn)
+        validate_inn_ogrn_pair(company.inn, company.ogrn)
+        assert (
+            company.search_text
+            == " ".join(
+                (company.short_name, company.legal_name, company.inn, company.ogrn)
+            ).casefold()
+        )
+        assert company.site is None or company.site.park_id == park.pk
+        assert {d.park_id for d in company.directions.all()} <= {park.pk}
+    generated = [c for c in companies if c.pk != park.existing.pk]
+    assert all(1 <= len(c.directions.all()) <= 3 for c in generated)
+
+
+def test_refuses_an_unknown_park(db: Any) -> None:
+    with pytest.raises(CommandError):
+        generate(10, park="nowhere")
