@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from technopark.parks.models import Role
@@ -39,6 +40,13 @@ ROLES = (
 def _fast_password_hashing(settings: Any) -> None:
     # The real hasher is slow by design; the tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # allauth keeps its rate limits (confirmation mails, login attempts) and used TOTP codes in
+    # the cache; every test starts with none.
+    cache.clear()
 
 
 @dataclass
