@@ -8,10 +8,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from technopark.companies.models import Company
+from technopark.companies.models import Company, Stage
+from technopark.parks.regions import REGION_CHOICES
 
 BOM = "\ufeff"  # lets Excel recognise UTF-8, so Cyrillic names open correctly
 CHUNK_SIZE = 2000  # rows per database round trip; directions are fetched once per chunk
+LINES_PER_BLOCK = 200
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,10 +28,6 @@ class _Echo:
 
 def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
-def _yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
 
 
 def header() -> list[str]:
@@ -50,27 +48,49 @@ def header() -> list[str]:
     ]
 
 
-def row(company: Company) -> list[str]:
+class _Labels:
+    """Labels in the active language, worked out once per export rather than once per row
+    (a model's ``get_FOO_display`` rebuilds its choices on every call)."""
+
+    def __init__(self) -> None:
+        self.regions = {code: str(label) for code, label in REGION_CHOICES}
+        self.stages = {code: str(label) for code, label in Stage.choices}
+        self.yes_no = {True: _("yes"), False: _("no")}
+
+
+def row(company: Company, labels: _Labels) -> list[str]:
+    yes_no = labels.yes_no
     return [
         _cell(company.short_name),
         _cell(company.legal_name),
         company.inn,
         company.ogrn,
-        str(company.get_region_display()),
-        _yes_no(company.is_sme),
+        labels.regions.get(company.region, company.region),
+        yes_no[company.is_sme],
         company.founded_on.isoformat() if company.founded_on else "",
-        str(company.get_stage_display()),
+        labels.stages.get(company.stage, company.stage),
         _cell(company.site.display_name) if company.site else "",
         _cell("; ".join(d.display_name for d in company.directions.all())),
-        _yes_no(company.started_in_park),
-        _yes_no(company.supported_by_park),
+        yes_no[company.started_in_park],
+        yes_no[company.supported_by_park],
         _cell(company.website),
     ]
 
 
 def csv_lines(companies: Iterable[Company]) -> Iterator[str]:
-    """The BOM and header, then each company as one CSV line (RFC 4180 quoting, CRLF)."""
+    """The BOM and header, then the companies as CSV lines (RFC 4180 quoting, CRLF).
+
+    Lines are handed out in blocks of ``LINES_PER_BLOCK``, not one by one, so that the server
+    writes a few large pieces instead of one small piece per company.
+    """
     writer: Any = csv.writer(_Echo())
+    labels = _Labels()
     yield BOM + writer.writerow(header())
+    block: list[str] = []
     for company in companies:
-        yield writer.writerow(row(company))
+        block.append(writer.writerow(row(company, labels)))
+        if len(block) >= LINES_PER_BLOCK:
+            yield "".join(block)
+            block = []
+    if block:
+        yield "".join(block)
