@@ -73,7 +73,7 @@ def _directions(park: Park, ids: list[int]) -> list[Direction]:
 
 
 @router.get(
-    "/parks/{park_slug}/companies",
+    "/parks/{slug:park_slug}/companies",
     auth=signed_in,
     response={200: CompanyPageOut, **error_responses(401, 403, 404, 422)},
     summary="The park's companies",
@@ -103,7 +103,7 @@ def company_list(
 
 
 @router.get(
-    "/parks/{park_slug}/companies/{company_id}",
+    "/parks/{slug:park_slug}/companies/{company_id}",
     auth=signed_in,
     response={200: CompanyDetailOut, **error_responses(401, 403, 404, 422)},
     summary="One company with its team and stage history",
@@ -117,7 +117,7 @@ def company_detail(request: HttpRequest, park_slug: str, company_id: Id) -> Any:
 
 
 @router.post(
-    "/parks/{park_slug}/companies",
+    "/parks/{slug:park_slug}/companies",
     auth=signed_in,
     response={201: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Register a company",
@@ -147,7 +147,7 @@ def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateI
 
 
 @router.patch(
-    "/parks/{park_slug}/companies/{company_id}",
+    "/parks/{slug:park_slug}/companies/{company_id}",
     auth=signed_in,
     response={200: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Change a company's data or stage",

@@ -34,7 +34,7 @@ def park_list(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/parks/{park_slug}",
+    "/parks/{slug:park_slug}",
     auth=None,
     response={200: ParkDetailOut, **error_responses(401, 404)},
     summary="One park with its sites",
@@ -42,13 +42,12 @@ def park_list(request: HttpRequest) -> Any:
 def park_detail(request: HttpRequest, park_slug: str) -> Any:
     """404 for an unknown park and for a private park the visitor is not a member of."""
     park = park_of(request)
-    body = ParkOut.from_orm(park).dict()
-    body["sites"] = list(queries.sites(park=park))
-    return body
+    park.site_list = list(queries.sites(park=park))  # type: ignore[attr-defined]
+    return park
 
 
 @router.get(
-    "/parks/{park_slug}/directions",
+    "/parks/{slug:park_slug}/directions",
     auth=None,
     response={200: list[DirectionTreeOut], **error_responses(401, 404)},
     summary="The park's directions, two levels deep",
