@@ -2,7 +2,8 @@
 its share of the ceiling against the target. Prints them and writes ``bench/results/latest.md``.
 
 Input (written by ``bench/run.sh`` into the results directory): ``raw.tsv`` with one line per URL
-and database (database, label, path, target share, HTTP status, wrk's ``BENCH_RESULT`` line),
+and database (database, label, path, target share, HTTP status, the 1-minute load average when wrk started,
+wrk's ``BENCH_RESULT`` line),
 ``meta.env`` (the run's settings and versions) and ``queries-<database>.md`` (the query counts).
 """
 
@@ -24,6 +25,7 @@ class Row:
     path: str
     share: float | None
     status: str
+    load: str
     values: dict[str, float]
 
 
@@ -32,12 +34,14 @@ def parse(raw: Path) -> list[Row]:
     for line in raw.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
-        database, label, path, share, status, result = line.split("\t")
+        database, label, path, share, status, load, result = line.split("\t")
         values = {}
         for pair in result.split()[1:]:
             key, _, value = pair.partition("=")
             values[key] = float(value)
-        rows.append(Row(database, label, path, float(share) if share else None, status, values))
+        rows.append(
+            Row(database, label, path, float(share) if share else None, status, load, values)
+        )
     return rows
 
 
@@ -71,8 +75,8 @@ def machine() -> list[tuple[str, str]]:
 def table(rows: list[Row]) -> list[str]:
     ceiling = next((r.values["rps"] for r in rows if r.label == "ceiling"), None)
     lines = [
-        "| URL | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | target | |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| URL | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | target | | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for row in rows:
         rps = row.values.get("rps", 0.0)
@@ -90,7 +94,7 @@ def table(rows: list[Row]) -> list[str]:
         lines.append(
             f"| {row.label} `{row.path}` | {rps:,.0f} | {row.values.get('p50_ms', 0):.1f} | "
             f"{row.values.get('p95_ms', 0):.1f} | {row.values.get('p99_ms', 0):.1f} | "
-            f"{share:.0%} | {target} | {verdict} |"
+            f"{share:.0%} | {target} | {verdict} | {row.load} |"
         )
     return lines
 

@@ -127,12 +127,14 @@ bench_database() {
         status=$(curl -s -o /dev/null -w '%{http_code}' "${header[@]}" "$BASE$path")
         log "$db: $label ($path): HTTP $status"
         wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${header[@]}" "$BASE$path" >/dev/null # warm up
-        local result
+        # Other work on the machine takes cores from the server: the load says how much.
+        local load result
+        load=$(cut -d' ' -f1 /proc/loadavg)
         result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/report.lua \
             "${header[@]}" "$BASE$path" | tee "$RESULTS/wrk-$db-${label// /-}.txt" | grep '^BENCH_RESULT')
         echo "$result"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$label" "$path" "$share" "$status" "$result" \
-            >>"$RESULTS/raw.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$label" "$path" "$share" "$status" \
+            "$load" "$result" >>"$RESULTS/raw.tsv"
     done < <("$PY" -m bench.targets)
     stop_server
 }

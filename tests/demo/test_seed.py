@@ -128,6 +128,13 @@ def test_the_second_park_is_isolated(seeded: str) -> None:
         assert {d.park_id for d in company.directions.all()} <= {company.park_id}
     assert Site.all_parks.get(park=magadan).time_zone == "Asia/Magadan"
 
+    client = Client()
+    assert client.login(email=manager.email, password=data.DEMO_PASSWORD)
+    assert client.get(reverse("companies:list", kwargs={"park_slug": "yakutia"})).status_code == 403
+    own = client.get(reverse("companies:list", kwargs={"park_slug": "magadan"}))
+    assert own.status_code == 200
+    assert [c.park_id for c in own.context["companies"]] == [magadan.pk] * 10
+
 
 def test_the_command_prints_the_accounts_and_the_mfa_note(seeded: str) -> None:
     output = seed()
