@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TECHNOPARK_", "DATABASE"))}
+    # A clean environment: none of ours, and not the browser tests' async switch either.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TECHNOPARK_", "DATABASE", "DJANGO_ALLOW_ASYNC"))
+    }
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**clean, **env},
