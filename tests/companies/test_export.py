@@ -40,7 +40,7 @@ def fetch(client: Any, params: dict[str, Any] | None = None) -> tuple[Any, bytes
 
 def parse(raw: bytes) -> list[list[str]]:
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, for Excel
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def test_export_is_a_streamed_utf8_csv_attachment(world, client_for):

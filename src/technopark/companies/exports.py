@@ -78,12 +78,14 @@ def row(company: Company, labels: _Labels) -> list[str]:
 
 
 def csv_lines(companies: Iterable[Company]) -> Iterator[str]:
-    """The BOM and header, then the companies as CSV lines (RFC 4180 quoting, CRLF).
+    """The BOM and header, then the companies as CSV lines (semicolon-separated, RFC 4180 quoting, CRLF).
 
     Lines are handed out in blocks of ``LINES_PER_BLOCK``, not one by one, so that the server
     writes a few large pieces instead of one small piece per company.
     """
-    writer: Any = csv.writer(_Echo())
+    # Semicolons: Excel in a Russian locale splits on ";" (the decimal comma takes ","), and
+    # every other spreadsheet asks or detects it.
+    writer: Any = csv.writer(_Echo(), delimiter=";")
     labels = _Labels()
     yield BOM + writer.writerow(header())
     block: list[str] = []
