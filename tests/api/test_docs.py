@@ -77,3 +77,13 @@ def test_docs_page_turns_off_the_remote_spec_validator(client):
     swagger_settings = json.loads(settings_json.group(1))
     assert swagger_settings["validatorUrl"] is None
     assert swagger_settings["url"] == "/api/v1/openapi.json"
+
+
+def test_every_refusal_says_what_it_means(openapi_document):
+    generic = {"Bad Request", "Unauthorized", "Forbidden", "Not Found", "Unprocessable Entity"}
+    for operations in openapi_document["paths"].values():
+        for operation in operations.values():
+            for code, answer in operation["responses"].items():
+                if code.startswith("4"):
+                    assert answer["description"] not in generic, (operation["operationId"], code)
+                    assert "content" in answer, (operation["operationId"], code)

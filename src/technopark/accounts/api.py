@@ -10,7 +10,7 @@ from ninja import Router
 from technopark.accounts import queries
 from technopark.accounts.schemas import MeOut
 from technopark.api.auth import signed_in
-from technopark.api.errors import error_responses
+from technopark.api.errors import documented
 
 router = Router(tags=["accounts"])
 
@@ -18,7 +18,7 @@ router = Router(tags=["accounts"])
 @router.get(
     "/me",
     auth=signed_in,
-    response={200: MeOut, **error_responses(401)},
+    **documented({200: MeOut}, 401),
     summary="The signed-in person and their roles",
 )
 def me(request: HttpRequest) -> Any:

@@ -47,9 +47,30 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
-def error_responses(*codes: int) -> dict[int, type[Schema]]:
-    """The documented error answers of an operation, for its ``response=`` mapping."""
-    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+# What each refusal means, for the OpenAPI document (developer documentation, in English).
+_MEANINGS = {
+    400: "The body is not JSON, or is too large to read.",
+    401: "Nobody is signed in (no session, no token), or the token is invalid or revoked.",
+    403: "Signed in but not allowed, or a session request without its CSRF token.",
+    404: "No such park (a private park counts as none to non-members), or no such record in it.",
+    422: "Input refused: one item per refused field, which `loc` names.",
+}
+
+
+def documented(ok: dict[int, Any], *error_codes: int) -> dict[str, Any]:
+    """The ``response`` and ``openapi_extra`` of an operation: its success and its refusals.
+
+    ``@router.get(path, **documented({200: ThingOut}, 401, 404))``.
+    """
+    return {
+        "response": {
+            **ok,
+            **{code: ValidationErrorOut if code == 422 else ErrorOut for code in error_codes},
+        },
+        "openapi_extra": {
+            "responses": {code: {"description": _MEANINGS[code]} for code in error_codes}
+        },
+    }
 
 
 def field_errors_from_django(error: DjangoValidationError) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
 from technopark.api.context import access_of, park_of
-from technopark.api.errors import error_responses
+from technopark.api.errors import documented
 from technopark.api.pagination import PageParams, paginate
 from technopark.api.types import Id
 from technopark.companies import queries, rules, services
@@ -75,7 +75,7 @@ def _directions(park: Park, ids: list[int]) -> list[Direction]:
 @router.get(
     "/parks/{slug:park_slug}/companies",
     auth=signed_in,
-    response={200: CompanyPageOut, **error_responses(401, 403, 404, 422)},
+    **documented({200: CompanyPageOut}, 401, 403, 404, 422),
     summary="The park's companies",
 )
 def company_list(
@@ -105,7 +105,7 @@ def company_list(
 @router.get(
     "/parks/{slug:park_slug}/companies/{company_id}",
     auth=signed_in,
-    response={200: CompanyDetailOut, **error_responses(401, 403, 404, 422)},
+    **documented({200: CompanyDetailOut}, 401, 403, 404, 422),
     summary="One company with its team and stage history",
 )
 def company_detail(request: HttpRequest, park_slug: str, company_id: Id) -> Any:
@@ -119,7 +119,7 @@ def company_detail(request: HttpRequest, park_slug: str, company_id: Id) -> Any:
 @router.post(
     "/parks/{slug:park_slug}/companies",
     auth=signed_in,
-    response={201: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
+    **documented({201: CompanyDetailOut}, 400, 401, 403, 404, 422),
     summary="Register a company",
 )
 def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateIn) -> Any:
@@ -149,7 +149,7 @@ def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateI
 @router.patch(
     "/parks/{slug:park_slug}/companies/{company_id}",
     auth=signed_in,
-    response={200: CompanyDetailOut, **error_responses(400, 401, 403, 404, 422)},
+    **documented({200: CompanyDetailOut}, 400, 401, 403, 404, 422),
     summary="Change a company's data or stage",
 )
 def company_update(

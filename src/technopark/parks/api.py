@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from technopark.api.context import park_of
-from technopark.api.errors import error_responses
+from technopark.api.errors import documented
 from technopark.parks import queries
 from technopark.parks.schemas import DirectionTreeOut, ParkDetailOut, ParkOut
 
@@ -22,7 +22,7 @@ router = Router(tags=["parks"])
 @router.get(
     "/parks",
     auth=None,
-    response={200: list[ParkOut], **error_responses(401)},
+    **documented({200: list[ParkOut]}, 401),
     summary="Parks the visitor sees",
 )
 def park_list(request: HttpRequest) -> Any:
@@ -36,7 +36,7 @@ def park_list(request: HttpRequest) -> Any:
 @router.get(
     "/parks/{slug:park_slug}",
     auth=None,
-    response={200: ParkDetailOut, **error_responses(401, 404)},
+    **documented({200: ParkDetailOut}, 401, 404),
     summary="One park with its sites",
 )
 def park_detail(request: HttpRequest, park_slug: str) -> Any:
@@ -49,7 +49,7 @@ def park_detail(request: HttpRequest, park_slug: str) -> Any:
 @router.get(
     "/parks/{slug:park_slug}/directions",
     auth=None,
-    response={200: list[DirectionTreeOut], **error_responses(401, 404)},
+    **documented({200: list[DirectionTreeOut]}, 401, 404),
     summary="The park's directions, two levels deep",
 )
 def direction_tree(request: HttpRequest, park_slug: str) -> Any:
