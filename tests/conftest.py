@@ -43,6 +43,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_chosen(settings: Any) -> None:
+    # The platform speaks Russian to a visitor who has not chosen; the tests read the English
+    # source strings unless they choose Russian (cookie, Accept-Language, translation.override).
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # allauth keeps its rate limits (confirmation mails, login attempts) and used TOTP codes in
     # the cache; every test starts with none.

@@ -28,8 +28,8 @@ from technopark.companies.schemas import (
     CompanyPageOut,
     CompanyUpdateIn,
 )
-from technopark.parks.models import Direction, Park, Role, Site
-from technopark.parks.rules import ParkAccess, is_staff
+from technopark.parks.models import Direction, Park, Site
+from technopark.parks.rules import ParkAccess
 
 router = Router(tags=["companies"])
 
@@ -132,8 +132,7 @@ def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateI
     _require(rules.can_create_company(access))
     data = payload.dict()
     _require_flags(access, [name for name in PARK_FLAGS if data[name]])
-    # As on the page: staff register companies for others; a founder joins their company's team.
-    joins_team = Role.FOUNDER in access.roles and not is_staff(access)
+    joins_team = rules.joins_team_on_create(access)
     position = data.pop("position")
     company = services.company_create(
         park=park,

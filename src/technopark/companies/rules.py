@@ -19,6 +19,11 @@ def can_create_company(access: ParkAccess) -> bool:
     return is_staff(access) or Role.FOUNDER in access.roles
 
 
+def joins_team_on_create(access: ParkAccess) -> bool:
+    """Staff register companies for others; a founder registers their own and joins its team."""
+    return Role.FOUNDER in access.roles and not is_staff(access)
+
+
 def acts_for(access: ParkAccess, company: Company) -> bool:
     """The visitor is in the company's team and acts for it.
 

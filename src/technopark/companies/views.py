@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
-from technopark.parks.models import Park, Role
-from technopark.parks.rules import ParkAccess, is_staff
+from technopark.parks.models import Park
+from technopark.parks.rules import ParkAccess
 
 
 def _park(request: HttpRequest) -> Park:
@@ -167,8 +167,7 @@ def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
     access = _access(request)
     _require(rules.can_create_company(access))
     park = _park(request)
-    # Staff register companies for others; a founder registers their own and joins its team.
-    joins_team = Role.FOUNDER in access.roles and not is_staff(access)
+    joins_team = rules.joins_team_on_create(access)
     form = CompanyCreateForm(
         request.POST if request.method == "POST" else None,
         park=park,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from technopark.parks.models import Park
 from technopark.parks.rules import access_for, can_view_park
 from technopark.parks.tenancy import _active_park
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 class ParkMiddleware:
@@ -35,7 +38,8 @@ class ParkMiddleware:
         slug = kwargs.get("park_slug")
         if slug is None:
             return None
-        park = Park.objects.filter(slug=slug).first()
+        # Only a well-formed slug reaches the database (a NUL byte, say, would make PostgreSQL fail).
+        park = Park.objects.filter(slug=slug).first() if _SLUG.fullmatch(slug) else None
         access = access_for(request.user, park)
         if park is None or not can_view_park(access):
             if request.path.startswith("/api/"):
