@@ -434,7 +434,9 @@ def test_detail_shows_legal_data_team_and_history(world, client_for):
     )
     when = dt.datetime(2025, 1, 31, 23, 30, tzinfo=dt.UTC)
     StageChange.objects.filter(pk=change.pk).update(changed_at=when)
-    body = client_for("observer").get(detail_url(company)).content.decode()
+    client = client_for("observer")
+    client.cookies["django_language"] = "ru"
+    body = client.get(detail_url(company)).content.decode()
     for text in (
         company.legal_name.replace('"', "&quot;"),
         company.inn,
