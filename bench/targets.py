@@ -32,6 +32,7 @@ def search_query(word: str, stage: str) -> str:
 def targets(park: str = PARK, word: str = SEARCH_WORD, stage: str = SEARCH_STAGE) -> list[Target]:
     return [
         Target("ceiling", "/bench/ceiling/", "none", None),
+        Target("signed-in page frame", f"/{park}/bench/chrome/", "session", None),
         Target("park page", f"/{park}/", "session", None),
         Target("company list", f"/{park}/companies/", "session", 0.20),
         Target(
