@@ -1,7 +1,10 @@
 """The Russian catalogue is complete, keeps every placeholder, is compiled, and covers the code.
 
-Regenerate and compile it with the commands in the Makefile's ``messages`` target; every check
-below names the entry that fails.
+Regenerate and compile it from the repository root; every check below names the entry that fails:
+
+    python manage.py makemessages -l ru --no-obsolete --ignore=.venv --ignore=node_modules \
+        --ignore=var --ignore=tests --ignore=bench --ignore='*/migrations/*'
+    python manage.py compilemessages --ignore=.venv --ignore=node_modules
 """
 
 from __future__ import annotations
