@@ -42,7 +42,7 @@ assets:
 
 ## The second command: every check and every test
 test: install-dev
-	@bin/ensure-chromium
+	@bin/ensure-system-packages
 	$(MAKE) --no-print-directory lint typecheck migrations-check pytest-sqlite pytest-postgres
 
 lint:
@@ -82,9 +82,11 @@ bench: install-dev
 	bash bench/run.sh
 
 ## Extract and compile translations
+# English is the source language; Russian is the catalogue.
 messages: install-dev
-	cd src/technopark && ../../$(MANAGE) makemessages -l ru -l en --no-obsolete --ignore '*/migrations/*'
-	$(MANAGE) compilemessages --ignore .venv --ignore node_modules
+	$(MANAGE) makemessages -l ru --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var \
+		--ignore=tests --ignore=bench --ignore='*/migrations/*'
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

@@ -33,7 +33,7 @@ def user_update_profile(*, user: User, full_name: str) -> User:
     if not full_name:
         raise ValidationError({"full_name": _("Enter your name.")})
     if len(full_name) > 200:
-        raise ValidationError({"full_name": _("Keep the name under 200 characters.")})
+        raise ValidationError({"full_name": _("The name can be at most 200 characters long.")})
     user.full_name = full_name
     user.save(update_fields=["full_name"])
     return user

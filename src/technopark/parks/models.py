@@ -39,7 +39,7 @@ class BilingualName(models.Model):
 
 
 class Park(BilingualName):
-    slug = models.SlugField(_("address"), max_length=50, unique=True)
+    slug = models.SlugField(_("web address"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     region = models.CharField(_("region"), max_length=2, choices=REGION_CHOICES)
@@ -96,7 +96,7 @@ class Direction(ParkOwned, BilingualName):
         blank=True,
         related_name="children",
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
