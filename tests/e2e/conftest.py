@@ -26,7 +26,9 @@ def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
     if CHROMIUM is None and not IN_CI:
-        skip = pytest.mark.skip(reason="no chromium on PATH: browser tests skipped (required in CI)")
+        skip = pytest.mark.skip(
+            reason="no chromium on PATH: browser tests skipped (required in CI)"
+        )
         for item in items:
             if "e2e" in item.keywords:
                 item.add_marker(skip)
