@@ -4,7 +4,7 @@ import pytest
 
 from technopark.parks.models import Membership, MembershipStatus, Role
 from tests.conftest import ROLES
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyFactory, ParkFactory, UserFactory
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,3 +66,29 @@ def test_anonymous_cannot_ask_to_join(client_for):
 
 def test_founder_cannot_ask_again(client_for):
     assert client_for("founder").post("/yakutia/join/").status_code == 403
+
+
+def test_front_page_lists_the_public_parks(world, client_for):
+    world.other_park.is_public = False
+    world.other_park.save()
+    body = client_for("manager").get("/").content.decode()
+    assert "Technopark Yakutia" in body
+    assert "Technopark Kolyma" not in body
+    body = client_for("outsider").get("/").content.decode()
+    assert "Technopark Kolyma" in body
+
+
+def test_front_page_sends_anonymous_visitors_to_the_only_park(db, client):
+    ParkFactory(slug="solo")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/solo/"
+
+
+@pytest.mark.parametrize("n_parks", [2, 6])
+def test_front_page_query_count_does_not_grow(db, client, django_assert_num_queries, n_parks):
+    for _ in range(n_parks):
+        ParkFactory()
+    # the visible parks; the park switcher's list
+    with django_assert_num_queries(2):
+        assert client.get("/").status_code == 200
