@@ -144,7 +144,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, tasks ---------------------------------------------------------------------------------
@@ -152,6 +151,15 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+elif PRODUCTION:
+    # Without Redis the workers of one machine share a cache on disk: sessions and cached pages
+    # must look the same from every worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -166,6 +174,10 @@ TASKS = {
         )
     }
 }
+
+# Sessions are read from the cache and written through to the database: signing in survives a
+# cache restart, and a signed-in page does not pay a query for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

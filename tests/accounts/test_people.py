@@ -183,7 +183,7 @@ def test_people_page_query_count_does_not_grow(world, client_for, django_assert_
             park=world.park, access=manager, email=f"guest{n}@example.org", role=Role.EXPERT
         )
     client = client_for("manager")
-    # session, user, park, the visitor's roles there, memberships with their people,
-    # open invitations with their inviters, the park switcher (works in a park? which?)
-    with django_assert_num_queries(8):
+    # user, park, the visitor's roles there (the session comes from the cache), memberships
+    # with their people, open invitations with their inviters, the park switcher
+    with django_assert_num_queries(6):
         assert client.get("/yakutia/people/").status_code == 200

@@ -68,7 +68,7 @@ def test_profile_query_count_does_not_grow(world, client_for, django_assert_num_
     for _ in range(n_parks):
         MembershipFactory(park=ParkFactory(), user=world.users["founder"], role=Role.FOUNDER)
     client = client_for("founder")
-    # session, user, memberships with parks, e-mail addresses, TOTP authenticator,
-    # the park switcher (does the person work in a park? which?)
-    with django_assert_num_queries(7):
+    # user (the session comes from the cache), memberships with parks, e-mail addresses,
+    # TOTP authenticator, the park switcher
+    with django_assert_num_queries(5):
         assert client.get("/account/").status_code == 200

@@ -48,7 +48,7 @@ def test_me_query_count_does_not_grow(api_as, world, django_assert_num_queries, 
     for _ in range(n_parks):
         MembershipFactory(user=person)
     api = api_as(person, "session")
-    # session, user, memberships with their parks
-    with django_assert_num_queries(3):
+    # user (the session comes from the cache), memberships with their parks
+    with django_assert_num_queries(2):
         response = api.get("/api/v1/me")
     assert len(response.json()["memberships"]) == n_parks

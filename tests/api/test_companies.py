@@ -255,9 +255,9 @@ def test_list_query_count_does_not_grow(api_for, world, django_assert_num_querie
         company = CompanyFactory(park=world.park, site=world.site)
         company.directions.set(directions)
     api = api_for("manager")
-    # session, user, park (middleware), roles (middleware), count, the page with sites joined,
-    # the page's directions
-    with django_assert_num_queries(7):
+    # user (the session comes from the cache), park (middleware), roles (middleware), count,
+    # the page with sites joined, the page's directions
+    with django_assert_num_queries(6):
         response = api.get(LIST, {"direction": directions[0].pk, "limit": 100})
     assert response.json()["count"] == n_companies
     assert all(len(item["directions"]) == 3 for item in response.json()["items"])
@@ -268,8 +268,8 @@ def test_detail_query_count_does_not_grow(api_for, world, django_assert_num_quer
     for _ in range(n_members):
         TeamMemberFactory(company=world.company)
     api = api_for("manager")
-    # session, user, park, roles, the company with site, its directions, team with users,
-    # stage history
-    with django_assert_num_queries(8):
+    # user (the session comes from the cache), park, roles, the company with site, its
+    # directions, team with users, stage history
+    with django_assert_num_queries(7):
         response = api.get(f"{LIST}/{world.company.pk}")
     assert len(response.json()["team"]) == n_members + 1

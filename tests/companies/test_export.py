@@ -121,9 +121,9 @@ def test_export_query_count_does_not_grow(
     for _ in range(n_companies):
         CompanyFactory(park=world.park).directions.add(world.direction)
     client = client_for("manager")
-    # session, user, park, the visitor's roles (middleware: 4); the rows with their sites; the
-    # directions of each chunk of up to 2,000 rows (one chunk here).
-    with django_assert_num_queries(6):
+    # user, park, the visitor's roles (middleware: 3; the session comes from the cache); the rows
+    # with their sites; the directions of each chunk of up to 2,000 rows (one chunk here).
+    with django_assert_num_queries(5):
         response = client.get(URL)
         rows = parse(b"".join(response.streaming_content))
     assert len(rows) == n_companies + 3
@@ -138,7 +138,7 @@ def test_directions_are_fetched_once_per_chunk(world, client_for, django_assert_
     exports.CHUNK_SIZE = 3  # 7 companies → 3 chunks → 3 queries for directions
     try:
         client = client_for("manager")
-        with django_assert_num_queries(4 + 1 + 3):
+        with django_assert_num_queries(3 + 1 + 3):
             response = client.get(URL)
             rows = parse(b"".join(response.streaming_content))
     finally:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.utils import timezone
 
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
@@ -374,12 +375,51 @@ def test_list_page_query_count_does_not_grow(
     for _ in range(n_companies):
         CompanyFactory(park=world.park).directions.add(world.direction)
     client = client_for("manager")
-    # session, user, park, the visitor's roles (middleware: 4); the count, one page of rows with
-    # their sites, the directions of those rows; the filter options: directions and sites; the
-    # park switcher in the header: the visitor's parks (2).
-    with django_assert_num_queries(11):
+    # user, park, the visitor's roles (middleware: 3; the session comes from the cache); the
+    # count, one page of rows with their sites, the directions of those rows; the filter options:
+    # directions and sites; the park switcher in the header: the visitor's parks (1).
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"sort": "stage", "direction": world.direction.pk})
     assert response.status_code == 200
+    # The same page again comes from the cache: only the middleware and the header's switcher.
+    with django_assert_num_queries(4):
+        again = client.get(LIST, {"sort": "stage", "direction": world.direction.pk})
+
+    def main(page: HttpResponse) -> str:
+        body = page.content.decode()
+        return body[body.index("<main") : body.index("</main>")]
+
+    assert main(again) == main(response)
+
+
+def test_cached_list_shows_a_change_at_once(world, client_for):
+    from technopark.companies import services
+
+    client = client_for("manager")
+    assert "Северный код" in client.get(LIST).content.decode()
+    services.company_update(
+        company=world.company, actor=world.users["manager"], short_name="Южный код"
+    )
+    body = client.get(LIST).content.decode()
+    assert "Южный код" in body
+    assert "Северный код" not in body
+
+
+def test_cached_list_keeps_each_visitor_s_permissions(world, client_for):
+    # A manager may add companies and export; an expert may neither, on the very same list.
+    manager_body = client_for("manager").get(LIST).content.decode()
+    expert_body = client_for("expert").get(LIST).content.decode()
+    assert "/yakutia/companies/new/" in manager_body
+    assert "export.csv" in manager_body
+    assert "/yakutia/companies/new/" not in expert_body
+    assert "export.csv" not in expert_body
+
+
+def test_cached_list_follows_the_language(world, client_for):
+    client = client_for("manager")
+    assert "Export CSV" in client.get(LIST).content.decode()
+    client.cookies["django_language"] = "ru"
+    assert "Выгрузить в CSV" in client.get(LIST).content.decode()
 
 
 @pytest.mark.parametrize("n_companies", [3, 30])
@@ -389,8 +429,8 @@ def test_htmx_results_query_count_does_not_grow(
     for _ in range(n_companies):
         CompanyFactory(park=world.park).directions.add(world.direction)
     client = client_for("manager")
-    # middleware (4); count, rows, their directions. No filter options, no page header.
-    with django_assert_num_queries(7):
+    # middleware (3); count, rows, their directions. No filter options, no page header.
+    with django_assert_num_queries(6):
         client.get(LIST, {"q": "компания"}, headers={"HX-Request": "true"})
 
 
@@ -406,10 +446,10 @@ def test_detail_page_query_count_does_not_grow(
             company=world.company, from_stage="idea", to_stage="prototype", changed_by=person
         )
     client = client_for("founder")
-    # middleware (4); the company with its site, its directions, team with people, stage history
-    # with who changed it (4); the park switcher (2). Whether the founder may edit is answered
+    # middleware (3); the company with its site, its directions, team with people, stage history
+    # with who changed it (4); the park switcher (1). Whether the founder may edit is answered
     # from the loaded team, without a query.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(detail_url(world.company))
     assert response.status_code == 200
     assert 'id="team-add"' in response.content.decode()

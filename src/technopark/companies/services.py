@@ -13,6 +13,7 @@ from technopark.accounts.models import User
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.companies.validators import validate_inn_ogrn_pair
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
+from technopark.parks.services import park_data_changed
 
 # Fields a person may set directly; stage goes through ``company_change_stage`` for its history.
 EDITABLE_FIELDS = (
@@ -105,6 +106,7 @@ def company_create(
         TeamMember.objects.create(
             company=company, user=actor, position=position.strip() or _("Founder")
         )
+    park_data_changed(park_id=park.pk)
     return company
 
 
@@ -132,6 +134,7 @@ def company_update(
         locked.directions.set(directions)
     if stage is not None and stage != locked.stage:
         company_change_stage(company=locked, actor=actor, to_stage=stage, evidence=stage_evidence)
+    park_data_changed(park_id=locked.park_id)
     return locked
 
 
@@ -155,6 +158,7 @@ def company_change_stage(
     locked.stage = to_stage
     locked.save(update_fields=["stage", "updated_at"])
     company.stage = to_stage
+    park_data_changed(park_id=locked.park_id)
     return change
 
 

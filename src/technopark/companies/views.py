@@ -17,14 +17,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
+from technopark.parks import caching
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
 
@@ -60,12 +63,40 @@ def _wants_partial(request: HttpRequest) -> bool:
 @login_required
 @require_GET
 def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """Companies of the park. Runs a fixed number of queries: one count, the page of rows, their
-    directions, and (for the whole page, not the htmx partial) the directions and sites to filter by.
+    """Companies of the park, searched, filtered, sorted and paged.
+
+    The page's content is cached under the park's data version, the visitor's language, the query
+    and the permissions it shows (``parks.caching``): a repeat view costs no query of its own. A
+    fresh render runs a fixed number of queries: one count, the page of rows, their directions,
+    and (for the whole page, not the htmx partial) the directions and sites to filter by.
     """
     access = _access(request)
     _require(rules.can_list_companies(access))
     park = _park(request)
+    partial = _wants_partial(request)
+    variant = (
+        partial,
+        rules.can_create_company(access),
+        rules.can_export_companies(access),
+        sorted(request.GET.lists()),
+    )
+    content = caching.cached_for_park(
+        park=park,
+        name="company-list",
+        variant=variant,
+        build=lambda: _render_list_content(request, park, partial=partial),
+    )
+    if partial:
+        response = HttpResponse(content)
+    else:
+        # Our own template's output, kept as rendered: already escaped.
+        page_content = mark_safe(content)  # noqa: S308
+        response = render(request, "companies/company_list.html", {"list_content": page_content})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> str:
     filters = queries.CompanyFilters.from_params(request.GET)
     paginator = Paginator(
         queries.company_list(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
@@ -78,18 +109,15 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
         "is_filtered": bool(filters.q or filters.direction or filters.stage or filters.site),
         "export_query": _export_query(request),
     }
-    if _wants_partial(request):
-        response = render(request, "companies/_results.html", context)
-    else:
+    if not partial:
         context.update(
             directions=queries.direction_options(park=park),
             sites=queries.site_options(park=park),
             stages=Stage.choices,
             sorts=_sort_choices(),
         )
-        response = render(request, "companies/company_list.html", context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    template = "companies/_results.html" if partial else "companies/_list_content.html"
+    return render_to_string(template, context, request=request)
 
 
 def _export_query(request: HttpRequest) -> str:

@@ -17,6 +17,6 @@ def park(request: HttpRequest) -> dict[str, Any]:
         "access": getattr(request, "access", None),
         "htmx_enabled": settings.TECHNOPARK_HTMX,
         "switcher_parks": SimpleLazyObject(
-            lambda: list(queries.parks_for_switcher(user=user)) if user is not None else []
+            lambda: queries.parks_for_switcher(user=user) if user is not None else []
         ),
     }

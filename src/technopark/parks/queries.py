@@ -20,14 +20,17 @@ def parks_visible_to(*, user: Any) -> QuerySet[Park]:
     return parks.filter(is_public=True)
 
 
-def parks_for_switcher(*, user: Any) -> QuerySet[Park]:
-    """The parks a signed-in visitor works in; the public parks for everyone else."""
+def parks_for_switcher(*, user: Any) -> list[Park]:
+    """The parks a signed-in visitor works in; the public parks for everyone else. One query."""
     if user is not None and user.is_authenticated and not user.is_platform_admin:
-        mine = Park.objects.filter(
-            memberships__user=user, memberships__status=MembershipStatus.ACTIVE
-        ).distinct()
-        return mine if mine.exists() else parks_visible_to(user=user)
-    return parks_visible_to(user=user)
+        mine = list(
+            Park.objects.filter(
+                memberships__user=user, memberships__status=MembershipStatus.ACTIVE
+            ).distinct()
+        )
+        if mine:
+            return mine
+    return list(parks_visible_to(user=user))
 
 
 def directions_tree(*, park: Park) -> list[Direction]:

@@ -6,9 +6,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
+
+
+def park_data_changed(*, park_id: int) -> None:
+    """Mark the park's pages stale: called inside every write that changes what they show.
+
+    One UPDATE of the park row, in the caller's transaction: the new version becomes visible
+    with the write itself, so no worker can cache the old page under the new version.
+    """
+    Park.objects.filter(pk=park_id).update(data_version=F("data_version") + 1)
 
 
 @transaction.atomic
@@ -51,6 +61,7 @@ def site_create(
     )
     site.full_clean()
     site.save()
+    park_data_changed(park_id=park.pk)
     return site
 
 
@@ -70,6 +81,7 @@ def direction_create(
     )
     direction.full_clean()
     direction.save()
+    park_data_changed(park_id=park.pk)
     return direction
 
 
