@@ -20,7 +20,7 @@ def main() -> None:
 
     manager = User.objects.get(email=f"manager@{data.DEMO_EMAIL_DOMAIN}")
     client = Client()
-    client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(manager)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     _token, secret = account_services.api_token_create(user=manager, name="benchmark")
     print(f"BENCH_SESSION={session}")

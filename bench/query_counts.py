@@ -35,7 +35,7 @@ def main() -> int:
         email = "manager@" if park == PARK else f"manager.{park}@"
         manager = User.objects.get(email=email + data.DEMO_EMAIL_DOMAIN)
         client = Client(SERVER_NAME="127.0.0.1")
-        client.force_login(manager, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(manager)
         _token, secret = account_services.api_token_create(user=manager, name="query counts")
         rows = Company.all_parks.filter(park__slug=park).count()
         return client, secret, rows

@@ -182,8 +182,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "technopark.accounts.backends.AuthenticationBackend",
+    # Sessions made before the backend above existed name this one; it answers them the same way.
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -261,6 +261,21 @@ def test_list_query_count_does_not_grow(api_for, world, django_assert_num_querie
         response = api.get(LIST, {"direction": directions[0].pk, "limit": 100})
     assert response.json()["count"] == n_companies
     assert all(len(item["directions"]) == 3 for item in response.json()["items"])
+    # Asked again, the body comes from the cache: the middleware's three queries only.
+    with django_assert_num_queries(3):
+        again = api.get(LIST, {"direction": directions[0].pk, "limit": 100})
+    assert again.json() == response.json()
+
+
+def test_cached_list_shows_a_change_at_once(api_for, world):
+    api = api_for("manager")
+    names = {item["short_name"] for item in api.get(LIST).json()["items"]}
+    assert "Северный код" in names
+    response = api.patch(f"{LIST}/{world.company.pk}", {"short_name": "Южный код"})
+    assert response.status_code == 200
+    names = {item["short_name"] for item in api.get(LIST).json()["items"]}
+    assert "Южный код" in names
+    assert "Северный код" not in names
 
 
 @pytest.mark.parametrize("n_members", [1, 6])

@@ -7,11 +7,41 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from technopark.accounts.models import ApiToken, Invitation
+from technopark.accounts.models import ApiToken, Invitation, User
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
+from technopark.parks.prepared import PreparedRead
+
+_USER_BY_TOKEN = PreparedRead(
+    lambda key_hash: (
+        User.objects.filter(
+            api_tokens__key_hash=key_hash, api_tokens__revoked_at__isnull=True, is_active=True
+        )
+        .order_by()
+        .annotate(token_id=F("api_tokens__id"), token_last_used_at=F("api_tokens__last_used_at"))
+    ),
+    key_hash="\x00token-hash\x00",
+)
+_ACTIVE_USER = PreparedRead(
+    lambda user_id: User.objects.filter(pk=user_id).order_by(), user_id=-900_101
+)
+
+
+def user_by_token_hash(*, key_hash: str) -> User | None:
+    """The active user behind an unrevoked token, with ``token_id`` and ``token_last_used_at``.
+
+    Asked on every API call with a token, so prepared once (``parks.prepared``).
+    """
+    rows = _USER_BY_TOKEN.objects(key_hash=key_hash)
+    return rows[0] if rows else None
+
+
+def user_by_id(*, user_id: Any) -> User | None:
+    """The user of a session: asked on every signed-in request, so prepared once."""
+    rows = _ACTIVE_USER.objects(user_id=user_id)
+    return rows[0] if rows else None
 
 
 def holds_staff_role(*, user: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts import queries
 from technopark.accounts.models import ApiToken, Invitation, User
 from technopark.parks import rules as park_rules
 from technopark.parks import services as park_services
@@ -64,17 +65,16 @@ def api_token_user(*, secret: str) -> User | None:
     """The active user behind a token, or None. Marks the token used at most once a minute."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    user = queries.user_by_token_hash(key_hash=_digest(secret))
+    if user is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    last_used = user.token_last_used_at  # type: ignore[attr-defined]
+    if last_used is not None and timezone.is_naive(last_used):
+        last_used = last_used.replace(tzinfo=UTC)  # SQLite hands a raw column back without a zone
+    if last_used is None or now - last_used > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+    return user
 
 
 @transaction.atomic

@@ -7,10 +7,11 @@ through ``technopark.companies.services``; their refusals are 422 naming the fie
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -28,6 +29,7 @@ from technopark.companies.schemas import (
     CompanyPageOut,
     CompanyUpdateIn,
 )
+from technopark.parks import caching
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.rules import ParkAccess
 
@@ -86,20 +88,33 @@ def company_list(
 ) -> Any:
     """Search, filter and sort as on the companies page; a page of companies and the total.
 
-    Members of the park read it (observers too). Three queries however long the page is.
+    Members of the park read it (observers too). The body is cached under the park's data version
+    and the query (``parks.caching``); a fresh one takes three queries however long the page is.
     """
     _require(rules.can_list_companies(access_of(request)))
-    rows = queries.company_list(
-        park=park_of(request),
-        filters=queries.CompanyFilters(
-            q=filters.q.strip(),
-            direction=filters.direction,
-            stage=filters.stage or "",
-            site=filters.site,
-            sort=filters.sort,
-        ),
+    park = park_of(request)
+
+    def build() -> bytes:
+        rows = queries.company_list(
+            park=park,
+            filters=queries.CompanyFilters(
+                q=filters.q.strip(),
+                direction=filters.direction,
+                stage=filters.stage or "",
+                site=filters.site,
+                sort=filters.sort,
+            ),
+        )
+        body = CompanyPageOut.model_validate(paginate(rows, page)).model_dump(mode="json")
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    content = caching.cached_for_park(
+        park=park,
+        name="api-company-list",
+        variant=(filters.model_dump_json(), page.model_dump_json()),
+        build=build,
     )
-    return paginate(rows, page)
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
 
 
 @router.get(

@@ -5,6 +5,39 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
+from technopark.parks.prepared import PreparedRead
+
+_PARK_BY_SLUG = PreparedRead(
+    lambda slug: Park.objects.filter(slug=slug).order_by(), slug="\x00park-slug\x00"
+)
+_ROLES_IN_PARK = PreparedRead(
+    lambda park_id, user_id: (
+        Membership.all_parks.filter(park_id=park_id, user_id=user_id)
+        .order_by()
+        .values_list("role", "status")
+    ),
+    park_id=-900_001,
+    user_id=-900_002,
+)
+_PARKS_OF_MEMBER = PreparedRead(
+    lambda user_id: Park.objects.filter(
+        memberships__user_id=user_id, memberships__status=MembershipStatus.ACTIVE
+    ).distinct(),
+    user_id=-900_003,
+)
+
+
+def park_by_slug(*, slug: str) -> Park | None:
+    """The park at ``/<slug>/``: asked on every park page, so prepared once (parks.prepared)."""
+    rows = _PARK_BY_SLUG.objects(slug=slug)
+    return rows[0] if rows else None
+
+
+def roles_in_park(*, park: Park, user: Any) -> list[tuple[str, str]]:
+    """(role, status) of each of the user's memberships in the park; prepared, like the park."""
+    return [
+        (role, status) for role, status in _ROLES_IN_PARK.values(park_id=park.pk, user_id=user.pk)
+    ]
 
 
 def parks_visible_to(*, user: Any) -> QuerySet[Park]:
@@ -23,11 +56,7 @@ def parks_visible_to(*, user: Any) -> QuerySet[Park]:
 def parks_for_switcher(*, user: Any) -> list[Park]:
     """The parks a signed-in visitor works in; the public parks for everyone else. One query."""
     if user is not None and user.is_authenticated and not user.is_platform_admin:
-        mine = list(
-            Park.objects.filter(
-                memberships__user=user, memberships__status=MembershipStatus.ACTIVE
-            ).distinct()
-        )
+        mine = _PARKS_OF_MEMBER.objects(user_id=user.pk)
         if mine:
             return mine
     return list(parks_visible_to(user=user))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
+from technopark.parks import queries
+from technopark.parks.models import STAFF_ROLES, MembershipStatus, Park, Role
 
 if TYPE_CHECKING:
     from technopark.accounts.models import User
@@ -39,7 +40,7 @@ def access_for(user: User | Any, park: Park | None) -> ParkAccess:
     """Load the visitor's roles in ``park`` (one query; none for anonymous visitors)."""
     if park is None or not user.is_authenticated:
         return ParkAccess(user=user, park=park)
-    rows = Membership.all_parks.filter(park=park, user=user).values_list("role", "status")
+    rows = queries.roles_in_park(park=park, user=user)
     roles = frozenset(role for role, status in rows if status == MembershipStatus.ACTIVE)
     requested = frozenset(role for role, status in rows if status == MembershipStatus.REQUESTED)
     return ParkAccess(user=user, park=park, roles=roles, requested_roles=requested)

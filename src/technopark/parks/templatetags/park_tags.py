@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from typing import Any
 
 from django import template
@@ -11,6 +12,7 @@ from django.http import QueryDict
 register = template.Library()
 
 
+@cache
 def _predicate(name: str) -> Any:
     app, _, function = name.partition(".")
     module = importlib.import_module(f"technopark.{app}.rules")
