@@ -92,3 +92,17 @@ def test_front_page_query_count_does_not_grow(db, client, django_assert_num_quer
     # the visible parks; the park switcher's list
     with django_assert_num_queries(2):
         assert client.get("/").status_code == 200
+
+
+def test_park_switcher_shows_a_new_membership_at_once(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from technopark.parks import services
+
+    client = client_for("founder")
+    assert 'id="park-switcher"' not in client.get("/yakutia/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_grant(park=world.other_park, user=world.users["founder"], role="mentor")
+    body = client.get("/yakutia/").content.decode()
+    assert 'id="park-switcher"' in body
+    assert "Technopark Kolyma" in body

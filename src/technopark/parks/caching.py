@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -37,3 +38,14 @@ def cached_for_park(*, park: Park, name: str, variant: Any, build: Callable[[], 
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def switcher_cache_key(*, user_id: int | None, language: str) -> str:
+    return f"tp:switcher:{user_id or 'anonymous'}:{language}"
+
+
+def forget_switcher(*, user_id: int) -> None:
+    """Drop a person's park switcher after their memberships changed."""
+    cache.delete_many(
+        [switcher_cache_key(user_id=user_id, language=code) for code, _name in settings.LANGUAGES]
+    )

@@ -4,12 +4,14 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from technopark.parks import queries
+from technopark.parks.caching import switcher_cache_key
 
 
 @lru_cache(maxsize=1024)
@@ -37,6 +39,40 @@ def _site_urls() -> dict[str, str]:
     }
 
 
+# Each language offered in its own name, whatever the page's language is.
+_LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+@lru_cache(maxsize=8)
+def _other_languages(current: str) -> list[tuple[str, str]]:
+    return [
+        (code, _LANGUAGE_NAMES.get(code, code))
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+def _switcher(user: Any) -> list[tuple[str, str, str]]:
+    """(slug, address, name) of the parks in the header's switcher, cached a minute per person.
+
+    It is navigation, not permission: a park that was just left may linger for that minute and
+    opening it is then refused as usual. Membership changes clear the entry at once
+    (``parks.services``).
+    """
+    if user is None:
+        return []
+    language = get_language()
+    key = switcher_cache_key(user_id=user.pk if user.is_authenticated else None, language=language)
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (p.slug, _park_urls(p.slug, language)["home"], p.display_name)
+            for p in queries.parks_for_switcher(user=user)
+        ]
+        cache.set(key, rows, 60)
+    return rows
+
+
 def park(request: HttpRequest) -> dict[str, Any]:
     """The active park, the visitor's access there, and (lazily) the parks for the switcher."""
     user = getattr(request, "user", None)
@@ -47,7 +83,6 @@ def park(request: HttpRequest) -> dict[str, Any]:
         "park_urls": _park_urls(current.slug, get_language()) if current is not None else {},
         "access": getattr(request, "access", None),
         "htmx_enabled": settings.TECHNOPARK_HTMX,
-        "switcher_parks": SimpleLazyObject(
-            lambda: queries.parks_for_switcher(user=user) if user is not None else []
-        ),
+        "switcher_parks": SimpleLazyObject(lambda: _switcher(user)),
+        "other_languages": _other_languages(get_language()),
     }

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from technopark.parks import caching
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
 
 
@@ -19,6 +20,13 @@ def park_data_changed(*, park_id: int) -> None:
     with the write itself, so no worker can cache the old page under the new version.
     """
     Park.objects.filter(pk=park_id).update(data_version=F("data_version") + 1)
+
+
+def _memberships_changed(membership: Membership) -> None:
+    """The person's park switcher is stale once the change commits; the park's pages are now."""
+    user_id = membership.user_id
+    transaction.on_commit(lambda: caching.forget_switcher(user_id=user_id))
+    park_data_changed(park_id=membership.park_id)
 
 
 @transaction.atomic
@@ -105,6 +113,7 @@ def membership_grant(
         membership.status = MembershipStatus.ACTIVE
         membership.decided_by = granted_by
         membership.save(update_fields=["status", "decided_by"])
+    _memberships_changed(membership)
     return membership
 
 
@@ -132,6 +141,7 @@ def membership_approve(*, membership: Membership, actor: Any) -> Membership:
     locked.status = MembershipStatus.ACTIVE
     locked.decided_by = actor
     locked.save(update_fields=["status", "decided_by"])
+    _memberships_changed(locked)
     return locked
 
 
@@ -150,3 +160,4 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     ):
         raise ValidationError(_("A park needs at least one administrator."))
     locked.delete()
+    _memberships_changed(locked)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.companies import queries as company_queries
-from technopark.parks import queries, rules, services
+from technopark.parks import caching, queries, rules, services
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,7 +30,13 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
         {
             "directions": queries.directions_tree(park=park),
             "sites": list(queries.sites(park=park)),
-            "figures": company_queries.headline_figures(park=park),
+            # The figures count every company of the park: cached under its data version.
+            "figures": caching.cached_for_park(
+                park=park,
+                name="headline-figures",
+                variant=None,
+                build=lambda: company_queries.headline_figures(park=park),
+            ),
             "can_request": rules.can_request_membership(access),
             "my_companies": list(company_queries.companies_of_user(park=park, user=request.user)),
         },
