@@ -110,10 +110,8 @@ class Direction(ParkOwned, BilingualName):
         ]
 
     def clean(self) -> None:
-        if self.parent_id is not None:
-            parent = self.parent
-            if parent is None:  # pragma: no cover - parent_id set means parent loads
-                return
+        parent = self.parent if self.parent_id is not None else None
+        if parent is not None:
             if parent.parent_id is not None:
                 raise ValidationError({"parent": _("Directions have two levels at most.")})
             if parent.park_id != self.park_id:
