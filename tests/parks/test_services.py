@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from technopark.parks import services
+from technopark.parks import caching, services
 from technopark.parks.models import Membership, MembershipStatus, Park, Role
 from tests.factories import DirectionFactory, MembershipFactory, ParkFactory, UserFactory
 
 
-def version(park: Park) -> int:
-    return Park.objects.get(pk=park.pk).data_version
+def version(park: Park) -> str:
+    return caching.park_version(Park.objects.get(pk=park.pk))  # a fresh instance: no memo
 
 
 def test_directions_have_two_levels(db):
@@ -58,14 +58,23 @@ def test_unknown_region_or_time_zone_refuses_a_park(db):
     assert not Park.objects.filter(slug="x").exists()
 
 
-def test_writes_that_change_the_pages_move_the_data_version(db):
+def test_writes_that_change_the_pages_renew_the_version(db, django_capture_on_commit_callbacks):
     park = ParkFactory()
     person = UserFactory()
-    start = version(park)
-    services.site_create(park=park, name="A", address="x")
-    services.direction_create(park=park, code="it", name="ИТ")
-    services.membership_grant(park=park, user=person, role=Role.MENTOR)
-    assert version(park) == start + 3
+    seen = {version(park)}
+    for write in (
+        lambda: services.site_create(park=park, name="A", address="x"),
+        lambda: services.direction_create(park=park, code="it", name="ИТ"),
+        lambda: services.membership_grant(park=park, user=person, role=Role.MENTOR),
+        lambda: services.membership_request(park=park, user=UserFactory()),
+    ):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            write()
+            renewed_inside = version(park)
+        assert callbacks, "the token is renewed again on commit"
+        assert renewed_inside not in seen
+        assert version(park) not in seen | {renewed_inside}
+        seen |= {renewed_inside, version(park)}
 
 
 def test_a_join_request_is_approved_once(db):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
+from technopark.parks import caching, services
 from technopark.parks.models import Direction, Membership, Park, Site
 
 
@@ -23,6 +27,16 @@ class ParkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [SiteInline]
 
+    # Edits here bypass the services, so they retire the park's cached pages themselves.
+    def save_model(self, request: HttpRequest, obj: Park, form: Any, change: bool) -> None:
+        old_slug = form.initial.get("slug")
+        super().save_model(request, obj, form, change)
+        caching.forget_park(slugs=[slug for slug in (old_slug, obj.slug) if slug])
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.park_data_changed(park_id=form.instance.pk)
+
 
 @admin.register(Direction)
 class DirectionAdmin(admin.ModelAdmin):
@@ -32,6 +46,14 @@ class DirectionAdmin(admin.ModelAdmin):
     list_select_related = ("park", "parent")
     raw_id_fields = ("parent",)
 
+    def save_model(self, request: HttpRequest, obj: Direction, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.park_data_changed(park_id=obj.park_id)
+
+    def delete_model(self, request: HttpRequest, obj: Direction) -> None:
+        super().delete_model(request, obj)
+        services.park_data_changed(park_id=obj.park_id)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -40,3 +62,13 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "park")
     raw_id_fields = ("user", "decided_by")
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.park_data_changed(park_id=obj.park_id)
+        caching.forget_switcher(user_id=obj.user_id)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        super().delete_model(request, obj)
+        services.park_data_changed(park_id=obj.park_id)
+        caching.forget_switcher(user_id=obj.user_id)

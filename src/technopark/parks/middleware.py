@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from technopark.parks import queries
+from technopark.parks import caching
 from technopark.parks.rules import access_for, can_view_park
 from technopark.parks.tenancy import _active_park
 
@@ -39,7 +39,7 @@ class ParkMiddleware:
         if slug is None:
             return None
         # Only a well-formed slug reaches the database (a NUL byte, say, would make PostgreSQL fail).
-        park = queries.park_by_slug(slug=slug) if _SLUG.fullmatch(slug) else None
+        park = caching.park_by_slug(slug=slug) if _SLUG.fullmatch(slug) else None
         access = access_for(request.user, park)
         if park is None or not can_view_park(access):
             if request.path.startswith("/api/"):

@@ -52,9 +52,6 @@ class Park(BilingualName):
     website = models.URLField(_("website"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Moves on every write that changes what the park's pages show (``park_data_changed``); cached
-    # pages carry it in their keys, so a write makes every worker render afresh.
-    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

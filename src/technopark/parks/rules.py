@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from technopark.parks import queries
+from technopark.parks import caching
 from technopark.parks.models import STAFF_ROLES, MembershipStatus, Park, Role
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def access_for(user: User | Any, park: Park | None) -> ParkAccess:
     """Load the visitor's roles in ``park`` (one query; none for anonymous visitors)."""
     if park is None or not user.is_authenticated:
         return ParkAccess(user=user, park=park)
-    rows = queries.roles_in_park(park=park, user=user)
+    rows = caching.roles_in_park(park=park, user=user)
     roles = frozenset(role for role, status in rows if status == MembershipStatus.ACTIVE)
     requested = frozenset(role for role, status in rows if status == MembershipStatus.REQUESTED)
     return ParkAccess(user=user, park=park, roles=roles, requested_roles=requested)

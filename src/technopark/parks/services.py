@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from technopark.parks import caching
@@ -14,12 +13,12 @@ from technopark.parks.models import Direction, Membership, MembershipStatus, Par
 
 
 def park_data_changed(*, park_id: int) -> None:
-    """Mark the park's pages stale: called inside every write that changes what they show.
+    """Mark the park's cached pages stale: called inside every write that changes what they show.
 
-    One UPDATE of the park row, in the caller's transaction: the new version becomes visible
-    with the write itself, so no worker can cache the old page under the new version.
+    Renews the park's version token now and again when the transaction commits
+    (``parks.caching``), so no request keeps serving what it cached before the write.
     """
-    Park.objects.filter(pk=park_id).update(data_version=F("data_version") + 1)
+    caching.renew_park_version(park_id=park_id)
 
 
 def _memberships_changed(membership: Membership) -> None:
@@ -130,6 +129,7 @@ def membership_request(*, park: Park, user: Any, message: str = "") -> Membershi
     )
     if not created and membership.status == MembershipStatus.ACTIVE:
         raise ValidationError(_("You are already a member of this park."))
+    _memberships_changed(membership)
     return membership
 
 
