@@ -146,3 +146,18 @@ def test_session_reads_need_no_csrf_token(api_for):
 def test_401_body_names_the_ways_to_sign_in(api_for):
     body = json.loads(api_for("anonymous").get("/api/v1/me").content)
     assert "token" in body["detail"].lower()
+
+
+def test_a_token_revoked_after_use_stops_at_the_next_call(api_for):
+    api = api_for("manager", "token")
+    assert api.get("/api/v1/me").status_code == 200  # token and user are cached now
+    account_services.api_token_revoke(token=api.token)
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def test_a_person_deactivated_after_use_is_refused_at_the_next_call(api_for, world):
+    api = api_for("manager", "token")
+    assert api.get("/api/v1/me").status_code == 200
+    world.users["manager"].is_active = False
+    world.users["manager"].save()
+    assert api.get("/api/v1/me").status_code == 401

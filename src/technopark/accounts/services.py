@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from technopark.accounts import queries
+from technopark.accounts import caching
 from technopark.accounts.models import ApiToken, Invitation, User
 from technopark.parks import rules as park_rules
 from technopark.parks import services as park_services
@@ -55,25 +55,35 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token: it stops working at the next request (its cached owner is dropped)."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        caching.forget_token(key_hash=token.key_hash)
     return token
 
 
 def api_token_user(*, secret: str) -> User | None:
-    """The active user behind a token, or None. Marks the token used at most once a minute."""
+    """The active user behind a token, or None. Marks the token used at most once a minute.
+
+    Token and user come from the cache on most calls (``accounts.caching``).
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    user = queries.user_by_token_hash(key_hash=_digest(secret))
-    if user is None:
+    key_hash = _digest(secret)
+    entry = caching.token_owner(key_hash=key_hash)
+    if entry is None:
+        return None
+    user_id, token_id, last_used = entry
+    user = caching.user_by_id(user_id=user_id)
+    if user is None or not user.is_active:
         return None
     now = timezone.now()
-    last_used = user.token_last_used_at  # type: ignore[attr-defined]
     if last_used is not None and timezone.is_naive(last_used):
         last_used = last_used.replace(tzinfo=UTC)  # SQLite hands a raw column back without a zone
     if last_used is None or now - last_used > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        caching.remember_token_use(key_hash=key_hash, entry=(user_id, token_id, now))
     return user
 
 
