@@ -86,6 +86,8 @@ bench_database() {
     local db="$1"
     export TECHNOPARK_VAR_DIR="$ROOT/var/bench/$db"
     mkdir -p "$TECHNOPARK_VAR_DIR"
+    # A new database needs an empty cache: the file cache would otherwise answer from the last run.
+    rm -rf "$TECHNOPARK_VAR_DIR/cache"
     case "$db" in
         sqlite)
             rm -f "$TECHNOPARK_VAR_DIR"/bench.sqlite3*
