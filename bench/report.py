@@ -2,8 +2,8 @@
 its share of the ceiling against the target. Prints them and writes ``bench/results/latest.md``.
 
 Input (written by ``bench/run.sh`` into the results directory): ``raw.tsv`` with one line per URL
-and database (database, label, path, target share, HTTP status, the 1-minute load average when wrk started,
-wrk's ``BENCH_RESULT`` line),
+and database (database, label, path, target share, HTTP status, the 1-minute load average when wrk
+started, wrk's ``BENCH_RESULT`` line, the ceiling's requests/s measured right before that URL),
 ``meta.env`` (the run's settings and versions) and ``queries-<database>.md`` (the query counts).
 """
 
@@ -27,6 +27,7 @@ class Row:
     status: str
     load: str
     values: dict[str, float]
+    paired_ceiling: float | None
 
 
 def parse(raw: Path) -> list[Row]:
@@ -34,13 +35,22 @@ def parse(raw: Path) -> list[Row]:
     for line in raw.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
-        database, label, path, share, status, load, result = line.split("\t")
+        database, label, path, share, status, load, result, paired = line.split("\t")
         values = {}
         for pair in result.split()[1:]:
             key, _, value = pair.partition("=")
             values[key] = float(value)
         rows.append(
-            Row(database, label, path, float(share) if share else None, status, load, values)
+            Row(
+                database,
+                label,
+                path,
+                float(share) if share else None,
+                status,
+                load,
+                values,
+                float(paired) if paired else None,
+            )
         )
     return rows
 
@@ -75,12 +85,14 @@ def machine() -> list[tuple[str, str]]:
 def table(rows: list[Row]) -> list[str]:
     ceiling = next((r.values["rps"] for r in rows if r.label == "ceiling"), None)
     lines = [
-        "| URL | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | target | | load |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| URL | req/s | p50 ms | p95 ms | p99 ms | ceiling just before, req/s | share of ceiling "
+        "| target | | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for row in rows:
         rps = row.values.get("rps", 0.0)
-        share = rps / ceiling if ceiling else 0.0
+        reference = row.paired_ceiling or ceiling
+        share = rps / reference if reference else 0.0
         errors = int(row.values.get("socket_errors", 0) + row.values.get("http_errors", 0))
         if row.status != "200":
             verdict = f"HTTP {row.status}: not measured as a page"
@@ -94,7 +106,7 @@ def table(rows: list[Row]) -> list[str]:
         lines.append(
             f"| {row.label} `{row.path}` | {rps:,.0f} | {row.values.get('p50_ms', 0):.1f} | "
             f"{row.values.get('p95_ms', 0):.1f} | {row.values.get('p99_ms', 0):.1f} | "
-            f"{share:.0%} | {target} | {verdict} | {row.load} |"
+            f"{(row.paired_ceiling or rps):,.0f} | {share:.0%} | {target} | {verdict} | {row.load} |"
         )
     return lines
 

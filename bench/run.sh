@@ -129,14 +129,19 @@ bench_database() {
         status=$(curl -s -o /dev/null -w '%{http_code}' "${header[@]}" "$BASE$path")
         log "$db: $label ($path): HTTP $status"
         wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${header[@]}" "$BASE$path" >/dev/null # warm up
-        # Other work on the machine takes cores from the server: the load says how much.
-        local load result
+        # The machine's speed drifts over a run (other work takes cores from the server: the load
+        # says how much), so every page is compared with a ceiling measured right before it.
+        local load result paired=""
+        if [ "$path" != "/bench/ceiling/" ]; then
+            paired=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/report.lua \
+                "$BASE/bench/ceiling/" | grep '^BENCH_RESULT' | grep -o 'rps=[0-9.]*' | cut -d= -f2)
+        fi
         load=$(cut -d' ' -f1 /proc/loadavg)
         result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/report.lua \
             "${header[@]}" "$BASE$path" | tee "$RESULTS/wrk-$db-${label// /-}.txt" | grep '^BENCH_RESULT')
-        echo "$result"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$label" "$path" "$share" "$status" \
-            "$load" "$result" >>"$RESULTS/raw.tsv"
+        echo "$result (ceiling just before: ${paired:-this} req/s)"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$label" "$path" "$share" "$status" \
+            "$load" "$result" "$paired" >>"$RESULTS/raw.tsv"
     done < <("$PY" -m bench.targets)
     stop_server
 }

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -21,6 +22,17 @@ def _park_urls(slug: str, language: str) -> dict[str, str]:
         "home": reverse("parks:home", kwargs={"park_slug": slug}),
         "companies": reverse("companies:list", kwargs={"park_slug": slug}),
         "people": reverse("people:members", kwargs={"park_slug": slug}),
+    }
+
+
+@lru_cache(maxsize=1)
+def _static_urls() -> dict[str, str]:
+    # The hashed names of the manifest storage, looked up once per process, not on every page.
+    return {
+        "css": static("technopark/site.css"),
+        "js": static("technopark/site.js"),
+        "favicon": static("technopark/favicon.svg"),
+        "htmx": static("htmx/htmx.min.js") if settings.TECHNOPARK_HTMX else "",
     }
 
 
@@ -80,6 +92,7 @@ def park(request: HttpRequest) -> dict[str, Any]:
     return {
         "park": current,
         "site_urls": _site_urls(),
+        "static_urls": _static_urls(),
         "park_urls": _park_urls(current.slug, get_language()) if current is not None else {},
         "access": getattr(request, "access", None),
         "htmx_enabled": settings.TECHNOPARK_HTMX,
