@@ -22,6 +22,7 @@ def _park_urls(slug: str, language: str) -> dict[str, str]:
         "home": reverse("parks:home", kwargs={"park_slug": slug}),
         "companies": reverse("companies:list", kwargs={"park_slug": slug}),
         "people": reverse("people:members", kwargs={"park_slug": slug}),
+        "settings": reverse("parks:settings", kwargs={"park_slug": slug}),
     }
 
 

@@ -78,6 +78,11 @@ def can_export_records(access: ParkAccess) -> bool:
     return is_staff(access) or has_role(access, Role.OBSERVER)
 
 
+def can_configure_park(access: ParkAccess) -> bool:
+    """Sites and directions: the park's administrators (and platform administrators)."""
+    return is_park_admin(access)
+
+
 def can_manage_members(access: ParkAccess) -> bool:
     return is_staff(access)
 

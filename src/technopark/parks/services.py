@@ -59,6 +59,8 @@ def park_create(
 def site_create(
     *, park: Park, name: str, address: str, time_zone: str | None = None, name_en: str = ""
 ) -> Site:
+    if Site.all_parks.filter(park=park, name=name.strip()).exists():
+        raise ValidationError({"name": _("This park already has a site with this name.")})
     site = Site(
         park=park,
         name=name,
@@ -83,6 +85,8 @@ def direction_create(
     position: int = 0,
 ) -> Direction:
     """Create a direction; a sub-direction's parent must be a top-level direction of the park."""
+    if Direction.all_parks.filter(park=park, code=code).exists():
+        raise ValidationError({"code": _("This park already has a direction with this code.")})
     direction = Direction(
         park=park, code=code, name=name, name_en=name_en, parent=parent, position=position
     )

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.companies import queries as company_queries
 from technopark.parks import caching, queries, rules, services
+from technopark.parks.forms import DirectionForm, SiteForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,6 +65,55 @@ def membership_request_create(request: HttpRequest, park_slug: str) -> HttpRespo
     else:
         messages.success(request, _("Your request to join has been sent to the park's staff."))
     return redirect("parks:home", park_slug=park_slug)
+
+
+@login_required
+def park_settings(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The park's sites and directions, and forms to add them (park administrators)."""
+    access = request.access  # type: ignore[attr-defined]
+    if not rules.can_configure_park(access):
+        raise PermissionDenied
+    park = request.park  # type: ignore[attr-defined]
+    directions = queries.directions_tree(park=park)
+    site_form = SiteForm(prefix="site", initial={"time_zone": park.time_zone})
+    direction_form = DirectionForm(prefix="direction", top_level=directions)
+    if request.method == "POST":
+        if "add_site" in request.POST:
+            site_form = SiteForm(request.POST, prefix="site")
+            if _save(site_form, lambda data: services.site_create(park=park, **data)):
+                messages.success(request, _("The site has been added."))
+                return redirect("parks:settings", park_slug=park_slug)
+        elif "add_direction" in request.POST:
+            direction_form = DirectionForm(request.POST, prefix="direction", top_level=directions)
+            if _save(direction_form, lambda data: services.direction_create(park=park, **data)):
+                messages.success(request, _("The direction has been added."))
+                return redirect("parks:settings", park_slug=park_slug)
+    return render(
+        request,
+        "parks/park_settings.html",
+        {
+            "directions": directions,
+            "sites": list(queries.sites(park=park)),
+            "site_form": site_form,
+            "direction_form": direction_form,
+        },
+    )
+
+
+def _save(form: forms.Form, write: Callable[[dict[str, Any]], object]) -> bool:
+    """Run ``write`` with the form's data; put a refusal next to its field. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
