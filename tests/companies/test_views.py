@@ -820,3 +820,11 @@ def test_stage_history_times_follow_the_park_time_zone(world, client_for):
     StageChange.objects.filter(pk=change.pk).update(changed_at=when)
     body = client_for("manager").get(detail_url(world.company)).content.decode()
     assert 'datetime="2025-06-01T11:00:00+11:00"' in body
+
+
+@pytest.mark.parametrize("path", [LIST, "/yakutia/", "/yakutia/companies/new/"])
+def test_pages_show_no_template_syntax(world, client_for, path):
+    # A multi-line {# … #} is not a comment to Django: it would reach the visitor as text.
+    body = client_for("manager").get(path).content.decode()
+    assert "{#" not in body
+    assert "{%" not in body

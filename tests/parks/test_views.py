@@ -106,3 +106,15 @@ def test_park_switcher_shows_a_new_membership_at_once(
     body = client.get("/yakutia/").content.decode()
     assert 'id="park-switcher"' in body
     assert "Technopark Kolyma" in body
+
+
+@pytest.mark.parametrize("role", ["manager", "expert", "observer"])
+def test_members_are_not_offered_to_join_again(client_for, role):
+    body = client_for(role).get("/yakutia/").content.decode()
+    assert "/yakutia/join/" not in body
+    assert client_for(role).post("/yakutia/join/").status_code == 403
+
+
+def test_a_newcomer_is_offered_to_join(world, client):
+    client.force_login(UserFactory(email="newcomer@example.org"))
+    assert "/yakutia/join/" in client.get("/yakutia/").content.decode()

@@ -95,10 +95,11 @@ def can_grant_role(access: ParkAccess, role: str) -> bool:
 
 
 def can_request_membership(access: ParkAccess) -> bool:
+    # Only newcomers ask; a member of the park already has a way in (staff grant further roles).
     return (
         access.is_authenticated
         and access.park is not None
         and access.park.is_public
-        and Role.FOUNDER not in access.roles
-        and Role.FOUNDER not in access.requested_roles
+        and not access.roles
+        and not access.requested_roles
     )
