@@ -118,3 +118,17 @@ def test_members_are_not_offered_to_join_again(client_for, role):
 def test_a_newcomer_is_offered_to_join(world, client):
     client.force_login(UserFactory(email="newcomer@example.org"))
     assert "/yakutia/join/" in client.get("/yakutia/").content.decode()
+
+
+def test_park_page_comes_from_the_cache_until_the_park_changes(
+    world, client_for, django_assert_num_queries
+):
+    from technopark.parks import services
+
+    client = client_for("anonymous")
+    client.get("/yakutia/")
+    with django_assert_num_queries(0):
+        assert client.get("/yakutia/").status_code == 200
+    services.site_create(park=world.park, name="Филиал в Нерюнгри", address="Нерюнгри")
+    client.cookies["django_language"] = "ru"
+    assert "Филиал в Нерюнгри" in client.get("/yakutia/").content.decode()

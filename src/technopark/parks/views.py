@@ -29,19 +29,22 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
     """A park's public page: what it is, its directions and sites, and its headline figures."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
+    # The public part is the same for every visitor: cached under the park's version token.
+    public = caching.cached_for_park(
+        park=park,
+        name="park-home",
+        variant=None,
+        build=lambda: {
+            "directions": queries.directions_tree(park=park),
+            "sites": list(queries.sites(park=park)),
+            "figures": company_queries.headline_figures(park=park),
+        },
+    )
     return render(
         request,
         "parks/park_home.html",
         {
-            "directions": queries.directions_tree(park=park),
-            "sites": list(queries.sites(park=park)),
-            # The figures count every company of the park: cached under its data version.
-            "figures": caching.cached_for_park(
-                park=park,
-                name="headline-figures",
-                variant=None,
-                build=lambda: company_queries.headline_figures(park=park),
-            ),
+            **public,
             "can_request": rules.can_request_membership(access),
             "my_companies": list(company_queries.companies_of_user(park=park, user=request.user)),
         },
