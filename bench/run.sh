@@ -121,7 +121,7 @@ bench_database() {
     while IFS=$'\t' read -r label path auth share; do
         local header=()
         case "$auth" in
-            session) header=(-H "Cookie: sessionid=$BENCH_SESSION") ;;
+            session) header=(-H "Cookie: sessionid=$BENCH_SESSION; csrftoken=$BENCH_CSRF") ;;
             token) header=(-H "Authorization: Bearer $BENCH_TOKEN") ;;
         esac
         # A redirect to the sign-in page would be fast and wrong: a page must answer 200 first.
