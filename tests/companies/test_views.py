@@ -828,3 +828,16 @@ def test_pages_show_no_template_syntax(world, client_for, path):
     body = client_for("manager").get(path).content.decode()
     assert "{#" not in body
     assert "{%" not in body
+
+
+def test_unknown_parameters_are_answered_but_not_cached(
+    world, client_for, django_assert_num_queries
+):
+    client = client_for("manager")
+    client.get(LIST, {"utm_source": "mail"})
+    # The same address again is rendered afresh: count, rows, directions, two filter lists.
+    with django_assert_num_queries(5):
+        assert client.get(LIST, {"utm_source": "mail"}).status_code == 200
+    client.get(LIST, {"sort": "-name"})
+    with django_assert_num_queries(0):
+        assert client.get(LIST, {"sort": "-name"}).status_code == 200

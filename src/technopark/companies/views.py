@@ -60,6 +60,10 @@ def _wants_partial(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
+# What the list reads from its address; any other parameter keeps the page out of the cache.
+_LIST_PARAMETERS = frozenset({"q", "direction", "stage", "site", "sort", "page"})
+
+
 @login_required
 @require_GET
 def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
@@ -80,12 +84,15 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
         rules.can_export_companies(access),
         sorted(request.GET.lists()),
     )
-    content = caching.cached_for_park(
-        park=park,
-        name="company-list",
-        variant=variant,
-        build=lambda: _render_list_content(request, park, partial=partial),
-    )
+    if set(request.GET) <= _LIST_PARAMETERS:
+        content = caching.cached_for_park(
+            park=park,
+            name="company-list",
+            variant=variant,
+            build=lambda: _render_list_content(request, park, partial=partial),
+        )
+    else:  # parameters the page does not know: answered, but not worth a cache entry
+        content = _render_list_content(request, park, partial=partial)
     if partial:
         response = HttpResponse(content)
     else:
