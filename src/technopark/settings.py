@@ -159,6 +159,8 @@ elif PRODUCTION:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Sessions live here too: the default of 300 entries would cull them all day long.
+            "OPTIONS": {"MAX_ENTRIES": int(env("TECHNOPARK_FILE_CACHE_ENTRIES", "10000"))},
         }
     }
 else:
