@@ -123,7 +123,7 @@ def direction_options(*, park: Park) -> list[Direction]:
     ordered: list[Direction] = []
     for row in rows:
         if row.parent_id is None:
-            row.depth = 0  # type: ignore[attr-defined]
+            row.depth = 0
             ordered.append(row)
             for child in children.get(row.pk, []):
                 child.depth = 1  # type: ignore[attr-defined]

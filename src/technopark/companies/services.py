@@ -133,8 +133,10 @@ def company_update(
     if directions is not None:
         locked.directions.set(directions)
     if stage is not None and stage != locked.stage:
+        # Records the step and marks the park's pages stale, for this change as a whole.
         company_change_stage(company=locked, actor=actor, to_stage=stage, evidence=stage_evidence)
-    park_data_changed(park_id=locked.park_id)
+    else:
+        park_data_changed(park_id=locked.park_id)
     return locked
 
 

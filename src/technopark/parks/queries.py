@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
 from technopark.parks.prepared import PreparedRead
@@ -72,7 +72,7 @@ def directions_tree(*, park: Park) -> list[Direction]:
     for child in children:
         by_parent.setdefault(child.parent_id or 0, []).append(child)
     for top in tops:
-        top.subdirections = by_parent.get(top.pk, [])  # type: ignore[attr-defined]
+        top.subdirections = by_parent.get(top.pk, [])
     return tops
 
 
@@ -85,12 +85,3 @@ def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("status", "role", "user__email")
-
-
-def membership_counts(*, park: Park) -> dict[str, int]:
-    rows = (
-        Membership.all_parks.filter(park=park, status=MembershipStatus.ACTIVE)
-        .values("role")
-        .annotate(n=Count("id"))
-    )
-    return {row["role"]: row["n"] for row in rows}

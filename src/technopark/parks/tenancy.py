@@ -35,12 +35,7 @@ def park_scope(park: Park | None) -> Iterator[None]:
         _active_park.reset(token)
 
 
-class ParkScopedQuerySet(models.QuerySet):
-    def in_park(self, park: Park) -> ParkScopedQuerySet:
-        return self.filter(park=park)
-
-
-class ParkScopedManager(models.Manager.from_queryset(ParkScopedQuerySet)):  # type: ignore[misc]
+class ParkScopedManager(models.Manager):
     """Filters by the active park when there is one."""
 
     def get_queryset(self) -> Any:
@@ -57,7 +52,7 @@ class ParkOwned(models.Model):
     park = models.ForeignKey("parks.Park", on_delete=models.CASCADE, related_name="+")
 
     objects = ParkScopedManager()
-    all_parks = models.Manager.from_queryset(ParkScopedQuerySet)()
+    all_parks: models.Manager[Any] = models.Manager()
 
     class Meta:
         abstract = True
