@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "technopark.accounts",
     "technopark.parks",
     "technopark.companies",
+    "technopark.audit",
     "technopark.api",
 ]
 
