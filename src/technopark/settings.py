@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "technopark.parks",
     "technopark.companies",
     "technopark.audit",
+    "technopark.selection",
+    "technopark.residency",
     "technopark.api",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<slug:park_slug>/", include("technopark.parks.urls")),
     path("<slug:park_slug>/companies/", include("technopark.companies.urls")),
     path("<slug:park_slug>/people/", include("technopark.accounts.park_urls")),
+    path("<slug:park_slug>/", include("technopark.selection.urls")),
+    path("<slug:park_slug>/residents/", include("technopark.residency.urls")),
 ]
 
 handler403 = "technopark.parks.views.error_403"

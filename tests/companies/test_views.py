@@ -448,9 +448,9 @@ def test_detail_page_query_count_does_not_grow(
         )
     client = client_for("founder")
     # middleware (3); the company with its site, its directions, team with people, stage history
-    # with who changed it (4); the park switcher (1). Whether the founder may edit is answered
-    # from the loaded team, without a query.
-    with django_assert_num_queries(8):
+    # with who changed it (4); the park switcher (1); the founder's report banner (1). Whether the
+    # founder may edit is answered from the loaded team, without a query.
+    with django_assert_num_queries(9):
         response = client.get(detail_url(world.company))
     assert response.status_code == 200
     assert 'id="team-add"' in response.content.decode()

@@ -13,6 +13,8 @@ from technopark.api.auth import signed_in
 from technopark.api.errors import install_error_handlers
 from technopark.companies.api import router as companies_router
 from technopark.parks.api import router as parks_router
+from technopark.residency.api import router as residency_router
+from technopark.selection.api import router as selection_router
 
 api = NinjaAPI(
     title="Technopark API",
@@ -33,3 +35,5 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", parks_router)
 api.add_router("", companies_router)
+api.add_router("", selection_router)
+api.add_router("", residency_router)

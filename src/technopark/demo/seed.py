@@ -21,6 +21,10 @@ from technopark.companies import services as company_services
 from technopark.companies.models import Company, StageChange, TeamMember
 from technopark.demo import data
 from technopark.demo.generator import CompanySpec, company_specs
+from technopark.demo.residency import seed_residency
+from technopark.demo.selection_apply import seed_selection_apply
+from technopark.demo.selection_council import seed_selection_council
+from technopark.demo.selection_review import seed_selection_review
 from technopark.parks import services as park_services
 from technopark.parks.models import Direction, Park, Site
 
@@ -223,6 +227,7 @@ def seed_demo(
     if companies:
         founder = users[f"founder@{data.DEMO_EMAIL_DOMAIN}"]
         ensure_founder(founder, companies[data.FOUNDER_COMPANY_INDEX])
+        seed_park_activity(yakutia, accounts=yakutia_accounts(result))
 
     magadan_sites = ensure_sites(magadan, data.MAGADAN_SITES, result)
     magadan_directions = ensure_directions(magadan, data.MAGADAN_DIRECTIONS, result)
@@ -247,6 +252,26 @@ def seed_demo(
         result,
     )
     return result
+
+
+def yakutia_accounts(result: SeedResult) -> dict[str, User]:
+    """The demo accounts of Yakutia by e-mail and by role (the first account of each role)."""
+    accounts: dict[str, User] = {}
+    for spec, user in result.accounts:
+        accounts[spec.email] = user
+        if spec.park == data.YAKUTIA.slug and spec.role:
+            accounts.setdefault(str(spec.role), user)
+    return accounts
+
+
+def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
+    """What the park's people have done: residents and their reports, calls with applications in
+    every state, experts' reviews, the council's decisions. Order matters: reviews need submitted
+    applications, the council decides reviewed ones."""
+    seed_residency(park, accounts=accounts)
+    seed_selection_apply(park, accounts=accounts)
+    seed_selection_review(park, accounts=accounts)
+    seed_selection_council(park, accounts=accounts)
 
 
 def accounts_table(result: SeedResult) -> list[tuple[str, str, str, str]]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from technopark.navigation import nav_links
 from technopark.parks import queries
 from technopark.parks.caching import switcher_cache_key
 
@@ -99,4 +100,11 @@ def park(request: HttpRequest) -> dict[str, Any]:
         "htmx_enabled": settings.TECHNOPARK_HTMX,
         "switcher_parks": SimpleLazyObject(lambda: _switcher(user)),
         "other_languages": _other_languages(get_language()),
+        "nav_links": SimpleLazyObject(
+            lambda: nav_links(
+                getattr(request, "access", None),
+                get_language(),
+                getattr(request, "resolver_match", None),
+            )
+        ),
     }

@@ -1,20 +1,28 @@
-"""``manage.py generate_park``: grow a park to many companies with bulk inserts (the benchmark)."""
+"""``manage.py generate_park``: grow a park to national scale with bulk inserts (the benchmark).
+
+Companies and, when an option asks for them, each part's bench data (see ``--help``). Every part
+is idempotent: a second run tops up, never duplicates.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from technopark.demo.bulk import generate_companies
+from technopark.demo.residency_generate import generate_residents
+from technopark.demo.selection_generate import generate_selection
 from technopark.parks.models import Park
 
 
 class Command(BaseCommand):
     help = (
-        "Add generated companies (valid INN/OGRN, directions, search text) to a park until it has "
-        "--companies of them. For benchmarks; run seed_demo first for the park itself."
+        "Add generated data to a park for the benchmark: --companies (valid INN/OGRN, directions, "
+        "search text) and, when an option asks for them, each part's bench data. Run seed_demo "
+        "first for the park itself."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,21 +30,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--companies", type=int, default=50_000, help="Companies the park should have."
         )
+        parser.add_argument(
+            "--applications", type=int, default=0, help="Applications to the bench call."
+        )
+        parser.add_argument("--experts", type=int, default=300, help="Experts of the bench call.")
+        parser.add_argument("--reviews", type=int, default=4, help="Filed reviews per application.")
+        parser.add_argument("--residents", type=int, default=0, help="Residents of the park.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         park = Park.objects.filter(slug=options["park"]).first()
         if park is None:
             raise CommandError(f"No park {options['park']!r}: run seed_demo first.")
-        started = time.monotonic()
+
+        def step(label: str, work: Callable[[], Any]) -> None:
+            started = time.monotonic()
+            result = work()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{park.slug}: {label}: {result} in {time.monotonic() - started:.1f} s."
+                )
+            )
 
         def progress(added: int) -> None:
             if added % 10_000 == 0:
                 self.stdout.write(f"  {added} companies added…")
 
-        added = generate_companies(park=park, total=options["companies"], progress=progress)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{park.slug}: {added} companies added in {time.monotonic() - started:.1f} s "
-                f"({park.companies.count()} in all)."
-            )
+        step(
+            "companies added",
+            lambda: generate_companies(park=park, total=options["companies"], progress=progress),
         )
+        if options["applications"]:
+            step(
+                "selection",
+                lambda: generate_selection(
+                    park=park,
+                    applications=options["applications"],
+                    experts=options["experts"],
+                    reviews_per_application=options["reviews"],
+                ),
+            )
+        if options["residents"]:
+            step(
+                "residents added",
+                lambda: generate_residents(park=park, total=options["residents"]),
+            )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from technopark.demo import data
 from technopark.demo.seed import accounts_table, format_table, seed_demo
@@ -18,7 +19,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = seed_demo()
+        # The demo's applications, decisions and reports would mail their notices: to nobody real,
+        # and the console backend would print them all over the accounts table.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = seed_demo()
         made = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.created.items()))
         self.stdout.write(
             self.style.SUCCESS(f"Demo parks ready ({'new ' + made if made else 'nothing new'}).")

@@ -1,0 +1,135 @@
+"""The header's navigation: one table of links, each shown when its permission predicate allows.
+
+The links a visitor sees depend only on the park, the visitor's roles there, their global role
+and the language, so the list is worked out once per such combination in a process (not once
+per page): every page pays the header, and a dozen ``{% allowed %}`` tags cost more than the
+rest of an empty page. Which link is current is decided per request.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from technopark.parks.rules import ParkAccess
+
+
+@dataclass(frozen=True)
+class Link:
+    label: Any  # a lazy translation
+    # Alternatives in order: the first (predicate, URL name) the visitor may open is shown.
+    targets: tuple[tuple[str, str], ...]
+    app: str = ""  # current on every page of this app (URL namespace) …
+    url_names: tuple[str, ...] = ()  # … or only on these pages (URL names)
+
+
+LINKS = (
+    Link(_("About the park"), (("parks.can_view_park", "parks:home"),), url_names=("home",)),
+    Link(_("Companies"), (("companies.can_list_companies", "companies:list"),), app="companies"),
+    Link(
+        _("Calls"), (("selection.can_view_calls", "selection:call_list"),), url_names=("call_list",)
+    ),
+    Link(
+        _("My applications"),
+        (("selection.can_list_own_applications", "selection:application_list"),),
+        url_names=("application_list",),
+    ),
+    Link(
+        _("My reviews"),
+        (("selection.can_review", "selection:review_queue"),),
+        url_names=("review_queue",),
+    ),
+    Link(
+        _("Selection"),
+        (("selection.can_manage_calls", "selection:call_manage_list"),),
+        url_names=("call_manage_list",),
+    ),
+    Link(
+        _("Residents"),
+        (
+            ("residency.can_view_residents", "residency:staff_list"),
+            ("residency.can_view_register", "residency:register"),
+        ),
+        app="residency",
+    ),
+    Link(
+        _("Quarterly reports"),
+        (("residency.can_file_reports", "residency:my_reports"),),
+        url_names=("my_reports",),
+    ),
+    Link(_("Settings"), (("parks.can_configure_park", "parks:settings"),), url_names=("settings",)),
+    Link(_("People"), (("parks.can_manage_members", "people:members"),), url_names=("members",)),
+)
+
+
+@cache
+def _predicate(name: str) -> Any:
+    app, _dot, function = name.partition(".")
+    return getattr(importlib.import_module(f"technopark.{app}.rules"), function)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    href: str
+    label: str
+    app: str
+    url_names: tuple[str, ...]
+
+
+def nav_links(access: ParkAccess | None, language: str, match: Any) -> list[dict[str, Any]]:
+    """The header's links for this visitor, each marked ``current`` for the page being shown."""
+    if access is None or access.park is None:
+        return []
+    park = access.park
+    key = (
+        park.pk,
+        park.slug,
+        park.is_public,
+        access.roles,
+        access.is_authenticated,
+        access.is_platform_admin,
+        access.is_national_observer,
+    )
+    links = _cached(key, language, access)
+    app = getattr(match, "app_name", "") or ""
+    url_name = getattr(match, "url_name", "") or ""
+    return [
+        {
+            "href": link.href,
+            "label": link.label,
+            "current": (link.app and link.app == app) or url_name in link.url_names,
+        }
+        for link in links
+    ]
+
+
+_by_key: dict[tuple[Any, ...], tuple[NavLink, ...]] = {}
+
+
+def _cached(key: tuple[Any, ...], language: str, access: ParkAccess) -> tuple[NavLink, ...]:
+    full = (*key, language)
+    links = _by_key.get(full)
+    if links is None:
+        if len(_by_key) > 4096:  # many parks × roles × languages: start again rather than grow
+            _by_key.clear()
+        links = _by_key[full] = _compute(access)
+    return links
+
+
+def _compute(access: ParkAccess) -> tuple[NavLink, ...]:
+    park = access.park
+    if park is None:
+        return ()
+    shown = []
+    for link in LINKS:
+        for predicate, url_name in link.targets:
+            if _predicate(predicate)(access):
+                href = reverse(url_name, kwargs={"park_slug": park.slug})
+                shown.append(NavLink(href, str(link.label), link.app, link.url_names))
+                break
+    return tuple(shown)

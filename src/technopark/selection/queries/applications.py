@@ -1,0 +1,134 @@
+"""Reads of applications, shaped for the applicant's pages, the screening page and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from technopark.companies.models import Company, TeamMember
+from technopark.parks.models import Direction, Park
+from technopark.selection.models import (
+    Answer,
+    Application,
+    ApplicationRevision,
+    Call,
+    EligibilityCheck,
+    FormField,
+    InformationRequest,
+    RevisionChange,
+)
+
+
+def companies_for_applicant(*, park: Park, user: Any) -> list[Company]:
+    """The park's companies the person acts for (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Company.all_parks.filter(park=park, team__user=user, team__acts_for_company=True).order_by(
+            "short_name", "id"
+        )
+    )
+
+
+def own_applications(*, park: Park, user: Any) -> QuerySet[Application]:
+    """Applications of the companies the person acts for, newest first: two queries (the rows
+    with call and company, their directions)."""
+    return (
+        Application.all_parks.filter(
+            park=park, company__team__user=user, company__team__acts_for_company=True
+        )
+        .select_related("call", "call__site", "call__park", "company")
+        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .order_by("-created_at", "-id")
+        .distinct()
+    )
+
+
+def application_detail(*, park: Park, pk: int) -> Application | None:
+    """One application with everything its page shows: the call with its form, the company with
+    its team, answers, checks, requests for information, revisions with their changes."""
+    return (
+        Application.all_parks.filter(park=park, pk=pk)
+        .select_related("call", "call__site", "call__park", "company", "company__site")
+        .prefetch_related(
+            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("call__directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("call__fields", queryset=FormField.objects.order_by("position", "id")),
+            Prefetch("company__team", queryset=TeamMember.objects.select_related("user")),
+            Prefetch("company__directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("answers", queryset=Answer.objects.all()),
+            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.order_by("requested_at", "id"),
+            ),
+            Prefetch(
+                "revisions",
+                queryset=ApplicationRevision.objects.select_related("author")
+                .order_by("-number")
+                .prefetch_related(
+                    Prefetch("changes", queryset=RevisionChange.objects.order_by("id"))
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def application_for_update(*, park: Park, pk: int) -> Application | None:
+    """One application with its call, company (and team, for the permission) only."""
+    return (
+        Application.all_parks.filter(park=park, pk=pk)
+        .select_related("call", "call__park", "call__site", "company")
+        .prefetch_related(Prefetch("company__team", queryset=TeamMember.objects.all()))
+        .first()
+    )
+
+
+def screening_list(*, call: Call) -> QuerySet[Application]:
+    """The call's applications past the draft, with their companies and checks (two queries
+    whatever their number)."""
+    return (
+        Application.all_parks.filter(park_id=call.park_id, call=call)
+        .exclude(status="draft")
+        .select_related("company")
+        .prefetch_related(
+            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id"))
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def call_applications(*, call: Call) -> QuerySet[Application]:
+    """Every application to the call for staff (the API): rows with company, their directions."""
+    return (
+        Application.all_parks.filter(park_id=call.park_id, call=call)
+        .select_related("company", "call", "call__park", "call__site")
+        .prefetch_related(
+            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def check_for_decision(
+    *, park: Park, application_pk: int, check_pk: int
+) -> EligibilityCheck | None:
+    return (
+        EligibilityCheck.objects.filter(
+            pk=check_pk, application_id=application_pk, application__park=park
+        )
+        .select_related("application")
+        .first()
+    )
+
+
+def answer_for_file(*, park: Park, application_pk: int, answer_pk: int) -> Answer | None:
+    return (
+        Answer.objects.filter(pk=answer_pk, application_id=application_pk, application__park=park)
+        .exclude(file="")
+        .select_related("application", "application__company", "field")
+        .first()
+    )

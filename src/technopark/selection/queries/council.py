@@ -1,0 +1,308 @@
+"""Reads of the council part: the ranking table of a call, one application with its filed
+reviews and decisions, and the decision notice an applicant may read.
+
+The ranking table is aggregated in SQL (annotations over the assignments and their reviews), so a
+page of it costs the same few queries whether the call has ten applications or five thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Rank
+
+from technopark.parks.models import Park, Site
+from technopark.selection.models import (
+    Application,
+    ApplicationStatus,
+    AssignmentStatus,
+    Call,
+    CriterionScore,
+    Decision,
+    DecisionOutcome,
+    Recommendation,
+    Review,
+)
+
+__all__ = [
+    "DISAGREEMENT_SPREAD",
+    "RANKED_STATUSES",
+    "SORTS",
+    "CouncilApplication",
+    "DecisionNotice",
+    "RankingFilters",
+    "council_application",
+    "council_call",
+    "decision_for_applicant",
+    "decisions_of",
+    "latest_decisions",
+    "ranking_table",
+    "site_options",
+]
+
+# Experts disagree widely when their totals (0–100) lie more than this many points apart.
+DISAGREEMENT_SPREAD = Decimal("25")
+
+# The applications the council ranks: submitted, and those already sent back or decided.
+RANKED_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INFO_REQUESTED,
+    ApplicationStatus.ADMITTED,
+    ApplicationStatus.REJECTED,
+)
+
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    # Highest weighted total first; applications without a filed review come last both ways.
+    "rank": (F("weighted_total").desc(nulls_last=True), "id"),
+    "-rank": (F("weighted_total").asc(nulls_last=True), "-id"),
+    # Widest disagreement first.
+    "spread": (F("spread").desc(nulls_last=True), "id"),
+    "-spread": (F("spread").asc(nulls_last=True), "id"),
+    "company": ("company__short_name", "id"),
+    "-company": ("-company__short_name", "-id"),
+    "submitted": (F("submitted_at").asc(nulls_last=True), "id"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-id"),
+}
+
+
+@dataclass(frozen=True)
+class RankingFilters:
+    """The ranking table's filters and order, as the page and the API accept them."""
+
+    status: str = ""
+    flagged: bool = False
+    sort: str = "rank"
+
+    @classmethod
+    def from_params(cls, params: Any) -> RankingFilters:
+        """Build filters from a query dict; anything unusable is ignored rather than an error."""
+        status = str(params.get("status") or "")
+        sort = str(params.get("sort") or "rank")
+        return cls(
+            status=status if status in RANKED_STATUSES else "",
+            flagged=str(params.get("flagged") or "") in {"1", "true", "on", "yes"},
+            sort=sort if sort in SORTS else "rank",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.status or self.flagged)
+
+
+def council_call(*, park: Park, call_id: int) -> Call | None:
+    """The call whose table the council reads (one query)."""
+    return Call.all_parks.filter(park=park, pk=call_id).select_related("site").first()
+
+
+def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> QuerySet[Application]:
+    """The applications of ``call`` the council ranks, each annotated with:
+
+    ``weighted_total`` (the mean of the filed reviews' totals, 0–100), ``reviews_filed``,
+    ``reviews_assigned`` (published assignments), ``total_max``/``total_min`` and ``spread``,
+    ``n_admit``/``n_conditions``/``n_reject`` (the filed recommendations), ``flagged`` (the spread
+    exceeds ``DISAGREEMENT_SPREAD`` or the recommendations split between admitting and rejecting)
+    and ``rank`` (1 for the highest total among the rows listed; ties share a rank).
+
+    One query however many rows (aggregates over one LEFT JOIN of assignments and reviews); the
+    company is joined.
+    """
+    filters = filters or RankingFilters()
+    filed = Q(assignments__review__submitted_at__isnull=False)
+    rows = Application.all_parks.filter(park_id=call.park_id, call=call)
+    rows = (
+        rows.filter(status=filters.status)
+        if filters.status
+        else rows.filter(status__in=RANKED_STATUSES)
+    )
+    rows = rows.annotate(
+        reviews_assigned=Count(
+            "assignments", filter=Q(assignments__status=AssignmentStatus.PUBLISHED)
+        ),
+        reviews_filed=Count("assignments__review", filter=filed),
+        weighted_total=Avg("assignments__review__total", filter=filed),
+        total_max=Max("assignments__review__total", filter=filed),
+        total_min=Min("assignments__review__total", filter=filed),
+        n_admit=Count(
+            "assignments__review",
+            filter=filed & Q(assignments__review__recommendation=Recommendation.ADMIT),
+        ),
+        n_conditions=Count(
+            "assignments__review",
+            filter=filed
+            & Q(assignments__review__recommendation=Recommendation.ADMIT_WITH_CONDITIONS),
+        ),
+        n_reject=Count(
+            "assignments__review",
+            filter=filed & Q(assignments__review__recommendation=Recommendation.REJECT),
+        ),
+    ).annotate(
+        spread=F("total_max") - F("total_min"),
+    )
+    rows = rows.annotate(
+        flagged=Case(
+            When(
+                Q(spread__gt=DISAGREEMENT_SPREAD)
+                | (Q(n_reject__gt=0) & (Q(n_admit__gt=0) | Q(n_conditions__gt=0))),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if filters.flagged:
+        rows = rows.filter(flagged=True)
+    rows = rows.annotate(
+        rank=Window(Rank(), order_by=F("weighted_total").desc(nulls_last=True)),
+    )
+    return rows.select_related("company").order_by(*SORTS[filters.sort])
+
+
+def latest_decisions(*, application_ids: list[int]) -> dict[int, Decision]:
+    """The latest decision on each of the applications (one query, none for an empty list)."""
+    if not application_ids:
+        return {}
+    result: dict[int, Decision] = {}
+    for decision in (
+        Decision.all_parks.filter(application_id__in=application_ids)
+        .select_related("decided_by")
+        .order_by("application_id", "-decided_at", "-id")
+    ):
+        result.setdefault(decision.application_id, decision)
+    return result
+
+
+def decisions_of(*, application: Application) -> QuerySet[Decision]:
+    return (
+        Decision.all_parks.filter(park_id=application.park_id, application=application)
+        .select_related("decided_by", "site")
+        .order_by("-decided_at", "-id")
+    )
+
+
+@dataclass
+class CouncilApplication:
+    """One application as the council reads it: its filed reviews (with the experts' names and
+    notes for the council), their summary and its decisions, newest first."""
+
+    application: Application
+    reviews: list[Review]
+    decisions: list[Decision]
+    reviews_assigned: int
+    weighted_total: Decimal | None = None
+    spread: Decimal | None = None
+    recommendations: dict[str, int] = field(default_factory=dict)
+    flagged: bool = False
+
+
+def council_application(*, call: Call, pk: int) -> CouncilApplication | None:
+    """An application of ``call`` with everything the decision page shows (five queries: the
+    application with its company and call, its published assignments, its filed reviews with
+    their experts, their scores with criteria, its decisions)."""
+    application = (
+        Application.all_parks.filter(park_id=call.park_id, call=call, pk=pk)
+        .select_related("company", "call", "call__site")
+        .first()
+    )
+    if application is None:
+        return None
+    assigned = application.assignments.filter(status=AssignmentStatus.PUBLISHED).count()
+    reviews = list(
+        Review.objects.filter(assignment__application=application, submitted_at__isnull=False)
+        .select_related("assignment__expert__user")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion_id"
+                ),
+            )
+        )
+        .order_by("submitted_at", "id")
+    )
+    totals = [review.total for review in reviews if review.total is not None]
+    counts = {value: 0 for value in Recommendation.values}
+    for review in reviews:
+        if review.recommendation in counts:
+            counts[review.recommendation] += 1
+    weighted = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01")) if totals else None
+    spread = (max(totals) - min(totals)) if totals else None
+    splits = counts[Recommendation.REJECT] and (
+        counts[Recommendation.ADMIT] or counts[Recommendation.ADMIT_WITH_CONDITIONS]
+    )
+    return CouncilApplication(
+        application=application,
+        reviews=reviews,
+        decisions=list(decisions_of(application=application)),
+        reviews_assigned=assigned,
+        weighted_total=weighted,
+        spread=spread,
+        recommendations=counts,
+        flagged=bool(splits) or (spread is not None and spread > DISAGREEMENT_SPREAD),
+    )
+
+
+def site_options(*, park: Park) -> list[Site]:
+    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
+
+
+@dataclass(frozen=True)
+class DecisionNotice:
+    """What an applicant is told of a decision: never the council's rationale, never who
+    reviewed."""
+
+    application_id: int
+    outcome: str
+    outcome_label: str
+    message: str
+    decided_at: datetime
+    notes: list[str]
+
+
+def decision_for_applicant(*, application: Application) -> DecisionNotice | None:
+    """The latest decision on ``application`` as its applicant may read it, or None when the
+    council has not decided yet (two queries: the decision, the experts' notes for the
+    applicant)."""
+    decision = (
+        Decision.all_parks.filter(park_id=application.park_id, application=application)
+        .only("id", "application_id", "outcome", "message_for_applicant", "decided_at")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if decision is None:
+        return None
+    notes = [
+        note.strip()
+        for note in Review.objects.filter(
+            assignment__application=application, submitted_at__isnull=False
+        )
+        .order_by("submitted_at", "id")
+        .values_list("note_for_applicant", flat=True)
+        if note and note.strip()
+    ]
+    return DecisionNotice(
+        application_id=application.pk,
+        outcome=decision.outcome,
+        outcome_label=str(DecisionOutcome(decision.outcome).label),
+        message=decision.message_for_applicant,
+        decided_at=decision.decided_at,
+        notes=notes,
+    )

@@ -1,0 +1,1 @@
+"""One module per part: calls/applications/eligibility, review, council."""

@@ -1,0 +1,345 @@
+"""Assigning experts to a call's applications: propose (the optimiser), adjust, publish.
+
+A manager runs ``assignment_propose``: the proposed (unpublished) assignments of the call are
+replaced by the optimiser's (``technopark.selection.optimiser``), published ones stay as they
+are and count towards each expert's load, so a re-run for late applications disturbs nothing
+that experts already see. The manager adjusts (``assignment_add``, ``assignment_remove``,
+``assignment_swap``: each refused across a conflict or beyond capacity) and publishes
+(``assignment_publish``, recorded in the audit log). Experts see published assignments only.
+
+Locking: every write here first locks the call's row (``select_for_update``), so that two
+managers working on one call take turns and capacities are checked against what is committed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from technopark.audit.services import audit_record
+from technopark.parks.services import park_data_changed
+from technopark.selection import optimiser
+from technopark.selection.models import (
+    Application,
+    ApplicationStatus,
+    AssignmentStatus,
+    Call,
+    ExpertCapacity,
+    ExpertProfile,
+    Review,
+    ReviewAssignment,
+)
+from technopark.selection.services.conflicts import (
+    conflict_pairs,
+    expert_conflicts,
+    experts_of_park,
+)
+
+__all__ = [
+    "REVIEWABLE_STATUSES",
+    "ProposalResult",
+    "assignment_add",
+    "assignment_explanation",
+    "assignment_propose",
+    "assignment_publish",
+    "assignment_remove",
+    "assignment_swap",
+    "capacities_for_call",
+    "expert_capacity_set",
+    "loads_for_call",
+]
+
+# Applications that are reviewed: submitted ones (not drafts, not withdrawn or decided).
+REVIEWABLE_STATUSES = (ApplicationStatus.SUBMITTED,)
+
+
+@dataclass
+class ProposalResult:
+    proposed: int = 0
+    shortfall: dict[int, int] = field(default_factory=dict)  # application id → reviews missing
+    seconds: float = 0.0
+
+
+def assignment_explanation(*, shared: list[str], load: int | None, capacity: int | None) -> str:
+    """Why the expert was chosen, in words: "shares biotechnology; load 4 of 6"."""
+    parts = []
+    if shared:
+        parts.append(_("shares %(directions)s") % {"directions": ", ".join(shared)})
+    else:
+        parts.append(_("no shared direction"))
+    if load is not None and capacity is not None:
+        parts.append(_("load %(load)s of %(capacity)s") % {"load": load, "capacity": capacity})
+    return "; ".join(parts)
+
+
+def _lock_call(call: Call) -> Call:
+    return Call.all_parks.select_for_update().get(pk=call.pk)
+
+
+def capacities_for_call(*, call: Call, experts: list[ExpertProfile]) -> dict[int, int]:
+    """Each expert's capacity for ``call``: its own setting, else the profile's default."""
+    own = dict(
+        ExpertCapacity.objects.filter(call=call, expert__in=[e.pk for e in experts]).values_list(
+            "expert_id", "capacity"
+        )
+    )
+    return {e.pk: own.get(e.pk, e.default_capacity) for e in experts}
+
+
+def loads_for_call(*, call: Call, status: str | None = None) -> Counter[int]:
+    """How many applications of ``call`` each expert has (published only, or of ``status``)."""
+    rows = ReviewAssignment.objects.filter(application__call=call)
+    if status is not None:
+        rows = rows.filter(status=status)
+    return Counter(
+        dict(rows.values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    )
+
+
+def _directions_of(model: Any, ids: list[int], key: str) -> dict[int, frozenset[int]]:
+    through = model.directions.through
+    found: dict[int, set[int]] = {}
+    for owner_id, direction_id in through.objects.filter(**{f"{key}__in": ids}).values_list(
+        key, "direction_id"
+    ):
+        found.setdefault(owner_id, set()).add(direction_id)
+    return {owner: frozenset(dirs) for owner, dirs in found.items()}
+
+
+@transaction.atomic
+def assignment_propose(*, call: Call, actor: Any) -> ProposalResult:
+    """Replace the call's proposed assignments by the optimiser's; keep the published ones.
+
+    Each submitted application gets ``call.reviews_per_application`` experts in all (published
+    ones count); each expert stays within their capacity for the call (published assignments
+    count); no pair crosses a conflict. What cannot be assigned is reported per application.
+    Locks the call.
+    """
+    call = _lock_call(call)
+    ReviewAssignment.objects.filter(
+        application__call=call, status=AssignmentStatus.PROPOSED
+    ).delete()
+    applications = list(
+        Application.all_parks.filter(
+            park_id=call.park_id, call=call, status__in=REVIEWABLE_STATUSES
+        ).only("id", "company_id", "created_by_id")
+    )
+    experts = list(experts_of_park(park=call.park).select_related("user"))
+    published = list(
+        ReviewAssignment.objects.filter(application__call=call).values_list(
+            "application_id", "expert_id"
+        )
+    )
+    have = Counter(app_id for app_id, _expert in published)
+    load = Counter(expert_id for _app, expert_id in published)
+    capacity = capacities_for_call(call=call, experts=experts)
+    app_dirs = _directions_of(Application, [a.pk for a in applications], "application_id")
+    expert_dirs = _directions_of(ExpertProfile, [e.pk for e in experts], "expertprofile_id")
+    forbidden = conflict_pairs(applications=applications, experts=experts) | set(published)
+    problem = optimiser.Problem(
+        applications=[
+            optimiser.ApplicationNode(
+                id=a.pk,
+                need=max(0, call.reviews_per_application - have[a.pk]),
+                directions=app_dirs.get(a.pk, frozenset()),
+            )
+            for a in applications
+        ],
+        experts=[
+            optimiser.ExpertNode(
+                id=e.pk,
+                capacity=capacity[e.pk],
+                load=load[e.pk],
+                directions=expert_dirs.get(e.pk, frozenset()),
+            )
+            for e in experts
+        ],
+        forbidden=frozenset(forbidden),
+    )
+    solution = optimiser.solve(problem)
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                application_id=pair.application,
+                expert_id=pair.expert,
+                status=AssignmentStatus.PROPOSED,
+                proposed_load=pair.load,
+                proposed_capacity=pair.capacity,
+            )
+            for pair in solution.pairs
+        ],
+        batch_size=2000,
+    )
+    park_data_changed(park_id=call.park_id)
+    return ProposalResult(
+        proposed=solution.assigned,
+        shortfall=solution.shortfall,
+        seconds=solution.build_seconds + solution.solve_seconds,
+    )
+
+
+def _check_pair(*, call: Call, application: Application, expert: ExpertProfile) -> None:
+    if application.call_id != call.pk or application.status not in REVIEWABLE_STATUSES:
+        raise ValidationError({"application": _("Choose a submitted application of this call.")})
+    if (
+        expert.park_id != call.park_id
+        or not experts_of_park(park=call.park).filter(pk=expert.pk).exists()
+    ):
+        raise ValidationError({"expert": _("Choose an expert of this park.")})
+    if ReviewAssignment.objects.filter(application=application, expert=expert).exists():
+        raise ValidationError({"expert": _("This expert is already assigned to the application.")})
+    conflicts = expert_conflicts(expert=expert, application=application)
+    if conflicts:
+        raise ValidationError(
+            {
+                "expert": _("This expert has a conflict of interest: %(reasons)s.")
+                % {"reasons": "; ".join(c.reason for c in conflicts)}
+            }
+        )
+    capacity = capacities_for_call(call=call, experts=[expert])[expert.pk]
+    taken = ReviewAssignment.objects.filter(application__call=call, expert=expert).count()
+    if taken >= capacity:
+        raise ValidationError(
+            {
+                "expert": ngettext(
+                    "This expert is at capacity (%(capacity)s application).",
+                    "This expert is at capacity (%(capacity)s applications).",
+                    capacity,
+                )
+                % {"capacity": capacity}
+            }
+        )
+
+
+@transaction.atomic
+def assignment_add(
+    *, call: Call, application: Application, expert: ExpertProfile, actor: Any
+) -> ReviewAssignment:
+    """Propose one more expert for an application by hand. Refused across a conflict, beyond the
+    expert's capacity for the call (proposed and published count), or twice. Locks the call."""
+    call = _lock_call(call)
+    _check_pair(call=call, application=application, expert=expert)
+    taken = ReviewAssignment.objects.filter(application__call=call, expert=expert).count()
+    capacity = capacities_for_call(call=call, experts=[expert])[expert.pk]
+    assignment = ReviewAssignment.objects.create(
+        application=application,
+        expert=expert,
+        status=AssignmentStatus.PROPOSED,
+        proposed_load=taken + 1,
+        proposed_capacity=capacity,
+    )
+    park_data_changed(park_id=call.park_id)
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: ReviewAssignment, actor: Any) -> None:
+    """Take an expert off an application. A proposed one simply goes; a published one only while
+    its review is not filed (recorded in the audit log). Locks the call."""
+    call = _lock_call(assignment.application.call)
+    locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.status == AssignmentStatus.PUBLISHED:
+        if Review.objects.filter(assignment=locked, submitted_at__isnull=False).exists():
+            raise ValidationError({"assignment": _("The expert has filed their review: it stays.")})
+        audit_record(
+            park=call.park,
+            actor=actor,
+            action="selection.assignment_remove",
+            target=locked,
+            summary=_("Expert taken off an application"),
+            before={"application": locked.application_id, "expert": locked.expert_id},
+            after=None,
+        )
+    locked.delete()
+    park_data_changed(park_id=call.park_id)
+
+
+@transaction.atomic
+def assignment_swap(
+    *, assignment: ReviewAssignment, expert: ExpertProfile, actor: Any
+) -> ReviewAssignment:
+    """Put another expert in a proposed assignment's place (refused as ``assignment_add`` is)."""
+    if assignment.status != AssignmentStatus.PROPOSED:
+        raise ValidationError({"expert": _("Only a proposed assignment can be swapped.")})
+    application = assignment.application
+    assignment_remove(assignment=assignment, actor=actor)
+    return assignment_add(
+        call=application.call, application=application, expert=expert, actor=actor
+    )
+
+
+@transaction.atomic
+def assignment_publish(*, call: Call, actor: Any, due_at: datetime) -> int:
+    """Publish the call's proposed assignments with a due date; return how many.
+
+    Conflicts are checked again (one may have been declared since the proposal): a proposed pair
+    now in conflict is dropped, never published. Recorded in the audit log. Locks the call.
+    """
+    call = _lock_call(call)
+    if due_at <= timezone.now():
+        raise ValidationError({"due_at": _("The due date must be in the future.")})
+    proposed = list(
+        ReviewAssignment.objects.filter(
+            application__call=call, status=AssignmentStatus.PROPOSED
+        ).select_related("application", "expert__user")
+    )
+    if not proposed:
+        raise ValidationError({"assignments": _("There is nothing to publish: propose first.")})
+    in_conflict = conflict_pairs(
+        applications=[a.application for a in proposed],
+        experts={a.expert.pk: a.expert for a in proposed}.values(),
+    )
+    dropped = [a.pk for a in proposed if (a.application_id, a.expert_id) in in_conflict]
+    if dropped:
+        ReviewAssignment.objects.filter(pk__in=dropped).delete()
+    now = timezone.now()
+    count = (
+        ReviewAssignment.objects.filter(application__call=call, status=AssignmentStatus.PROPOSED)
+        .exclude(pk__in=dropped)
+        .update(status=AssignmentStatus.PUBLISHED, due_at=due_at, published_at=now)
+    )
+    audit_record(
+        park=call.park,
+        actor=actor,
+        action="selection.assignments_publish",
+        target=call,
+        summary=_("Review assignments published"),
+        before=None,
+        after={"published": count, "dropped_for_conflict": len(dropped), "due_at": due_at},
+    )
+    park_data_changed(park_id=call.park_id)
+    return count
+
+
+@transaction.atomic
+def expert_capacity_set(
+    *, call: Call, expert: ExpertProfile, capacity: int, actor: Any
+) -> ExpertCapacity:
+    """How many applications of ``call`` the expert takes; not below what is already assigned."""
+    call = _lock_call(call)
+    if expert.park_id != call.park_id:
+        raise ValidationError({"expert": _("Choose an expert of this park.")})
+    if capacity < 0 or capacity > 1000:
+        raise ValidationError({"capacity": _("Give a number from 0 to 1000.")})
+    taken = ReviewAssignment.objects.filter(Q(application__call=call) & Q(expert=expert)).count()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _("The expert already has %(count)s applications of this call.")
+                % {"count": taken}
+            }
+        )
+    row, _created = ExpertCapacity.objects.update_or_create(
+        call=call, expert=expert, defaults={"capacity": capacity}
+    )
+    park_data_changed(park_id=call.park_id)
+    return row

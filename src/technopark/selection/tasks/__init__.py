@@ -1,0 +1,1 @@
+"""Background work, one module per part."""

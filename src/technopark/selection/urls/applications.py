@@ -1,0 +1,70 @@
+"""Pages of the applications part: calls (public and staff), applications, screening."""
+
+from django.urls import URLPattern, path
+
+from technopark.selection.views import applications as app_views
+from technopark.selection.views import calls as call_views
+
+urlpatterns: list[URLPattern] = [
+    path("calls/", call_views.call_list, name="call_list"),
+    path("calls/<int:call_id>/", call_views.call_detail, name="call_detail"),
+    path("calls/<int:call_id>/apply/", call_views.call_apply, name="call_apply"),
+    path("calls/manage/", call_views.call_manage_list, name="call_manage_list"),
+    path("calls/manage/new/", call_views.call_create, name="call_create"),
+    path("calls/manage/<int:call_id>/", call_views.call_edit, name="call_edit"),
+    path("calls/manage/<int:call_id>/publish/", call_views.call_publish, name="call_publish"),
+    path("calls/manage/<int:call_id>/close/", call_views.call_close, name="call_close"),
+    path("calls/manage/<int:call_id>/form/", call_views.call_form, name="call_form"),
+    path(
+        "calls/manage/<int:call_id>/form/<int:field_id>/",
+        call_views.call_field_edit,
+        name="call_field_edit",
+    ),
+    path(
+        "calls/manage/<int:call_id>/form/<int:field_id>/remove/",
+        call_views.call_field_remove,
+        name="call_field_remove",
+    ),
+    path(
+        "calls/manage/<int:call_id>/form/<int:field_id>/move/",
+        call_views.call_field_move,
+        name="call_field_move",
+    ),
+    path("calls/manage/<int:call_id>/criteria/", call_views.call_criteria, name="call_criteria"),
+    path(
+        "calls/manage/<int:call_id>/criteria/<int:criterion_id>/",
+        call_views.call_criterion_edit,
+        name="call_criterion_edit",
+    ),
+    path(
+        "calls/manage/<int:call_id>/criteria/<int:criterion_id>/remove/",
+        call_views.call_criterion_remove,
+        name="call_criterion_remove",
+    ),
+    path("calls/manage/<int:call_id>/screening/", call_views.call_screening, name="call_screening"),
+    path("applications/", app_views.application_list, name="application_list"),
+    path("applications/<int:pk>/", app_views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", app_views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", app_views.application_submit, name="application_submit"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        app_views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("applications/<int:pk>/answer/", app_views.application_answer, name="application_answer"),
+    path(
+        "applications/<int:pk>/request-info/",
+        app_views.application_request_info,
+        name="application_request_info",
+    ),
+    path(
+        "applications/<int:pk>/checks/<int:check_id>/",
+        app_views.application_check_decide,
+        name="application_check_decide",
+    ),
+    path(
+        "applications/<int:pk>/files/<int:answer_id>/",
+        app_views.application_file,
+        name="application_file",
+    ),
+]

@@ -1,0 +1,415 @@
+"""The calls pages: the public list and page of a call, and the staff pages that create, edit,
+publish and close calls, build their forms and set their review criteria.
+
+Each view checks a permission that needs no record first, then looks the call up in the request's
+park (another park's call is simply not found: 404), then checks the permission on the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from technopark.parks.models import Park
+from technopark.parks.rules import ParkAccess
+from technopark.selection import rules
+from technopark.selection.forms.applications import StartApplicationForm
+from technopark.selection.forms.calls import CallForm, CriterionForm, FormFieldForm
+from technopark.selection.models import Call, Criterion, FormField
+from technopark.selection.queries import applications as app_queries
+from technopark.selection.queries import calls as queries
+from technopark.selection.services import calls as services
+
+
+def _park(request: HttpRequest) -> Park:
+    park: Park = request.park  # type: ignore[attr-defined]
+    return park
+
+
+def _access(request: HttpRequest) -> ParkAccess:
+    access: ParkAccess = request.access  # type: ignore[attr-defined]
+    return access
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _call_or_404(request: HttpRequest, call_id: int) -> Call:
+    call = queries.call_detail(park=_park(request), pk=call_id)
+    if call is None:
+        raise Http404(_("No such call in this park."))
+    return call
+
+
+def _manage_redirect(call: Call, name: str = "call_edit") -> HttpResponse:
+    return redirect(f"selection:{name}", park_slug=call.park.slug, call_id=call.pk)
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+
+@require_GET
+def call_list(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """Open calls with their deadlines in local time, and those opening soon: three queries."""
+    _require(rules.can_view_calls(_access(request)))
+    park = _park(request)
+    return render(
+        request,
+        "selection/calls/call_list.html",
+        {
+            "open_calls": list(queries.open_calls(park=park)),
+            "upcoming_calls": list(queries.upcoming_calls(park=park)),
+        },
+    )
+
+
+@require_GET
+def call_detail(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_view_calls(access))
+    call = _call_or_404(request, call_id)
+    if not rules.can_view_call(access, call):
+        raise Http404(_("No such call in this park."))
+    return _render_call(request, call)
+
+
+def _render_call(
+    request: HttpRequest, call: Call, form: StartApplicationForm | None = None, status: int = 200
+) -> HttpResponse:
+    access = _access(request)
+    companies = (
+        app_queries.companies_for_applicant(park=_park(request), user=request.user)
+        if rules.can_apply(access)
+        else []
+    )
+    own = []
+    if companies:
+        own = [
+            a
+            for a in app_queries.own_applications(park=_park(request), user=request.user)
+            if a.call_id == call.pk
+        ]
+    if form is None and companies:
+        form = StartApplicationForm(companies=companies)
+    return render(
+        request,
+        "selection/calls/call_detail.html",
+        {"call": call, "start_form": form, "own_applications": own, "is_open": call.is_open()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """A founder starts a draft application for a company they act for."""
+    access = _access(request)
+    _require(rules.can_apply(access))
+    call = _call_or_404(request, call_id)
+    if not rules.can_view_call(access, call):
+        raise Http404(_("No such call in this park."))
+    companies = app_queries.companies_for_applicant(park=_park(request), user=request.user)
+    form = StartApplicationForm(request.POST, companies=companies)
+    if form.is_valid():
+        company = form.cleaned_data["company"]
+        _require(rules.can_apply_for(access, company))
+        try:
+            from technopark.selection.services.applications import application_start
+
+            application = application_start(call=call, company=company, actor=request.user)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your draft is ready: it is saved as you type."))
+            return redirect("selection:application_edit", park_slug=park_slug, pk=application.pk)
+    return _render_call(request, call, form, status=400)
+
+
+# --- Staff: calls ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def call_manage_list(request: HttpRequest, park_slug: str) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    return render(
+        request,
+        "selection/calls/manage_list.html",
+        {"calls": list(queries.all_calls(park=_park(request)))},
+    )
+
+
+def _call_form(request: HttpRequest, call: Call | None) -> CallForm:
+    park = _park(request)
+    return CallForm(
+        request.POST if request.method == "POST" else None,
+        initial=CallForm.initial_for(call) if call else None,
+        park=park,
+        directions=queries.direction_options(park=park),
+        sites=queries.site_options(park=park),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_create(request: HttpRequest, park_slug: str) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    form = _call_form(request, None)
+    if form.is_valid():
+        try:
+            call = services.call_create(
+                park=_park(request),
+                actor=request.user,
+                directions=form.cleaned_data["directions"],
+                **form.call_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("The call has been created as a draft. Add its questions and criteria."),
+            )
+            return redirect("selection:call_form", park_slug=park_slug, call_id=call.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "selection/calls/call_form.html", {"form": form, "call": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = _call_form(request, call)
+    if form.is_valid():
+        try:
+            services.call_update(
+                call=call,
+                actor=request.user,
+                directions=form.cleaned_data["directions"],
+                **form.call_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The call has been saved."))
+            return _manage_redirect(call)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "selection/calls/call_form.html", {"form": form, "call": call}, status=status
+    )
+
+
+@login_required
+@require_POST
+def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    try:
+        services.call_publish(call=call, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call is published."))
+    return _manage_redirect(call)
+
+
+@login_required
+@require_POST
+def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    services.call_close(call=call, actor=request.user)
+    messages.success(request, _("The call is closed: it takes no more applications."))
+    return _manage_redirect(call)
+
+
+# --- Staff: the form builder ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_form(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """The call's questions, in order, and a form to add one."""
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = FormFieldForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.form_field_add(call=call, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The question has been added."))
+            return _manage_redirect(call, "call_form")
+    return render(
+        request,
+        "selection/calls/form_builder.html",
+        {"call": call, "fields": list(call.fields.all()), "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _field_or_404(call: Call, field_id: int) -> FormField:
+    for field in call.fields.all():
+        if field.pk == field_id:
+            return field
+    raise Http404(_("No such question in this call."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_field_edit(
+    request: HttpRequest, park_slug: str, call_id: int, field_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    field = _field_or_404(call, field_id)
+    initial = {name: getattr(field, name) for name in services.FIELD_FIELDS}
+    form = FormFieldForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            services.form_field_update(field=field, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The question has been saved."))
+            return _manage_redirect(call, "call_form")
+    return render(
+        request,
+        "selection/calls/field_form.html",
+        {"call": call, "field": field, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def call_field_remove(
+    request: HttpRequest, park_slug: str, call_id: int, field_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    field = _field_or_404(call, field_id)
+    try:
+        services.form_field_remove(field=field, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The question has been removed."))
+    return _manage_redirect(call, "call_form")
+
+
+@login_required
+@require_POST
+def call_field_move(
+    request: HttpRequest, park_slug: str, call_id: int, field_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    field = _field_or_404(call, field_id)
+    services.form_field_move(field=field, actor=request.user, up=request.POST.get("to") == "up")
+    return _manage_redirect(call, "call_form")
+
+
+# --- Staff: criteria ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_criteria(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = CriterionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.criterion_add(call=call, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The criterion has been added."))
+            return _manage_redirect(call, "call_criteria")
+    return render(
+        request,
+        "selection/calls/criteria.html",
+        {"call": call, "criteria": list(call.criteria.all()), "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _criterion_or_404(call: Call, criterion_id: int) -> Criterion:
+    for criterion in call.criteria.all():
+        if criterion.pk == criterion_id:
+            return criterion
+    raise Http404(_("No such criterion in this call."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_criterion_edit(
+    request: HttpRequest, park_slug: str, call_id: int, criterion_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    criterion = _criterion_or_404(call, criterion_id)
+    initial = {name: getattr(criterion, name) for name in services.CRITERION_FIELDS}
+    form = CriterionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            services.criterion_update(criterion=criterion, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The criterion has been saved."))
+            return _manage_redirect(call, "call_criteria")
+    return render(
+        request,
+        "selection/calls/criterion_form.html",
+        {"call": call, "criterion": criterion, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def call_criterion_remove(
+    request: HttpRequest, park_slug: str, call_id: int, criterion_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_calls(_access(request)))
+    call = _call_or_404(request, call_id)
+    criterion = _criterion_or_404(call, criterion_id)
+    try:
+        services.criterion_remove(criterion=criterion, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The criterion has been removed."))
+    return _manage_redirect(call, "call_criteria")
+
+
+# --- Staff: screening -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def call_screening(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """The call's submitted applications with their eligibility checks and the managers'
+    verdicts: a fixed number of queries however many applications there are."""
+    _require(rules.can_screen_applications(_access(request)))
+    call = _call_or_404(request, call_id)
+    rows: list[Any] = list(app_queries.screening_list(call=call))
+    return render(request, "selection/calls/screening.html", {"call": call, "applications": rows})

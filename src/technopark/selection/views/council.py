@@ -1,0 +1,333 @@
+"""The council's pages: a call's ranking table, a decision on one application, decisions in batch.
+
+Each view checks a permission that needs no record first (staff only), then looks the call and
+application up in the request's park (another park's id is simply not found: 404). Writes go
+through ``selection.services.council``; reads through ``selection.queries.council``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from technopark.parks import caching
+from technopark.parks.models import Park
+from technopark.parks.rules import ParkAccess
+from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
+from technopark.selection.models import ApplicationStatus, Call, CallKind, DecisionOutcome
+from technopark.selection.queries import council as queries
+from technopark.selection.rules import council as rules
+from technopark.selection.services import council as services
+
+# What the ranking table reads from its address; any other parameter keeps it out of the cache.
+_RANKING_PARAMETERS = frozenset({"status", "flagged", "sort", "page"})
+
+
+def _park(request: HttpRequest) -> Park:
+    park: Park = request.park  # type: ignore[attr-defined]
+    return park
+
+
+def _access(request: HttpRequest) -> ParkAccess:
+    access: ParkAccess = request.access  # type: ignore[attr-defined]
+    return access
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _call_or_404(request: HttpRequest, call_id: int) -> Call:
+    call = queries.council_call(park=_park(request), call_id=call_id)
+    if call is None:
+        raise Http404(_("No such call in this park."))
+    return call
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An htmx request for the results only (a history restore needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+# Where the visitor's CSRF token goes in the cached batch form (see ``_ranking_page``).
+CSRF_SLOT = "<!--council-csrf-->"
+
+
+def _csrf_input(request: HttpRequest) -> str:
+    token = escape(get_token(request))
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+
+
+def _ranking_url(park: Park, call_id: int, query: str = "") -> str:
+    url = reverse("selection:council_ranking", kwargs={"park_slug": park.slug, "call_id": call_id})
+    return f"{url}?{query}" if query else url
+
+
+# --- Ranking table -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def council_ranking(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """The applications of a call ranked by their weighted totals, with the experts' spread,
+    their recommendations and a flag where they disagree widely; filters, sort and pages.
+
+    The table's content is cached under the park's data version (renewed by every review filed
+    and every decision), the visitor's language, the address and the permission it shows: a
+    repeat view costs no query of its own. A fresh render runs a fixed number of queries: the
+    call, the count, the page of rows with their aggregates, the page's latest decisions.
+    """
+    _require(rules.can_view_council(_access(request)))
+    return _ranking_page(request, call_id)
+
+
+def _ranking_page(
+    request: HttpRequest,
+    call_id: int,
+    *,
+    batch_form: BatchDecisionForm | None = None,
+    selected: frozenset[int] = frozenset(),
+) -> HttpResponse:
+    access = _access(request)
+    park = _park(request)
+    partial = _wants_partial(request) and batch_form is None
+    can_decide = rules.can_decide(access)
+
+    def build() -> dict[str, Any]:
+        return _render_ranking(
+            request,
+            park,
+            call_id,
+            partial=partial,
+            can_decide=can_decide,
+            with_batch_form=can_decide and batch_form is None,
+            selected=selected,
+        )
+
+    if set(request.GET) <= _RANKING_PARAMETERS and batch_form is None:
+        variant = (call_id, partial, can_decide, sorted(request.GET.lists()))
+        piece = caching.cached_for_park(
+            park=park, name="council-ranking", variant=variant, build=build
+        )
+    else:  # unknown parameters, or a batch to show again: answered, but not cached
+        piece = build()
+    if not piece["found"]:
+        raise Http404(_("No such call in this park."))
+    if partial:
+        response = HttpResponse(piece["content"])
+    else:
+        content = piece["content"]
+        if batch_form is not None:  # shown again with the visitor's input and errors
+            content += render_to_string(
+                "selection/council/_batch_form.html",
+                {"batch_form": batch_form, "call_id": call_id, "csrf_slot": CSRF_SLOT},
+                request=request,
+            )
+        # The batch form's CSRF token is the visitor's: put in now, never cached.
+        content = content.replace(CSRF_SLOT, _csrf_input(request))
+        response = render(
+            request,
+            "selection/council/ranking.html",
+            {
+                "call_title": piece["title"],
+                "ranking_content": mark_safe(content),  # noqa: S308 - our template's output
+            },
+        )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_ranking(
+    request: HttpRequest,
+    park: Park,
+    call_id: int,
+    *,
+    partial: bool,
+    can_decide: bool,
+    with_batch_form: bool,
+    selected: frozenset[int],
+) -> dict[str, Any]:
+    call = queries.council_call(park=park, call_id=call_id)
+    if call is None:
+        return {"found": False}
+    filters = queries.RankingFilters.from_params(request.GET)
+    paginator = Paginator(
+        queries.ranking_table(call=call, filters=filters), settings.TECHNOPARK_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    decisions = queries.latest_decisions(application_ids=[row.pk for row in rows])
+    for row in rows:
+        row.latest_decision = decisions.get(row.pk)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "call": call,
+        "call_id": call.pk,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "can_decide": can_decide,
+        "selected": selected,
+        "submitted": ApplicationStatus.SUBMITTED,
+        "threshold": queries.DISAGREEMENT_SPREAD,
+    }
+    if not partial:
+        context.update(
+            statuses=[(s.value, s.label) for s in queries.RANKED_STATUSES],
+            sorts=_sort_choices(),
+            # The empty batch form is cached with the table; shown again with errors it is not.
+            batch_form=(
+                BatchDecisionForm(residency=call.kind == CallKind.RESIDENCY)
+                if with_batch_form
+                else None
+            ),
+            csrf_slot=CSRF_SLOT,
+        )
+    template = (
+        "selection/council/_ranking_results.html"
+        if partial
+        else "selection/council/_ranking_content.html"
+    )
+    return {
+        "found": True,
+        "title": call.title,
+        "residency": call.kind == CallKind.RESIDENCY,
+        "content": render_to_string(template, context, request=request),
+    }
+
+
+def _sort_choices() -> list[tuple[str, str]]:
+    return [
+        ("rank", _("Highest total first")),
+        ("-rank", _("Lowest total first")),
+        ("spread", _("Widest disagreement first")),
+        ("-spread", _("Closest agreement first")),
+        ("company", _("Company, A to Z")),
+        ("-company", _("Company, Z to A")),
+        ("submitted", _("Submitted, earliest first")),
+        ("-submitted", _("Submitted, latest first")),
+    ]
+
+
+@login_required
+@require_POST
+def council_batch(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """One outcome and a shared rationale for the applications chosen in the table: all or none."""
+    _require(rules.can_decide(_access(request)))
+    call = _call_or_404(request, call_id)
+    park = _park(request)
+    form = BatchDecisionForm(request.POST, residency=call.kind == CallKind.RESIDENCY)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decisions = services.decisions_record_batch(
+                park=park,
+                call=call,
+                application_ids=data["applications"],
+                actor=request.user,
+                outcome=data["outcome"],
+                rationale=data["rationale"],
+                message_for_applicant=data["message_for_applicant"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            count = len(decisions)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s decision has been recorded; the applicant will be notified.",
+                    "%(count)s decisions have been recorded; the applicants will be notified.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(_ranking_url(park, call.pk, _known_query(request)))
+    selected = frozenset(form.cleaned_data.get("applications") or ()) if form.is_bound else None
+    return _ranking_page(request, call_id, batch_form=form, selected=selected or frozenset())
+
+
+def _known_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for key in list(params):
+        if key not in _RANKING_PARAMETERS:
+            params.pop(key)
+    return params.urlencode()
+
+
+# --- One application -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_decision(
+    request: HttpRequest, park_slug: str, call_id: int, application_id: int
+) -> HttpResponse:
+    """An application with every filed review (the experts' names, scores and notes for the
+    council), the decisions so far, and the decision form while it awaits the council."""
+    access = _access(request)
+    _require(rules.can_view_council(access))
+    if request.method == "POST":
+        _require(rules.can_decide(access))
+    call = _call_or_404(request, call_id)
+    detail = queries.council_application(call=call, pk=application_id)
+    if detail is None:
+        raise Http404(_("No such application in this call."))
+    application = detail.application
+    form: DecisionForm | None = None
+    awaiting = application.status == ApplicationStatus.SUBMITTED
+    if rules.can_decide(access) and (awaiting or request.method == "POST"):
+        sites = queries.site_options(park=_park(request)) if call.kind == CallKind.RESIDENCY else []
+        form = DecisionForm(
+            request.POST if request.method == "POST" else None,
+            call=call,
+            sites=sites,
+            initial={"site": call.site_id} if call.site_id else None,
+        )
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            decision = services.decision_record(
+                application=application, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _success_message(decision.outcome))
+            return redirect(_ranking_url(_park(request), call.pk))
+    return render(
+        request,
+        "selection/council/decision.html",
+        {
+            "call": call,
+            "detail": detail,
+            "application": application,
+            "form": form,
+            "awaiting": awaiting,
+            "threshold": queries.DISAGREEMENT_SPREAD,
+        },
+    )
+
+
+def _success_message(outcome: str) -> str:
+    if outcome == DecisionOutcome.ADMIT:
+        return _("The application has been admitted; the applicant will be notified.")
+    if outcome == DecisionOutcome.REJECT:
+        return _("The application has been rejected; the applicant will be notified.")
+    return _("The applicant has been asked for more information.")

@@ -1,0 +1,524 @@
+"""Pages of the review part: the expert's queue and review form, their profile and conflicts; the
+park's experts and a call's assignment board for staff.
+
+Each view checks a permission that needs no record first (403), then looks the record up in the
+request's park (404 for another park's), then checks the permission on the record.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from technopark.parks.models import Park
+from technopark.parks.rules import ParkAccess
+from technopark.selection.forms.review import (
+    AssignmentAddForm,
+    AssignmentSwapForm,
+    CapacityForm,
+    ConflictForm,
+    ExpertProfileForm,
+    PublishForm,
+    ReviewForm,
+)
+from technopark.selection.models import Answer, Application, Call, ConflictOfInterest
+from technopark.selection.models.applications import answer_display
+from technopark.selection.queries import review as queries
+from technopark.selection.rules import review as rules
+from technopark.selection.services import assignment as assignment_services
+from technopark.selection.services import conflicts as conflict_services
+from technopark.selection.services import review as review_services
+
+
+def _park(request: HttpRequest) -> Park:
+    park: Park = request.park  # type: ignore[attr-defined]
+    return park
+
+
+def _access(request: HttpRequest) -> ParkAccess:
+    access: ParkAccess = request.access  # type: ignore[attr-defined]
+    return access
+
+
+def _user_id(request: HttpRequest) -> int:
+    user_id: int = request.user.pk  # type: ignore[assignment]
+    return user_id
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- The expert's queue and reviews ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The expert's published assignments, soonest due first, overdue ones marked. A fixed number
+    of queries however long the queue."""
+    access = _access(request)
+    _require(rules.can_review(access))
+    now = timezone.now()
+    rows = list(queries.review_queue(park=_park(request), user=request.user))
+    overdue = 0
+    for row in rows:
+        row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
+        overdue += row.overdue  # type: ignore[attr-defined]
+    return render(
+        request,
+        "selection/review/queue.html",
+        {"assignments": rows, "overdue": overdue},
+    )
+
+
+def _review_context(request: HttpRequest, assignment: Any, form: ReviewForm) -> dict[str, Any]:
+    application = assignment.application
+    blind = application.call.blind_review
+    review = (queries._loaded_review(assignment) and assignment.review) or None
+    answers = list(
+        Answer.objects.filter(application=application)
+        .select_related("field")
+        .order_by("field__position", "field_id")
+    )
+    shown_answers = []
+    for answer in answers:
+        if answer.field.kind == "file":
+            value = _("A file is attached.") if blind else answer.file_name
+        else:
+            value = answer_display(answer.field, answer)
+        shown_answers.append((answer.field.label, value))
+    others = (
+        queries.other_reviews(assignment=assignment)
+        if rules.can_see_other_reviews(_access(request), assignment)
+        else None
+    )
+    criteria = {c.pk: c for c in application.call.criteria.all()}
+    return {
+        "assignment": assignment,
+        "application": application,
+        "call": application.call,
+        "blind": blind,
+        "team": [] if blind else list(application.company.team.all()),
+        "review": review,
+        "form": form,
+        "answers": shown_answers,
+        "others": others,
+        "criteria": criteria,
+        "overdue": queries.is_overdue(assignment),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> HttpResponse:
+    """The application (without who applied, for a blind call) and the review form: save a draft
+    or file. Others' reviews appear once the expert's own is filed."""
+    access = _access(request)
+    _require(rules.can_review(access))
+    assignment = queries.review_assignment(park=_park(request), user=request.user, pk=assignment_id)
+    if assignment is None:
+        raise Http404(_("No such review assignment."))
+    _require(rules.can_review_assignment(access, assignment))
+    criteria = list(assignment.application.call.criteria.all())
+    review = assignment.review if queries._loaded_review(assignment) else None
+    filed = review is not None and review.submitted_at is not None
+    if request.method == "POST":
+        if filed:
+            messages.error(request, _("The review has been filed; it can no longer change."))
+            return redirect(
+                "selection:review_detail", park_slug=park_slug, assignment_id=assignment.pk
+            )
+        form = ReviewForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            action = request.POST.get("action", "save")
+            service = (
+                review_services.review_file if action == "file" else review_services.review_save
+            )
+            try:
+                service(
+                    assignment=assignment,
+                    actor=request.user,
+                    scores=form.scores(),
+                    recommendation=form.cleaned_data["recommendation"],
+                    note_for_council=form.cleaned_data["note_for_council"],
+                    note_for_applicant=form.cleaned_data["note_for_applicant"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("Your review has been filed.")
+                    if action == "file"
+                    else _("Your draft has been saved."),
+                )
+                return redirect(
+                    "selection:review_detail", park_slug=park_slug, assignment_id=assignment.pk
+                )
+    else:
+        form = ReviewForm(
+            initial=ReviewForm.initial_for(review, criteria), criteria=criteria, disabled=filed
+        )
+    return render(
+        request, "selection/review/review.html", _review_context(request, assignment, form)
+    )
+
+
+# --- The expert's profile and conflicts ------------------------------------------------------------
+
+
+def _render_profile(
+    request: HttpRequest,
+    profile_form: ExpertProfileForm,
+    conflict_form: ConflictForm,
+    status: int = 200,
+) -> HttpResponse:
+    profile = queries.expert_profile_of(park=_park(request), user=request.user)
+    return render(
+        request,
+        "selection/review/profile.html",
+        {
+            "profile": profile,
+            "profile_form": profile_form,
+            "conflict_form": conflict_form,
+            "conflicts": list(profile.conflicts.all()) if profile else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_profile(request: HttpRequest, park_slug: str) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_edit_expert_profile(access))
+    park = _park(request)
+    profile = queries.expert_profile_of(park=park, user=request.user)
+    initial = (
+        {
+            "directions": list(profile.directions.all()),
+            "affiliations": profile.affiliations,
+            "default_capacity": profile.default_capacity,
+        }
+        if profile
+        else {}
+    )
+    form = ExpertProfileForm(
+        request.POST if request.method == "POST" else None, initial=initial, park=park
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_services.expert_profile_save(
+                park=park,
+                user=request.user,
+                directions=form.cleaned_data["directions"],
+                affiliations=form.cleaned_data["affiliations"],
+                default_capacity=form.cleaned_data["default_capacity"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your expert profile has been saved."))
+            return redirect("selection:expert_profile", park_slug=park_slug)
+    return _render_profile(request, form, ConflictForm())
+
+
+@login_required
+@require_POST
+def expert_conflict_add(request: HttpRequest, park_slug: str) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_declare_conflicts(access))
+    park = _park(request)
+    form = ConflictForm(request.POST)
+    profile = queries.expert_profile_of(park=park, user=request.user)
+    if profile is None:
+        messages.error(request, _("Save your expert profile first."))
+        return redirect("selection:expert_profile", park_slug=park_slug)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            conflict_services.conflict_declare(
+                expert=profile,
+                kind=data["kind"],
+                company_inn=data["company_inn"],
+                person_email=data["person_email"],
+                organisation=data["organisation"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The conflict of interest has been declared."))
+            return redirect("selection:expert_profile", park_slug=park_slug)
+    return _render_profile(request, ExpertProfileForm(park=park), form)
+
+
+@login_required
+@require_POST
+def expert_conflict_remove(request: HttpRequest, park_slug: str, conflict_id: int) -> HttpResponse:
+    access = _access(request)
+    _require(rules.can_declare_conflicts(access))
+    conflict = (
+        ConflictOfInterest.objects.filter(
+            pk=conflict_id, expert__park=_park(request), expert__user_id=_user_id(request)
+        )
+        .select_related("expert")
+        .first()
+    )
+    if conflict is None:
+        raise Http404(_("No such declaration."))
+    conflict_services.conflict_withdraw(conflict=conflict)
+    messages.success(request, _("The declaration has been withdrawn."))
+    return redirect("selection:expert_profile", park_slug=park_slug)
+
+
+@login_required
+@require_GET
+def expert_list(request: HttpRequest, park_slug: str) -> HttpResponse:
+    _require(rules.can_list_experts(_access(request)))
+    experts = list(queries.expert_list(park=_park(request)))
+    return render(request, "selection/review/experts.html", {"experts": experts})
+
+
+# --- The assignment board (staff) -----------------------------------------------------------------
+
+
+def _call_or_404(request: HttpRequest, call_id: int) -> Call:
+    call = queries.call_for_assignments(park=_park(request), pk=call_id)
+    if call is None:
+        raise Http404(_("No such call in this park."))
+    return call
+
+
+def _render_board(
+    request: HttpRequest,
+    call: Call,
+    *,
+    publish_form: PublishForm | None = None,
+    add_form: AssignmentAddForm | None = None,
+    capacity_form: CapacityForm | None = None,
+    swap_form: AssignmentSwapForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    board = queries.assignment_board(
+        call=call, page=request.GET.get("page"), per_page=settings.TECHNOPARK_PAGE_SIZE
+    )
+    default_due = timezone.localdate() + timedelta(days=14)
+    return render(
+        request,
+        "selection/review/board.html",
+        {
+            "call": call,
+            "board": board,
+            "publish_form": publish_form or PublishForm(initial={"due_at": default_due}),
+            "add_form": add_form or AssignmentAddForm(),
+            "capacity_form": capacity_form or CapacityForm(),
+            "swap_form": swap_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def assignment_board(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    return _render_board(request, _call_or_404(request, call_id))
+
+
+def _board_redirect(park_slug: str, call: Call) -> HttpResponse:
+    return redirect("selection:assignment_board", park_slug=park_slug, call_id=call.pk)
+
+
+@login_required
+@require_POST
+def assignment_propose(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    result = assignment_services.assignment_propose(call=call, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s assignment proposed in %(seconds).2f s.",
+            "%(count)s assignments proposed in %(seconds).2f s.",
+            result.proposed,
+        )
+        % {"count": result.proposed, "seconds": result.seconds},
+    )
+    if result.shortfall:
+        missing = sum(result.shortfall.values())
+        messages.warning(
+            request,
+            ngettext(
+                "%(missing)s review could not be assigned (not enough capacity, or conflicts): "
+                "see the applications marked below.",
+                "%(missing)s reviews could not be assigned (not enough capacity, or conflicts): "
+                "see the applications marked below.",
+                missing,
+            )
+            % {"missing": missing},
+        )
+    return _board_redirect(park_slug, call)
+
+
+@login_required
+@require_POST
+def assignment_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            count = assignment_services.assignment_publish(
+                call=call, actor=request.user, due_at=form.due_datetime(_park(request).time_zone)
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s assignment published.", "%(count)s assignments published.", count
+                )
+                % {"count": count},
+            )
+            return _board_redirect(park_slug, call)
+    return _render_board(request, call, publish_form=form)
+
+
+def _application_of(call: Call, pk: int) -> Application | None:
+    return Application.all_parks.filter(park_id=call.park_id, call=call, pk=pk).first()
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = AssignmentAddForm(request.POST)
+    if form.is_valid():
+        application = _application_of(call, form.cleaned_data["application"])
+        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        if application is None:
+            form.add_error("application", _("Choose a submitted application of this call."))
+        elif expert is None:
+            form.add_error("expert", _("Choose an expert of this park."))
+        else:
+            try:
+                assignment_services.assignment_add(
+                    call=call, application=application, expert=expert, actor=request.user
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The expert has been proposed."))
+                return _board_redirect(park_slug, call)
+    return _render_board(request, call, add_form=form)
+
+
+def _assignment_or_404(call: Call, pk: int) -> Any:
+    assignment = queries.assignment_in_call(call=call, pk=pk)
+    if assignment is None:
+        raise Http404(_("No such assignment in this call."))
+    return assignment
+
+
+@login_required
+@require_POST
+def assignment_remove(
+    request: HttpRequest, park_slug: str, call_id: int, assignment_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    assignment = _assignment_or_404(call, assignment_id)
+    try:
+        assignment_services.assignment_remove(assignment=assignment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The expert has been taken off the application."))
+    return _board_redirect(park_slug, call)
+
+
+@login_required
+@require_POST
+def assignment_swap(
+    request: HttpRequest, park_slug: str, call_id: int, assignment_id: int
+) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    assignment = _assignment_or_404(call, assignment_id)
+    form = AssignmentSwapForm(request.POST)
+    if form.is_valid():
+        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        if expert is None:
+            form.add_error("expert", _("Choose an expert of this park."))
+        else:
+            try:
+                assignment_services.assignment_swap(
+                    assignment=assignment, expert=expert, actor=request.user
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The expert has been swapped."))
+                return _board_redirect(park_slug, call)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _render_board(request, call, swap_form=form)
+
+
+@login_required
+@require_POST
+def assignment_capacity(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    _require(rules.can_manage_assignments(_access(request)))
+    call = _call_or_404(request, call_id)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        if expert is None:
+            form.add_error("expert", _("Choose an expert of this park."))
+        else:
+            try:
+                assignment_services.expert_capacity_set(
+                    call=call,
+                    expert=expert,
+                    capacity=form.cleaned_data["capacity"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The capacity has been saved."))
+                return _board_redirect(park_slug, call)
+    return _render_board(request, call, capacity_form=form)
+
+
+__all__ = [
+    "assignment_add",
+    "assignment_board",
+    "assignment_capacity",
+    "assignment_propose",
+    "assignment_publish",
+    "assignment_remove",
+    "assignment_swap",
+    "expert_conflict_add",
+    "expert_conflict_remove",
+    "expert_list",
+    "expert_profile",
+    "review_detail",
+    "review_queue",
+]

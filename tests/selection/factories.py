@@ -1,0 +1,101 @@
+"""Factories for the selection app's core tables (calls, applications, experts, reviews)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from technopark.selection.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallKind,
+    CallStatus,
+    Criterion,
+    ExpertProfile,
+    FieldKind,
+    FormField,
+    Review,
+    ReviewAssignment,
+)
+from tests.factories import CompanyFactory, ParkFactory, UserFactory
+
+
+class CallFactory(DjangoModelFactory):
+    """An open, published residency call (opened a week ago, closes in three weeks)."""
+
+    class Meta:
+        model = Call
+
+    park = factory.SubFactory(ParkFactory)
+    kind = CallKind.RESIDENCY
+    title = factory.Sequence(lambda n: f"Call {n}")
+    status = CallStatus.PUBLISHED
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=21))
+    reviews_per_application = 2
+
+
+class FormFieldFactory(DjangoModelFactory):
+    class Meta:
+        model = FormField
+
+    call = factory.SubFactory(CallFactory)
+    kind = FieldKind.SHORT_TEXT
+    label = factory.Sequence(lambda n: f"Question {n}")
+    position = factory.Sequence(int)
+
+
+class CriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    position = factory.Sequence(int)
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A submitted application of a company of the call's park."""
+
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    park = factory.SelfAttribute("call.park")
+    company = factory.SubFactory(CompanyFactory, park=factory.SelfAttribute("..park"))
+    status = ApplicationStatus.SUBMITTED
+    title = factory.Sequence(lambda n: f"Project {n}")
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ExpertProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpertProfile
+
+    park = factory.SubFactory(ParkFactory)
+    user = factory.SubFactory(UserFactory)
+    default_capacity = 10
+
+
+class ReviewAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory)
+    expert = factory.SubFactory(
+        ExpertProfileFactory, park=factory.SelfAttribute("..application.park")
+    )
+    status = "published"
+
+
+class ReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    assignment = factory.SubFactory(ReviewAssignmentFactory)
+    recommendation = "admit"
+    submitted_at = factory.LazyFunction(timezone.now)

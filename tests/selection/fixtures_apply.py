@@ -1,0 +1,145 @@
+"""Fixtures of the apply part of the selection tests: an open call with a question of every kind,
+private files in a temporary directory, and helpers to fill and submit an application."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import factory
+import pytest
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from technopark.selection.models import (
+    Answer,
+    Application,
+    ApplicationStatus,
+    CallKind,
+    CallStatus,
+    EligibilityCheck,
+    FieldKind,
+)
+from technopark.selection.services import applications as app_services
+from tests.selection.factories import (
+    ApplicationFactory,
+    CallFactory,
+    CriterionFactory,
+    FormFieldFactory,
+)
+
+__all__ = [
+    "AnswerFactory",
+    "EligibilityCheckFactory",
+    "apply_call",
+    "draft",
+    "fill",
+    "private_files",
+    "submitted",
+]
+
+
+class AnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    application = factory.SubFactory(ApplicationFactory)
+    field = factory.SubFactory(FormFieldFactory, call=factory.SelfAttribute("..application.call"))
+    text = "An answer"
+
+
+class EligibilityCheckFactory(DjangoModelFactory):
+    class Meta:
+        model = EligibilityCheck
+
+    application = factory.SubFactory(ApplicationFactory)
+    code = "region"
+    passed = True
+    reason = "Registered in the region."
+    checked_at = factory.LazyFunction(timezone.now)
+
+
+@pytest.fixture
+def private_files(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded files go to a temporary directory, never to the project's var/."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def apply_call(world: Any) -> Any:
+    """An open residency call of yakutia in the IT direction, with one question of every kind
+    (the text, money and declaration questions required) and two criteria."""
+    call = CallFactory(
+        park=world.park,
+        kind=CallKind.RESIDENCY,
+        title="Residency 2026",
+        status=CallStatus.PUBLISHED,
+        opens_at=timezone.now() - timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=10),
+    )
+    call.directions.add(world.direction)
+    kinds = [
+        (FieldKind.SHORT_TEXT, "Product name", True, ""),
+        (FieldKind.LONG_TEXT, "What the project does", False, ""),
+        (FieldKind.NUMBER, "Team size", False, ""),
+        (FieldKind.MONEY, "Budget", True, ""),
+        (FieldKind.DATE, "Start date", False, ""),
+        (FieldKind.CHOICE, "Stage of the product", False, "Idea\nPrototype\nSales"),
+        (FieldKind.MULTI_CHOICE, "Markets", False, "Russia\nChina\nKazakhstan"),
+        (FieldKind.FILE, "Pitch deck", False, ""),
+        (FieldKind.DECLARATION, "I agree to the rules", True, ""),
+    ]
+    for position, (kind, label, required, options) in enumerate(kinds):
+        FormFieldFactory(
+            call=call,
+            kind=kind,
+            label=label,
+            required=required,
+            options=options,
+            position=position,
+            max_size_mb=1,
+            allowed_types="pdf,png",
+        )
+    CriterionFactory(call=call, name="Team", weight=Decimal("2.00"))
+    CriterionFactory(call=call, name="Market")
+    return call
+
+
+def fields_by_label(call: Any) -> dict[str, Any]:
+    return {f.label: f for f in call.fields.all()}
+
+
+def fill(application: Application, actor: Any, **overrides: Any) -> None:
+    """Answer the required questions of ``apply_call`` (and a title)."""
+    fields = fields_by_label(application.call)
+    answers = {
+        fields["Product name"].pk: "Frost",
+        fields["Budget"].pk: "1500000.50",
+        fields["I agree to the rules"].pk: True,
+    }
+    for label, value in overrides.items():
+        answers[fields[label].pk] = value
+    app_services.application_save(
+        application=application, actor=actor, title="Frost sensors", answers=answers
+    )
+
+
+@pytest.fixture
+def draft(world: Any, apply_call: Any) -> Application:
+    """The founder's draft application of ``company`` to ``apply_call``."""
+    return app_services.application_start(
+        call=apply_call, company=world.company, actor=world.users["founder"]
+    )
+
+
+@pytest.fixture
+def submitted(world: Any, draft: Application) -> Application:
+    fill(draft, world.users["founder"])
+    app_services.application_submit(
+        application=draft, actor=world.users["founder"], declares_no_tax_debt=True
+    )
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.SUBMITTED
+    return draft
