@@ -62,6 +62,11 @@ LINKS = (
         (("residency.can_file_reports", "residency:my_reports"),),
         url_names=("my_reports",),
     ),
+    Link(
+        _("Programmes"), (("programmes.can_list_programmes", "programmes:list"),), app="programmes"
+    ),
+    Link(_("Grants"), (("grants.can_view_grants", "grants:list"),), app="grants"),
+    Link(_("My grants"), (("grants.can_view_my_grants", "grants:my_grants"),), app="grants"),
     Link(_("Settings"), (("parks.can_configure_park", "parks:settings"),), url_names=("settings",)),
     Link(_("People"), (("parks.can_manage_members", "people:members"),), url_names=("members",)),
 )

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "technopark.audit",
     "technopark.selection",
     "technopark.residency",
+    "technopark.programmes",
+    "technopark.grants",
     "technopark.api",
 ]
 

@@ -56,6 +56,18 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/resident-reports": {"get", "post"},
         "/api/v1/parks/{park_slug}/resident-reports/mine": {"get"},
         "/api/v1/parks/{park_slug}/resident-reports/overdue": {"get"},
+        "/api/v1/parks/{park_slug}/programmes": {"get"},
+        "/api/v1/parks/{park_slug}/programmes/mine": {"get"},
+        "/api/v1/parks/{park_slug}/cohorts/{cohort_id}": {"get"},
+        "/api/v1/parks/{park_slug}/cohorts/{cohort_id}/sessions": {"get", "post"},
+        "/api/v1/parks/{park_slug}/sessions/{session_id}/attendance": {"get", "put"},
+        "/api/v1/parks/{park_slug}/grants": {"get", "post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}": {"get"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/approvals": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/payment": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/cancellation": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/clawbacks": {"post"},
     }
     assert {path: set(operations) for path, operations in paths.items()} == expected
 

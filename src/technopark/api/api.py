@@ -12,7 +12,9 @@ from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import signed_in
 from technopark.api.errors import install_error_handlers
 from technopark.companies.api import router as companies_router
+from technopark.grants.api import router as grants_router
 from technopark.parks.api import router as parks_router
+from technopark.programmes.api import router as programmes_router
 from technopark.residency.api import router as residency_router
 from technopark.selection.api import router as selection_router
 
@@ -37,3 +39,5 @@ api.add_router("", parks_router)
 api.add_router("", companies_router)
 api.add_router("", selection_router)
 api.add_router("", residency_router)
+api.add_router("", programmes_router)
+api.add_router("", grants_router)

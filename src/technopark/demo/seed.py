@@ -21,6 +21,8 @@ from technopark.companies import services as company_services
 from technopark.companies.models import Company, StageChange, TeamMember
 from technopark.demo import data
 from technopark.demo.generator import CompanySpec, company_specs
+from technopark.demo.grants import seed_grants
+from technopark.demo.programmes import seed_programmes
 from technopark.demo.residency import seed_residency
 from technopark.demo.selection_apply import seed_selection_apply
 from technopark.demo.selection_council import seed_selection_council
@@ -266,12 +268,15 @@ def yakutia_accounts(result: SeedResult) -> dict[str, User]:
 
 def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
     """What the park's people have done: residents and their reports, calls with applications in
-    every state, experts' reviews, the council's decisions. Order matters: reviews need submitted
-    applications, the council decides reviewed ones."""
+    every state, experts' reviews, the council's decisions, a programme with its cohorts and
+    grants. Order matters: reviews need submitted applications, the council decides reviewed ones,
+    a cohort is filled from admitted applications, grants go to its participants."""
     seed_residency(park, accounts=accounts)
     seed_selection_apply(park, accounts=accounts)
     seed_selection_review(park, accounts=accounts)
     seed_selection_council(park, accounts=accounts)
+    seed_programmes(park, users=accounts)
+    seed_grants(park, users=accounts)
 
 
 def accounts_table(result: SeedResult) -> list[tuple[str, str, str, str]]:

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from technopark.demo.bulk import generate_companies
+from technopark.demo.grants_generate import generate_grants
+from technopark.demo.programmes_generate import generate_programmes
 from technopark.demo.residency_generate import generate_residents
 from technopark.demo.selection_generate import generate_selection
 from technopark.parks.models import Park
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--experts", type=int, default=300, help="Experts of the bench call.")
         parser.add_argument("--reviews", type=int, default=4, help="Filed reviews per application.")
         parser.add_argument("--residents", type=int, default=0, help="Residents of the park.")
+        parser.add_argument("--cohorts", type=int, default=0, help="Bench programme cohorts.")
+        parser.add_argument("--cohort-size", type=int, default=20, help="Participants per cohort.")
+        parser.add_argument("--awards", type=int, default=0, help="Grants the park should have.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         park = Park.objects.filter(slug=options["park"]).first()
@@ -74,3 +79,17 @@ class Command(BaseCommand):
                 "residents added",
                 lambda: generate_residents(park=park, total=options["residents"]),
             )
+        if options["cohorts"]:
+            step(
+                "cohorts",
+                lambda: len(
+                    generate_programmes(
+                        park=park, cohorts=options["cohorts"], per_cohort=options["cohort_size"]
+                    )
+                ),
+            )
+        if options["awards"]:
+            try:
+                step("grants added", lambda: generate_grants(park=park, awards=options["awards"]))
+            except ValueError as error:
+                raise CommandError(str(error)) from error

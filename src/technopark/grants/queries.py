@@ -1,0 +1,365 @@
+"""Reads of the grants app, shaped for their pages: a fixed number of queries whatever the size.
+
+The ledger needs no sums over payments: each award carries its running totals (``paid_total``,
+``clawed_back_total``), kept by the paying and clawback services under the award's lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from technopark.grants.models import (
+    ZERO,
+    Clawback,
+    Disbursement,
+    GrantAward,
+    GrantReport,
+    Milestone,
+    MilestoneStatus,
+    ReportAttachment,
+    Tranche,
+    TrancheApproval,
+)
+from technopark.parks.models import Park
+from technopark.parks.tenancy import active_park
+from technopark.programmes.models import Cohort, Participant
+
+
+def local_today(park: Park) -> date:
+    """Today in the park's time zone (a milestone due "on the 5th" is overdue on the 6th there)."""
+    try:
+        zone = ZoneInfo(park.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_current_timezone()
+    return timezone.localdate(timezone=zone)
+
+
+def _overdue_count(today: date) -> Subquery:
+    return Subquery(
+        Milestone.objects.filter(
+            award=OuterRef("pk"), status=MilestoneStatus.OPEN, due_on__lt=today
+        )
+        .order_by()
+        .values("award")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def with_overdue(rows: QuerySet[GrantAward], today: date) -> QuerySet[Any]:
+    """Annotate ``overdue_milestones``: open milestones due before ``today`` (a subquery)."""
+    return rows.annotate(overdue_milestones=Coalesce(_overdue_count(today), 0))
+
+
+class GrantState:
+    """The state of a grant as the cohort dashboard shows it (codes; labels translated)."""
+
+    AWARDED = "awarded"  # nothing paid yet
+    IN_PAYMENT = "in_payment"  # some paid, some remaining
+    PAID = "paid"  # the whole award paid (net of clawbacks)
+
+    @staticmethod
+    def label(code: str) -> str:
+        return str(
+            {
+                GrantState.AWARDED: _("Awarded, nothing paid yet"),
+                GrantState.IN_PAYMENT: _("Being paid"),
+                GrantState.PAID: _("Fully paid"),
+            }[code]
+        )
+
+
+@dataclass(frozen=True)
+class GrantSummary:
+    """A participant's grant for the cohort dashboard: money as Decimals, net of clawbacks."""
+
+    award_id: int
+    awarded: Decimal
+    paid: Decimal  # net of clawbacks
+    remaining: Decimal
+    overdue_milestones: int
+    status: str  # a GrantState code
+
+    @property
+    def status_label(self) -> str:
+        return GrantState.label(self.status)
+
+
+def grant_summary_by_participant(
+    *, cohort: Cohort, today: date | None = None
+) -> dict[int, GrantSummary]:
+    """Participant id → awarded, paid (net of clawbacks), remaining, overdue milestones and
+    state, for the cohort dashboard. One query whatever the cohort's size (plus one for the
+    park when it is neither the active park nor loaded with the cohort); "overdue" is counted in
+    the park's time zone."""
+    if today is None:
+        park = active_park()
+        if park is None or park.pk != cohort.park_id:
+            park = cohort.park  # loaded with the cohort, or one query more
+        today = local_today(park)
+    rows = with_overdue(
+        GrantAward.all_parks.filter(park_id=cohort.park_id, participant__cohort=cohort), today
+    ).values_list(
+        "pk", "participant_id", "amount", "paid_total", "clawed_back_total", "overdue_milestones"
+    )
+    result: dict[int, GrantSummary] = {}
+    for pk, participant_id, amount, paid, clawed, overdue in rows:
+        net = paid - clawed
+        if net <= 0:
+            status = GrantState.AWARDED
+        elif net >= amount:
+            status = GrantState.PAID
+        else:
+            status = GrantState.IN_PAYMENT
+        result[participant_id] = GrantSummary(
+            award_id=pk,
+            awarded=amount,
+            paid=net,
+            remaining=amount - net,
+            overdue_milestones=overdue,
+            status=status,
+        )
+    return result
+
+
+@dataclass
+class GrantFilters:
+    q: str = ""
+    cohort: int | None = None
+    state: str = ""  # "", "open" (money left to pay), "paid" (fully paid), "overdue"
+
+    STATES = ("", "open", "paid", "overdue")
+
+    @classmethod
+    def from_params(cls, params: Any) -> GrantFilters:
+        q = str(params.get("q") or "").strip()[:100]
+        cohort_raw = str(params.get("cohort") or "")
+        cohort = int(cohort_raw) if cohort_raw.isdigit() and len(cohort_raw) < 10 else None
+        state = str(params.get("state") or "")
+        return cls(q=q, cohort=cohort, state=state if state in cls.STATES else "")
+
+
+def award_list(*, park: Park, filters: GrantFilters | None = None, today: date) -> QuerySet[Any]:
+    """The park's awards with participant, company, cohort and programme (one query per page)."""
+    filters = filters or GrantFilters()
+    rows = GrantAward.all_parks.filter(park=park).select_related(
+        "participant__company", "participant__cohort__programme"
+    )
+    if filters.q:
+        rows = rows.filter(
+            Q(participant__company__short_name__icontains=filters.q)
+            | Q(participant__company__inn__startswith=filters.q)
+            | Q(decision_reference__icontains=filters.q)
+        )
+    if filters.cohort:
+        rows = rows.filter(participant__cohort_id=filters.cohort)
+    rows = with_overdue(rows, today)
+    if filters.state == "open":
+        rows = rows.filter(paid_total__lt=F("amount") + F("clawed_back_total"))
+    elif filters.state == "paid":
+        rows = rows.filter(paid_total__gte=F("amount") + F("clawed_back_total"))
+    elif filters.state == "overdue":
+        rows = rows.filter(overdue_milestones__gt=0)
+    return rows.order_by("-decided_on", "-pk")
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    awards: int
+    awarded: Decimal
+    paid: Decimal
+    clawed_back: Decimal
+
+    @property
+    def net_paid(self) -> Decimal:
+        return self.paid - self.clawed_back
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.awarded - self.net_paid
+
+
+def ledger_totals(rows: QuerySet[GrantAward]) -> LedgerTotals:
+    """Totals of the listed awards (one query)."""
+    data = rows.order_by().aggregate(
+        awards=Count("pk"),
+        awarded=Coalesce(Sum("amount"), ZERO),
+        paid=Coalesce(Sum("paid_total"), ZERO),
+        clawed=Coalesce(Sum("clawed_back_total"), ZERO),
+    )
+    return LedgerTotals(data["awards"], data["awarded"], data["paid"], data["clawed"])
+
+
+def cohort_options(*, park: Park) -> list[Cohort]:
+    return list(
+        Cohort.all_parks.filter(park=park)
+        .select_related("programme")
+        .order_by("-starts_on", "name")
+    )
+
+
+def award_detail(*, park: Park, pk: int) -> GrantAward | None:
+    """An award with everything its page shows: budget, milestones with reports (spending and
+    files), tranches with approvals (and approvers), payment and cancellation, clawbacks.
+    Seven queries whatever the counts."""
+    return (
+        GrantAward.all_parks.filter(park=park, pk=pk)
+        .select_related("participant__company", "participant__cohort__programme", "decided_by")
+        .prefetch_related(
+            "budget_lines",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.prefetch_related(
+                    Prefetch(
+                        "reports",
+                        queryset=GrantReport.objects.select_related("filed_by").prefetch_related(
+                            "spending", "attachments"
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "tranches",
+                queryset=Tranche.objects.select_related(
+                    "milestone",
+                    "requested_by",
+                    "disbursement__paid_by",
+                    "cancellation__cancelled_by",
+                ).prefetch_related(
+                    Prefetch(
+                        "approvals", queryset=TrancheApproval.objects.select_related("approver")
+                    )
+                ),
+            ),
+            "clawbacks__decided_by",
+            "participant__company__team",
+        )
+        .first()
+    )
+
+
+def tranche_in_park(*, park: Park, pk: int) -> Tranche | None:
+    return (
+        Tranche.objects.filter(pk=pk, award__park=park)
+        .select_related("award__park", "award__participant__company")
+        .first()
+    )
+
+
+def milestone_in_park(*, park: Park, pk: int) -> Milestone | None:
+    return (
+        Milestone.objects.filter(pk=pk, award__park=park)
+        .select_related("award__participant__company", "award__park")
+        .prefetch_related("award__budget_lines")
+        .first()
+    )
+
+
+def report_in_park(*, park: Park, pk: int) -> GrantReport | None:
+    return (
+        GrantReport.objects.filter(pk=pk, milestone__award__park=park)
+        .select_related("milestone__award__participant__company")
+        .first()
+    )
+
+
+def attachment_in_park(*, park: Park, pk: int) -> ReportAttachment | None:
+    return (
+        ReportAttachment.objects.filter(pk=pk, report__milestone__award__park=park)
+        .select_related("report__milestone__award__participant__company")
+        .first()
+    )
+
+
+def my_awards(*, park: Park, user: Any, today: date) -> QuerySet[Any]:
+    """The grants of the companies the person acts for, with milestones and tranches."""
+    return with_overdue(
+        GrantAward.all_parks.filter(
+            park=park,
+            participant__company__team__user=user,
+            participant__company__team__acts_for_company=True,
+        )
+        .select_related("participant__company", "participant__cohort__programme")
+        .prefetch_related(
+            "milestones", Prefetch("tranches", queryset=Tranche.objects.select_related("milestone"))
+        ),
+        today,
+    ).order_by("-decided_on", "-pk")
+
+
+def participants_without_grant(*, park: Park) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(cohort__park=park, grant__isnull=True)
+        .select_related("company", "cohort__programme")
+        .order_by("cohort__name", "company__short_name")
+    )
+
+
+@dataclass
+class ExportFilters:
+    cohort: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def awards_for_export(*, park: Park, filters: ExportFilters) -> QuerySet[GrantAward]:
+    rows = GrantAward.all_parks.filter(park=park).select_related(
+        "participant__company", "participant__cohort__programme"
+    )
+    if filters.cohort:
+        rows = rows.filter(participant__cohort_id=filters.cohort)
+    if filters.date_from:
+        rows = rows.filter(decided_on__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(decided_on__lte=filters.date_to)
+    return rows.order_by("decided_on", "pk")
+
+
+def tranches_for_export(*, park: Park, filters: ExportFilters) -> QuerySet[Tranche]:
+    rows = (
+        Tranche.objects.filter(award__park=park)
+        .select_related("award__participant__company", "milestone", "disbursement")
+        .annotate(approval_count=Count("approvals"))
+    )
+    if filters.cohort:
+        rows = rows.filter(award__participant__cohort_id=filters.cohort)
+    if filters.date_from:
+        rows = rows.filter(requested_at__date__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(requested_at__date__lte=filters.date_to)
+    return rows.order_by("award__decided_on", "award_id", "number")
+
+
+def payments_for_export(*, park: Park, filters: ExportFilters) -> QuerySet[Disbursement]:
+    rows = Disbursement.objects.filter(award__park=park).select_related(
+        "award__participant__company", "tranche", "paid_by"
+    )
+    if filters.cohort:
+        rows = rows.filter(award__participant__cohort_id=filters.cohort)
+    if filters.date_from:
+        rows = rows.filter(paid_on__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(paid_on__lte=filters.date_to)
+    return rows.order_by("paid_on", "pk")
+
+
+def clawbacks_for_export(*, park: Park, filters: ExportFilters) -> QuerySet[Any]:
+    rows = Clawback.objects.filter(award__park=park).select_related("award__participant__company")
+    if filters.cohort:
+        rows = rows.filter(award__participant__cohort_id=filters.cohort)
+    if filters.date_from:
+        rows = rows.filter(decided_on__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(decided_on__lte=filters.date_to)
+    return rows.order_by("decided_on", "pk")

@@ -1,0 +1,205 @@
+"""Input and output shapes of the grants API. Money is a decimal string, never a float."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from technopark.api.types import Id, NoNul, Omittable
+from technopark.grants.models import BudgetKind, MilestoneStatus, ReportStatus, TrancheStatus
+
+Money = Annotated[
+    Decimal,
+    Field(
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description='Roubles as a decimal string with at most two decimals, e.g. "500000.00".',
+    ),
+]
+BudgetMoney = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, description='Roubles, e.g. "900000.00".'),
+]
+MoneyOut = Annotated[Decimal, Field(description='Roubles as a decimal string, e.g. "500000.00".')]
+Text = Annotated[str, Field(min_length=1, max_length=4000), NoNul]
+Reference = Annotated[str, Field(min_length=1, max_length=100), NoNul]
+
+
+class BudgetLineOut(Schema):
+    kind: BudgetKind
+    amount: MoneyOut
+
+
+class ApprovalOut(Schema):
+    approver_id: int
+    approver_name: str
+    approved_at: datetime
+
+
+class PaymentOut(Schema):
+    id: int
+    award_id: int
+    tranche_id: int
+    amount: MoneyOut
+    payment_reference: str
+    idempotency_key: str
+    paid_on: date
+    paid_by_id: int
+    paid_at: datetime
+
+
+class TrancheOut(Schema):
+    id: int
+    award_id: int
+    number: int
+    milestone_id: int
+    amount: MoneyOut
+    status: TrancheStatus
+    requested_by_id: int
+    requested_at: datetime
+    approvals: list[ApprovalOut]
+    payment: PaymentOut | None
+    cancellation_reason: str | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    number: int
+    title: str
+    deliverables: str
+    due_on: date
+    status: MilestoneStatus
+    overdue: bool
+    reports: list[GrantReportOut] = []
+
+
+class GrantReportOut(Schema):
+    id: int
+    status: ReportStatus
+    summary: str
+    filed_at: datetime
+    spending: list[BudgetLineOut]
+
+
+class ClawbackOut(Schema):
+    id: int
+    amount: MoneyOut
+    reason: str
+    reference: str
+    decided_on: date
+
+
+class LedgerOut(Schema):
+    awarded: MoneyOut
+    paid: MoneyOut
+    clawed_back: MoneyOut
+    remaining: MoneyOut
+
+
+class GrantOut(Schema):
+    id: int
+    participant_id: int
+    company_id: int
+    company_name: str
+    cohort_id: int
+    cohort_name: str
+    amount: MoneyOut
+    cap: MoneyOut
+    currency: str
+    decision_reference: str
+    decided_on: date
+    ledger: LedgerOut
+    overdue_milestones: int
+
+
+class GrantDetailOut(GrantOut):
+    budget: list[BudgetLineOut]
+    milestones: list[MilestoneOut]
+    tranches: list[TrancheOut]
+    clawbacks: list[ClawbackOut]
+
+
+class GrantPageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[GrantOut]
+
+
+class GrantListParams(Schema):
+    q: Annotated[str, Field(max_length=100), NoNul] = Field(
+        "", description="Part of the company's name, its INN, or the decision reference."
+    )
+    cohort: Id | None = Field(None, description="A cohort id.")
+    state: str = Field(
+        "", pattern="^(|open|paid|overdue)$", description="open, paid or overdue; empty for all."
+    )
+
+
+class BudgetIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: BudgetKind
+    amount: BudgetMoney
+
+
+class MilestonePlanIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200), NoNul]
+    due_on: date
+    deliverables: Omittable[Annotated[str, Field(max_length=4000), NoNul]] = None
+    tranche_amount: Omittable[Money] = None
+
+
+class GrantIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_id: Id
+    amount: Money
+    decision_reference: Reference
+    decided_on: date
+    budget: list[BudgetIn] = Field(..., min_length=1, max_length=5)
+    milestones: list[MilestonePlanIn] = Field([], max_length=50)
+
+
+class TrancheIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    milestone_id: Id
+    amount: Money
+
+
+class PaymentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    payment_reference: Reference
+    idempotency_key: Reference = Field(
+        ...,
+        description="Chosen by the client, unique per payment: resending the same request "
+        "with the same key returns the first payment (200) and pays nothing more.",
+    )
+    paid_on: Omittable[date] = None
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text
+
+
+class ClawbackIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Money
+    reason: Text
+    reference: Reference
+    decided_on: Omittable[date] = None
+
+
+MilestoneOut.model_rebuild()

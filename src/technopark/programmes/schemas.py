@@ -1,0 +1,143 @@
+"""Input and output shapes of programmes in the API.
+
+Times are sent and returned as ISO 8601. Returned times are UTC, with the session's time zone
+and its wall-clock start alongside. A time sent without an offset is the wall-clock time in the
+session's site's zone (the cohort's site's, else the park's); with an offset it is taken as is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from technopark.api.types import Id, NoNul
+from technopark.companies.models import Stage
+from technopark.programmes.models import ParticipantStatus, SessionKind
+
+Title = Annotated[str, Field(max_length=200), NoNul]
+Room = Annotated[str, Field(max_length=120), NoNul]
+
+
+class CohortOut(Schema):
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    site_id: int | None
+    intake_call_id: int | None
+
+
+class CohortListItemOut(CohortOut):
+    participants: int = Field(description="Active participants.")
+
+    @staticmethod
+    def resolve_participants(cohort: object) -> int:
+        return int(getattr(cohort, "n_participants", 0))
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    description: str
+    grant_cap: str = Field(description="Roubles, a decimal string (never a float).")
+    currency: str
+    coworking_seats: int
+    length_weeks: int
+    cohorts: list[CohortListItemOut]
+
+    @staticmethod
+    def resolve_grant_cap(programme: object) -> str:
+        return str(programme.grant_cap)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_cohorts(programme: object) -> list[object]:
+        return list(programme.cohorts.all())  # type: ignore[attr-defined]
+
+
+class ParticipantOut(Schema):
+    id: int
+    company_id: int
+    company_name: str
+    status: ParticipantStatus
+    stage: Stage
+    attendees: int
+
+
+class CohortDetailOut(CohortOut):
+    programme_id: int
+    programme_name: str
+    participants: list[ParticipantOut]
+
+
+class SessionOut(Schema):
+    id: int
+    kind: SessionKind
+    title: str
+    speaker: str
+    site_id: int | None
+    room: str
+    starts_at: datetime = Field(description="UTC.")
+    ends_at: datetime = Field(description="UTC.")
+    time_zone: str = Field(description="The zone the session is held in.")
+    local_starts_at: str = Field(description="Wall-clock start in that zone, YYYY-MM-DDTHH:MM.")
+    local_ends_at: str
+
+
+class MySessionOut(SessionOut):
+    present: bool | None = Field(description="Your attendance; null when not taken.")
+
+
+class ParticipationOut(Schema):
+    id: int
+    cohort_id: int
+    cohort_name: str
+    programme_name: str
+    company_id: int
+    company_name: str
+    status: ParticipantStatus
+    stage: Stage
+    coworking_seat: str
+    sessions: list[MySessionOut]
+
+
+class SessionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SessionKind
+    title: Title
+    speaker: Title = ""
+    site: Id | None = Field(None, description="A site of this park; its zone reads the times.")
+    room: Room = ""
+    starts_at: datetime = Field(description="Without an offset: wall-clock time at the site.")
+    ends_at: datetime
+
+
+class AttendanceRowOut(Schema):
+    attendee_id: int
+    user_id: int
+    full_name: str
+    participant_id: int
+    company_name: str
+    present: bool | None = Field(description="null when not taken yet.")
+
+
+class AttendanceSheetOut(Schema):
+    session: SessionOut
+    rows: list[AttendanceRowOut]
+
+
+class MarkIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    attendee_id: Id
+    present: bool
+
+
+class AttendanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    marks: Annotated[list[MarkIn], Field(min_length=1, max_length=2000)]
