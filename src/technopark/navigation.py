@@ -62,6 +62,7 @@ LINKS = (
         (("residency.can_file_reports", "residency:my_reports"),),
         url_names=("my_reports",),
     ),
+    Link(_("Spaces"), (("spaces.can_view_spaces", "spaces:calendar"),), app="spaces"),
     Link(
         _("Programmes"), (("programmes.can_list_programmes", "programmes:list"),), app="programmes"
     ),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "technopark.audit",
     "technopark.selection",
     "technopark.residency",
+    "technopark.spaces",
     "technopark.programmes",
     "technopark.grants",
     "technopark.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:park_slug>/people/", include("technopark.accounts.park_urls")),
     path("<slug:park_slug>/", include("technopark.selection.urls")),
     path("<slug:park_slug>/residents/", include("technopark.residency.urls")),
+    path("<slug:park_slug>/spaces/", include("technopark.spaces.urls")),
     path("<slug:park_slug>/programmes/", include("technopark.programmes.urls")),
     path("<slug:park_slug>/grants/", include("technopark.grants.urls")),
 ]

@@ -17,6 +17,7 @@ from technopark.parks.api import router as parks_router
 from technopark.programmes.api import router as programmes_router
 from technopark.residency.api import router as residency_router
 from technopark.selection.api import router as selection_router
+from technopark.spaces.api import router as spaces_router
 
 api = NinjaAPI(
     title="Technopark API",
@@ -39,5 +40,6 @@ api.add_router("", parks_router)
 api.add_router("", companies_router)
 api.add_router("", selection_router)
 api.add_router("", residency_router)
+api.add_router("", spaces_router)
 api.add_router("", programmes_router)
 api.add_router("", grants_router)

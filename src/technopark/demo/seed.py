@@ -27,6 +27,7 @@ from technopark.demo.residency import seed_residency
 from technopark.demo.selection_apply import seed_selection_apply
 from technopark.demo.selection_council import seed_selection_council
 from technopark.demo.selection_review import seed_selection_review
+from technopark.demo.spaces import seed_spaces
 from technopark.parks import services as park_services
 from technopark.parks.models import Direction, Park, Site
 
@@ -253,6 +254,7 @@ def seed_demo(
         users[f"manager.magadan@{data.DEMO_EMAIL_DOMAIN}"],
         result,
     )
+    seed_spaces(magadan, accounts={"manager": users[f"manager.magadan@{data.DEMO_EMAIL_DOMAIN}"]})
     return result
 
 
@@ -268,13 +270,14 @@ def yakutia_accounts(result: SeedResult) -> dict[str, User]:
 
 def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
     """What the park's people have done: residents and their reports, calls with applications in
-    every state, experts' reviews, the council's decisions, a programme with its cohorts and
-    grants. Order matters: reviews need submitted applications, the council decides reviewed ones,
-    a cohort is filled from admitted applications, grants go to its participants."""
+    every state, experts' reviews, the council's decisions, spaces and bookings, a programme with
+    its cohorts and grants. Order matters: reviews need submitted applications, the council decides
+    reviewed ones, a cohort is filled from admitted applications, grants go to its participants."""
     seed_residency(park, accounts=accounts)
     seed_selection_apply(park, accounts=accounts)
     seed_selection_review(park, accounts=accounts)
     seed_selection_council(park, accounts=accounts)
+    seed_spaces(park, accounts=accounts)
     seed_programmes(park, users=accounts)
     seed_grants(park, users=accounts)
 

@@ -17,6 +17,7 @@ from technopark.demo.grants_generate import generate_grants
 from technopark.demo.programmes_generate import generate_programmes
 from technopark.demo.residency_generate import generate_residents
 from technopark.demo.selection_generate import generate_selection
+from technopark.demo.spaces_generate import generate_spaces
 from technopark.parks.models import Park
 
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--cohorts", type=int, default=0, help="Bench programme cohorts.")
         parser.add_argument("--cohort-size", type=int, default=20, help="Participants per cohort.")
         parser.add_argument("--awards", type=int, default=0, help="Grants the park should have.")
+        parser.add_argument("--resources", type=int, default=0, help="Bookable resources.")
+        parser.add_argument("--bookings", type=int, default=0, help="Bookings of those resources.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         park = Park.objects.filter(slug=options["park"]).first()
@@ -93,3 +96,10 @@ class Command(BaseCommand):
                 step("grants added", lambda: generate_grants(park=park, awards=options["awards"]))
             except ValueError as error:
                 raise CommandError(str(error)) from error
+        if options["resources"]:
+            step(
+                "bookings added",
+                lambda: generate_spaces(
+                    park=park, resources=options["resources"], bookings=options["bookings"]
+                ),
+            )

@@ -1,0 +1,76 @@
+"""Spaces in the admin: resources, hours, closures and rules are set up here by park admins."""
+
+from typing import Any
+
+from django.contrib import admin
+
+from technopark.spaces.models import (
+    Booking,
+    BookingRule,
+    Certificate,
+    Closure,
+    OpeningHours,
+    Resource,
+    WaitlistEntry,
+)
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "site",
+        "resource_type",
+        "capacity",
+        "requires_certification",
+        "is_active",
+    )
+    list_filter = ("resource_type", "requires_certification", "is_active")
+    search_fields = ("name", "name_en")
+    list_select_related = ("site",)
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ("site", "weekday", "opens", "closes")
+    list_select_related = ("site",)
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ("site", "resource", "starts_at", "ends_at", "reason")
+    list_select_related = ("site", "resource")
+
+
+@admin.register(BookingRule)
+class BookingRuleAdmin(admin.ModelAdmin):
+    list_display = ("park", "resource_type", "slot_minutes", "max_minutes", "weekly_quota_minutes")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ("user", "resource", "trained_on", "expires_on")
+    list_select_related = ("user", "resource")
+    raw_id_fields = ("user", "resource", "recorded_by")
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    # Read-only here: bookings change through the services (overlap, rules, waitlist).
+    list_display = ("resource", "starts_at", "ends_at", "status", "company")
+    list_filter = ("status", "kind")
+    list_select_related = ("resource", "company")
+    raw_id_fields = ("resource", "company", "booked_by", "series", "decided_by")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    list_display = ("resource", "user", "starts_at", "status")
+    list_select_related = ("resource", "user")
+    raw_id_fields = ("resource", "user", "company", "booking")

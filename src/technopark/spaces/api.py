@@ -1,0 +1,315 @@
+"""The spaces part of the API: resources, free slots, bookings (create, move, cancel).
+
+The same rules as the pages (``spaces.rules``) and the same services, so certificates, quotas and
+approval apply alike. A booking whose time is taken is a 409 ``{"detail": …}`` naming the booking
+in the way (resource and time range; the other company's name only for staff and that company's
+own people). Other refusals from the services are 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+
+from technopark.api.auth import signed_in
+from technopark.api.context import access_of, park_of
+from technopark.api.errors import ErrorOut, documented
+from technopark.api.types import Id, NoNul
+from technopark.companies.models import Company
+from technopark.spaces import queries, rules, services
+from technopark.spaces.models import Booking, ResourceType
+
+router = Router(tags=["spaces"])
+
+CONFLICT_MEANING = "The time is taken: `detail` names the booking in the way."
+
+
+def documented_409(ok: dict[int, Any], *error_codes: int) -> dict[str, Any]:
+    """``documented`` plus a 409 for a booking conflict."""
+    spec = documented(ok, *[code for code in error_codes if code != 409])
+    if 409 in error_codes:
+        spec["response"][409] = ErrorOut
+        spec["openapi_extra"]["responses"][409] = {"description": CONFLICT_MEANING}
+    return spec
+
+
+class ResourceOut(Schema):
+    id: int
+    name: str
+    site_id: int
+    site: str
+    time_zone: str
+    resource_type: str
+    capacity: int
+    features: list[str]
+    requires_certification: bool
+
+
+class ResourceFilterParams(Schema):
+    site: Id | None = None
+    resource_type: ResourceType | None = None
+
+
+class FreeSlotParams(Schema):
+    starts_at: datetime = Field(
+        description="ISO 8601 with an offset, e.g. 2026-12-01T14:00:00+09:00"
+    )
+    ends_at: datetime
+    resource_type: ResourceType | None = None
+    site: Id | None = None
+    capacity: int = Field(1, ge=1, le=1000)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            raise ValueError("Give the time with its UTC offset.")
+        return value
+
+
+class BookingOut(Schema):
+    id: int
+    resource_id: int
+    resource: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    kind: str
+    company_id: int | None
+    title: str
+
+
+class BookingPageOut(Schema):
+    items: list[BookingOut]
+
+
+class BookingCreateIn(Schema):
+    resource: Id
+    starts_at: datetime
+    ends_at: datetime
+    company: Id | None = None
+    title: Annotated[str, Field(max_length=200), NoNul] = ""
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            raise ValueError("Give the time with its UTC offset.")
+        return value
+
+
+class BookingMoveIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            raise ValueError("Give the time with its UTC offset.")
+        return value
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _resource_out(resource: Any) -> dict[str, Any]:
+    return {
+        "id": resource.pk,
+        "name": resource.display_name,
+        "site_id": resource.site_id,
+        "site": resource.site.display_name,
+        "time_zone": resource.site.time_zone,
+        "resource_type": resource.resource_type,
+        "capacity": resource.capacity,
+        "features": resource.feature_list,
+        "requires_certification": resource.requires_certification,
+    }
+
+
+def _booking_out(booking: Booking) -> dict[str, Any]:
+    return {
+        "id": booking.pk,
+        "resource_id": booking.resource_id,
+        "resource": booking.resource.display_name,
+        "starts_at": booking.starts_at,
+        "ends_at": booking.ends_at,
+        "status": booking.status,
+        "kind": booking.kind,
+        "company_id": booking.company_id,
+        "title": booking.title,
+    }
+
+
+def _conflict(error: services.BookingConflict) -> Status:
+    return Status(409, {"detail": error.text})
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/resources",
+    auth=signed_in,
+    **documented({200: list[ResourceOut]}, 401, 403, 404, 422),
+    summary="Bookable resources",
+)
+def resource_list(
+    request: HttpRequest, park_slug: str, filters: Query[ResourceFilterParams]
+) -> Any:
+    """Members of the park: the park's bookable resources, by site and type. One query."""
+    _require(rules.can_view_spaces(access_of(request)))
+    park = park_of(request)
+    site = None
+    if filters.site is not None:
+        site = queries.site_in_park(
+            park=park, site_id=filters.site, options=queries.sites(park=park)
+        )
+        if site is None:
+            raise Http404
+    rows = queries.resources(
+        park=park,
+        site=site,
+        resource_type=filters.resource_type.value if filters.resource_type else "",
+    )
+    return [_resource_out(resource) for resource in rows]
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/free",
+    auth=signed_in,
+    **documented({200: list[ResourceOut]}, 401, 403, 404, 422),
+    summary="Resources free for a whole time range",
+)
+def free_slots(request: HttpRequest, park_slug: str, params: Query[FreeSlotParams]) -> Any:
+    """«A room for 6 tomorrow 14:00–16:00»: resources with no active booking or closure in the
+    range and open for the whole of it. Three queries."""
+    _require(rules.can_view_spaces(access_of(request)))
+    park = park_of(request)
+    if params.ends_at <= params.starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if (params.ends_at - params.starts_at).days > 31:
+        raise ValidationError({"ends_at": _("Search at most 31 days at once.")})
+    sites = queries.sites(park=park) if params.site is not None else []
+    site = None
+    if params.site is not None:
+        site = queries.site_in_park(park=park, site_id=params.site, options=sites)
+        if site is None:
+            raise Http404
+    rows = queries.free_resources(
+        park=park,
+        starts_at=params.starts_at,
+        ends_at=params.ends_at,
+        resource_type=params.resource_type.value if params.resource_type else "",
+        site=site,
+        capacity=params.capacity,
+    )
+    return [_resource_out(resource) for resource in rows]
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/bookings",
+    auth=signed_in,
+    **documented({200: BookingPageOut}, 401, 403, 404),
+    summary="My bookings and my companies'",
+)
+def booking_list(request: HttpRequest, park_slug: str) -> Any:
+    access = access_of(request)
+    _require(rules.can_subscribe(access))
+    park = park_of(request)
+    company_ids = services.acting_company_ids(user=request.user, park=park)
+    rows = queries.my_bookings(park=park, user=request.user, company_ids=company_ids)
+    return {"items": [_booking_out(booking) for booking in rows]}
+
+
+def _company(park: Any, company_id: int | None) -> Company | None:
+    if company_id is None:
+        return None
+    company = Company.all_parks.filter(park=park, pk=company_id).first()
+    if company is None:
+        raise ValidationError({"company": _("Choose a company of this park.")})
+    return company
+
+
+@router.post(
+    "/parks/{slug:park_slug}/spaces/bookings",
+    auth=signed_in,
+    **documented_409({201: BookingOut}, 400, 401, 403, 404, 409, 422),
+    summary="Book a resource",
+)
+def booking_create(request: HttpRequest, park_slug: str, payload: BookingCreateIn) -> Any:
+    """Staff and founders (for a company they act for). Outside companies' bookings are created
+    with status ``pending`` and wait for approval. A resource that needs a certificate is refused
+    (422 on ``resource``) without a valid one."""
+    access = access_of(request)
+    _require(rules.can_book(access))
+    park = park_of(request)
+    resource = queries.resource_in_park(park=park, pk=payload.resource)
+    if resource is None:
+        raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
+    try:
+        booking = services.booking_create(
+            access=access,
+            resource=resource,
+            starts_at=payload.starts_at,
+            ends_at=payload.ends_at,
+            company=_company(park, payload.company),
+            title=payload.title,
+        )
+    except services.BookingConflict as error:
+        return _conflict(error)
+    return Status(201, _booking_out(booking))
+
+
+def _own_booking(request: HttpRequest, booking_id: int) -> Booking:
+    access = access_of(request)
+    _require(rules.can_book(access))
+    park = park_of(request)
+    booking = queries.booking_in_park(park=park, pk=booking_id)
+    if booking is None:
+        raise Http404
+    company_ids = services.acting_company_ids(user=request.user, park=park)
+    if not rules.can_view_booking(access, booking, company_ids):
+        raise Http404  # another company's booking: not even its existence is told
+    _require(rules.can_change_booking(access, booking, company_ids))
+    return booking
+
+
+@router.patch(
+    "/parks/{slug:park_slug}/spaces/bookings/{booking_id}",
+    auth=signed_in,
+    **documented_409({200: BookingOut}, 400, 401, 403, 404, 409, 422),
+    summary="Move a booking",
+)
+def booking_move(
+    request: HttpRequest, park_slug: str, booking_id: Id, payload: BookingMoveIn
+) -> Any:
+    booking = _own_booking(request, booking_id)
+    try:
+        services.booking_move(
+            access=access_of(request),
+            booking=booking,
+            starts_at=payload.starts_at,
+            ends_at=payload.ends_at,
+        )
+    except services.BookingConflict as error:
+        return _conflict(error)
+    return _booking_out(booking)
+
+
+@router.post(
+    "/parks/{slug:park_slug}/spaces/bookings/{booking_id}/cancel",
+    auth=signed_in,
+    **documented({200: BookingOut}, 401, 403, 404, 422),
+    summary="Cancel a booking",
+)
+def booking_cancel(request: HttpRequest, park_slug: str, booking_id: Id) -> Any:
+    booking = _own_booking(request, booking_id)
+    cancelled = services.booking_cancel(access=access_of(request), booking=booking)
+    return _booking_out(cancelled)

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_constraint(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
+    from technopark.spaces.constraints import ensure_no_overlap_constraint
+
+    ensure_no_overlap_constraint(connections[using])
+
+
+class SpacesConfig(AppConfig):
+    name = "technopark.spaces"
+    verbose_name = _("Spaces and bookings")
+
+    def ready(self) -> None:
+        # A database built without migrations (tests with --no-migrations) gets the exclusion
+        # constraint too; on a migrated database this finds it and does nothing.
+        post_migrate.connect(_ensure_constraint, sender=self, dispatch_uid="spaces-no-overlap")

@@ -1,0 +1,176 @@
+"""Forms of the spaces pages. Times are entered in the site's time zone (the resource's site)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from technopark.companies.models import Company
+from technopark.parks.models import Site
+from technopark.spaces.models import Resource, ResourceType
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def in_zone(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """A wall-clock time the form read in the current time zone, re-read in ``zone``."""
+    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return wall.replace(tzinfo=zone)
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it names (or at the top of the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = name if name in form.fields else None
+        for item in errors:
+            form.add_error(target, item.messages)
+
+
+class ResourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.site.display_name} — {obj.display_name}"
+
+
+class BookingForm(forms.Form):
+    resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
+    starts_at = forms.DateTimeField(
+        label=_("From"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("In the site's local time."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    company = forms.ModelChoiceField(
+        label=_("For the company"), queryset=Company.all_parks.none(), required=False
+    )
+    title = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    weeks = forms.IntegerField(
+        label=_("Repeat weekly, weeks"),
+        min_value=1,
+        max_value=52,
+        initial=1,
+        help_text=_("1 books this date only; more books the same time every week."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        resources: list[Resource],
+        companies: list[Company],
+        company_required: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [resource.pk for resource in resources]
+        field = self.fields["resource"]
+        field.queryset = Resource.all_parks.filter(pk__in=ids).select_related("site")  # type: ignore[attr-defined]
+        company_field = self.fields["company"]
+        company_field.queryset = Company.all_parks.filter(  # type: ignore[attr-defined]
+            pk__in=[company.pk for company in companies]
+        )
+        company_field.required = company_required
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        resource = data.get("resource")
+        if resource is not None:
+            zone = zoneinfo.ZoneInfo(resource.site.time_zone)
+            for name in ("starts_at", "ends_at"):
+                if data.get(name) is not None:
+                    data[name] = in_zone(data[name], zone)
+        return data
+
+
+class MoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("From"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+
+    def __init__(self, *args: Any, zone: zoneinfo.ZoneInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("starts_at", "ends_at"):
+            if data.get(name) is not None:
+                data[name] = in_zone(data[name], self.zone)
+        return data
+
+
+class SearchForm(forms.Form):
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
+    resource_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any type")), *ResourceType.choices], required=False
+    )
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(
+        label=_("Until"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Earlier than the start: until that time the next day."),
+    )
+    capacity = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
+
+    def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any site")),
+            *((site.pk, site.display_name) for site in sites),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") is not None and data.get("start") == data.get("end"):
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class CertificateForm(forms.Form):
+    user = forms.ChoiceField(label=_("Person"))
+    resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
+    trained_on = forms.DateField(
+        label=_("Trained on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, people: list[tuple[int, str]], resources: list[Resource], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "—"), *people]  # type: ignore[attr-defined]
+        self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
+            pk__in=[resource.pk for resource in resources]
+        ).select_related("site")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        trained, expires = data.get("trained_on"), data.get("expires_on")
+        if isinstance(trained, date) and isinstance(expires, date) and expires < trained:
+            self.add_error("expires_on", _("A certificate expires after the training."))
+        return data
+
+
+def default_times(now: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    """The next whole hour and the hour after, in ``zone``, as initial values."""
+    local = timezone.localtime(now, zone)
+    start = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return start, start + timedelta(hours=1)

@@ -1,0 +1,463 @@
+"""Reads of spaces, shaped for the pages and the API that show them.
+
+Each read runs a fixed number of queries however many bookings it shows: the calendar two (the
+resources and the bookings in the visible range), the free-slot search three.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.utils import timezone
+
+from technopark.parks.models import Park, Site
+from technopark.spaces.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Certificate,
+    Closure,
+    OpeningHours,
+    Resource,
+    ResourceType,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from technopark.spaces.services import open_intervals, zone_of
+
+
+class _TstzRange(Func):
+    function = "tstzrange"
+    output_field = DateTimeField()
+
+
+class _Overlaps(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " && "
+    output_field = BooleanField()
+
+
+def overlapping(rows: QuerySet[Any], starts_at: datetime, ends_at: datetime) -> QuerySet[Any]:
+    """Bookings (or closures) overlapping ``[starts_at, ends_at)``.
+
+    On PostgreSQL written as the exclusion constraint's own expression,
+    ``tstzrange(starts_at, ends_at, '[)') && tstzrange(…)``, so that its GiST index answers (with
+    ``status IN`` the active statuses, the index's condition); elsewhere two comparisons.
+    """
+    if connection.vendor != "postgresql":
+        return rows.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    bounds = Value("[)")
+    return rows.filter(
+        _Overlaps(
+            _TstzRange(F("starts_at"), F("ends_at"), bounds),
+            _TstzRange(
+                Value(starts_at, output_field=DateTimeField()),
+                Value(ends_at, output_field=DateTimeField()),
+                bounds,
+            ),
+        )
+    )
+
+
+def sites(*, park: Park) -> list[Site]:
+    return list(Site.all_parks.filter(park=park).order_by("name"))
+
+
+def site_in_park(*, park: Park, site_id: int | None, options: Iterable[Site]) -> Site | None:
+    for site in options:
+        if site.pk == site_id:
+            return site
+    return None
+
+
+def resources(
+    *, park: Park, site: Site | None = None, resource_type: str = ""
+) -> QuerySet[Resource]:
+    rows = Resource.all_parks.filter(park=park, is_active=True).select_related("site")
+    if site is not None:
+        rows = rows.filter(site=site)
+    if resource_type:
+        rows = rows.filter(resource_type=resource_type)
+    return rows.order_by("site__name", "resource_type", "name", "id")
+
+
+def resource_in_park(*, park: Park, pk: int) -> Resource | None:
+    return Resource.all_parks.filter(park=park, pk=pk).select_related("site").first()
+
+
+def booking_in_park(*, park: Park, pk: int) -> Booking | None:
+    return (
+        Booking.all_parks.filter(park=park, pk=pk)
+        .select_related("resource__site", "company", "booked_by")
+        .first()
+    )
+
+
+# --- the calendar -------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarItem:
+    booking: Booking
+    start_label: str
+    end_label: str
+    continues_before: bool
+    continues_after: bool
+
+
+@dataclass
+class CalendarRow:
+    resource: Resource
+    cells: list[list[CalendarItem]]
+
+
+@dataclass
+class Calendar:
+    site: Site
+    resource_type: str
+    days: list[date]
+    starts_at: datetime
+    ends_at: datetime
+    zone: zoneinfo.ZoneInfo
+    rows: list[CalendarRow] = field(default_factory=list)
+
+    @property
+    def booking_count(self) -> int:
+        return len({item.booking.pk for row in self.rows for cell in row.cells for item in cell})
+
+
+def calendar(*, site: Site, resource_type: str, first_day: date, days: int) -> Calendar:
+    """Resources of one type at a site and their active bookings over ``days`` local days from
+    ``first_day``: two queries, only the visible range is read."""
+    zone = zone_of(site)
+    starts_at = datetime.combine(first_day, time(0), zone)
+    ends_at = datetime.combine(first_day + timedelta(days=days), time(0), zone)
+    day_list = [first_day + timedelta(days=n) for n in range(days)]
+    result = Calendar(
+        site=site,
+        resource_type=resource_type,
+        days=day_list,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        zone=zone,
+    )
+    resource_rows = list(
+        Resource.all_parks.filter(
+            park_id=site.park_id, site=site, resource_type=resource_type, is_active=True
+        ).order_by("name", "id")
+    )
+    by_resource: dict[int, CalendarRow] = {}
+    for resource in resource_rows:
+        resource.site = site
+        row = CalendarRow(resource=resource, cells=[[] for _ in day_list])
+        by_resource[resource.pk] = row
+        result.rows.append(row)
+    if not resource_rows:
+        return result
+    bookings = (
+        overlapping(
+            Booking.all_parks.filter(
+                park_id=site.park_id,
+                resource_id__in=[resource.pk for resource in resource_rows],
+                status__in=ACTIVE_STATUSES,
+            ),
+            starts_at,
+            ends_at,
+        )
+        .select_related("company")
+        .only(
+            "id",
+            "park_id",
+            "resource_id",
+            "company__id",
+            "company__short_name",
+            "booked_by_id",
+            "starts_at",
+            "ends_at",
+            "status",
+            "kind",
+            "title",
+        )
+        .order_by("starts_at", "id")
+    )
+    for booking in bookings:
+        found = by_resource.get(booking.resource_id)
+        if found is None:
+            continue
+        row = found
+        local_start = timezone.localtime(booking.starts_at, zone)
+        local_end = timezone.localtime(booking.ends_at, zone)
+        for index, day in enumerate(day_list):
+            day_start = datetime.combine(day, time(0), zone)
+            day_end = day_start + timedelta(days=1)
+            if booking.starts_at >= day_end or booking.ends_at <= day_start:
+                continue
+            row.cells[index].append(
+                CalendarItem(
+                    booking=booking,
+                    start_label=f"{local_start:%H:%M}" if booking.starts_at >= day_start else "…",
+                    end_label=f"{local_end:%H:%M}" if booking.ends_at <= day_end else "…",
+                    continues_before=booking.starts_at < day_start,
+                    continues_after=booking.ends_at > day_end,
+                )
+            )
+    return result
+
+
+# --- the free-slot search -----------------------------------------------------------------------
+
+
+def free_resources(
+    *,
+    park: Park,
+    starts_at: datetime,
+    ends_at: datetime,
+    resource_type: str = "",
+    site: Site | None = None,
+    capacity: int = 1,
+    limit: int = 50,
+) -> list[Resource]:
+    """Resources free for the whole of ``[starts_at, ends_at)``: no active booking, no closure,
+    inside their site's opening hours. Three queries."""
+    busy = overlapping(
+        Booking.all_parks.filter(resource=OuterRef("pk"), status__in=ACTIVE_STATUSES),
+        starts_at,
+        ends_at,
+    )
+    closed = Closure.all_parks.filter(
+        Q(resource=OuterRef("pk")) | Q(resource__isnull=True, site=OuterRef("site")),
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    rows = Resource.all_parks.filter(park=park, is_active=True, capacity__gte=capacity)
+    if resource_type:
+        rows = rows.filter(resource_type=resource_type)
+    if site is not None:
+        rows = rows.filter(site=site)
+    candidates = list(
+        rows.filter(~Exists(busy), ~Exists(closed))
+        .select_related("site")
+        .order_by("capacity", "site__name", "name", "id")[: limit * 4]
+    )
+    site_ids = {resource.site_id for resource in candidates}
+    hours: dict[int, list[OpeningHours]] = defaultdict(list)
+    for row in OpeningHours.all_parks.filter(site_id__in=site_ids):
+        hours[row.site_id].append(row)
+    open_sites: dict[int, bool] = {}
+    result = []
+    for resource in candidates:
+        if resource.site_id not in open_sites:
+            zone = zone_of(resource.site)
+            intervals = open_intervals(
+                site=resource.site,
+                hours=hours[resource.site_id],
+                first=timezone.localtime(starts_at, zone).date(),
+                last=timezone.localtime(ends_at, zone).date(),
+            )
+            open_sites[resource.site_id] = any(
+                opens <= starts_at and ends_at <= closes for opens, closes in intervals
+            )
+        if open_sites[resource.site_id]:
+            result.append(resource)
+        if len(result) >= limit:
+            break
+    return result
+
+
+# --- a person's bookings ------------------------------------------------------------------------
+
+
+def my_bookings(
+    *, park: Park, user: Any, company_ids: Collection[int], since: datetime | None = None
+) -> list[Booking]:
+    """The person's bookings and their companies', from ``since`` (default: a week ago)."""
+    since = since or timezone.now() - timedelta(days=7)
+    return list(
+        Booking.all_parks.filter(park=park, ends_at__gte=since)
+        .filter(Q(booked_by=user) | Q(company_id__in=list(company_ids)))
+        .select_related("resource__site", "company", "booked_by")
+        .order_by("starts_at", "id")[:500]
+    )
+
+
+def my_waitlist(*, park: Park, user: Any) -> list[WaitlistEntry]:
+    return list(
+        WaitlistEntry.all_parks.filter(
+            park=park,
+            user=user,
+            status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
+        )
+        .select_related("resource__site", "booking", "company")
+        .order_by("starts_at", "id")
+    )
+
+
+def waitlist_entry_in_park(*, park: Park, pk: int) -> WaitlistEntry | None:
+    return (
+        WaitlistEntry.all_parks.filter(park=park, pk=pk)
+        .select_related("resource__site", "booking", "company")
+        .first()
+    )
+
+
+def pending_approvals(*, park: Park) -> list[Booking]:
+    return list(
+        Booking.all_parks.filter(park=park, status=BookingStatus.PENDING)
+        .select_related("resource__site", "company", "booked_by")
+        .order_by("starts_at", "id")[:500]
+    )
+
+
+def certificates(*, park: Park) -> list[Certificate]:
+    return list(
+        Certificate.all_parks.filter(park=park)
+        .select_related("user", "resource__site", "recorded_by")
+        .order_by("-expires_on", "id")[:500]
+    )
+
+
+def certifiable_resources(*, park: Park) -> list[Resource]:
+    return list(
+        Resource.all_parks.filter(park=park, requires_certification=True)
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+# --- occupancy ----------------------------------------------------------------------------------
+
+
+@dataclass
+class OccupancyRow:
+    label: str
+    site: str
+    resource_type: str
+    open_minutes: float = 0
+    booked_minutes: float = 0
+    bookings: int = 0
+    no_shows: int = 0
+
+    @property
+    def utilisation(self) -> float:
+        return self.booked_minutes / self.open_minutes if self.open_minutes else 0.0
+
+    @property
+    def no_show_rate(self) -> float:
+        return self.no_shows / self.bookings if self.bookings else 0.0
+
+
+@dataclass
+class Occupancy:
+    first_day: date
+    last_day: date
+    resources: list[OccupancyRow]
+    types: list[OccupancyRow]
+    sites: list[OccupancyRow]
+
+
+def period_bounds(*, period: str, day: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) or month holding ``day``: first and last local dates."""
+    if period == "month":
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    first = day - timedelta(days=day.weekday())
+    return first, first + timedelta(days=6)
+
+
+def occupancy(*, park: Park, first_day: date, last_day: date) -> Occupancy:
+    """Utilisation (booked ÷ open minutes) and no-show rate per resource, type and site over
+    the local dates ``first_day``..``last_day``. Four queries."""
+    resource_rows = list(
+        Resource.all_parks.filter(park=park)
+        .select_related("site")
+        .order_by("site__name", "resource_type", "name")
+    )
+    hours: dict[int, list[OpeningHours]] = defaultdict(list)
+    for row in OpeningHours.all_parks.filter(park=park):
+        hours[row.site_id].append(row)
+    open_by_site: dict[int, float] = {}
+    bounds_by_site: dict[int, tuple[datetime, datetime]] = {}
+    for resource in resource_rows:
+        site = resource.site
+        if site.pk in open_by_site:
+            continue
+        zone = zone_of(site)
+        intervals = open_intervals(site=site, hours=hours[site.pk], first=first_day, last=last_day)
+        open_by_site[site.pk] = sum((b - a).total_seconds() / 60 for a, b in intervals)
+        bounds_by_site[site.pk] = (
+            datetime.combine(first_day, time(0), zone),
+            datetime.combine(last_day + timedelta(days=1), time(0), zone),
+        )
+    per_resource = {
+        resource.pk: OccupancyRow(
+            label=resource.display_name,
+            site=resource.site.display_name,
+            resource_type=resource.get_resource_type_display(),
+            open_minutes=open_by_site[resource.site_id],
+        )
+        for resource in resource_rows
+    }
+    if bounds_by_site:
+        earliest = min(a for a, _ in bounds_by_site.values())
+        latest = max(b for _, b in bounds_by_site.values())
+        counted = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.RELEASED]
+        site_of = {resource.pk: resource.site_id for resource in resource_rows}
+        for resource_id, status, starts_at, ends_at in Booking.all_parks.filter(
+            park=park, status__in=counted, starts_at__lt=latest, ends_at__gt=earliest
+        ).values_list("resource_id", "status", "starts_at", "ends_at"):
+            row = per_resource.get(resource_id)
+            if row is None:
+                continue
+            low, high = bounds_by_site[site_of[resource_id]]
+            clipped = (min(ends_at, high) - max(starts_at, low)).total_seconds() / 60
+            if clipped <= 0:
+                continue
+            row.bookings += 1
+            if status == BookingStatus.RELEASED:
+                row.no_shows += 1
+            else:
+                row.booked_minutes += clipped
+    types: dict[str, OccupancyRow] = {}
+    sites_total: dict[str, OccupancyRow] = {}
+    for resource in resource_rows:
+        row = per_resource[resource.pk]
+        for key, target, label in (
+            (f"{row.site}\x00{row.resource_type}", types, row.resource_type),
+            (row.site, sites_total, row.site),
+        ):
+            total = target.get(key)
+            if total is None:
+                total = OccupancyRow(label=label, site=row.site, resource_type=row.resource_type)
+                target[key] = total
+            total.open_minutes += row.open_minutes
+            total.booked_minutes += row.booked_minutes
+            total.bookings += row.bookings
+            total.no_shows += row.no_shows
+    return Occupancy(
+        first_day=first_day,
+        last_day=last_day,
+        resources=list(per_resource.values()),
+        types=list(types.values()),
+        sites=list(sites_total.values()),
+    )
+
+
+TYPE_CHOICES = ResourceType.choices

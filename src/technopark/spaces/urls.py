@@ -1,0 +1,29 @@
+"""Pages of the spaces app, under /<park>/spaces/."""
+
+from django.urls import path
+
+from technopark.spaces import views
+
+app_name = "spaces"
+
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("search/", views.search, name="search"),
+    path("book/", views.book, name="book"),
+    path("my/", views.my_bookings, name="my"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("certificates/", views.certificates, name="certificates"),
+    path("occupancy/", views.occupancy, name="occupancy"),
+    path("occupancy.xlsx", views.occupancy_export, name="occupancy_export"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking"),
+    path("bookings/<int:pk>/move/", views.booking_move, name="move"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
+    path("bookings/<int:pk>/check-in/", views.booking_check_in, name="check_in"),
+    path("bookings/<int:pk>/approve/", views.booking_approve, name="approve"),
+    path("bookings/<int:pk>/reject/", views.booking_reject, name="reject"),
+    path("waitlist/", views.waitlist_join, name="waitlist_join"),
+    path("waitlist/<int:pk>/accept/", views.waitlist_accept, name="waitlist_accept"),
+    path("waitlist/<int:pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
+    path("feeds/", views.feed_create, name="feed_create"),
+    path("feeds/<str:token>.ics", views.feed, name="feed"),
+]

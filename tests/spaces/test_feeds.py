@@ -1,0 +1,171 @@
+"""iCal feeds behind a secret link, parsed with a second library (vobject, not icalendar which
+wrote them): time zones right, cancelled bookings as cancelled events, privacy kept."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+import vobject
+
+from technopark.parks.rules import access_for
+from technopark.spaces import services
+from technopark.spaces.models import CalendarFeed
+from tests.spaces.conftest import MOSCOW, local
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/yakutia/spaces/"
+
+
+def parse(content: bytes):
+    return vobject.readOne(content.decode())
+
+
+def events(calendar) -> dict[str, object]:
+    return {event.uid.value: event for event in calendar.vevent_list}
+
+
+def test_a_personal_feed(spaces, residents, access_of, world, client_for):
+    founder = access_of("founder")
+    night = services.booking_create(
+        access=founder,
+        resource=spaces.room,
+        starts_at=local(1, 22),
+        ends_at=local(2, 1),
+        company=world.company,
+        title="Ночной созвон",
+    )
+    cancelled = services.booking_create(
+        access=founder,
+        resource=spaces.desk,
+        starts_at=local(3, 10),
+        ends_at=local(3, 11),
+        company=world.company,
+    )
+    services.booking_cancel(access=founder, booking=cancelled)
+    moscow = services.booking_create(
+        access=access_for(world.users["founder"], world.park),
+        resource=spaces.moscow_room,
+        starts_at=local(4, 9, zone=MOSCOW),
+        ends_at=local(4, 10, zone=MOSCOW),
+        company=world.company,
+    )
+    # Someone else's booking is not in my feed.
+    services.booking_create(
+        access=access_of("manager"),
+        resource=spaces.room,
+        starts_at=local(5, 10),
+        ends_at=local(5, 11),
+    )
+    client = client_for("founder")
+    assert client.post(BASE + "feeds/").status_code == 302
+    feed = CalendarFeed.all_parks.get(user=world.users["founder"])
+    page = client.get(BASE + "my/").content.decode()
+    assert f"/yakutia/spaces/feeds/{feed.token}.ics" in page
+
+    # Calendar apps send no cookie: the secret link is the key.
+    from django.test import Client
+
+    response = Client().get(f"/yakutia/spaces/feeds/{feed.token}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = parse(response.content)
+    found = events(calendar)
+    assert len(found) == 3
+    host = "testserver"
+    event = found[f"booking-{night.pk}@{host}"]
+    # The time zone is the site's, and the instant is right.
+    assert event.dtstart.value.tzinfo is not None
+    assert event.dtstart.value.utcoffset() == timedelta(hours=9)
+    assert event.dtstart.value == night.starts_at and event.dtend.value == night.ends_at
+    assert event.dtstart.params["X-VOBJ-ORIGINAL-TZID"] == ["Asia/Yakutsk"]
+    assert event.status.value == "CONFIRMED"
+    assert "Северный код" in event.summary.value and event.description.value == "Ночной созвон"
+    gone = found[f"booking-{cancelled.pk}@{host}"]
+    assert gone.status.value == "CANCELLED" and int(gone.sequence.value) >= 1
+    msk = found[f"booking-{moscow.pk}@{host}"]
+    assert msk.dtstart.value.utcoffset() == timedelta(hours=3)
+    assert msk.dtstart.value.astimezone(zoneinfo.ZoneInfo("UTC")) == moscow.starts_at
+    tzids = {tz.tzid.value for tz in calendar.vtimezone_list}
+    assert tzids == {"Asia/Yakutsk", "Europe/Moscow"}
+
+
+def test_a_resource_feed_hides_other_companies(spaces, residents, access_of, world, client_for):
+    services.booking_create(
+        access=access_of("founder"),
+        resource=spaces.room,
+        starts_at=local(1, 10),
+        ends_at=local(1, 11),
+        company=world.company,
+        title="Секрет",
+    )
+    client = client_for("other_founder")
+    client.post(BASE + "feeds/", {"resource": spaces.room.pk})
+    feed = CalendarFeed.all_parks.get(user=world.users["other_founder"], resource=spaces.room)
+    calendar = parse(client.get(f"{BASE}feeds/{feed.token}.ics").content)
+    (event,) = calendar.vevent_list
+    assert event.summary.value == "Переговорная Лена"
+    assert not hasattr(event, "description")
+    # Staff see whose it is.
+    manager = client_for("manager")
+    manager.post(BASE + "feeds/", {"resource": spaces.room.pk})
+    staff_feed = CalendarFeed.all_parks.get(user=world.users["manager"], resource=spaces.room)
+    (staff_event,) = parse(manager.get(f"{BASE}feeds/{staff_feed.token}.ics").content).vevent_list
+    assert "Северный код" in staff_event.summary.value
+
+
+def test_renewing_the_link_kills_the_old_one(spaces, world, client_for):
+    client = client_for("expert")
+    client.post(BASE + "feeds/")
+    old = CalendarFeed.all_parks.get(user=world.users["expert"]).token
+    client.post(BASE + "feeds/", {"rotate": "1"})
+    new = CalendarFeed.all_parks.get(user=world.users["expert"]).token
+    assert new != old
+    assert client.get(f"{BASE}feeds/{old}.ics").status_code == 404
+    assert client.get(f"{BASE}feeds/{new}.ics").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider"])
+def test_who_may_make_a_link(spaces, client_for, role):
+    response = client_for(role).post(BASE + "feeds/")
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    assert not CalendarFeed.all_parks.exists()
+
+
+def test_bad_feed_requests(spaces, world, client_for):
+    client = client_for("founder")
+    assert client.get(f"{BASE}feeds/short.ics").status_code == 404
+    assert client.post(BASE + "feeds/", {"resource": "abc"}).status_code == 404
+    assert client.post(BASE + "feeds/", {"resource": 999999}).status_code == 404
+    # Another park's token does not open in this park.
+    client.post(BASE + "feeds/")
+    token = CalendarFeed.all_parks.get().token
+    assert client.get(f"/kolyma/spaces/feeds/{token}.ics").status_code == 404
+
+
+def test_the_time_zone_block_is_exact_across_a_daylight_saving_change():
+    """A zone with daylight saving (a park may have a site in one): both sides of the change."""
+    from datetime import datetime
+
+    from icalendar import Calendar, Event
+
+    from technopark.spaces.feeds import vtimezone
+
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    before = datetime(2027, 3, 27, 10, tzinfo=berlin)
+    after = datetime(2027, 3, 29, 10, tzinfo=berlin)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//test//")
+    for n, moment in enumerate((before, after)):
+        event = Event()
+        event.add("uid", f"e{n}")
+        event.add("dtstamp", moment)
+        event.add("dtstart", moment)
+        calendar.add_component(event)
+    calendar.add_component(vtimezone("Europe/Berlin", before, after))
+    parsed = {e.uid.value: e.dtstart.value for e in parse(calendar.to_ical()).vevent_list}
+    assert parsed["e0"].utcoffset() == timedelta(hours=1) and parsed["e0"] == before
+    assert parsed["e1"].utcoffset() == timedelta(hours=2) and parsed["e1"] == after

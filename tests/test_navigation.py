@@ -1,0 +1,95 @@
+"""The header's links: each role sees the pages it may open, and the current one is marked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+LINK = re.compile(r'<li><a href="([^"]+)" ?(aria-current="page")?>([^<]+)</a></li>')
+
+EXPECTED = {
+    "anonymous": ["About the park", "Calls", "Residents"],
+    "founder": [
+        "About the park",
+        "Companies",
+        "Calls",
+        "My applications",
+        "Residents",
+        "Quarterly reports",
+        "Spaces",
+        "Programmes",
+        "My grants",
+    ],
+    "expert": [
+        "About the park",
+        "Companies",
+        "Calls",
+        "My reviews",
+        "Residents",
+        "Spaces",
+        "Programmes",
+    ],
+    "manager": [
+        "About the park",
+        "Companies",
+        "Calls",
+        "Selection",
+        "Residents",
+        "Spaces",
+        "Programmes",
+        "Grants",
+        "People",
+    ],
+    "observer": [
+        "About the park",
+        "Companies",
+        "Calls",
+        "Residents",
+        "Spaces",
+        "Programmes",
+        "Grants",
+    ],
+}
+
+
+def _links(html: str) -> list[tuple[str, bool, str]]:
+    nav = html[html.index('<nav class="main-nav"') : html.index("</nav>")]
+    return [(href, bool(current), label.strip()) for href, current, label in LINK.findall(nav)]
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_sees_the_pages_it_may_open(world: Any, client_for: Any, role: str) -> None:
+    client = client_for(role)
+    links = _links(client.get("/yakutia/").content.decode())
+    assert [label for _href, _current, label in links] == EXPECTED[role]
+    for href, _current, label in links:
+        assert client.get(href).status_code == 200, label
+
+
+def test_staff_and_the_public_reach_different_resident_pages(world: Any, client_for: Any) -> None:
+    public = dict(
+        (label, href)
+        for href, _c, label in _links(client_for("anonymous").get("/yakutia/").content.decode())
+    )
+    staff = dict(
+        (label, href)
+        for href, _c, label in _links(client_for("manager").get("/yakutia/").content.decode())
+    )
+    assert public["Residents"] == "/yakutia/residents/"
+    assert staff["Residents"] != public["Residents"]
+
+
+def test_the_current_page_is_marked(world: Any, client_for: Any) -> None:
+    client = client_for("founder")
+    links = _links(client.get("/yakutia/spaces/").content.decode())
+    assert [label for _href, current, label in links if current] == ["Spaces"]
+    links = _links(client.get("/yakutia/calls/").content.decode())
+    assert [label for _href, current, label in links if current] == ["Calls"]
+
+
+def test_an_outsider_sees_no_links_of_this_park_in_another(world: Any, client_for: Any) -> None:
+    links = _links(client_for("outsider").get("/kolyma/").content.decode())
+    assert all(href.startswith("/kolyma/") for href, _c, _l in links)
+    assert "Selection" in [label for _h, _c, label in links]  # a manager there
