@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# The benchmark (make bench): a generated park of 50,000 companies served the production way
+# The benchmark (make bench): a generated park of 50,000 companies (with 5,000 applications and
+# 20,000 reviews, 5,000 residents, 2,000 grants, 1,000 resources and up to 1,000,000 bookings) served the production way
 # (gunicorn, DEBUG off) on SQLite and on PostgreSQL, driven by wrk. See docs/benchmarks.md.
 #
 # Settings (environment):
 #   BENCH_COMPANIES   companies in the generated park          (50000)
+#   BENCH_APPLICATIONS applications to the bench call, 300 experts, 4 filed reviews each (5000)
+#   BENCH_RESIDENTS   residents of the generated park          (5000)
+#   BENCH_AWARDS      grants (5 tranches each) on 100 cohorts × 20 participants (2000)
+#   BENCH_BOOKINGS_PG / BENCH_BOOKINGS_SQLITE  bookings of 1,000 resources (1000000 / 200000)
 #   BENCH_DATABASES   which databases, in order                ("sqlite postgres")
 #   BENCH_PG_URL      the PostgreSQL server's maintenance URL  (postgres://postgres@127.0.0.1:5432/postgres)
 #   BENCH_PG_DB       the benchmark's own database, recreated  (technopark_bench)
@@ -19,6 +24,11 @@ cd "$ROOT"
 PY="$ROOT/.venv/bin/python"
 GUNICORN="$ROOT/.venv/bin/gunicorn"
 COMPANIES="${BENCH_COMPANIES:-50000}"
+APPLICATIONS="${BENCH_APPLICATIONS:-5000}"
+RESIDENTS="${BENCH_RESIDENTS:-5000}"
+AWARDS="${BENCH_AWARDS:-2000}"
+BOOKINGS_PG="${BENCH_BOOKINGS_PG:-1000000}"
+BOOKINGS_SQLITE="${BENCH_BOOKINGS_SQLITE:-200000}"
 DATABASES="${BENCH_DATABASES:-sqlite postgres}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_DB="${BENCH_PG_DB:-technopark_bench}"
@@ -110,9 +120,15 @@ bench_database() {
     log "$db: migrate, seed the demo, generate $COMPANIES companies"
     "$PY" manage.py migrate --noinput -v0
     "$PY" manage.py seed_demo >/dev/null
-    "$PY" manage.py generate_park --park yakutia --companies "$COMPANIES"
+    local bookings="$BOOKINGS_SQLITE"
+    [ "$db" = postgres ] && bookings="$BOOKINGS_PG"
+    "$PY" manage.py generate_park --park yakutia --companies "$COMPANIES" \
+        --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
+        --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
     "$PY" manage.py collectstatic --noinput -v0
+    unset BENCH_CALL_ID BENCH_COHORT_ID BENCH_EXPERT_SESSION
     eval "$("$PY" -m bench.prepare)"
+    export BENCH_CALL_ID BENCH_COHORT_ID  # bench.targets reads them
 
     log "$db: queries per request (small park against the generated one)"
     "$PY" -m bench.query_counts | tee "$RESULTS/queries-$db.md" || QUERY_COUNTS_GROW=1
@@ -122,6 +138,7 @@ bench_database() {
         local header=()
         case "$auth" in
             session) header=(-H "Cookie: sessionid=$BENCH_SESSION; csrftoken=$BENCH_CSRF") ;;
+            expert) header=(-H "Cookie: sessionid=$BENCH_EXPERT_SESSION") ;;
             token) header=(-H "Authorization: Bearer $BENCH_TOKEN") ;;
         esac
         # A redirect to the sign-in page would be fast and wrong: a page must answer 200 first.
@@ -144,6 +161,14 @@ bench_database() {
             "$load" "$result" "$paired" >>"$RESULTS/raw.tsv"
     done < <("$PY" -m bench.targets)
     stop_server
+
+    log "$db: measurements in one process"
+    "$PY" -m bench.optimiser | tee "$RESULTS/optimiser-$db.txt"
+    if [ "$db" = postgres ]; then
+        # Concurrent writers: booking creation and tranche payment, 8 clients each.
+        "$PY" -m bench.spaces | tee "$RESULTS/spaces-$db.txt"
+        "$PY" -m bench.grants | tee "$RESULTS/grants-$db.txt"
+    fi
 }
 
 mkdir -p "$RESULTS"

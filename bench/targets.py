@@ -6,6 +6,7 @@ check (``bench.query_counts``) and the report (``bench.report``) read the same l
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,14 +16,23 @@ SMALL_PARK = "magadan"
 # of 50,000, so the search page has a full first page and a count to make.
 SEARCH_WORD = "софт"
 SEARCH_STAGE = "prototype"
+# "A room for 6 tomorrow 14:00–16:00" (no date: tomorrow).
+FREE_SLOT_QUERY = urlencode(
+    {"resource_type": "room", "capacity": 6, "start": "14:00", "end": "16:00"}
+)
 
 
 @dataclass(frozen=True)
 class Target:
     label: str
     path: str
-    auth: str  # "none", "session" (the manager's cookie) or "token" (the manager's API token)
+    # "none", "session" (the manager's cookie), "token" (the manager's API token) or "expert"
+    # (the cookie of the first bench expert)
+    auth: str
     share: float | None  # the target: at least this share of the ceiling's requests/s
+    # Whether the small park has the same page, so that query counts compare across sizes (the
+    # bench call, cohort and resources exist only in the generated park).
+    compare: bool = True
 
 
 def search_query(word: str, stage: str) -> str:
@@ -42,7 +52,58 @@ def targets(park: str = PARK, word: str = SEARCH_WORD, stage: str = SEARCH_STAGE
             0.20,
         ),
         Target("API company list", f"/api/v1/parks/{park}/companies", "token", 0.30),
+        *national_targets(park),
     ]
+
+
+def national_targets(park: str = PARK) -> list[Target]:
+    """The pages of the generated park's selection, register, programmes, grants and spaces.
+
+    The ids of the bench call and cohort come from ``bench.prepare`` (``BENCH_CALL_ID``,
+    ``BENCH_COHORT_ID``); without them (the generated park lacks those parts) the pages are left
+    out.
+    """
+    call = os.environ.get("BENCH_CALL_ID", "")
+    cohort = os.environ.get("BENCH_COHORT_ID", "")
+    rows = [
+        Target("open calls", f"/{park}/calls/", "none", None, compare=True),
+        Target("resident register", f"/{park}/residents/", "none", 0.20),
+        Target("API resident register", f"/api/v1/parks/{park}/residents", "none", 0.30),
+        # The small park has no grants, so its ledger skips the prefetches an empty list needs
+        # not: the counts at two sizes are pinned by the tests with grants in both.
+        Target("grant ledger", f"/{park}/grants/", "session", 0.20, compare=False),
+        Target("spaces week view", f"/{park}/spaces/?type=room&view=week", "session", 0.15, False),
+        Target(
+            "free-slot search",
+            f"/{park}/spaces/search/?{FREE_SLOT_QUERY}",
+            "session",
+            0.20,
+            compare=False,
+        ),
+    ]
+    if call:
+        rows += [
+            Target("council ranking", f"/{park}/calls/{call}/council/", "session", 0.20, False),
+            Target(
+                "API council ranking",
+                f"/api/v1/parks/{park}/council/calls/{call}/ranking",
+                "token",
+                0.20,
+                compare=False,
+            ),
+            Target("expert's review queue", f"/{park}/reviews/", "expert", None, compare=False),
+        ]
+    if cohort:
+        rows.append(
+            Target(
+                "cohort dashboard",
+                f"/{park}/programmes/cohorts/{cohort}/dashboard/",
+                "session",
+                0.20,
+                compare=False,
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":
