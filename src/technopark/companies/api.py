@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.pagination import PageParams, paginate
 from technopark.api.types import Id
@@ -30,17 +29,13 @@ from technopark.companies.schemas import (
     CompanyUpdateIn,
 )
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.rules import ParkAccess
 
 router = Router(tags=["companies"])
 
 PARK_FLAGS = ("started_in_park", "supported_by_park")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _company_or_404(park: Park, company_id: int) -> Company:
@@ -91,7 +86,7 @@ def company_list(
     Members of the park read it (observers too). The body is cached under the park's data version
     and the query (``parks.caching``); a fresh one takes three queries however long the page is.
     """
-    _require(rules.can_list_companies(access_of(request)))
+    require(rules.can_list_companies(access_of(request)))
     park = park_of(request)
 
     def build() -> bytes:
@@ -125,9 +120,9 @@ def company_list(
 )
 def company_detail(request: HttpRequest, park_slug: str, company_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_list_companies(access))
+    require(rules.can_list_companies(access))
     company = _company_or_404(park_of(request), company_id)
-    _require(rules.can_view_company(access, company))
+    require(rules.can_view_company(access, company))
     return company
 
 
@@ -144,7 +139,7 @@ def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateI
     """
     access = access_of(request)
     park = park_of(request)
-    _require(rules.can_create_company(access))
+    require(rules.can_create_company(access))
     data = payload.dict()
     _require_flags(access, [name for name in PARK_FLAGS if data[name]])
     joins_team = rules.joins_team_on_create(access)
@@ -175,9 +170,9 @@ def company_update(
     """
     access = access_of(request)
     park = park_of(request)
-    _require(rules.can_edit_companies(access))
+    require(rules.can_edit_companies(access))
     company = _company_or_404(park, company_id)
-    _require(rules.can_edit_company(access, company))
+    require(rules.can_edit_company(access, company))
     changes = payload.dict(exclude_unset=True)
     _require_flags(
         access,

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,36 +28,15 @@ from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
-
-
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _company_or_404(request: HttpRequest, pk: int) -> Company:
-    company = queries.company_detail(park=_park(request), pk=pk)
+    company = queries.company_detail(park=park_of(request), pk=pk)
     if company is None:
         raise Http404(_("No such company in this park."))
     return company
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx request for the results only (a history restore needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 # What the list reads from its address; any other parameter keeps the page out of the cache.
@@ -74,10 +53,10 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     fresh render runs a fixed number of queries: one count, the page of rows, their directions,
     and (for the whole page, not the htmx partial) the directions and sites to filter by.
     """
-    access = _access(request)
-    _require(rules.can_list_companies(access))
-    park = _park(request)
-    partial = _wants_partial(request)
+    access = access_of(request)
+    require(rules.can_list_companies(access))
+    park = park_of(request)
+    partial = wants_partial(request)
     variant = (
         partial,
         rules.can_create_company(access),
@@ -151,8 +130,8 @@ def _sort_choices() -> list[tuple[str, str]]:
 def company_export(request: HttpRequest, park_slug: str) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed: one query for the rows and one for the directions of
     each chunk of rows, however many companies there are."""
-    _require(rules.can_export_companies(_access(request)))
-    park = _park(request)
+    require(rules.can_export_companies(access_of(request)))
+    park = park_of(request)
     filters = queries.CompanyFilters.from_params(request.GET)
     companies = queries.company_list(park=park, filters=filters).iterator(
         chunk_size=exports.CHUNK_SIZE
@@ -173,9 +152,9 @@ def company_export(request: HttpRequest, park_slug: str) -> StreamingHttpRespons
 @login_required
 @require_GET
 def company_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    _require(rules.can_list_companies(_access(request)))
+    require(rules.can_list_companies(access_of(request)))
     company = _company_or_404(request, pk)
-    _require(rules.can_view_company(_access(request), company))
+    require(rules.can_view_company(access_of(request), company))
     return _render_detail(request, company, TeamMemberForm())
 
 
@@ -198,9 +177,9 @@ def _render_detail(
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_create_company(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_create_company(access))
+    park = park_of(request)
     joins_team = rules.joins_team_on_create(access)
     form = CompanyCreateForm(
         request.POST if request.method == "POST" else None,
@@ -232,11 +211,11 @@ def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_edit_companies(access))
+    access = access_of(request)
+    require(rules.can_edit_companies(access))
     company = _company_or_404(request, pk)
-    _require(rules.can_edit_company(access, company))
-    park = _park(request)
+    require(rules.can_edit_company(access, company))
+    park = park_of(request)
     form = CompanyEditForm(
         request.POST if request.method == "POST" else None,
         initial=CompanyEditForm.initial_for(company),
@@ -267,10 +246,10 @@ def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_member_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_edit_companies(access))
+    access = access_of(request)
+    require(rules.can_edit_companies(access))
     company = _company_or_404(request, pk)
-    _require(rules.can_manage_team(access, company))
+    require(rules.can_manage_team(access, company))
     form = TeamMemberForm(request.POST)
     if form.is_valid():
         try:
@@ -293,10 +272,10 @@ def team_member_add(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
 def team_member_remove(
     request: HttpRequest, park_slug: str, pk: int, member_pk: int
 ) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_edit_companies(access))
+    access = access_of(request)
+    require(rules.can_edit_companies(access))
     company = _company_or_404(request, pk)
-    _require(rules.can_manage_team(access, company))
+    require(rules.can_manage_team(access, company))
     member = get_object_or_404(
         TeamMember.objects.select_related("user"), company=company, pk=member_pk
     )

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import ErrorOut, documented
 from technopark.api.pagination import PageParams
 from technopark.api.types import Id
@@ -38,6 +37,7 @@ from technopark.grants.schemas import (
     TrancheIn,
     TrancheOut,
 )
+from technopark.parks.http import access_of, park_of, require
 from technopark.programmes.models import Participant
 
 router = Router(tags=["grants"])
@@ -54,11 +54,6 @@ def documented_409(ok: dict[int, Any], *error_codes: int) -> dict[str, Any]:
         spec["response"][409] = ErrorOut
         spec["openapi_extra"]["responses"][409] = {"description": CONFLICT_MEANING}
     return spec
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _ledger(award: GrantAward) -> dict[str, Any]:
@@ -192,7 +187,7 @@ def grant_list(
     they act for. Each with its ledger (awarded, paid, clawed back, remaining) and overdue
     milestones. Two queries (count, page) however long the page."""
     access = access_of(request)
-    _require(rules.can_open_awards(access))
+    require(rules.can_open_awards(access))
     park = park_of(request)
     today = queries.local_today(park)
     if rules.can_view_grants(access):
@@ -234,9 +229,9 @@ def _award_or_404(request: HttpRequest, grant_id: int) -> GrantAward:
 )
 def grant_detail(request: HttpRequest, park_slug: str, grant_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_open_awards(access))
+    require(rules.can_open_awards(access))
     award = _award_or_404(request, grant_id)
-    _require(rules.can_view_award(access, award))
+    require(rules.can_view_award(access, award))
     return _detail_out(award, queries.local_today(park_of(request)))
 
 
@@ -249,7 +244,7 @@ def grant_detail(request: HttpRequest, park_slug: str, grant_id: Id) -> Any:
 def grant_create(request: HttpRequest, park_slug: str, payload: GrantIn) -> Any:
     """The budget lines must add up to the amount; the amount is at most the programme's cap;
     milestones with a ``tranche_amount`` get a tranche requested at once."""
-    _require(rules.can_manage_grants(access_of(request)))
+    require(rules.can_manage_grants(access_of(request)))
     park = park_of(request)
     participant = Participant.objects.filter(cohort__park=park, pk=payload.participant_id).first()
     if participant is None:
@@ -284,11 +279,11 @@ def grant_create(request: HttpRequest, park_slug: str, payload: GrantIn) -> Any:
 
 def _manage(request: HttpRequest, grant_id: int) -> GrantAward:
     access = access_of(request)
-    _require(rules.can_manage_grants(access))
+    require(rules.can_manage_grants(access))
     award = queries.award_detail(park=park_of(request), pk=grant_id)
     if award is None:
         raise Http404
-    _require(rules.can_manage_award(access, award))
+    require(rules.can_manage_award(access, award))
     return award
 
 

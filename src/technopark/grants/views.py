@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,29 +39,8 @@ from technopark.grants.forms import (
 )
 from technopark.grants.models import GrantAward, Milestone, TrancheStatus
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
-
-
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-
 
 # --- The staff's list: the ledger -----------------------------------------------------------
 
@@ -74,9 +53,9 @@ def grant_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Every award of the park with awarded, paid, clawed back and remaining, the totals of the
     filtered list, filters (company or reference, cohort, state). The content is cached under the
     park's data version, the language, the query and today's date (overdue milestones)."""
-    _require(rules.can_view_grants(_access(request)))
-    park = _park(request)
-    partial = _wants_partial(request)
+    require(rules.can_view_grants(access_of(request)))
+    park = park_of(request)
+    partial = wants_partial(request)
     today = queries.local_today(park)
     variant = (partial, today.isoformat(), sorted(request.GET.lists()))
     if set(request.GET) <= _LIST_PARAMETERS:
@@ -128,8 +107,8 @@ def _render_list(request: HttpRequest, park: Park, *, partial: bool, today: Any)
 def grants_xlsx(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Awards, tranches, payments and clawbacks for the accountants, per cohort and period
     (``cohort``, ``date_from``, ``date_to``)."""
-    _require(rules.can_export_grants(_access(request)))
-    park = _park(request)
+    require(rules.can_export_grants(access_of(request)))
+    park = park_of(request)
     form = ExportForm(request.GET)
     if not form.is_valid():
         return HttpResponse(
@@ -166,8 +145,8 @@ def grants_xlsx(request: HttpRequest, park_slug: str) -> HttpResponse:
 @require_GET
 def my_grants(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The grants of the companies the founder acts for: ledger, milestones, tranches."""
-    _require(rules.can_view_my_grants(_access(request)))
-    park = _park(request)
+    require(rules.can_view_my_grants(access_of(request)))
+    park = park_of(request)
     today = queries.local_today(park)
     awards = list(queries.my_awards(park=park, user=request.user, today=today))
     return render(request, "grants/my_grants.html", {"awards": awards, "today": today})
@@ -181,8 +160,8 @@ def my_grants(request: HttpRequest, park_slug: str) -> HttpResponse:
 def award_create(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Award a grant to a participant: decision, budget by line, up to three milestones with
     their tranches."""
-    _require(rules.can_manage_grants(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_grants(access_of(request)))
+    park = park_of(request)
     participants = queries.participants_without_grant(park=park)
     initial = {}
     if request.method == "GET" and str(request.GET.get("participant", "")).isdigit():
@@ -214,7 +193,7 @@ def award_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 
 def _award_or_404(request: HttpRequest, pk: int) -> GrantAward:
-    award = queries.award_detail(park=_park(request), pk=pk)
+    award = queries.award_detail(park=park_of(request), pk=pk)
     if award is None:
         raise Http404(_("No such grant in this park."))
     return award
@@ -229,10 +208,10 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     forms = forms or {}
-    today = queries.local_today(_park(request))
+    today = queries.local_today(park_of(request))
     milestones = list(award.milestones.all())
     tranches = list(award.tranches.all())
-    access = _access(request)
+    access = access_of(request)
     can_manage = rules.can_manage_award(access, award)
     user_id = getattr(request.user, "pk", None)
     rows = []
@@ -288,24 +267,24 @@ def _render_detail(
 @login_required
 @require_GET
 def award_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_open_awards(access))
+    access = access_of(request)
+    require(rules.can_open_awards(access))
     award = _award_or_404(request, pk)
-    _require(rules.can_view_award(access, award))
+    require(rules.can_view_award(access, award))
     return _render_detail(request, award)
 
 
 def _manage(request: HttpRequest, pk: int) -> GrantAward:
-    access = _access(request)
-    _require(rules.can_manage_grants(access))
+    access = access_of(request)
+    require(rules.can_manage_grants(access))
     award = _award_or_404(request, pk)
-    _require(rules.can_manage_award(access, award))
+    require(rules.can_manage_award(access, award))
     return award
 
 
 def _done(request: HttpRequest, award: GrantAward, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect("grants:detail", park_slug=_park(request).slug, pk=award.pk)
+    return redirect("grants:detail", park_slug=park_of(request).slug, pk=award.pk)
 
 
 @login_required
@@ -461,7 +440,7 @@ def clawback(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 @require_POST
 def report_review(request: HttpRequest, park_slug: str, pk: int, report_pk: int) -> HttpResponse:
     award = _manage(request, pk)
-    report = queries.report_in_park(park=_park(request), pk=report_pk)
+    report = queries.report_in_park(park=park_of(request), pk=report_pk)
     if report is None or report.milestone.award_id != award.pk:
         raise Http404(_("No such report in this grant."))
     form = ReviewForm(request.POST)
@@ -484,7 +463,7 @@ def report_review(request: HttpRequest, park_slug: str, pk: int, report_pk: int)
 
 
 def _milestone_or_404(request: HttpRequest, pk: int) -> Milestone:
-    milestone = queries.milestone_in_park(park=_park(request), pk=pk)
+    milestone = queries.milestone_in_park(park=park_of(request), pk=pk)
     if milestone is None:
         raise Http404(_("No such milestone in this park."))
     return milestone
@@ -494,10 +473,10 @@ def _milestone_or_404(request: HttpRequest, pk: int) -> Milestone:
 @require_http_methods(["GET", "POST"])
 def report_file(request: HttpRequest, park_slug: str, milestone_pk: int) -> HttpResponse:
     """A founder reports on a milestone: what was done, spending per budget line, files."""
-    access = _access(request)
-    _require(rules.can_view_my_grants(access))
+    access = access_of(request)
+    require(rules.can_view_my_grants(access))
     milestone = _milestone_or_404(request, milestone_pk)
-    _require(rules.can_file_grant_report(access, milestone))
+    require(rules.can_file_grant_report(access, milestone))
     form = ReportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -515,7 +494,7 @@ def report_file(request: HttpRequest, park_slug: str, milestone_pk: int) -> Http
             form.add_service_error(error)
         else:
             messages.success(request, _("Your report has been filed."))
-            return redirect("grants:detail", park_slug=_park(request).slug, pk=milestone.award_id)
+            return redirect("grants:detail", park_slug=park_of(request).slug, pk=milestone.award_id)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -534,12 +513,12 @@ def report_file(request: HttpRequest, park_slug: str, milestone_pk: int) -> Http
 @require_GET
 def attachment(request: HttpRequest, park_slug: str, pk: int) -> FileResponse:
     """A report's file, to whoever may see the grant; always a download."""
-    access = _access(request)
-    _require(rules.can_open_awards(access))
-    item = queries.attachment_in_park(park=_park(request), pk=pk)
+    access = access_of(request)
+    require(rules.can_open_awards(access))
+    item = queries.attachment_in_park(park=park_of(request), pk=pk)
     if item is None:
         raise Http404(_("No such file."))
-    _require(rules.can_open_report_files(access, item.report.milestone.award))
+    require(rules.can_open_report_files(access, item.report.milestone.award))
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as error:

@@ -11,9 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from technopark.api.context import park_of
 from technopark.api.errors import documented
 from technopark.parks import queries
+from technopark.parks.http import park_of
 from technopark.parks.schemas import DirectionTreeOut, ParkDetailOut, ParkOut
 
 router = Router(tags=["parks"])

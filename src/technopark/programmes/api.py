@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.types import Id
+from technopark.parks.http import access_of, park_of, require
 from technopark.programmes import queries, rules, services
 from technopark.programmes.models import Cohort, CurriculumSession
 from technopark.programmes.schemas import (
@@ -35,11 +35,6 @@ from technopark.programmes.timezones import to_utc, wall, zone_name
 router = Router(tags=["programmes"])
 
 LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _found(value: Any) -> Any:
@@ -74,7 +69,7 @@ def _session_out(session: CurriculumSession, cohort: Cohort, **extra: Any) -> di
 )
 def programme_list(request: HttpRequest, park_slug: str) -> Any:
     """Members of the park read it. Two queries however many programmes and cohorts."""
-    _require(rules.can_list_programmes(access_of(request)))
+    require(rules.can_list_programmes(access_of(request)))
     return queries.programme_list(park=park_of(request))
 
 
@@ -86,7 +81,7 @@ def programme_list(request: HttpRequest, park_slug: str) -> Any:
 )
 def my_participations(request: HttpRequest, park_slug: str) -> Any:
     """The cohorts the signed-in person's companies take part in (as in "My programme")."""
-    _require(rules.can_view_my_programme(access_of(request)))
+    require(rules.can_view_my_programme(access_of(request)))
     participations = queries.my_participations(park=park_of(request), user=request.user)
     cohort_ids = [p.cohort_id for p in participations]
     sessions = queries.sessions_of_cohorts(cohort_ids=cohort_ids)
@@ -119,9 +114,9 @@ def my_participations(request: HttpRequest, park_slug: str) -> Any:
 )
 def cohort_detail(request: HttpRequest, park_slug: str, cohort_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_view_cohort(access))
+    require(rules.can_view_cohort(access))
     cohort = _found(queries.cohort_for(park=park_of(request), pk=cohort_id))
-    _require(rules.can_view_cohort(access, cohort))
+    require(rules.can_view_cohort(access, cohort))
     return {
         "id": cohort.pk,
         "name": cohort.name,
@@ -154,9 +149,9 @@ def cohort_detail(request: HttpRequest, park_slug: str, cohort_id: Id) -> Any:
 )
 def session_list(request: HttpRequest, park_slug: str, cohort_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_view_cohort(access))
+    require(rules.can_view_cohort(access))
     cohort = _found(queries.cohort_for(park=park_of(request), pk=cohort_id))
-    _require(rules.can_view_cohort(access, cohort))
+    require(rules.can_view_cohort(access, cohort))
     return [_session_out(s, cohort) for s in queries.cohort_sessions(cohort=cohort)]
 
 
@@ -169,7 +164,7 @@ def session_list(request: HttpRequest, park_slug: str, cohort_id: Id) -> Any:
 def session_create(request: HttpRequest, park_slug: str, cohort_id: Id, payload: SessionIn) -> Any:
     """Times without an offset are the wall-clock time at the site (see the schema)."""
     access = access_of(request)
-    _require(rules.can_manage_programmes(access))
+    require(rules.can_manage_programmes(access))
     park = park_of(request)
     cohort = _found(queries.cohort_for(park=park, pk=cohort_id))
     site = None
@@ -217,7 +212,7 @@ def _sheet(session: CurriculumSession) -> dict[str, Any]:
 )
 def attendance_sheet(request: HttpRequest, park_slug: str, session_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_take_attendance(access))
+    require(rules.can_take_attendance(access))
     session = _found(queries.session_for(park=park_of(request), pk=session_id))
     return _sheet(session)
 
@@ -234,7 +229,7 @@ def attendance_take(
     """Present or absent per attendee; attendees left out keep their mark. Sending the same
     marks twice changes nothing."""
     access = access_of(request)
-    _require(rules.can_take_attendance(access))
+    require(rules.can_take_attendance(access))
     session = _found(queries.session_for(park=park_of(request), pk=session_id))
     marks: dict[int, bool] = {}
     for mark in payload.marks:

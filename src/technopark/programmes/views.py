@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.companies.queries import direction_options
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
 from technopark.programmes import queries, rules, services
 from technopark.programmes.forms import (
     AttendanceForm,
@@ -45,21 +45,6 @@ from technopark.programmes.models import Cohort, DemoDay, Participant
 from technopark.programmes.timezones import to_utc, wall, zone_name
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _found(value: Any) -> Any:
     if value is None:
         raise Http404(_("Not found in this park."))
@@ -67,7 +52,7 @@ def _found(value: Any) -> Any:
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:
-    cohort: Cohort = _found(queries.cohort_for(park=_park(request), pk=pk))
+    cohort: Cohort = _found(queries.cohort_for(park=park_of(request), pk=pk))
     return cohort
 
 
@@ -85,16 +70,16 @@ def grants_url(park: Park) -> str | None:
 @login_required
 @require_GET
 def programme_list(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_list_programmes(_access(request)))
-    programmes = queries.programme_list(park=_park(request))
+    require(rules.can_list_programmes(access_of(request)))
+    programmes = queries.programme_list(park=park_of(request))
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_manage_programmes(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_programmes(access_of(request)))
+    park = park_of(request)
     form = ProgrammeForm(
         request.POST if request.method == "POST" else None,
         directions=direction_options(park=park),
@@ -127,8 +112,8 @@ def programme_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_create(request: HttpRequest, park_slug: str, programme_pk: int) -> HttpResponse:
-    _require(rules.can_manage_programmes(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_programmes(access_of(request)))
+    park = park_of(request)
     programme = _found(queries.programme_detail(park=park, pk=programme_pk))
     form = CohortForm(
         request.POST if request.method == "POST" else None,
@@ -176,10 +161,10 @@ def _schedule(sessions: list[Any], cohort: Cohort) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def cohort_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_view_cohort(access))
+    access = access_of(request)
+    require(rules.can_view_cohort(access))
     cohort = _cohort(request, pk)
-    _require(rules.can_view_cohort(access, cohort))
+    require(rules.can_view_cohort(access, cohort))
     demo_day = queries.cohort_demo_day(cohort=cohort)
     demo_zone = zone_name(site=demo_day.site, cohort=cohort) if demo_day else ""
     return render(
@@ -200,7 +185,7 @@ def cohort_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Pick admitted applications of the intake call; their companies join with their teams."""
-    _require(rules.can_manage_programmes(_access(request)))
+    require(rules.can_manage_programmes(access_of(request)))
     cohort = _cohort(request, pk)
     candidates = queries.admitted_applications(cohort=cohort)
     form = FillForm(request.POST if request.method == "POST" else None, applications=candidates)
@@ -236,8 +221,8 @@ def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    _require(rules.can_manage_programmes(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_programmes(access_of(request)))
+    park = park_of(request)
     cohort = _cohort(request, pk)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
@@ -272,10 +257,10 @@ def session_create(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Take attendance for a whole session in one form (checked: present)."""
-    access = _access(request)
-    _require(rules.can_take_attendance(access))
-    session = _found(queries.session_for(park=_park(request), pk=pk))
-    _require(rules.can_take_attendance(access, session))
+    access = access_of(request)
+    require(rules.can_take_attendance(access))
+    session = _found(queries.session_for(park=park_of(request), pk=pk))
+    require(rules.can_take_attendance(access, session))
     sheet = queries.session_sheet(session=session)
     form = AttendanceForm(request.POST if request.method == "POST" else None, sheet=sheet)
     if form.is_valid():
@@ -308,10 +293,10 @@ def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 
 
 def _participant(request: HttpRequest, pk: int) -> Participant:
-    access = _access(request)
-    _require(rules.can_view_participants(access))
-    participant: Participant = _found(queries.participant_for(park=_park(request), pk=pk))
-    _require(rules.can_view_participant(access, participant))
+    access = access_of(request)
+    require(rules.can_view_participants(access))
+    participant: Participant = _found(queries.participant_for(park=park_of(request), pk=pk))
+    require(rules.can_view_participant(access, participant))
     return participant
 
 
@@ -323,8 +308,8 @@ def _render_participant(
     manage_form: ParticipantForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    access = _access(request)
-    park = _park(request)
+    access = access_of(request)
+    park = park_of(request)
     cohort = participant.cohort
     attendance = queries.participant_attendance(participant=participant)
     for row in attendance:
@@ -370,10 +355,10 @@ def participant_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @require_POST
 def participant_manage(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Staff: coworking seat, mentors, status (and refresh the attendees from the team)."""
-    access = _access(request)
-    _require(rules.can_manage_participant(access))
+    access = access_of(request)
+    require(rules.can_manage_participant(access))
     participant = _participant(request, pk)
-    form = ParticipantForm(request.POST, mentors=queries.mentor_options(park=_park(request)))
+    form = ParticipantForm(request.POST, mentors=queries.mentor_options(park=park_of(request)))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -394,7 +379,7 @@ def participant_manage(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @require_POST
 def stage_propose(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
-    _require(rules.can_propose_stage(_access(request), participant))
+    require(rules.can_propose_stage(access_of(request), participant))
     form = StageProposalForm(request.POST)
     if form.is_valid():
         try:
@@ -415,8 +400,8 @@ def stage_propose(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def stage_decide(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    _require(rules.can_decide_stage(_access(request)))
-    proposal = _found(queries.proposal_for(park=_park(request), pk=pk))
+    require(rules.can_decide_stage(access_of(request)))
+    proposal = _found(queries.proposal_for(park=park_of(request), pk=pk))
     form = StageDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -454,8 +439,8 @@ def cohort_dashboard(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
     programmes (and of grants, which call ``park_data_changed`` too) retires it. A fresh render
     runs a fixed number of queries (``queries.cohort_dashboard``).
     """
-    _require(rules.can_view_dashboard(_access(request)))
-    park = _park(request)
+    require(rules.can_view_dashboard(access_of(request)))
+    park = park_of(request)
 
     def build() -> tuple[str, str]:
         cohort = queries.cohort_for(park=park, pk=pk)
@@ -489,10 +474,10 @@ def cohort_dashboard(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
 
 
 def _demo_day(request: HttpRequest, pk: int) -> DemoDay:
-    access = _access(request)
-    _require(rules.can_view_demo_days(access))
-    demo_day: DemoDay = _found(queries.demo_day_for(park=_park(request), pk=pk))
-    _require(rules.can_view_demo_day(access, demo_day))
+    access = access_of(request)
+    require(rules.can_view_demo_days(access))
+    demo_day: DemoDay = _found(queries.demo_day_for(park=park_of(request), pk=pk))
+    require(rules.can_view_demo_day(access, demo_day))
     return demo_day
 
 
@@ -500,8 +485,8 @@ def _demo_day(request: HttpRequest, pk: int) -> DemoDay:
 @require_http_methods(["GET", "POST"])
 def demo_day_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Plan the cohort's demo day (``pk`` is the cohort): title, time, place, minutes per pitch."""
-    _require(rules.can_manage_demo_day(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_demo_day(access_of(request)))
+    park = park_of(request)
     cohort = _cohort(request, pk)
     existing = queries.cohort_demo_day(cohort=cohort)
     initial: dict[str, Any] = {"site": cohort.site_id or ""}
@@ -549,8 +534,8 @@ def _render_demo_day(
     guest_form: GuestForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    access = _access(request)
-    park = _park(request)
+    access = access_of(request)
+    park = park_of(request)
     cohort = demo_day.cohort
     zone = zone_name(site=demo_day.site, cohort=cohort)
     pitches = list(demo_day.pitches.all())
@@ -591,7 +576,7 @@ def demo_day_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
 @login_required
 @require_POST
 def demo_day_order(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    _require(rules.can_manage_demo_day(_access(request)))
+    require(rules.can_manage_demo_day(access_of(request)))
     demo_day = _demo_day(request, pk)
     form = PitchOrderForm(
         request.POST,
@@ -614,9 +599,9 @@ def demo_day_order(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def demo_day_invite(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    _require(rules.can_manage_demo_day(_access(request)))
+    require(rules.can_manage_demo_day(access_of(request)))
     demo_day = _demo_day(request, pk)
-    form = GuestForm(request.POST, people=queries.guest_options(park=_park(request)))
+    form = GuestForm(request.POST, people=queries.guest_options(park=park_of(request)))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -639,10 +624,10 @@ def demo_day_invite(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """An invited guest's interest in each pitch, in one form."""
-    access = _access(request)
-    _require(rules.can_view_demo_days(access))
+    access = access_of(request)
+    require(rules.can_view_demo_days(access))
     demo_day = _demo_day(request, pk)
-    _require(rules.can_give_feedback(access, demo_day))
+    require(rules.can_give_feedback(access, demo_day))
     guest = rules.guest_of(access, demo_day)
     if guest is None:  # pragma: no cover - can_give_feedback holds
         raise PermissionDenied
@@ -682,9 +667,9 @@ def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
 @require_GET
 def my_programme(request: HttpRequest, park_slug: str) -> HttpResponse:
     """A founder's programme: the schedule in local time, their attendance, the stage, the grant."""
-    access = _access(request)
-    _require(rules.can_view_my_programme(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_view_my_programme(access))
+    park = park_of(request)
     participations = queries.my_participations(park=park, user=request.user)
     cohort_ids = [p.cohort_id for p in participations]
     sessions = queries.sessions_of_cohorts(cohort_ids=cohort_ids)

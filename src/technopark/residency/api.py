@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.pagination import PageParams, paginate
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require
 from technopark.residency import queries, rules, services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
 from technopark.residency.schedule import Quarter, current_quarter
@@ -36,11 +36,6 @@ from technopark.residency.schemas import (
 )
 
 router = Router(tags=["residency"])
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _register_entry(resident: ResidentStatus) -> dict[str, Any]:
@@ -78,7 +73,7 @@ def register(
     The body is cached under the park's data version and the query; a fresh one takes three
     queries (count, rows, directions) however long the page is. 401 only for a bad token.
     """
-    _require(rules.can_view_register(access_of(request)))
+    require(rules.can_view_register(access_of(request)))
     park = park_of(request)
 
     def build() -> bytes:
@@ -135,7 +130,7 @@ def _quarter_code(quarter: Quarter) -> str:
 def my_reports(request: HttpRequest, park_slug: str) -> Any:
     """For each resident company the founder acts for: the current quarter, whether its report
     is filed, the overdue quarters, and the reports filed (two queries)."""
-    _require(rules.can_file_reports(access_of(request)))
+    require(rules.can_file_reports(access_of(request)))
     park = park_of(request)
     quarter = current_quarter(park.time_zone)
     result = []
@@ -170,12 +165,12 @@ def report_file(request: HttpRequest, park_slug: str, payload: ReportIn) -> Any:
     quarter's. A quarter not ended yet, before the residency, or already filed is a 422 naming
     ``quarter``; a negative or malformed amount a 422 naming the amount."""
     access = access_of(request)
-    _require(rules.can_file_reports(access))
+    require(rules.can_file_reports(access))
     park = park_of(request)
     resident = queries.founder_resident(park=park, company_id=payload.company_id)
     if resident is None:
         raise Http404
-    _require(rules.can_file_report(access, resident))
+    require(rules.can_file_report(access, resident))
     if (payload.year is None) != (payload.quarter is None):
         raise ValidationError({"quarter": _("Give both the year and the quarter, or neither.")})
     quarter = (
@@ -214,7 +209,7 @@ def reports_of_quarter(
 ) -> Any:
     """The reports filed for ``year``/``quarter`` (default: the current quarter), by company.
     Staff and observers. Two queries (count, page)."""
-    _require(rules.can_view_residents(access_of(request)))
+    require(rules.can_view_residents(access_of(request)))
     park = park_of(request)
     if (params.year is None) != (params.quarter is None):
         raise ValidationError({"quarter": _("Give both the year and the quarter, or neither.")})
@@ -237,7 +232,7 @@ def reports_of_quarter(
 def overdue(request: HttpRequest, park_slug: str, page: Query[PageParams]) -> Any:
     """Current residents with overdue reports, most overdue first; two or more flag a resident
     for suspension (staff decide). Three queries (count, page, the page's reports)."""
-    _require(rules.can_view_residents(access_of(request)))
+    require(rules.can_view_residents(access_of(request)))
     park = park_of(request)
     data = paginate(queries.overdue_list(park=park), page)
     data["items"] = [

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,32 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.companies import queries as company_queries
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
 from technopark.residency import exports, queries, rules, services
 from technopark.residency.forms import AdmitForm, QuarterlyReportForm, StatusChangeForm
 from technopark.residency.models import ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter, current_quarter, is_overdue
-
-
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -84,9 +64,9 @@ def register(request: HttpRequest, park_slug: str) -> HttpResponse:
     render runs a count, the page of rows, their directions and (for the whole page) the
     directions to filter by.
     """
-    _require(rules.can_view_register(_access(request)))
-    park = _park(request)
-    partial = _wants_partial(request)
+    require(rules.can_view_register(access_of(request)))
+    park = park_of(request)
+    partial = wants_partial(request)
     variant = (partial, sorted(request.GET.lists()))
     if set(request.GET) <= _REGISTER_PARAMETERS:
         content = caching.cached_for_park(
@@ -132,8 +112,8 @@ def _render_register(request: HttpRequest, park: Park, *, partial: bool) -> str:
 def register_csv(request: HttpRequest, park_slug: str) -> StreamingHttpResponse:
     """The register (with the page's filters) as CSV, streamed: one query for the rows and one
     for the directions of each chunk."""
-    _require(rules.can_view_register(_access(request)))
-    park = _park(request)
+    require(rules.can_view_register(access_of(request)))
+    park = park_of(request)
     filters = queries.RegisterFilters.from_params(request.GET)
     rows = queries.register_list(park=park, filters=filters).iterator(chunk_size=exports.CHUNK_SIZE)
     language = translation.get_language()
@@ -155,8 +135,8 @@ def register_csv(request: HttpRequest, park_slug: str) -> StreamingHttpResponse:
 @require_GET
 def my_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The founder's resident companies: the current report, overdue ones, those filed."""
-    _require(rules.can_file_reports(_access(request)))
-    park = _park(request)
+    require(rules.can_file_reports(access_of(request)))
+    park = park_of(request)
     residents = queries.founder_residents(park=park, user=request.user)
     quarter = current_quarter(park.time_zone)
     items = []
@@ -197,13 +177,13 @@ def _open_quarters(resident: ResidentStatus) -> list[Quarter]:
 @require_http_methods(["GET", "POST"])
 def report_file(request: HttpRequest, park_slug: str, company_pk: int) -> HttpResponse:
     """File a quarterly report for a resident company the founder acts for."""
-    access = _access(request)
-    _require(rules.can_file_reports(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_file_reports(access))
+    park = park_of(request)
     resident = queries.founder_resident(park=park, company_id=company_pk)
     if resident is None:
         raise Http404(_("This company is not a resident of the park."))
-    _require(rules.can_file_report(access, resident))
+    require(rules.can_file_report(access, resident))
     quarters = _open_quarters(resident)
     form = QuarterlyReportForm(
         request.POST if request.method == "POST" else None, quarters=quarters
@@ -250,8 +230,8 @@ def report_file(request: HttpRequest, park_slug: str, company_pk: int) -> HttpRe
 def staff_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Every resident of the park with its overdue reports; filters for status, direction,
     flagged for suspension, overdue."""
-    _require(rules.can_view_residents(_access(request)))
-    park = _park(request)
+    require(rules.can_view_residents(access_of(request)))
+    park = park_of(request)
     filters = queries.StaffFilters.from_params(request.GET)
     paginator = Paginator(
         queries.staff_resident_list(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
@@ -272,7 +252,7 @@ def staff_list(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 
 def _resident_or_404(request: HttpRequest, pk: int) -> ResidentStatus:
-    resident = queries.resident_detail(park=_park(request), pk=pk)
+    resident = queries.resident_detail(park=park_of(request), pk=pk)
     if resident is None:
         raise Http404(_("No such resident in this park."))
     return resident
@@ -317,10 +297,10 @@ def _actions_for(resident: ResidentStatus) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def staff_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_view_residents(access))
+    access = access_of(request)
+    require(rules.can_view_residents(access))
     resident = _resident_or_404(request, pk)
-    _require(rules.can_view_resident(access, resident))
+    require(rules.can_view_resident(access, resident))
     return _render_detail(request, resident)
 
 
@@ -328,10 +308,10 @@ def staff_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 @require_POST
 def staff_change(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Suspend, reinstate, revoke or end: one form, the action named in it."""
-    access = _access(request)
-    _require(rules.can_manage_residents(access))
+    access = access_of(request)
+    require(rules.can_manage_residents(access))
     resident = _resident_or_404(request, pk)
-    _require(rules.can_manage_resident(access, resident))
+    require(rules.can_manage_resident(access, resident))
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -355,8 +335,8 @@ def staff_change(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Admit a company of the park directly (residents admitted outside a call)."""
-    _require(rules.can_manage_residents(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_residents(access_of(request)))
+    park = park_of(request)
     form = AdmitForm(
         request.POST if request.method == "POST" else None,
         directions=company_queries.direction_options(park=park),
@@ -393,8 +373,8 @@ def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
 @require_GET
 def staff_overdue(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Current residents with overdue reports, most overdue first, flagged ones marked."""
-    _require(rules.can_view_residents(_access(request)))
-    park = _park(request)
+    require(rules.can_view_residents(access_of(request)))
+    park = park_of(request)
     paginator = Paginator(queries.overdue_list(park=park), settings.TECHNOPARK_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [
@@ -421,9 +401,9 @@ def _quarter_param(request: HttpRequest, park: Park) -> Quarter:
 @require_GET
 def staff_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The reports filed for a quarter, how many residents owed it, and the XLSX export."""
-    access = _access(request)
-    _require(rules.can_view_residents(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_view_residents(access))
+    park = park_of(request)
     quarter = _quarter_param(request, park)
     paginator = Paginator(
         queries.reports_of_quarter(park=park, quarter=quarter), settings.TECHNOPARK_PAGE_SIZE
@@ -447,8 +427,8 @@ def staff_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def staff_reports_xlsx(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_export_reports(_access(request)))
-    park = _park(request)
+    require(rules.can_export_reports(access_of(request)))
+    park = park_of(request)
     quarter = _quarter_param(request, park)
     content = exports.reports_xlsx(
         queries.reports_of_quarter(park=park, quarter=quarter).iterator(chunk_size=2000),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import ErrorOut, documented
 from technopark.api.types import Id, NoNul
 from technopark.companies.models import Company
+from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
 from technopark.spaces.models import Booking, ResourceType
 
@@ -117,11 +117,6 @@ class BookingMoveIn(Schema):
         return value
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _resource_out(resource: Any) -> dict[str, Any]:
     return {
         "id": resource.pk,
@@ -164,7 +159,7 @@ def resource_list(
     request: HttpRequest, park_slug: str, filters: Query[ResourceFilterParams]
 ) -> Any:
     """Members of the park: the park's bookable resources, by site and type. One query."""
-    _require(rules.can_view_spaces(access_of(request)))
+    require(rules.can_view_spaces(access_of(request)))
     park = park_of(request)
     site = None
     if filters.site is not None:
@@ -190,7 +185,7 @@ def resource_list(
 def free_slots(request: HttpRequest, park_slug: str, params: Query[FreeSlotParams]) -> Any:
     """«A room for 6 tomorrow 14:00–16:00»: resources with no active booking or closure in the
     range and open for the whole of it. Three queries."""
-    _require(rules.can_view_spaces(access_of(request)))
+    require(rules.can_view_spaces(access_of(request)))
     park = park_of(request)
     if params.ends_at <= params.starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
@@ -221,7 +216,7 @@ def free_slots(request: HttpRequest, park_slug: str, params: Query[FreeSlotParam
 )
 def booking_list(request: HttpRequest, park_slug: str) -> Any:
     access = access_of(request)
-    _require(rules.can_subscribe(access))
+    require(rules.can_subscribe(access))
     park = park_of(request)
     company_ids = services.acting_company_ids(user=request.user, park=park)
     rows = queries.my_bookings(park=park, user=request.user, company_ids=company_ids)
@@ -248,7 +243,7 @@ def booking_create(request: HttpRequest, park_slug: str, payload: BookingCreateI
     with status ``pending`` and wait for approval. A resource that needs a certificate is refused
     (422 on ``resource``) without a valid one."""
     access = access_of(request)
-    _require(rules.can_book(access))
+    require(rules.can_book(access))
     park = park_of(request)
     resource = queries.resource_in_park(park=park, pk=payload.resource)
     if resource is None:
@@ -269,7 +264,7 @@ def booking_create(request: HttpRequest, park_slug: str, payload: BookingCreateI
 
 def _own_booking(request: HttpRequest, booking_id: int) -> Booking:
     access = access_of(request)
-    _require(rules.can_book(access))
+    require(rules.can_book(access))
     park = park_of(request)
     booking = queries.booking_in_park(park=park, pk=booking_id)
     if booking is None:
@@ -277,7 +272,7 @@ def _own_booking(request: HttpRequest, booking_id: int) -> Booking:
     company_ids = services.acting_company_ids(user=request.user, park=park)
     if not rules.can_view_booking(access, booking, company_ids):
         raise Http404  # another company's booking: not even its existence is told
-    _require(rules.can_change_booking(access, booking, company_ids))
+    require(rules.can_change_booking(access, booking, company_ids))
     return booking
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,8 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
-from technopark.parks.rules import ParkAccess, is_staff
+from technopark.parks.rules import is_staff
 from technopark.spaces import caching, exports, feeds, queries, rules, services
 from technopark.spaces.forms import (
     BookingForm,
@@ -41,27 +42,12 @@ from technopark.spaces.forms import (
 from technopark.spaces.models import Booking, CalendarFeed, ResourceType
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _company_ids(request: HttpRequest) -> set[int]:
-    return services.acting_company_ids(user=request.user, park=_park(request))
+    return services.acting_company_ids(user=request.user, park=park_of(request))
 
 
 def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
-    booking = queries.booking_in_park(park=_park(request), pk=pk)
+    booking = queries.booking_in_park(park=park_of(request), pk=pk)
     if booking is None:
         raise Http404(_("No such booking in this park."))
     return booking
@@ -81,9 +67,9 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     resources, the bookings of the visible range, the visitor's companies); a cached one only the
     last, and staff not even that.
     """
-    access = _access(request)
-    _require(rules.can_view_spaces(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_view_spaces(access))
+    park = park_of(request)
     staff = is_staff(access)
     company_ids = frozenset() if staff else frozenset(_company_ids(request))
     may_book = rules.can_book(access)
@@ -212,7 +198,7 @@ def _valid_date(request: HttpRequest) -> bool:
 def _pick_site(request: HttpRequest, sites: list[Site]) -> Site | None:
     raw = request.GET.get("site", "")
     if raw.isdigit():
-        site = queries.site_in_park(park=_park(request), site_id=int(raw), options=sites)
+        site = queries.site_in_park(park=park_of(request), site_id=int(raw), options=sites)
         if site is None:
             raise Http404(_("No such site in this park."))
         return site
@@ -231,9 +217,9 @@ def search(request: HttpRequest, park_slug: str) -> HttpResponse:
     the free resources, their sites' opening hours; and nothing more however many bookings the
     park holds), a cached one none.
     """
-    access = _access(request)
-    _require(rules.can_view_spaces(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_view_spaces(access))
+    park = park_of(request)
     may_book = rules.can_book(access)
     variant = (sorted(request.GET.lists()), _now_bucket(), may_book)
     content = caching.cached(
@@ -292,8 +278,8 @@ def _park_zone(park: Park) -> Any:
 
 
 def _booking_form(request: HttpRequest, data: Any = None, initial: Any = None) -> BookingForm:
-    access = _access(request)
-    park = _park(request)
+    access = access_of(request)
+    park = park_of(request)
     staff = is_staff(access)
     resources = list(queries.resources(park=park))
     if staff:
@@ -317,9 +303,9 @@ def _booking_form(request: HttpRequest, data: Any = None, initial: Any = None) -
 def book(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Book a resource (once, or weekly); a conflict names the booking in the way and offers the
     waitlist."""
-    access = _access(request)
-    _require(rules.can_book(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_book(access))
+    park = park_of(request)
     conflict = None
     if request.method == "POST":
         form = _booking_form(request, request.POST)
@@ -377,11 +363,11 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def booking_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_book(access) or rules.can_approve_bookings(access))
+    access = access_of(request)
+    require(rules.can_book(access) or rules.can_approve_bookings(access))
     booking = _booking_or_404(request, pk)
     company_ids = _company_ids(request)
-    _require(rules.can_view_booking(access, booking, company_ids))
+    require(rules.can_view_booking(access, booking, company_ids))
     zone = services.zone_of(booking.resource.site)
     return render(
         request,
@@ -399,10 +385,10 @@ def booking_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_book(access))
+    access = access_of(request)
+    require(rules.can_book(access))
     booking = _booking_or_404(request, pk)
-    _require(rules.can_change_booking(access, booking, _company_ids(request)))
+    require(rules.can_change_booking(access, booking, _company_ids(request)))
     zone = services.zone_of(booking.resource.site)
     status = 200
     if request.method == "POST":
@@ -439,14 +425,14 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 
 
 def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     if action in ("approve", "reject"):
-        _require(rules.can_approve_bookings(access))
+        require(rules.can_approve_bookings(access))
     else:
-        _require(rules.can_book(access))
+        require(rules.can_book(access))
     booking = _booking_or_404(request, pk)
     if action not in ("approve", "reject"):
-        _require(rules.can_change_booking(access, booking, _company_ids(request)))
+        require(rules.can_change_booking(access, booking, _company_ids(request)))
     try:
         if action == "cancel":
             services.booking_cancel(access=access, booking=booking)
@@ -465,9 +451,9 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     target = request.POST.get("next", "")
-    if target.startswith(f"/{_park(request).slug}/spaces/"):
+    if target.startswith(f"/{park_of(request).slug}/spaces/"):
         return redirect(target)
-    return redirect("spaces:booking", park_slug=_park(request).slug, pk=booking.pk)
+    return redirect("spaces:booking", park_slug=park_of(request).slug, pk=booking.pk)
 
 
 @login_required
@@ -497,11 +483,11 @@ def booking_reject(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
 @login_required
 @require_GET
 def approvals(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_approve_bookings(_access(request)))
+    require(rules.can_approve_bookings(access_of(request)))
     return render(
         request,
         "spaces/approvals.html",
-        {"bookings": queries.pending_approvals(park=_park(request))},
+        {"bookings": queries.pending_approvals(park=park_of(request))},
     )
 
 
@@ -511,9 +497,9 @@ def approvals(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_bookings(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_subscribe(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_subscribe(access))
+    park = park_of(request)
     company_ids = _company_ids(request)
     feeds_list = list(
         CalendarFeed.all_parks.filter(park=park, user=request.user).select_related("resource")
@@ -553,9 +539,9 @@ def my_bookings(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def feed_create(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_subscribe(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_subscribe(access))
+    park = park_of(request)
     resource = None
     raw = request.POST.get("resource", "")
     if raw:
@@ -575,7 +561,7 @@ def feed_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 def feed(request: HttpRequest, park_slug: str, token: str) -> HttpResponse:
     """The iCal feed: the secret in the address is the only key (calendar apps send no cookie)."""
     found = (
-        CalendarFeed.all_parks.filter(park=_park(request), token=token)
+        CalendarFeed.all_parks.filter(park=park_of(request), token=token)
         .select_related("park", "user", "resource")
         .first()
     )
@@ -591,9 +577,9 @@ def feed(request: HttpRequest, park_slug: str, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def waitlist_join(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_use_waitlist(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_use_waitlist(access))
+    park = park_of(request)
     form = _booking_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -616,13 +602,13 @@ def waitlist_join(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 
 def _waitlist_action(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_use_waitlist(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_use_waitlist(access))
+    park = park_of(request)
     entry = queries.waitlist_entry_in_park(park=park, pk=pk)
     if entry is None:
         raise Http404(_("No such waitlist entry."))
-    _require(rules.can_change_waitlist_entry(access, entry))
+    require(rules.can_change_waitlist_entry(access, entry))
     try:
         if accept:
             booking = services.waitlist_accept(access=access, entry=entry)
@@ -662,8 +648,8 @@ def _people(park: Park) -> list[tuple[int, str]]:
 @require_http_methods(["GET", "POST"])
 def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Training records: staff record them; the list shows who may use which instrument."""
-    _require(rules.can_manage_certificates(_access(request)))
-    park = _park(request)
+    require(rules.can_manage_certificates(access_of(request)))
+    park = park_of(request)
     people = _people(park)
     resources = queries.certifiable_resources(park=park)
     form = CertificateForm(
@@ -714,13 +700,13 @@ def _occupancy(request: HttpRequest) -> tuple[queries.Occupancy, str, date]:
         timezone.localdate()
     )
     first, last = queries.period_bounds(period=period, day=day)
-    return queries.occupancy(park=_park(request), first_day=first, last_day=last), period, day
+    return queries.occupancy(park=park_of(request), first_day=first, last_day=last), period, day
 
 
 @login_required
 @require_GET
 def occupancy(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_view_occupancy(_access(request)))
+    require(rules.can_view_occupancy(access_of(request)))
     data, period, day = _occupancy(request)
     step = timedelta(days=7) if period == "week" else timedelta(days=31)
     return render(
@@ -741,12 +727,12 @@ def occupancy(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def occupancy_export(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_view_occupancy(_access(request)))
+    require(rules.can_view_occupancy(access_of(request)))
     data, period, _day = _occupancy(request)
     response = HttpResponse(
         exports.occupancy_xlsx(data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"occupancy-{_park(request).slug}-{period}-{data.first_day.isoformat()}.xlsx"
+    filename = f"occupancy-{park_of(request).slug}-{period}-{data.first_day.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

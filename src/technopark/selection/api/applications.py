@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.types import Id
 from technopark.companies.models import Company
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction
 from technopark.selection import rules
 from technopark.selection.models import Application
@@ -45,18 +45,13 @@ from technopark.selection.services import applications as services
 router = Router(tags=["selection"])
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _application(request: HttpRequest, application_id: int) -> Application:
     access = access_of(request)
-    _require(rules.can_apply(access))
+    require(rules.can_apply(access))
     application = app_queries.application_detail(park=park_of(request), pk=application_id)
     if application is None:
         raise Http404
-    _require(rules.is_applicant(access, application))
+    require(rules.is_applicant(access, application))
     return application
 
 
@@ -75,7 +70,7 @@ def _reloaded(request: HttpRequest, application: Application) -> Application:
 )
 def call_list(request: HttpRequest, park_slug: str) -> Any:
     """Calls taking applications now, soonest deadline first (no sign-in needed)."""
-    _require(rules.can_view_calls(access_of(request)))
+    require(rules.can_view_calls(access_of(request)))
     return {"items": list(call_queries.open_calls(park=park_of(request)))}
 
 
@@ -87,7 +82,7 @@ def call_list(request: HttpRequest, park_slug: str) -> Any:
 )
 def call_detail(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
     access = access_of(request)
-    _require(rules.can_view_calls(access))
+    require(rules.can_view_calls(access))
     call = call_queries.call_detail(park=park_of(request), pk=call_id)
     if call is None or not rules.can_view_call(access, call):
         raise Http404
@@ -101,7 +96,7 @@ def call_detail(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
     summary="Every application to a call, with its eligibility checks (staff)",
 )
 def call_applications(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
-    _require(rules.can_screen_applications(access_of(request)))
+    require(rules.can_screen_applications(access_of(request)))
     call = call_queries.call_detail(park=park_of(request), pk=call_id)
     if call is None:
         raise Http404
@@ -115,7 +110,7 @@ def call_applications(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
     summary="The applications of the companies you act for",
 )
 def application_list(request: HttpRequest, park_slug: str) -> Any:
-    _require(rules.can_list_own_applications(access_of(request)))
+    require(rules.can_list_own_applications(access_of(request)))
     rows = app_queries.own_applications(park=park_of(request), user=request.user)
     return {"items": list(rows)}
 
@@ -131,14 +126,14 @@ def application_create(
 ) -> Any:
     access = access_of(request)
     park = park_of(request)
-    _require(rules.can_apply(access))
+    require(rules.can_apply(access))
     call = call_queries.call_detail(park=park, pk=payload.call)
     if call is None or not rules.can_view_call(access, call):
         raise ValidationError({"call": _("Choose an open call of this park.")})
     company = Company.all_parks.filter(park=park, pk=payload.company).first()
     if company is None:
         raise ValidationError({"company": _("Choose a company of this park.")})
-    _require(rules.can_apply_for(access, company))
+    require(rules.can_apply_for(access, company))
     application = services.application_start(call=call, company=company, actor=request.user)
     return Status(201, _reloaded(request, application))
 

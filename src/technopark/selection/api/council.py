@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.pagination import PageParams
 from technopark.api.types import Id
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
 from technopark.selection.models import Application, Call, Decision
 from technopark.selection.queries import council as queries
@@ -42,11 +42,6 @@ from technopark.selection.schemas.council import (
 from technopark.selection.services import council as services
 
 router = Router(tags=["selection"])
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _call_or_404(park: Park, call_id: int) -> Call:
@@ -84,7 +79,7 @@ def council_ranking(
     The body is cached under the park's data version; a fresh one takes four queries however
     many applications the call has.
     """
-    _require(rules.can_view_council(access_of(request)))
+    require(rules.can_view_council(access_of(request)))
     park = park_of(request)
 
     def build() -> bytes:
@@ -131,7 +126,7 @@ def council_application(
 ) -> Any:
     """Every filed review with the expert's name, scores and notes (for the council and for the
     applicant), and the decisions so far (staff)."""
-    _require(rules.can_view_council(access_of(request)))
+    require(rules.can_view_council(access_of(request)))
     call = _call_or_404(park_of(request), call_id)
     detail = queries.council_application(call=call, pk=application_id)
     if detail is None:
@@ -166,7 +161,7 @@ def decision_create(
     """Admit, reject or ask for more information (staff). Only an application awaiting the council
     (submitted) can be decided; admission to a residency call needs ``agreement_number`` and
     ``start_date``. The applicant is sent a notice."""
-    _require(rules.can_decide(access_of(request)))
+    require(rules.can_decide(access_of(request)))
     park = park_of(request)
     call = _call_or_404(park, call_id)
     application = (
@@ -200,7 +195,7 @@ def decisions_create_batch(
 ) -> Any:
     """One outcome with a shared rationale, all or none (staff). Admission to a residency call is
     decided one application at a time (each needs its agreement number)."""
-    _require(rules.can_decide(access_of(request)))
+    require(rules.can_decide(access_of(request)))
     park = park_of(request)
     call = _call_or_404(park, call_id)
     decisions = services.decisions_record_batch(
@@ -229,7 +224,7 @@ def decision_notice(request: HttpRequest, park_slug: str, application_id: Id) ->
     the experts' notes for the applicant. For those who act for the applicant company (and
     staff); 404 while the council has not decided."""
     access = access_of(request)
-    _require(rules.can_read_decision_notices(access))
+    require(rules.can_read_decision_notices(access))
     application = (
         Application.all_parks.filter(park=park_of(request), pk=application_id)
         .select_related("company")
@@ -237,7 +232,7 @@ def decision_notice(request: HttpRequest, park_slug: str, application_id: Id) ->
     )
     if application is None:
         raise Http404
-    _require(rules.can_read_decision_notice(access, application))
+    require(rules.can_read_decision_notice(access, application))
     notice = queries.decision_for_applicant(application=application)
     if notice is None:
         raise Http404

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
 from technopark.api.auth import signed_in
-from technopark.api.context import access_of, park_of
 from technopark.api.errors import documented
 from technopark.api.types import Id
+from technopark.parks.http import access_of, park_of, require
 from technopark.selection.models import Answer, ReviewAssignment
 from technopark.selection.models.applications import answer_display
 from technopark.selection.queries import review as queries
@@ -31,11 +31,6 @@ from technopark.selection.schemas.review import (
 from technopark.selection.services import review as services
 
 router = Router(tags=["selection"])
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _state(assignment: ReviewAssignment) -> tuple[str, str | None]:
@@ -55,7 +50,7 @@ def _state(assignment: ReviewAssignment) -> tuple[str, str | None]:
 )
 def review_list(request: HttpRequest, park_slug: str) -> Any:
     """The expert's published assignments in the park, soonest due first (two queries)."""
-    _require(rules.can_review(access_of(request)))
+    require(rules.can_review(access_of(request)))
     now = timezone.now()
     items = []
     for assignment in queries.review_queue(park=park_of(request), user=request.user):
@@ -82,13 +77,13 @@ def review_list(request: HttpRequest, park_slug: str) -> Any:
 
 def _assignment(request: HttpRequest, assignment_id: int) -> ReviewAssignment:
     access = access_of(request)
-    _require(rules.can_review(access))
+    require(rules.can_review(access))
     assignment = queries.review_assignment(
         park=park_of(request), user=request.user, pk=assignment_id
     )
     if assignment is None:
         raise Http404
-    _require(rules.can_review_assignment(access, assignment))
+    require(rules.can_review_assignment(access, assignment))
     return assignment
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from technopark.parks.models import Park
+from technopark.parks.http import access_of, park_of, require
 from technopark.parks.rules import ParkAccess
 from technopark.selection import rules
 from technopark.selection.forms.applications import (
@@ -33,34 +33,19 @@ from technopark.selection.services import applications as services
 from technopark.selection.services.eligibility import eligibility_decide
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _may_see_some_application(access: ParkAccess) -> bool:
     return rules.can_apply(access) or rules.can_screen_applications(access)
 
 
 def _detail_or_404(request: HttpRequest, pk: int) -> Application:
-    application = queries.application_detail(park=_park(request), pk=pk)
+    application = queries.application_detail(park=park_of(request), pk=pk)
     if application is None:
         raise Http404(_("No such application in this park."))
     return application
 
 
 def _for_update_or_404(request: HttpRequest, pk: int) -> Application:
-    application = queries.application_for_update(park=_park(request), pk=pk)
+    application = queries.application_for_update(park=park_of(request), pk=pk)
     if application is None:
         raise Http404(_("No such application in this park."))
     return application
@@ -76,11 +61,11 @@ def _to_detail(application: Application) -> HttpResponse:
 @require_GET
 def application_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The applications of the companies the founder acts for: two queries."""
-    _require(rules.can_list_own_applications(_access(request)))
+    require(rules.can_list_own_applications(access_of(request)))
     return render(
         request,
         "selection/applications/application_list.html",
-        {"applications": list(queries.own_applications(park=_park(request), user=request.user))},
+        {"applications": list(queries.own_applications(park=park_of(request), user=request.user))},
     )
 
 
@@ -112,10 +97,10 @@ def _render_detail(
 @require_GET
 def application_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """The status page: answers, checks, requests for information and the revision history."""
-    access = _access(request)
-    _require(_may_see_some_application(access))
+    access = access_of(request)
+    require(_may_see_some_application(access))
     application = _detail_or_404(request, pk)
-    _require(rules.can_view_application(access, application))
+    require(rules.can_view_application(access, application))
     return _render_detail(request, application)
 
 
@@ -126,7 +111,7 @@ def _application_form(request: HttpRequest, application: Application) -> Applica
     if not call_directions:
         from technopark.selection.queries.calls import direction_options
 
-        call_directions = direction_options(park=_park(request))
+        call_directions = direction_options(park=park_of(request))
     initial = {"title": detail.title, "directions": [str(d.pk) for d in detail.directions.all()]}
     return ApplicationForm(
         request.POST if request.method == "POST" else None,
@@ -143,10 +128,10 @@ def _application_form(request: HttpRequest, application: Application) -> Applica
 def application_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """The draft. An htmx request (the page autosaves as the applicant types) gets back only the
     save status; the Save button posts the whole form (with files) and shows it again."""
-    access = _access(request)
-    _require(rules.can_apply(access))
+    access = access_of(request)
+    require(rules.can_apply(access))
     application = _detail_or_404(request, pk)
-    _require(rules.is_applicant(access, application))
+    require(rules.is_applicant(access, application))
     htmx = bool(getattr(request, "htmx", False))
     if not rules.can_edit_application(access, application):
         if htmx:  # an autosave after the status changed (in another tab): say so in place
@@ -202,10 +187,10 @@ def application_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Submission: what is missing, the declaration, and the button."""
-    access = _access(request)
-    _require(rules.can_apply(access))
+    access = access_of(request)
+    require(rules.can_apply(access))
     application = _detail_or_404(request, pk)
-    _require(rules.is_applicant(access, application))
+    require(rules.is_applicant(access, application))
     form = SubmitForm(request.POST if request.method == "POST" else None)
     errors: dict[str, list[str]] = {}
     status = 200
@@ -250,10 +235,10 @@ def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @login_required
 @require_POST
 def application_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_apply(access))
+    access = access_of(request)
+    require(rules.can_apply(access))
     application = _for_update_or_404(request, pk)
-    _require(rules.is_applicant(access, application))
+    require(rules.is_applicant(access, application))
     try:
         services.application_withdraw(application=application, actor=request.user)
     except ValidationError as error:
@@ -268,10 +253,10 @@ def application_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpR
 @require_POST
 def application_answer(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """The applicant answers the request for more information."""
-    access = _access(request)
-    _require(rules.can_apply(access))
+    access = access_of(request)
+    require(rules.can_apply(access))
     application = _detail_or_404(request, pk)
-    _require(rules.is_applicant(access, application))
+    require(rules.is_applicant(access, application))
     form = InformationAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -289,10 +274,10 @@ def application_answer(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @login_required
 @require_POST
 def application_request_info(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_screen_applications(access))
+    access = access_of(request)
+    require(rules.can_screen_applications(access))
     application = _detail_or_404(request, pk)
-    _require(rules.can_request_information(access, application))
+    require(rules.can_request_information(access, application))
     form = InformationRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -313,9 +298,9 @@ def application_check_decide(
     request: HttpRequest, park_slug: str, pk: int, check_id: int
 ) -> HttpResponse:
     """A manager confirms or overrides one eligibility check, with a reason."""
-    access = _access(request)
-    _require(rules.can_screen_applications(access))
-    check = queries.check_for_decision(park=_park(request), application_pk=pk, check_pk=check_id)
+    access = access_of(request)
+    require(rules.can_screen_applications(access))
+    check = queries.check_for_decision(park=park_of(request), application_pk=pk, check_pk=check_id)
     if check is None:
         raise Http404(_("No such check."))
     form = CheckDecisionForm(request.POST)
@@ -348,13 +333,13 @@ def application_check_decide(
 def application_file(request: HttpRequest, park_slug: str, pk: int, answer_id: int) -> FileResponse:
     """An uploaded file, to the applicant's team, staff and assigned experts without a conflict;
     always as a download, never shown inline."""
-    access = _access(request)
+    access = access_of(request)
     if not access.roles and not access.is_platform_admin:
         raise PermissionDenied
-    answer = queries.answer_for_file(park=_park(request), application_pk=pk, answer_pk=answer_id)
+    answer = queries.answer_for_file(park=park_of(request), application_pk=pk, answer_pk=answer_id)
     if answer is None:
         raise Http404(_("No such file."))
-    _require(rules.can_open_application_file(access, answer.application))
+    require(rules.can_open_application_file(access, answer.application))
     try:
         handle = answer.file.open("rb")
     except FileNotFoundError as error:

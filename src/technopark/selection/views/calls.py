@@ -11,14 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
+from technopark.parks.http import access_of, park_of, require
 from technopark.selection import rules
 from technopark.selection.forms.applications import StartApplicationForm
 from technopark.selection.forms.calls import CallForm, CriterionForm, FormFieldForm
@@ -28,23 +27,8 @@ from technopark.selection.queries import calls as queries
 from technopark.selection.services import calls as services
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
-    call = queries.call_detail(park=_park(request), pk=call_id)
+    call = queries.call_detail(park=park_of(request), pk=call_id)
     if call is None:
         raise Http404(_("No such call in this park."))
     return call
@@ -60,8 +44,8 @@ def _manage_redirect(call: Call, name: str = "call_edit") -> HttpResponse:
 @require_GET
 def call_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Open calls with their deadlines in local time, and those opening soon: three queries."""
-    _require(rules.can_view_calls(_access(request)))
-    park = _park(request)
+    require(rules.can_view_calls(access_of(request)))
+    park = park_of(request)
     return render(
         request,
         "selection/calls/call_list.html",
@@ -74,8 +58,8 @@ def call_list(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 @require_GET
 def call_detail(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_view_calls(access))
+    access = access_of(request)
+    require(rules.can_view_calls(access))
     call = _call_or_404(request, call_id)
     if not rules.can_view_call(access, call):
         raise Http404(_("No such call in this park."))
@@ -85,9 +69,9 @@ def call_detail(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespo
 def _render_call(
     request: HttpRequest, call: Call, form: StartApplicationForm | None = None, status: int = 200
 ) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     companies = (
-        app_queries.companies_for_applicant(park=_park(request), user=request.user)
+        app_queries.companies_for_applicant(park=park_of(request), user=request.user)
         if rules.can_apply(access)
         else []
     )
@@ -95,7 +79,7 @@ def _render_call(
     if companies:
         own = [
             a
-            for a in app_queries.own_applications(park=_park(request), user=request.user)
+            for a in app_queries.own_applications(park=park_of(request), user=request.user)
             if a.call_id == call.pk
         ]
     if form is None and companies:
@@ -112,16 +96,16 @@ def _render_call(
 @require_POST
 def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     """A founder starts a draft application for a company they act for."""
-    access = _access(request)
-    _require(rules.can_apply(access))
+    access = access_of(request)
+    require(rules.can_apply(access))
     call = _call_or_404(request, call_id)
     if not rules.can_view_call(access, call):
         raise Http404(_("No such call in this park."))
-    companies = app_queries.companies_for_applicant(park=_park(request), user=request.user)
+    companies = app_queries.companies_for_applicant(park=park_of(request), user=request.user)
     form = StartApplicationForm(request.POST, companies=companies)
     if form.is_valid():
         company = form.cleaned_data["company"]
-        _require(rules.can_apply_for(access, company))
+        require(rules.can_apply_for(access, company))
         try:
             from technopark.selection.services.applications import application_start
 
@@ -140,16 +124,16 @@ def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
 @login_required
 @require_GET
 def call_manage_list(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     return render(
         request,
         "selection/calls/manage_list.html",
-        {"calls": list(queries.all_calls(park=_park(request)))},
+        {"calls": list(queries.all_calls(park=park_of(request)))},
     )
 
 
 def _call_form(request: HttpRequest, call: Call | None) -> CallForm:
-    park = _park(request)
+    park = park_of(request)
     return CallForm(
         request.POST if request.method == "POST" else None,
         initial=CallForm.initial_for(call) if call else None,
@@ -162,12 +146,12 @@ def _call_form(request: HttpRequest, call: Call | None) -> CallForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_create(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     form = _call_form(request, None)
     if form.is_valid():
         try:
             call = services.call_create(
-                park=_park(request),
+                park=park_of(request),
                 actor=request.user,
                 directions=form.cleaned_data["directions"],
                 **form.call_fields(),
@@ -189,7 +173,7 @@ def call_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_edit(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     form = _call_form(request, call)
     if form.is_valid():
@@ -214,7 +198,7 @@ def call_edit(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespons
 @login_required
 @require_POST
 def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     try:
         services.call_publish(call=call, actor=request.user)
@@ -229,7 +213,7 @@ def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResp
 @login_required
 @require_POST
 def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     services.call_close(call=call, actor=request.user)
     messages.success(request, _("The call is closed: it takes no more applications."))
@@ -243,7 +227,7 @@ def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def call_form(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     """The call's questions, in order, and a form to add one."""
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     form = FormFieldForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -274,7 +258,7 @@ def _field_or_404(call: Call, field_id: int) -> FormField:
 def call_field_edit(
     request: HttpRequest, park_slug: str, call_id: int, field_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
     initial = {name: getattr(field, name) for name in services.FIELD_FIELDS}
@@ -300,7 +284,7 @@ def call_field_edit(
 def call_field_remove(
     request: HttpRequest, park_slug: str, call_id: int, field_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
     try:
@@ -318,7 +302,7 @@ def call_field_remove(
 def call_field_move(
     request: HttpRequest, park_slug: str, call_id: int, field_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
     services.form_field_move(field=field, actor=request.user, up=request.POST.get("to") == "up")
@@ -331,7 +315,7 @@ def call_field_move(
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_criteria(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     form = CriterionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -362,7 +346,7 @@ def _criterion_or_404(call: Call, criterion_id: int) -> Criterion:
 def call_criterion_edit(
     request: HttpRequest, park_slug: str, call_id: int, criterion_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     criterion = _criterion_or_404(call, criterion_id)
     initial = {name: getattr(criterion, name) for name in services.CRITERION_FIELDS}
@@ -388,7 +372,7 @@ def call_criterion_edit(
 def call_criterion_remove(
     request: HttpRequest, park_slug: str, call_id: int, criterion_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_calls(_access(request)))
+    require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     criterion = _criterion_or_404(call, criterion_id)
     try:
@@ -409,7 +393,7 @@ def call_criterion_remove(
 def call_screening(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     """The call's submitted applications with their eligibility checks and the managers'
     verdicts: a fixed number of queries however many applications there are."""
-    _require(rules.can_screen_applications(_access(request)))
+    require(rules.can_screen_applications(access_of(request)))
     call = _call_or_404(request, call_id)
     rows: list[Any] = list(app_queries.screening_list(call=call))
     return render(request, "selection/calls/screening.html", {"call": call, "applications": rows})

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -27,8 +27,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.parks import caching
+from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
 from technopark.selection.models import ApplicationStatus, Call, CallKind, DecisionOutcome
 from technopark.selection.queries import council as queries
@@ -39,32 +39,11 @@ from technopark.selection.services import council as services
 _RANKING_PARAMETERS = frozenset({"status", "flagged", "sort", "page"})
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
-    call = queries.council_call(park=_park(request), call_id=call_id)
+    call = queries.council_call(park=park_of(request), call_id=call_id)
     if call is None:
         raise Http404(_("No such call in this park."))
     return call
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx request for the results only (a history restore needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 # Where the visitor's CSRF token goes in the cached batch form (see ``_ranking_page``).
@@ -95,7 +74,7 @@ def council_ranking(request: HttpRequest, park_slug: str, call_id: int) -> HttpR
     repeat view costs no query of its own. A fresh render runs a fixed number of queries: the
     call, the count, the page of rows with their aggregates, the page's latest decisions.
     """
-    _require(rules.can_view_council(_access(request)))
+    require(rules.can_view_council(access_of(request)))
     return _ranking_page(request, call_id)
 
 
@@ -106,9 +85,9 @@ def _ranking_page(
     batch_form: BatchDecisionForm | None = None,
     selected: frozenset[int] = frozenset(),
 ) -> HttpResponse:
-    access = _access(request)
-    park = _park(request)
-    partial = _wants_partial(request) and batch_form is None
+    access = access_of(request)
+    park = park_of(request)
+    partial = wants_partial(request) and batch_form is None
     can_decide = rules.can_decide(access)
 
     def build() -> dict[str, Any]:
@@ -230,9 +209,9 @@ def _sort_choices() -> list[tuple[str, str]]:
 @require_POST
 def council_batch(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     """One outcome and a shared rationale for the applications chosen in the table: all or none."""
-    _require(rules.can_decide(_access(request)))
+    require(rules.can_decide(access_of(request)))
     call = _call_or_404(request, call_id)
-    park = _park(request)
+    park = park_of(request)
     form = BatchDecisionForm(request.POST, residency=call.kind == CallKind.RESIDENCY)
     if form.is_valid():
         data = form.cleaned_data
@@ -282,10 +261,10 @@ def council_decision(
 ) -> HttpResponse:
     """An application with every filed review (the experts' names, scores and notes for the
     council), the decisions so far, and the decision form while it awaits the council."""
-    access = _access(request)
-    _require(rules.can_view_council(access))
+    access = access_of(request)
+    require(rules.can_view_council(access))
     if request.method == "POST":
-        _require(rules.can_decide(access))
+        require(rules.can_decide(access))
     call = _call_or_404(request, call_id)
     detail = queries.council_application(call=call, pk=application_id)
     if detail is None:
@@ -294,7 +273,9 @@ def council_decision(
     form: DecisionForm | None = None
     awaiting = application.status == ApplicationStatus.SUBMITTED
     if rules.can_decide(access) and (awaiting or request.method == "POST"):
-        sites = queries.site_options(park=_park(request)) if call.kind == CallKind.RESIDENCY else []
+        sites = (
+            queries.site_options(park=park_of(request)) if call.kind == CallKind.RESIDENCY else []
+        )
         form = DecisionForm(
             request.POST if request.method == "POST" else None,
             call=call,
@@ -310,7 +291,7 @@ def council_decision(
             form.add_service_error(error)
         else:
             messages.success(request, _success_message(decision.outcome))
-            return redirect(_ranking_url(_park(request), call.pk))
+            return redirect(_ranking_url(park_of(request), call.pk))
     return render(
         request,
         "selection/council/decision.html",

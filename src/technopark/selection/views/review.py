@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
+from technopark.parks.http import access_of, park_of, require
 from technopark.selection.forms.review import (
     AssignmentAddForm,
     AssignmentSwapForm,
@@ -41,24 +40,9 @@ from technopark.selection.services import conflicts as conflict_services
 from technopark.selection.services import review as review_services
 
 
-def _park(request: HttpRequest) -> Park:
-    park: Park = request.park  # type: ignore[attr-defined]
-    return park
-
-
-def _access(request: HttpRequest) -> ParkAccess:
-    access: ParkAccess = request.access  # type: ignore[attr-defined]
-    return access
-
-
 def _user_id(request: HttpRequest) -> int:
     user_id: int = request.user.pk  # type: ignore[assignment]
     return user_id
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- The expert's queue and reviews ---------------------------------------------------------------
@@ -69,10 +53,10 @@ def _require(allowed: bool) -> None:
 def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The expert's published assignments, soonest due first, overdue ones marked. A fixed number
     of queries however long the queue."""
-    access = _access(request)
-    _require(rules.can_review(access))
+    access = access_of(request)
+    require(rules.can_review(access))
     now = timezone.now()
-    rows = list(queries.review_queue(park=_park(request), user=request.user))
+    rows = list(queries.review_queue(park=park_of(request), user=request.user))
     overdue = 0
     for row in rows:
         row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
@@ -102,7 +86,7 @@ def _review_context(request: HttpRequest, assignment: Any, form: ReviewForm) -> 
         shown_answers.append((answer.field.label, value))
     others = (
         queries.other_reviews(assignment=assignment)
-        if rules.can_see_other_reviews(_access(request), assignment)
+        if rules.can_see_other_reviews(access_of(request), assignment)
         else None
     )
     criteria = {c.pk: c for c in application.call.criteria.all()}
@@ -126,12 +110,14 @@ def _review_context(request: HttpRequest, assignment: Any, form: ReviewForm) -> 
 def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> HttpResponse:
     """The application (without who applied, for a blind call) and the review form: save a draft
     or file. Others' reviews appear once the expert's own is filed."""
-    access = _access(request)
-    _require(rules.can_review(access))
-    assignment = queries.review_assignment(park=_park(request), user=request.user, pk=assignment_id)
+    access = access_of(request)
+    require(rules.can_review(access))
+    assignment = queries.review_assignment(
+        park=park_of(request), user=request.user, pk=assignment_id
+    )
     if assignment is None:
         raise Http404(_("No such review assignment."))
-    _require(rules.can_review_assignment(access, assignment))
+    require(rules.can_review_assignment(access, assignment))
     criteria = list(assignment.application.call.criteria.all())
     review = assignment.review if queries._loaded_review(assignment) else None
     filed = review is not None and review.submitted_at is not None
@@ -186,7 +172,7 @@ def _render_profile(
     conflict_form: ConflictForm,
     status: int = 200,
 ) -> HttpResponse:
-    profile = queries.expert_profile_of(park=_park(request), user=request.user)
+    profile = queries.expert_profile_of(park=park_of(request), user=request.user)
     return render(
         request,
         "selection/review/profile.html",
@@ -203,9 +189,9 @@ def _render_profile(
 @login_required
 @require_http_methods(["GET", "POST"])
 def expert_profile(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_edit_expert_profile(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_edit_expert_profile(access))
+    park = park_of(request)
     profile = queries.expert_profile_of(park=park, user=request.user)
     initial = (
         {
@@ -239,9 +225,9 @@ def expert_profile(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def expert_conflict_add(request: HttpRequest, park_slug: str) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_declare_conflicts(access))
-    park = _park(request)
+    access = access_of(request)
+    require(rules.can_declare_conflicts(access))
+    park = park_of(request)
     form = ConflictForm(request.POST)
     profile = queries.expert_profile_of(park=park, user=request.user)
     if profile is None:
@@ -269,11 +255,11 @@ def expert_conflict_add(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def expert_conflict_remove(request: HttpRequest, park_slug: str, conflict_id: int) -> HttpResponse:
-    access = _access(request)
-    _require(rules.can_declare_conflicts(access))
+    access = access_of(request)
+    require(rules.can_declare_conflicts(access))
     conflict = (
         ConflictOfInterest.objects.filter(
-            pk=conflict_id, expert__park=_park(request), expert__user_id=_user_id(request)
+            pk=conflict_id, expert__park=park_of(request), expert__user_id=_user_id(request)
         )
         .select_related("expert")
         .first()
@@ -288,8 +274,8 @@ def expert_conflict_remove(request: HttpRequest, park_slug: str, conflict_id: in
 @login_required
 @require_GET
 def expert_list(request: HttpRequest, park_slug: str) -> HttpResponse:
-    _require(rules.can_list_experts(_access(request)))
-    experts = list(queries.expert_list(park=_park(request)))
+    require(rules.can_list_experts(access_of(request)))
+    experts = list(queries.expert_list(park=park_of(request)))
     return render(request, "selection/review/experts.html", {"experts": experts})
 
 
@@ -297,7 +283,7 @@ def expert_list(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
-    call = queries.call_for_assignments(park=_park(request), pk=call_id)
+    call = queries.call_for_assignments(park=park_of(request), pk=call_id)
     if call is None:
         raise Http404(_("No such call in this park."))
     return call
@@ -335,7 +321,7 @@ def _render_board(
 @login_required
 @require_GET
 def assignment_board(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     return _render_board(request, _call_or_404(request, call_id))
 
 
@@ -346,7 +332,7 @@ def _board_redirect(park_slug: str, call: Call) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_propose(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     result = assignment_services.assignment_propose(call=call, actor=request.user)
     messages.success(
@@ -377,13 +363,13 @@ def assignment_propose(request: HttpRequest, park_slug: str, call_id: int) -> Ht
 @login_required
 @require_POST
 def assignment_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
             count = assignment_services.assignment_publish(
-                call=call, actor=request.user, due_at=form.due_datetime(_park(request).time_zone)
+                call=call, actor=request.user, due_at=form.due_datetime(park_of(request).time_zone)
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -406,12 +392,12 @@ def _application_of(call: Call, pk: int) -> Application | None:
 @login_required
 @require_POST
 def assignment_add(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     form = AssignmentAddForm(request.POST)
     if form.is_valid():
         application = _application_of(call, form.cleaned_data["application"])
-        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
         if application is None:
             form.add_error("application", _("Choose a submitted application of this call."))
         elif expert is None:
@@ -441,7 +427,7 @@ def _assignment_or_404(call: Call, pk: int) -> Any:
 def assignment_remove(
     request: HttpRequest, park_slug: str, call_id: int, assignment_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
     try:
@@ -458,12 +444,12 @@ def assignment_remove(
 def assignment_swap(
     request: HttpRequest, park_slug: str, call_id: int, assignment_id: int
 ) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
     form = AssignmentSwapForm(request.POST)
     if form.is_valid():
-        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
         if expert is None:
             form.add_error("expert", _("Choose an expert of this park."))
         else:
@@ -484,11 +470,11 @@ def assignment_swap(
 @login_required
 @require_POST
 def assignment_capacity(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
-    _require(rules.can_manage_assignments(_access(request)))
+    require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     form = CapacityForm(request.POST)
     if form.is_valid():
-        expert = queries.expert_in_park(park=_park(request), pk=form.cleaned_data["expert"])
+        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
         if expert is None:
             form.add_error("expert", _("Choose an expert of this park."))
         else:
