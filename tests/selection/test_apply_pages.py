@@ -317,10 +317,6 @@ def test_file_limits_and_private_serving(client_for, world, apply_call, draft, p
 def test_assigned_expert_opens_the_file_unless_conflicted(
     client_for, world, apply_call, submitted, private_files
 ):
-    from technopark.selection.rules import review
-
-    if not hasattr(review, "can_open_application"):
-        pytest.skip("The review part's can_open_application is not there yet.")
     from tests.selection.factories import ExpertProfileFactory, ReviewAssignmentFactory
 
     field = fields_by_label(apply_call)["Pitch deck"]
@@ -337,7 +333,19 @@ def test_assigned_expert_opens_the_file_unless_conflicted(
     expert = ExpertProfileFactory(park=world.park, user=world.users["expert"])
     ReviewAssignmentFactory(application=submitted, expert=expert, status="published")
     url = f"{P}/applications/{submitted.pk}/files/{answer.pk}/"
-    assert client_for("expert").get(url).status_code == 200
+    response = client_for("expert").get(url)
+    assert response.status_code == 200
+    assert 'filename="deck.pdf"' in response["Content-Disposition"]
+    # A blind call: the expert gets the file under a name that cannot say who applied; the
+    # applicant and staff still see their own name.
+    apply_call.blind_review = True
+    apply_call.save(update_fields=["blind_review"])
+    blind = client_for("expert").get(url)
+    assert blind.status_code == 200
+    assert f'filename="attachment-{field.pk}.pdf"' in blind["Content-Disposition"]
+    assert b"".join(blind.streaming_content) == b"%PDF deck"
+    assert 'filename="deck.pdf"' in client_for("founder").get(url)["Content-Disposition"]
+    assert 'filename="deck.pdf"' in client_for("manager").get(url)["Content-Disposition"]
 
 
 # --- Queries -------------------------------------------------------------------------------

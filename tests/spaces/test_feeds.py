@@ -169,3 +169,39 @@ def test_the_time_zone_block_is_exact_across_a_daylight_saving_change():
     parsed = {e.uid.value: e.dtstart.value for e in parse(calendar.to_ical()).vevent_list}
     assert parsed["e0"].utcoffset() == timedelta(hours=1) and parsed["e0"] == before
     assert parsed["e1"].utcoffset() == timedelta(hours=2) and parsed["e1"] == after
+
+
+def _feed_url(world, user) -> str:
+    feed = services.feed_get_or_create(park=world.park, user=user, resource=None)
+    return f"{BASE}feeds/{feed.token}.ics"
+
+
+def test_a_feed_stops_when_its_owner_leaves_the_park(spaces, residents, world, client):
+    from technopark.parks import services as park_services
+    from technopark.parks.models import Membership
+
+    url = _feed_url(world, world.users["founder"])
+    assert client.get(url).status_code == 200
+    membership = Membership.all_parks.get(park=world.park, user=world.users["founder"])
+    park_services.membership_remove(membership=membership, actor=world.users["manager"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_feed_stops_when_its_owners_account_is_closed(spaces, residents, world, client):
+    url = _feed_url(world, world.users["founder"])
+    founder = world.users["founder"]
+    founder.is_active = False
+    founder.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_private_parks_feed_works_by_its_secret_alone(spaces, residents, world, client):
+    world.park.is_public = False
+    world.park.save(update_fields=["is_public"])
+    from technopark.parks.caching import forget_park
+
+    forget_park(slugs=[world.park.slug])
+    url = _feed_url(world, world.users["founder"])
+    assert client.get(url).status_code == 200  # no cookie, as a calendar app
+    assert client.get(f"{BASE}feeds/{'x' * 40}.ics").status_code == 404
+    assert client.get(BASE).status_code == 404  # the rest of the private park stays closed

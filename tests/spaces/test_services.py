@@ -747,3 +747,38 @@ def test_booking_str_and_duration(spaces, access_of):
     assert "Переговорная Лена" in str(booking)
     assert Booking.all_parks.count() == 1
     assert date.today() <= booking.starts_at.date() + timedelta(days=1)
+
+
+def test_moving_an_approved_outside_booking_asks_for_approval_again(
+    spaces, residents, access_of, world
+):
+    outsider = access_of("other_founder")
+    booking = book(outsider, spaces.room, local(1, 10), local(1, 11), world.other_company)
+    services.booking_approve(actor=world.users["manager"], booking=booking)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    moved = services.booking_move(
+        access=outsider, booking=booking, starts_at=local(2, 15), ends_at=local(2, 16)
+    )
+    assert moved.status == BookingStatus.PENDING
+    moved.refresh_from_db()
+    assert moved.status == BookingStatus.PENDING
+
+
+def test_a_resident_moves_a_booking_and_it_stays_confirmed(spaces, residents, access_of, world):
+    founder = access_of("founder")
+    booking = book(founder, spaces.room, local(1, 10), local(1, 11), world.company)
+    moved = services.booking_move(
+        access=founder, booking=booking, starts_at=local(2, 15), ends_at=local(2, 16)
+    )
+    assert moved.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("year", [1, 9999])
+def test_times_beyond_the_calendar_are_refused(spaces, residents, access_of, world, year):
+    from datetime import UTC, datetime
+
+    at = datetime(year, 6, 1, 10, tzinfo=UTC)
+    with pytest.raises(ValidationError) as error:
+        book(access_of("manager"), spaces.room, at, at + timedelta(hours=1))
+    assert "starts_at" in error.value.error_dict

@@ -478,6 +478,8 @@ def test_free_slot_search(founders_booking, spaces, client_for):
         {"day": "2026-12-01", "start": "10:00", "end": "10:00", "capacity": 1},
         {"day": "2026-12-01", "start": "10:00", "end": "11:00", "capacity": 0},
         {"day": "2026-12-01", "start": "10:00", "end": "11:00", "capacity": 1, "site": "x"},
+        {"day": "9999-12-31", "start": "23:00", "end": "01:00", "capacity": 1},
+        {"day": "0001-01-01", "start": "10:00", "end": "11:00", "capacity": 1},
         {
             "day": "2026-12-01",
             "start": "10:00",
@@ -491,6 +493,18 @@ def test_bad_input_on_the_search(spaces, client_for, params):
     response = client_for("founder").get(BASE + "search/", params)
     assert response.status_code == 200
     assert response.context["form"].errors and response.context["results"] is None
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize("page", ["", "occupancy/?period=month&", "occupancy/?period=week&"])
+def test_dates_at_the_ends_of_the_calendar_show_today_instead(spaces, client_for, day, page):
+    url = BASE + (page or "?") + f"date={day}"
+    response = client_for("manager").get(url + ("&view=week" if not page else ""))
+    assert response.status_code == 200
+    # The page shows the current week or month (its links step from there), not the year 9999.
+    body = response.content.decode().replace(f"date={day}", "")
+    assert day not in body
+    assert str(timezone.localdate().year) in body
 
 
 # --- occupancy ----------------------------------------------------------------------------------

@@ -41,7 +41,10 @@ class ParkMiddleware:
         # Only a well-formed slug reaches the database (a NUL byte, say, would make PostgreSQL fail).
         park = caching.park_by_slug(slug=slug) if _SLUG.fullmatch(slug) else None
         access = access_for(request.user, park)
-        if park is None or not can_view_park(access):
+        # A view reached by a secret link (an iCal feed: calendar apps send no cookie) is its own
+        # key: it answers for a private park too, and checks the secret itself.
+        secret_link = getattr(view, "park_secret_link", False)
+        if park is None or not (secret_link or can_view_park(access)):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Not found.")}, status=404)
             raise Http404(_("No such park."))

@@ -187,6 +187,7 @@ def free_slots(request: HttpRequest, park_slug: str, params: Query[FreeSlotParam
     range and open for the whole of it. Three queries."""
     require(rules.can_view_spaces(access_of(request)))
     park = park_of(request)
+    services.times_readable_check(starts_at=params.starts_at, ends_at=params.ends_at)
     if params.ends_at <= params.starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     if (params.ends_at - params.starts_at).days > 31:

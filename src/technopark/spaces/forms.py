@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
 from technopark.parks.models import Site
 from technopark.spaces.models import Resource, ResourceType
+from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -118,7 +120,14 @@ class SearchForm(forms.Form):
     resource_type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Any type")), *ResourceType.choices], required=False
     )
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(date(FIRST_YEAR, 1, 1)),
+            MaxValueValidator(date(LAST_YEAR, 12, 31)),
+        ],
+    )
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(
         label=_("Until"),

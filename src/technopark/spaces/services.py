@@ -115,10 +115,24 @@ def conflict_message(*, booking: Booking, show_company: bool) -> str:
     return _("%(resource)s is already booked %(range)s (%(zone)s).") % params
 
 
-def _require_aware(**values: datetime) -> None:
+# Bookings live between these years: the calendar's arithmetic (a day, a week ahead) stays
+# within what a date can hold.
+FIRST_YEAR = 1900
+LAST_YEAR = 9000
+
+
+def times_readable_check(**values: datetime) -> None:
+    """Each value is an aware date and time within the years bookings may use."""
     for name, value in values.items():
         if value is None or timezone.is_naive(value):
             raise ValidationError({name: _("Give a date and time.")})
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(
+                {
+                    name: _("Give a time between the years %(first)d and %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                }
+            )
 
 
 # --- resources, hours, closures, rules ----------------------------------------------------------
@@ -194,7 +208,7 @@ def closure_create(
 ) -> Closure:
     """Close a site (a holiday) or one resource (maintenance). Existing bookings stay: staff
     cancel them if they must. Locking: none."""
-    _require_aware(starts_at=starts_at, ends_at=ends_at)
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     if resource is not None and resource.site_id != site.pk:
@@ -570,7 +584,7 @@ def booking_create(
     way. Locking: SQLite's write lock for the transaction; on PostgreSQL the constraint's.
     """
     now = now or timezone.now()
-    _require_aware(starts_at=starts_at, ends_at=ends_at)
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     if kind not in BookingKind.values:
@@ -638,7 +652,7 @@ def booking_move(
     The freed time is offered to the waitlist. Locking: as ``booking_create``.
     """
     now = now or timezone.now()
-    _require_aware(starts_at=starts_at, ends_at=ends_at)
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if not booking.is_active or booking.status == BookingStatus.CHECKED_IN:
         raise ValidationError({"status": _("Only an upcoming booking can be moved.")})
     target = resource or booking.resource
@@ -683,11 +697,19 @@ def booking_move(
         booking.starts_at = starts_at
         booking.ends_at = ends_at
         booking.sequence = F("sequence") + 1
+        fields = ["resource", "starts_at", "ends_at", "sequence"]
+        if not staff and booking.status == BookingStatus.CONFIRMED:
+            # An approval was for the time and resource approved: a booking that needs one
+            # waits for it again at its new place (as booking_create would decide).
+            status = _initial_status(access=access, company=booking.company, rule=rule)
+            if status == BookingStatus.PENDING:
+                booking.status = status
+                fields.append("status")
         _save_checked(
             booking=booking,
             access=access,
             company=booking.company,
-            update_fields=["resource", "starts_at", "ends_at", "sequence"],
+            update_fields=fields,
         )
         booking.refresh_from_db(fields=["sequence"])
         _offer_freed(resource=old[0], starts_at=old[1], ends_at=old[2], now=now)
@@ -874,7 +896,7 @@ def booking_series_create(
 
     Each date is its own transaction (``booking_create``), so one refusal keeps the others.
     """
-    _require_aware(starts_at=starts_at, ends_at=ends_at)
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if not 1 <= weeks <= 52:
         raise ValidationError({"weeks": _("Repeat for 1 to 52 weeks.")})
     if access.park is None or resource.park_id != access.park.pk:
@@ -933,7 +955,7 @@ def waitlist_join(
     """Wait for a taken slot. The same checks as a booking except the overlap; the slot must be
     taken (a free one is booked instead). Locking: none."""
     now = now or timezone.now()
-    _require_aware(starts_at=starts_at, ends_at=ends_at)
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     rule = rule_for(park=access.park, resource_type=resource.resource_type)

@@ -29,7 +29,7 @@ from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
-from technopark.parks.rules import is_staff
+from technopark.parks.rules import access_for, is_member, is_staff
 from technopark.spaces import caching, exports, feeds, queries, rules, services
 from technopark.spaces.forms import (
     BookingForm,
@@ -189,10 +189,12 @@ def _calendar_rows(
 
 
 def _valid_date(request: HttpRequest) -> bool:
+    """A readable date within the years a calendar can step through (others: today)."""
     try:
-        return parse_date(request.GET.get("date") or "") is not None
+        day = parse_date(request.GET.get("date") or "")
     except ValueError:
         return False
+    return day is not None and services.FIRST_YEAR <= day.year <= services.LAST_YEAR
 
 
 def _pick_site(request: HttpRequest, sites: list[Site]) -> Site | None:
@@ -559,19 +561,28 @@ def feed_create(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest, park_slug: str, token: str) -> HttpResponse:
-    """The iCal feed: the secret in the address is the only key (calendar apps send no cookie)."""
+    """The iCal feed: the secret in the address is the only key (calendar apps send no cookie),
+    and only while its owner is still an active member of the park."""
     found = (
         CalendarFeed.all_parks.filter(park=park_of(request), token=token)
         .select_related("park", "user", "resource")
         .first()
     )
-    if found is None or len(token) < 20:
+    if found is None or len(token) < 20 or not _still_member(found):
         raise Http404(_("No such calendar."))
     body = feeds.render_feed(found, host=request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="bookings.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+feed.park_secret_link = True  # type: ignore[attr-defined]
+
+
+def _still_member(found: CalendarFeed) -> bool:
+    """A feed stops when its owner's account is closed or they leave the park."""
+    return bool(found.user.is_active and is_member(access_for(found.user, found.park)))
 
 
 @login_required

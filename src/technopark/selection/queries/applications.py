@@ -129,6 +129,6 @@ def answer_for_file(*, park: Park, application_pk: int, answer_pk: int) -> Answe
     return (
         Answer.objects.filter(pk=answer_pk, application_id=application_pk, application__park=park)
         .exclude(file="")
-        .select_related("application", "application__company", "field")
+        .select_related("application", "application__call", "application__company", "field")
         .first()
     )

@@ -6,6 +6,7 @@ answer to a request for information, the status page), the staff actions on an a
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -345,8 +346,14 @@ def application_file(request: HttpRequest, park_slug: str, pk: int, answer_id: i
     except FileNotFoundError as error:
         raise Http404(_("No such file.")) from error
     content_type = mimetypes.guess_type(answer.file_name)[0] or "application/octet-stream"
+    filename = answer.file_name
+    if answer.application.call.blind_review and not rules.can_view_application(
+        access, answer.application
+    ):
+        # An expert on a blind call: the file's name could say who applied.
+        filename = f"attachment-{answer.field_id}{Path(answer.file_name).suffix.lower()}"
     response = FileResponse(
-        handle, as_attachment=True, filename=answer.file_name, content_type=content_type
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
