@@ -93,3 +93,32 @@ def test_an_outsider_sees_no_links_of_this_park_in_another(world: Any, client_fo
     links = _links(client_for("outsider").get("/kolyma/").content.decode())
     assert all(href.startswith("/kolyma/") for href, _c, _l in links)
     assert "Selection" in [label for _h, _c, label in links]  # a manager there
+
+
+SPACES_LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+SPACES_EXPECTED = {
+    "founder": ["Calendar", "Find a free slot", "Book", "My bookings"],
+    "manager": [
+        "Calendar",
+        "Find a free slot",
+        "Book",
+        "My bookings",
+        "Approvals",
+        "Certificates",
+        "Occupancy",
+    ],
+    "observer": ["Calendar", "Find a free slot", "My bookings", "Occupancy"],
+}
+
+
+@pytest.mark.parametrize("role", sorted(SPACES_EXPECTED))
+def test_the_spaces_section_links_follow_the_role(world: Any, client_for: Any, role: str) -> None:
+    client = client_for(role)
+    html = client.get("/yakutia/spaces/search/").content.decode()
+    nav = html[html.index('<nav class="filters spaces-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    links = SPACES_LINK.findall(nav)
+    assert [label for _href, _current, label in links] == SPACES_EXPECTED[role]
+    assert [label for _href, current, label in links if current] == ["Find a free slot"]
+    for href, _current, label in links:
+        assert client.get(href).status_code == 200, label

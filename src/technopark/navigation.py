@@ -1,4 +1,5 @@
-"""The header's navigation: one table of links, each shown when its permission predicate allows.
+"""The header's navigation, and the sections' own (``SECTIONS``): tables of links, each shown
+when its permission predicate allows.
 
 The links a visitor sees depend only on the park, the visitor's roles there, their global role
 and the language, so the list is worked out once per such combination in a process (not once
@@ -73,6 +74,38 @@ LINKS = (
 )
 
 
+# A section's own row of links under its heading ({% section_nav "spaces" %}).
+SECTIONS: dict[str, tuple[Link, ...]] = {
+    "spaces": (
+        Link(
+            _("Calendar"), (("spaces.can_view_spaces", "spaces:calendar"),), url_names=("calendar",)
+        ),
+        Link(
+            _("Find a free slot"),
+            (("spaces.can_view_spaces", "spaces:search"),),
+            url_names=("search",),
+        ),
+        Link(_("Book"), (("spaces.can_book", "spaces:book"),), url_names=("book",)),
+        Link(_("My bookings"), (("spaces.can_view_spaces", "spaces:my"),), url_names=("my",)),
+        Link(
+            _("Approvals"),
+            (("spaces.can_approve_bookings", "spaces:approvals"),),
+            url_names=("approvals",),
+        ),
+        Link(
+            _("Certificates"),
+            (("spaces.can_manage_certificates", "spaces:certificates"),),
+            url_names=("certificates",),
+        ),
+        Link(
+            _("Occupancy"),
+            (("spaces.can_view_occupancy", "spaces:occupancy"),),
+            url_names=("occupancy",),
+        ),
+    ),
+}
+
+
 @cache
 def _predicate(name: str) -> Any:
     app, _dot, function = name.partition(".")
@@ -87,12 +120,16 @@ class NavLink:
     url_names: tuple[str, ...]
 
 
-def nav_links(access: ParkAccess | None, language: str, match: Any) -> list[dict[str, Any]]:
-    """The header's links for this visitor, each marked ``current`` for the page being shown."""
+def nav_links(
+    access: ParkAccess | None, language: str, match: Any, section: str = ""
+) -> list[dict[str, Any]]:
+    """The header's links for this visitor (or a section's, with ``section``), each marked
+    ``current`` for the page being shown."""
     if access is None or access.park is None:
         return []
     park = access.park
     key = (
+        section,
         park.pk,
         park.slug,
         park.is_public,
@@ -123,16 +160,16 @@ def _cached(key: tuple[Any, ...], language: str, access: ParkAccess) -> tuple[Na
     if links is None:
         if len(_by_key) > 4096:  # many parks × roles × languages: start again rather than grow
             _by_key.clear()
-        links = _by_key[full] = _compute(access)
+        links = _by_key[full] = _compute(access, SECTIONS[key[0]] if key[0] else LINKS)
     return links
 
 
-def _compute(access: ParkAccess) -> tuple[NavLink, ...]:
+def _compute(access: ParkAccess, table: tuple[Link, ...]) -> tuple[NavLink, ...]:
     park = access.park
     if park is None:
         return ()
     shown = []
-    for link in LINKS:
+    for link in table:
         for predicate, url_name in link.targets:
             if _predicate(predicate)(access):
                 href = reverse(url_name, kwargs={"park_slug": park.slug})

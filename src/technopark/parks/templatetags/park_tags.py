@@ -8,6 +8,9 @@ from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils.translation import get_language
+
+from technopark.navigation import nav_links
 
 register = template.Library()
 
@@ -41,3 +44,17 @@ def query_with(context: Any, **changes: Any) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+def section_nav(context: Any, section: str, label: str) -> dict[str, Any]:
+    """``{% section_nav "spaces" _("Spaces") %}``: the section's row of links the visitor may
+    open (``technopark.navigation.SECTIONS``), worked out once per park, roles and language."""
+    request = context.get("request")
+    links = nav_links(
+        getattr(request, "access", None),
+        get_language(),
+        getattr(request, "resolver_match", None),
+        section=section,
+    )
+    return {"links": links, "label": label, "section": section}
