@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 from django.db.models import Count
 
@@ -32,19 +29,3 @@ def test_generate_selection_small_and_idempotent(world):
     )
     assert again["applications"] == 0
     assert Review.objects.count() == 120
-
-
-@pytest.mark.skipif(not os.environ.get("BENCH_FULL"), reason="full size: set BENCH_FULL=1")
-def test_generate_selection_full_size(world, client_for):
-    from technopark.demo.selection_generate import generate_selection
-
-    started = time.perf_counter()
-    made = generate_selection(park=world.park)
-    print(made, f"{time.perf_counter() - started:.1f} s")
-    assert made["reviews"] == 20_000
-    client = client_for("manager")
-    for _ in range(2):
-        started = time.perf_counter()
-        response = client.get(f"/yakutia/calls/{made['call']}/assignments/")
-        print(f"board {time.perf_counter() - started:.2f} s")
-    assert response.status_code == 200
