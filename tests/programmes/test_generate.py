@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from technopark.demo.programmes_generate import bench_cohort_id, generate_programmes
+from technopark.grants.queries import grant_summary_by_participant
 from technopark.programmes import queries
 from technopark.programmes.models import Attendance, Attendee, CurriculumSession, Participant
 
@@ -29,10 +30,8 @@ def test_dashboard_of_a_bench_cohort(world, django_assert_num_queries):
     from django.test.utils import CaptureQueriesContext
 
     cohort = queries.cohort_for(park=world.park, pk=ids[0])
-    source = queries.grant_summary_source()
     with CaptureQueriesContext(connection) as grants:
-        if source is not None:
-            source(cohort=cohort)
+        grant_summary_by_participant(cohort=cohort)
     with django_assert_num_queries(4 + len(grants.captured_queries)):
         dashboard = queries.cohort_dashboard(cohort=cohort)
     assert len(dashboard.rows) == 5

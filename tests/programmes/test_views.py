@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from technopark.companies.models import StageChange
+from technopark.grants.queries import grant_summary_by_participant
 from technopark.programmes import queries, services
 from technopark.programmes.models import (
     Attendance,
@@ -540,12 +541,9 @@ def _grow(world, prog, n: int) -> None:
 
 
 def _grant_queries(prog) -> int:
-    source = queries.grant_summary_source()
-    if source is None:
-        return 0
     cohort = queries.cohort_for(park=prog.cohort.park, pk=prog.cohort.pk)  # as the view has it
     with CaptureQueriesContext(connection) as ctx:
-        source(cohort=cohort)
+        grant_summary_by_participant(cohort=cohort)
     return len(ctx.captured_queries)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +11,7 @@ from django.utils import timezone
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
+from technopark.grants.queries import grant_summary_by_participant
 from technopark.parks.models import Membership, MembershipStatus, Park, Role, Site
 from technopark.programmes.models import (
     Attendance,
@@ -287,18 +286,7 @@ class Dashboard:
     cohort: Cohort
     rows: list[DashboardRow]
     sessions: list[SessionRate]
-    grants_available: bool
     totals: dict[str, Any] = field(default_factory=dict)
-
-
-def grant_summary_source() -> Callable[..., dict[int, Any]] | None:
-    """``technopark.grants.queries.grant_summary_by_participant`` when the grants app offers it."""
-    try:
-        module = importlib.import_module("technopark.grants.queries")
-    except ImportError:
-        return None
-    source = getattr(module, "grant_summary_by_participant", None)
-    return source if callable(source) else None
 
 
 def cohort_dashboard(*, cohort: Cohort) -> Dashboard:
@@ -339,12 +327,9 @@ def cohort_dashboard(*, cohort: Cohort) -> Dashboard:
             row.confirmed_moves += 1
         elif proposal.status == ProposalStatus.PROPOSED:
             row.pending = proposal
-    source = grant_summary_source()
-    if source is not None:
-        summary = source(cohort=cohort)
-        for participant_id, value in summary.items():
-            if participant_id in rows:
-                rows[participant_id].grant = grant_view(value)
+    for participant_id, value in grant_summary_by_participant(cohort=cohort).items():
+        if participant_id in rows:
+            rows[participant_id].grant = grant_view(value)
     ordered = list(rows.values())
     present = sum(r.present for r in ordered)
     marked = sum(r.marked for r in ordered)
@@ -360,7 +345,6 @@ def cohort_dashboard(*, cohort: Cohort) -> Dashboard:
         cohort=cohort,
         rows=ordered,
         sessions=sessions,
-        grants_available=source is not None,
         totals=totals,
     )
 
