@@ -19,16 +19,20 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
-from technopark.parks import caching
-from technopark.parks.http import access_of, park_of, require, wants_partial
+from technopark.parks.http import (
+    access_of,
+    cached_list_page,
+    park_of,
+    query_without_page,
+    require,
+    wants_partial,
+)
 from technopark.parks.models import Park
 
 
@@ -63,22 +67,16 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
         rules.can_export_companies(access),
         sorted(request.GET.lists()),
     )
-    if set(request.GET) <= _LIST_PARAMETERS:
-        content = caching.cached_for_park(
-            park=park,
-            name="company-list",
-            variant=variant,
-            build=lambda: _render_list_content(request, park, partial=partial),
-        )
-    else:  # parameters the page does not know: answered, but not worth a cache entry
-        content = _render_list_content(request, park, partial=partial)
-    if partial:
-        response = HttpResponse(content)
-    else:
-        page_content = mark_safe(content)  # noqa: S308 - our template's output, escaped when rendered
-        response = render(request, "companies/company_list.html", {"list_content": page_content})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return cached_list_page(
+        request,
+        park=park,
+        name="company-list",
+        known_parameters=_LIST_PARAMETERS,
+        variant=variant,
+        build=lambda: _render_list_content(request, park, partial=partial),
+        template="companies/company_list.html",
+        slot="list_content",
+    )
 
 
 def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> str:
@@ -92,7 +90,7 @@ def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> 
         "companies": list(page.object_list),
         "filters": filters,
         "is_filtered": bool(filters.q or filters.direction or filters.stage or filters.site),
-        "export_query": _export_query(request),
+        "export_query": query_without_page(request),
     }
     if not partial:
         context.update(
@@ -103,13 +101,6 @@ def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> 
         )
     template = "companies/_results.html" if partial else "companies/_list_content.html"
     return render_to_string(template, context, request=request)
-
-
-def _export_query(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else ""
 
 
 def _sort_choices() -> list[tuple[str, str]]:

@@ -20,8 +20,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,8 +36,7 @@ from technopark.grants.forms import (
     TrancheRequestForm,
 )
 from technopark.grants.models import GrantAward, Milestone, TrancheStatus
-from technopark.parks import caching
-from technopark.parks.http import access_of, park_of, require, wants_partial
+from technopark.parks.http import access_of, cached_list_page, park_of, require, wants_partial
 from technopark.parks.models import Park
 
 # --- The staff's list: the ledger -----------------------------------------------------------
@@ -58,22 +55,16 @@ def grant_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     partial = wants_partial(request)
     today = queries.local_today(park)
     variant = (partial, today.isoformat(), sorted(request.GET.lists()))
-    if set(request.GET) <= _LIST_PARAMETERS:
-        content = caching.cached_for_park(
-            park=park,
-            name="grant-ledger",
-            variant=variant,
-            build=lambda: _render_list(request, park, partial=partial, today=today),
-        )
-    else:
-        content = _render_list(request, park, partial=partial, today=today)
-    if partial:
-        response = HttpResponse(content)
-    else:
-        body = mark_safe(content)  # noqa: S308 - our template's output, escaped when rendered
-        response = render(request, "grants/list.html", {"list_content": body})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return cached_list_page(
+        request,
+        park=park,
+        name="grant-ledger",
+        known_parameters=_LIST_PARAMETERS,
+        variant=variant,
+        build=lambda: _render_list(request, park, partial=partial, today=today),
+        template="grants/list.html",
+        slot="list_content",
+    )
 
 
 def _render_list(request: HttpRequest, park: Park, *, partial: bool, today: Any) -> str:

@@ -20,26 +20,23 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.companies import queries as company_queries
-from technopark.parks import caching
-from technopark.parks.http import access_of, park_of, require, wants_partial
+from technopark.parks.http import (
+    access_of,
+    cached_list_page,
+    park_of,
+    query_without_page,
+    require,
+    wants_partial,
+)
 from technopark.parks.models import Park
 from technopark.residency import exports, queries, rules, services
 from technopark.residency.forms import AdmitForm, QuarterlyReportForm, StatusChangeForm
 from technopark.residency.models import ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter, current_quarter, is_overdue
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else ""
 
 
 def _status_choices() -> list[tuple[str, str]]:
@@ -68,22 +65,16 @@ def register(request: HttpRequest, park_slug: str) -> HttpResponse:
     park = park_of(request)
     partial = wants_partial(request)
     variant = (partial, sorted(request.GET.lists()))
-    if set(request.GET) <= _REGISTER_PARAMETERS:
-        content = caching.cached_for_park(
-            park=park,
-            name="resident-register",
-            variant=variant,
-            build=lambda: _render_register(request, park, partial=partial),
-        )
-    else:
-        content = _render_register(request, park, partial=partial)
-    if partial:
-        response = HttpResponse(content)
-    else:
-        body = mark_safe(content)  # noqa: S308 - our template's output, escaped when rendered
-        response = render(request, "residency/register.html", {"register_content": body})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return cached_list_page(
+        request,
+        park=park,
+        name="resident-register",
+        known_parameters=_REGISTER_PARAMETERS,
+        variant=variant,
+        build=lambda: _render_register(request, park, partial=partial),
+        template="residency/register.html",
+        slot="register_content",
+    )
 
 
 def _render_register(request: HttpRequest, park: Park, *, partial: bool) -> str:
@@ -97,7 +88,7 @@ def _render_register(request: HttpRequest, park: Park, *, partial: bool) -> str:
         "residents": list(page.object_list),
         "filters": filters,
         "is_filtered": bool(filters.q or filters.direction or filters.status != "current"),
-        "export_query": _query_without_page(request),
+        "export_query": query_without_page(request),
     }
     if not partial:
         context.update(
