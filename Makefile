@@ -8,9 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DB_URL := $(or $(TECHNOPARK_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/technopark)
 PYTEST_ARGS ?=
+# The second SQLite run moves the clock this many days ahead: no test may depend on today's date.
+CLOCK_SHIFT_DAYS ?= 366
 
 .PHONY: demo install install-dev assets test lint typecheck migrations-check pytest-sqlite \
-	pytest-postgres serve worker bench messages clean
+	pytest-sqlite-shifted pytest-postgres serve worker bench messages clean
 
 ## The first command: set up, load the demo park, serve it at http://127.0.0.1:8000
 demo: install
@@ -43,7 +45,8 @@ assets:
 ## The second command: every check and every test
 test: install-dev
 	@bin/ensure-system-packages
-	$(MAKE) --no-print-directory lint typecheck migrations-check pytest-sqlite pytest-postgres
+	$(MAKE) --no-print-directory lint typecheck migrations-check pytest-sqlite pytest-sqlite-shifted \
+		pytest-postgres
 
 lint:
 	$(VENV)/bin/ruff check src tests bench
@@ -58,6 +61,10 @@ migrations-check:
 pytest-sqlite:
 	@echo "== pytest on SQLite =="
 	$(VENV)/bin/pytest -m "not postgres" $(PYTEST_ARGS)
+
+pytest-sqlite-shifted:
+	@echo "== pytest on SQLite with the clock $(CLOCK_SHIFT_DAYS) days ahead =="
+	TECHNOPARK_TEST_CLOCK_SHIFT_DAYS=$(CLOCK_SHIFT_DAYS) $(VENV)/bin/pytest -m "not postgres" $(PYTEST_ARGS)
 
 pytest-postgres:
 	@echo "== pytest on PostgreSQL ($(TEST_DB_URL)) =="

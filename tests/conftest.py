@@ -7,10 +7,13 @@ member of ``other_park`` only.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -34,6 +37,21 @@ ROLES = (
     "observer",
     "outsider",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run the whole suite with the clock moved by ``TECHNOPARK_TEST_CLOCK_SHIFT_DAYS`` days.
+
+    ``make test`` runs the SQLite suite a second time a year ahead, so that no test can depend on
+    the day it happens to run: a test that needs a moment passes it (``at=``) or freezes it.
+    The clock keeps ticking from the shifted moment; tests that travel themselves still can.
+    """
+    days = int(os.environ.get("TECHNOPARK_TEST_CLOCK_SHIFT_DAYS") or 0)
+    if days:
+        shifted = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+        traveller = time_machine.travel(shifted, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)

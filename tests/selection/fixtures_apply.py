@@ -3,6 +3,7 @@ private files in a temporary directory, and helpers to fill and submit an applic
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -111,8 +112,10 @@ def fields_by_label(call: Any) -> dict[str, Any]:
     return {f.label: f for f in call.fields.all()}
 
 
-def fill(application: Application, actor: Any, **overrides: Any) -> None:
-    """Answer the required questions of ``apply_call`` (and a title)."""
+def fill(
+    application: Application, actor: Any, *, at: dt.datetime | None = None, **overrides: Any
+) -> None:
+    """Answer the required questions of ``apply_call`` (and a title), at the moment ``at``."""
     fields = fields_by_label(application.call)
     answers = {
         fields["Product name"].pk: "Frost",
@@ -122,7 +125,7 @@ def fill(application: Application, actor: Any, **overrides: Any) -> None:
     for label, value in overrides.items():
         answers[fields[label].pk] = value
     app_services.application_save(
-        application=application, actor=actor, title="Frost sensors", answers=answers
+        application=application, actor=actor, title="Frost sensors", answers=answers, at=at
     )
 
 

@@ -38,7 +38,7 @@ def test_deadline_at_the_time_zone_boundary(world, apply_call):
     one = services.application_start(
         call=apply_call, company=world.company, actor=founder, at=early
     )
-    fill(one, founder)
+    fill(one, founder, at=early)
     in_time = dt.datetime(2026, 12, 1, 23, 58, tzinfo=YAKUTSK)
     services.application_submit(
         application=one, actor=founder, declares_no_tax_debt=True, at=in_time
@@ -50,7 +50,7 @@ def test_deadline_at_the_time_zone_boundary(world, apply_call):
     two = services.application_start(
         call=apply_call, company=world.other_company, actor=world.users["other_founder"], at=early
     )
-    fill(two, world.users["other_founder"])
+    fill(two, world.users["other_founder"], at=early)
     midnight = dt.datetime(2026, 12, 2, 0, 0, tzinfo=YAKUTSK)
     # Still 15:00 UTC on 1 December: a UTC date comparison would wrongly accept it.
     assert midnight.astimezone(dt.UTC).date() == dt.date(2026, 12, 1)
