@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks.backends.database",
     "ninja",
+    "technopark.core",
     "technopark.accounts",
     "technopark.parks",
     "technopark.companies",
