@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from technopark.parks.models import Role
+from tests.caching import clear_caches
 from tests.factories import (
     CompanyFactory,
     DirectionFactory,
@@ -70,8 +70,8 @@ def _english_unless_chosen(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # allauth keeps its rate limits (confirmation mails, login attempts) and used TOTP codes in
-    # the cache; every test starts with none.
-    cache.clear()
+    # the default cache, the pages their fragments in theirs; every test starts with none.
+    clear_caches()
 
 
 @dataclass

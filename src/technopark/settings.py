@@ -12,6 +12,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -155,24 +156,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, tasks ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Two caches: ``default`` holds sessions and security counters (allauth's login rate limits, used
+# TOTP codes), ``pages`` the declared page fragments and their version tokens (core.fragments).
+# Page caching can fill its own cache as it likes: it never evicts a rate limit.
+# In production give ``pages`` a Redis of its own (``TECHNOPARK_PAGE_CACHE_URL``, maxmemory-policy
+# allkeys-lru) and keep REDIS_URL's server at noeviction; without it, pages use database 1 of
+# REDIS_URL's server.
+PAGE_CACHE_URL = env("TECHNOPARK_PAGE_CACHE_URL")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_URL or urlunsplit(urlsplit(REDIS_URL)._replace(path="/1")),
+        },
     }
 elif PRODUCTION:
-    # Without Redis the workers of one machine share a cache on disk: sessions and cached pages
+    # Without Redis the workers of one machine share caches on disk: sessions and cached pages
     # must look the same from every worker.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            # Sessions live here too: the default of 300 entries would cull them all day long.
+            # Sessions live here: the default of 300 entries would cull them all day long.
             "OPTIONS": {"MAX_ENTRIES": int(env("TECHNOPARK_FILE_CACHE_ENTRIES", "10000"))},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache-pages"),
+            "OPTIONS": {"MAX_ENTRIES": int(env("TECHNOPARK_FILE_CACHE_ENTRIES", "10000"))},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
+    }
+# Declared fragments are cached (tests turn it off to compare cached with uncached pages).
+TECHNOPARK_PAGE_FRAGMENTS = True
 
 TASKS = {
     "default": {

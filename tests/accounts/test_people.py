@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from technopark.accounts import services
 from technopark.parks.models import Membership, MembershipStatus, Role
 from technopark.parks.rules import access_for
+from tests.caching import clear_caches
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory
 
@@ -184,7 +184,7 @@ def test_people_page_query_count_does_not_grow(world, client_for, django_assert_
             park=world.park, access=manager, email=f"guest{n}@example.org", role=Role.EXPERT
         )
     client = client_for("manager")
-    cache.clear()  # count a first visit: nothing of the park or the visitor cached yet
+    clear_caches()  # count a first visit: nothing of the park or the visitor cached yet
     # user (the session is read from the database, then cached), park, the visitor's roles there,
     # memberships with their people, open invitations with their inviters, the park switcher
     with django_assert_num_queries(7):

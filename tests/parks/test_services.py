@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from technopark.parks import caching, services
+from technopark.core.fragments import topic_tokens
+from technopark.parks import services
 from technopark.parks.models import Membership, MembershipStatus, Park, Role
 from tests.factories import DirectionFactory, MembershipFactory, ParkFactory, UserFactory
 
 
-def version(park: Park) -> str:
-    return caching.park_version(Park.objects.get(pk=park.pk))  # a fresh instance: no memo
+def version(park: Park) -> tuple[str, ...]:
+    """The park's tokens of the topics its own services write."""
+    return topic_tokens(park.pk, ("parks", "memberships"))
 
 
 def test_directions_have_two_levels(db):
@@ -72,6 +74,8 @@ def test_writes_that_change_the_pages_renew_the_version(db, django_capture_on_co
             write()
             renewed_inside = version(park)
         assert callbacks, "the token is renewed again on commit"
+        # Each write renews the token of its topic (sites and directions: parks; the rest:
+        # memberships), so the pair of tokens is new inside the transaction and after it.
         assert renewed_inside not in seen
         assert version(park) not in seen | {renewed_inside}
         seen |= {renewed_inside, version(park)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from technopark.parks.models import Direction, Role, Site
+from tests.caching import clear_caches
 from tests.conftest import ROLES
 from tests.factories import DirectionFactory, MembershipFactory, SiteFactory, UserFactory
 
@@ -146,7 +146,7 @@ def test_settings_page_query_count_does_not_grow(
     for n in range(size):
         SiteFactory(park=world.park)
         DirectionFactory(park=world.park, parent=world.direction, code=f"sub-{n}")
-    cache.clear()
+    clear_caches()
     # session, user, park, roles (first visit); directions: top level, children; sites; the park
     # switcher's parks
     with django_assert_num_queries(8):

@@ -418,9 +418,9 @@ def test_applying_to_a_closed_call_gives_a_clear_message(client_for, world, appl
 def test_private_park_calls_are_hidden_from_anonymous(client_for, world, apply_call):
     world.park.is_public = False
     world.park.save()
-    from django.core.cache import cache
+    from tests.caching import clear_caches
 
-    cache.clear()
+    clear_caches()
     assert client_for("anonymous").get(f"{P}/calls/").status_code == 404
     assert client_for("founder").get(f"{P}/calls/").status_code == 200
 

@@ -155,12 +155,12 @@ def test_the_cached_table_shows_a_decision_at_once(council, client_for):
 
 
 def test_the_cached_table_shows_a_filed_review_once_the_park_data_changes(council, client_for):
-    from technopark.parks.services import park_data_changed
+    from technopark.core.fragments import writes
 
     client = client_for("manager")
     client.get(ranking_url(council.call))
     file_review(council.pending, total="55.00")
-    park_data_changed(park_id=council.call.park_id)  # what filing a review does
+    writes("selection", park_id=council.call.park_id)  # what filing a review does
     assert "55.00" in main(client.get(ranking_url(council.call)))
 
 

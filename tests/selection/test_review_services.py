@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from technopark.audit.models import AuditEntry
-from technopark.parks import caching
+from technopark.core.fragments import topic_tokens
 from technopark.parks.models import Role
 from technopark.parks.rules import access_for
 from technopark.selection.models import (
@@ -91,17 +91,15 @@ def test_save_a_draft_then_file(world, review_world):
     assert list(filed.scores.order_by("criterion_id").values_list("score", flat=True)) == [7, None]
 
 
-def test_filing_changes_the_park_version(world, review_world):
-    before = caching.park_version(world.park)
-    world.park._version_token = None
+def test_filing_renews_the_selection_topic(world, review_world):
+    before = topic_tokens(world.park.pk, ("selection",))
     services.review_file(
         assignment=review_world.assignment,
         actor=world.users["expert"],
         scores=_scores(review_world, 5, 5),
         recommendation="reject",
     )
-    world.park._version_token = None
-    assert caching.park_version(world.park) != before
+    assert topic_tokens(world.park.pk, ("selection",)) != before
 
 
 def test_file_refuses_an_incomplete_review(world, review_world):

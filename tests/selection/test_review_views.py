@@ -443,10 +443,11 @@ def test_board_query_count_does_not_grow(
         make_expert(world.park, directions=(world.direction,))
     client = client_for("manager")
     client.post(f"/yakutia/calls/{review_world.call.pk}/assignments/propose/")
-    # middleware (3); call (1); the count, the page of applications, their directions; experts,
-    # their directions, their capacities; assignments per expert and per application; the page's
-    # assignments with reviews; conflicts: companies, teams, declared (12). The park switcher
-    # is cached since the propose request.
-    with django_assert_num_queries(16):
+    # middleware (2: the session's user, the park); call (1); the count, the page of
+    # applications, their directions; experts, their directions, their capacities; assignments
+    # per expert and per application; the page's assignments with reviews; conflicts:
+    # companies, teams, declared (12). The visitor's roles and the park switcher are cached
+    # since the propose request (which writes selection, not memberships).
+    with django_assert_num_queries(15):
         response = client.get(f"/yakutia/calls/{review_world.call.pk}/assignments/")
     assert response.status_code == 200

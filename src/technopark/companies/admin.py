@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from technopark.companies.models import Company, StageChange, TeamMember
+from technopark.core.admin import TopicAdmin
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -26,8 +27,12 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
-    """Read and search companies across parks; edits belong on the park's pages (history, checks)."""
+class CompanyAdmin(TopicAdmin):
+    """Read and search companies across parks; edits belong on the park's pages (history, checks).
+
+    A platform administrator may still delete one: that retires the park's cached pages."""
+
+    topics = ("companies",)
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

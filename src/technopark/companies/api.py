@@ -17,10 +17,10 @@ from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import PageParams, paginate
+from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
 from technopark.api.types import Id
 from technopark.companies import queries, rules, services
-from technopark.companies.models import Company
+from technopark.companies.models import Company, Stage
 from technopark.companies.schemas import (
     CompanyCreateIn,
     CompanyDetailOut,
@@ -28,7 +28,8 @@ from technopark.companies.schemas import (
     CompanyPageOut,
     CompanyUpdateIn,
 )
-from technopark.parks import caching
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.rules import ParkAccess
@@ -69,6 +70,21 @@ def _directions(park: Park, ids: list[int]) -> list[Direction]:
     return found
 
 
+API_COMPANY_LIST = Fragment(
+    "api-company-list",
+    topics=("companies", "parks"),
+    params={
+        "q": Text(max_length=100),
+        "direction": Integer(),
+        "stage": Choice.of(Stage.values),
+        "site": Integer(),
+        "sort": Choice.of(queries.SORTS),
+        "limit": Integer(high=MAX_PAGE_SIZE),
+        "offset": Integer(low=0, high=MAX_OFFSET),
+    },
+)
+
+
 @router.get(
     "/parks/{slug:park_slug}/companies",
     auth=signed_in,
@@ -83,8 +99,8 @@ def company_list(
 ) -> Any:
     """Search, filter and sort as on the companies page; a page of companies and the total.
 
-    Members of the park read it (observers too). The body is cached under the park's data version
-    and the query (``parks.caching``); a fresh one takes three queries however long the page is.
+    Members of the park read it (observers too). The body is the declared fragment
+    ``API_COMPANY_LIST``; a fresh one takes three queries however long the page is.
     """
     require(rules.can_list_companies(access_of(request)))
     park = park_of(request)
@@ -103,11 +119,8 @@ def company_list(
         body = CompanyPageOut.model_validate(paginate(rows, page)).model_dump(mode="json")
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
-    content = caching.cached_for_park(
-        park=park,
-        name="api-company-list",
-        variant=(filters.model_dump_json(), page.model_dump_json()),
-        build=build,
+    content = API_COMPANY_LIST.get(
+        request, build=build, params=filters.model_dump() | page.model_dump()
     )
     return HttpResponse(content, content_type="application/json; charset=utf-8")
 

@@ -9,6 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.core.params import Integer, parse_or_none
 from technopark.parks.models import Direction, Park, Site
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -46,8 +47,8 @@ class CompanyFilters:
         """Build filters from a query dict; anything unusable is ignored rather than an error."""
 
         def as_int(name: str) -> int | None:
-            value = str(params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            value = parse_or_none(Integer(), params.get(name))
+            return value if isinstance(value, int) else None
 
         stage = str(params.get("stage") or "")
         sort = str(params.get("sort") or "name")

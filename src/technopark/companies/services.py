@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.companies.validators import validate_inn_ogrn_pair
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
-from technopark.parks.services import park_data_changed
 
 # Fields a person may set directly; stage goes through ``company_change_stage`` for its history.
 EDITABLE_FIELDS = (
@@ -106,7 +106,7 @@ def company_create(
         TeamMember.objects.create(
             company=company, user=actor, position=position.strip() or _("Founder")
         )
-    park_data_changed(park_id=park.pk)
+    writes("companies", park_id=park.pk)
     return company
 
 
@@ -136,7 +136,7 @@ def company_update(
         # Records the step and marks the park's pages stale, for this change as a whole.
         company_change_stage(company=locked, actor=actor, to_stage=stage, evidence=stage_evidence)
     else:
-        park_data_changed(park_id=locked.park_id)
+        writes("companies", park_id=locked.park_id)
     return locked
 
 
@@ -160,7 +160,7 @@ def company_change_stage(
     locked.stage = to_stage
     locked.save(update_fields=["stage", "updated_at"])
     company.stage = to_stage
-    park_data_changed(park_id=locked.park_id)
+    writes("companies", park_id=locked.park_id)
     return change
 
 

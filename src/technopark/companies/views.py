@@ -25,9 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import (
     access_of,
-    cached_list_page,
     park_of,
     query_without_page,
     require,
@@ -43,8 +44,22 @@ def _company_or_404(request: HttpRequest, pk: int) -> Company:
     return company
 
 
-# What the list reads from its address; any other parameter keeps the page out of the cache.
-_LIST_PARAMETERS = frozenset({"q", "direction", "stage", "site", "sort", "page"})
+# The list's content: the companies, the filters' directions and sites, and the two buttons the
+# visitor may see. Any other parameter, or a value out of bounds, is answered but not cached.
+COMPANY_LIST = Fragment(
+    "company-list",
+    topics=("companies", "parks"),
+    varies_on=(rules.can_create_company, rules.can_export_companies),
+    params={
+        "q": Text(max_length=100),
+        "direction": Integer(),
+        "stage": Choice.of(Stage.values),
+        "site": Integer(),
+        "sort": Choice.of(queries.SORTS),
+        "page": Integer(high=100_000),
+    },
+    partial=True,
+)
 
 
 @login_required
@@ -52,27 +67,16 @@ _LIST_PARAMETERS = frozenset({"q", "direction", "stage", "site", "sort", "page"}
 def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Companies of the park, searched, filtered, sorted and paged.
 
-    The page's content is cached under the park's data version, the visitor's language, the query
-    and the permissions it shows (``parks.caching``): a repeat view costs no query of its own. A
-    fresh render runs a fixed number of queries: one count, the page of rows, their directions,
-    and (for the whole page, not the htmx partial) the directions and sites to filter by.
+    The content is the declared fragment ``COMPANY_LIST`` (``core.fragments``): a repeat view
+    costs no query of its own. A fresh render runs a fixed number of queries: one count, the page
+    of rows, their directions, and (for the whole page, not the htmx partial) the directions and
+    sites to filter by.
     """
-    access = access_of(request)
-    require(rules.can_list_companies(access))
+    require(rules.can_list_companies(access_of(request)))
     park = park_of(request)
     partial = wants_partial(request)
-    variant = (
-        partial,
-        rules.can_create_company(access),
-        rules.can_export_companies(access),
-        sorted(request.GET.lists()),
-    )
-    return cached_list_page(
+    return COMPANY_LIST.respond(
         request,
-        park=park,
-        name="company-list",
-        known_parameters=_LIST_PARAMETERS,
-        variant=variant,
         build=lambda: _render_list_content(request, park, partial=partial),
         template="companies/company_list.html",
         slot="list_content",

@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company
+from technopark.core.fragments import writes
 from technopark.demo import data
 from technopark.demo.bulk import generate_companies
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role
-from technopark.parks.services import park_data_changed
 from technopark.selection import optimiser
 from technopark.selection.models import (
     Application,
@@ -300,7 +300,7 @@ def generate_selection(
             ],
             batch_size=BATCH * 2,
         )
-        park_data_changed(park_id=park.pk)
+        writes("selection", park_id=park.pk)
     say(f"{len(reviews)} reviews")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:

@@ -38,6 +38,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
+from technopark.core.fragments import writes
 from technopark.grants.models import (
     APPROVALS_NEEDED,
     ZERO,
@@ -57,7 +58,6 @@ from technopark.grants.models import (
     TrancheCancellation,
     TrancheStatus,
 )
-from technopark.parks.services import park_data_changed
 from technopark.programmes.models import Participant
 
 MAX_MONEY = Decimal("999999999999.99")
@@ -277,7 +277,7 @@ def grant_award_create(
             tranche_request(
                 award=award, milestone=milestone, actor=actor, amount=plan.tranche_amount
             )
-    park_data_changed(park_id=park.pk)
+    writes("grants", park_id=park.pk)
     return award
 
 
@@ -295,7 +295,7 @@ def milestone_add(
     milestone = Milestone.objects.create(
         award=locked, number=number, title=title, deliverables=deliverables, due_on=due_on
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("grants", park_id=locked.park_id)
     return milestone
 
 
@@ -348,7 +348,7 @@ def tranche_request(
         summary=f"{locked.decision_reference} #{number}: {amount}",
         after={"award_id": locked.pk, "milestone_id": milestone.pk, "amount": amount},
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("grants", park_id=locked.park_id)
     return tranche
 
 
@@ -398,7 +398,7 @@ def tranche_approve(*, tranche: Tranche, actor: Any) -> Tranche:
         before={"status": before},
         after={"status": locked.status, "approvals": count, "amount": locked.amount},
     )
-    park_data_changed(park_id=award.park_id)
+    writes("grants", park_id=award.park_id)
     return locked
 
 
@@ -526,7 +526,7 @@ def _pay_locked(
             "paid_on": paid_on,
         },
     )
-    park_data_changed(park_id=award.park_id)
+    writes("grants", park_id=award.park_id)
     return PaymentResult(disbursement, created=True)
 
 
@@ -570,7 +570,7 @@ def tranche_cancel(*, tranche: Tranche, actor: Any, reason: str) -> TrancheCance
         before={"status": before, "amount": locked.amount},
         after={"status": locked.status, "reason": reason},
     )
-    park_data_changed(park_id=award.park_id)
+    writes("grants", park_id=award.park_id)
     return cancellation
 
 
@@ -632,7 +632,7 @@ def clawback_record(
             "reference": reference,
         },
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("grants", park_id=locked.park_id)
     return clawback
 
 
@@ -706,7 +706,7 @@ def grant_report_file(
         summary=f"{award.decision_reference} / {locked.number}",
         after={"milestone_id": locked.pk, "spending": lines, "files": len(files)},
     )
-    park_data_changed(park_id=award.park_id)
+    writes("grants", park_id=award.park_id)
     return report
 
 
@@ -742,5 +742,5 @@ def grant_report_review(
         before={"status": ReportStatus.SUBMITTED},
         after={"status": locked.status, "note": note},
     )
-    park_data_changed(park_id=award.park_id)
+    writes("grants", park_id=award.park_id)
     return locked

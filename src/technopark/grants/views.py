@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer, Text
 from technopark.grants import exports, queries, rules, services
 from technopark.grants.forms import (
     AwardForm,
@@ -36,31 +38,37 @@ from technopark.grants.forms import (
     TrancheRequestForm,
 )
 from technopark.grants.models import GrantAward, Milestone, TrancheStatus
-from technopark.parks.http import access_of, cached_list_page, park_of, require, wants_partial
+from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 
 # --- The staff's list: the ledger -----------------------------------------------------------
 
-_LIST_PARAMETERS = frozenset({"q", "cohort", "state", "page"})
+LEDGER = Fragment(
+    "grant-ledger",
+    topics=("grants", "programmes", "companies"),
+    params={
+        "q": Text(max_length=100),
+        "cohort": Integer(),
+        "state": Choice.of(queries.GrantFilters.STATES),
+        "page": Integer(high=100_000),
+    },
+    partial=True,
+    local_day=True,  # milestones fall overdue at midnight without any write
+)
 
 
 @login_required
 @require_GET
 def grant_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Every award of the park with awarded, paid, clawed back and remaining, the totals of the
-    filtered list, filters (company or reference, cohort, state). The content is cached under the
-    park's data version, the language, the query and today's date (overdue milestones)."""
+    filtered list, filters (company or reference, cohort, state). The content is the declared
+    fragment ``LEDGER`` (kept per local day: overdue milestones)."""
     require(rules.can_view_grants(access_of(request)))
     park = park_of(request)
     partial = wants_partial(request)
     today = queries.local_today(park)
-    variant = (partial, today.isoformat(), sorted(request.GET.lists()))
-    return cached_list_page(
+    return LEDGER.respond(
         request,
-        park=park,
-        name="grant-ledger",
-        known_parameters=_LIST_PARAMETERS,
-        variant=variant,
         build=lambda: _render_list(request, park, partial=partial, today=today),
         template="grants/list.html",
         slot="list_content",

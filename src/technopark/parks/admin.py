@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from technopark.parks import caching, services
+from technopark.core.admin import TopicAdmin
+from technopark.parks import caching
 from technopark.parks.models import Direction, Membership, Park, Site
 
 
@@ -19,56 +20,58 @@ class SiteInline(admin.TabularInline):
 
 
 @admin.register(Park)
-class ParkAdmin(admin.ModelAdmin):
+class ParkAdmin(TopicAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "slug", "region", "time_zone", "is_public")
     list_filter = ("is_public", "region")
     search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [SiteInline]
+    topics = ("parks",)
 
-    # Edits here bypass the services, so they retire the park's cached pages themselves.
+    def park_id_of(self, obj: Any) -> int:
+        return int(obj.pk)
+
+    # The park row itself is cached by slug (the middleware reads it on every page).
     def save_model(self, request: HttpRequest, obj: Park, form: Any, change: bool) -> None:
         old_slug = form.initial.get("slug")
         super().save_model(request, obj, form, change)
         caching.forget_park(slugs=[slug for slug in (old_slug, obj.slug) if slug])
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        services.park_data_changed(park_id=form.instance.pk)
-
 
 @admin.register(Direction)
-class DirectionAdmin(admin.ModelAdmin):
+class DirectionAdmin(TopicAdmin):
     list_display = ("name", "name_en", "code", "parent", "park", "position")
     list_filter = ("park",)
     search_fields = ("name", "name_en", "code")
     list_select_related = ("park", "parent")
     raw_id_fields = ("parent",)
-
-    def save_model(self, request: HttpRequest, obj: Direction, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        services.park_data_changed(park_id=obj.park_id)
-
-    def delete_model(self, request: HttpRequest, obj: Direction) -> None:
-        super().delete_model(request, obj)
-        services.park_data_changed(park_id=obj.park_id)
+    topics = ("parks",)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(TopicAdmin):
     list_display = ("user", "park", "role", "status", "created_at")
     list_filter = ("park", "role", "status")
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "park")
     raw_id_fields = ("user", "decided_by")
 
+    topics = ("memberships",)
+
+    # A removed or changed role takes effect at the next request: the roles are cached under
+    # the memberships token (renewed by TopicAdmin, bulk deletes included), the switcher per
+    # person.
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        services.park_data_changed(park_id=obj.park_id)
         caching.forget_switcher(user_id=obj.user_id)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         super().delete_model(request, obj)
-        services.park_data_changed(park_id=obj.park_id)
         caching.forget_switcher(user_id=obj.user_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            caching.forget_switcher(user_id=user_id)

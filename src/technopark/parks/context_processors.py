@@ -4,13 +4,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from technopark.core.fragments import page_cache
 from technopark.navigation import nav_links
 from technopark.parks import queries
 from technopark.parks.caching import switcher_cache_key
@@ -77,13 +77,13 @@ def _switcher(user: Any) -> list[tuple[str, str, str]]:
         return []
     language = get_language()
     key = switcher_cache_key(user_id=user.pk if user.is_authenticated else None, language=language)
-    rows = cache.get(key)
+    rows = page_cache().get(key)
     if rows is None:
         rows = [
             (p.slug, _park_urls(p.slug, language)["home"], p.display_name)
             for p in queries.parks_for_switcher(user=user)
         ]
-        cache.set(key, rows, 60)
+        page_cache().set(key, rows, 60)
     return rows
 
 

@@ -8,24 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.core.fragments import writes
 from technopark.parks import caching
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
-
-
-def park_data_changed(*, park_id: int) -> None:
-    """Mark the park's cached pages stale: called inside every write that changes what they show.
-
-    Renews the park's version token now and again when the transaction commits
-    (``parks.caching``), so no request keeps serving what it cached before the write.
-    """
-    caching.renew_park_version(park_id=park_id)
 
 
 def _memberships_changed(membership: Membership) -> None:
     """The person's park switcher is stale once the change commits; the park's pages are now."""
     user_id = membership.user_id
     transaction.on_commit(lambda: caching.forget_switcher(user_id=user_id))
-    park_data_changed(park_id=membership.park_id)
+    writes("memberships", park_id=membership.park_id)
 
 
 @transaction.atomic
@@ -70,7 +62,7 @@ def site_create(
     )
     site.full_clean()
     site.save()
-    park_data_changed(park_id=park.pk)
+    writes("parks", park_id=park.pk)
     return site
 
 
@@ -92,7 +84,7 @@ def direction_create(
     )
     direction.full_clean()
     direction.save()
-    park_data_changed(park_id=park.pk)
+    writes("parks", park_id=park.pk)
     return direction
 
 

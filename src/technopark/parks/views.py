@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.companies import queries as company_queries
-from technopark.parks import caching, queries, rules, services
+from technopark.core.fragments import Fragment
+from technopark.parks import queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
 
 
@@ -25,15 +26,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "parks/index.html", {"parks": parks})
 
 
+PARK_HOME = Fragment("park-home", topics=("parks", "companies"))
+
+
 def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
     """A park's public page: what it is, its directions and sites, and its headline figures."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
-    # The public part is the same for every visitor: cached under the park's version token.
-    public = caching.cached_for_park(
-        park=park,
-        name="park-home",
-        variant=None,
+    # The public part is the same for every visitor.
+    public = PARK_HOME.get(
+        request,
         build=lambda: {
             "directions": queries.directions_tree(park=park),
             "sites": list(queries.sites(park=park)),

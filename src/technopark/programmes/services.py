@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from technopark.audit.services import audit_record
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, Stage, TeamMember
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
-from technopark.parks.services import park_data_changed
 from technopark.programmes.models import (
     DEFAULT_GRANT_CAP,
     Attendance,
@@ -99,7 +99,7 @@ def programme_create(
         length_weeks=length_weeks,
     )
     programme.directions.set(directions)
-    park_data_changed(park_id=park.pk)
+    writes("programmes", park_id=park.pk)
     return programme
 
 
@@ -137,7 +137,7 @@ def cohort_create(
         site=site,
         intake_call=intake_call,
     )
-    park_data_changed(park_id=park_id)
+    writes("programmes", park_id=park_id)
     return cohort
 
 
@@ -224,7 +224,7 @@ def cohort_fill_companies(
                 ) from error
             _add_team(participant)
             made.append(participant)
-        park_data_changed(park_id=locked.park_id)
+        writes("programmes", park_id=locked.park_id)
         return made
 
 
@@ -259,7 +259,7 @@ def participant_sync_team(*, participant: Participant) -> int:
     """Add team members who joined the company since it joined the cohort."""
     added = _add_team(participant)
     if added:
-        park_data_changed(park_id=participant.cohort.park_id)
+        writes("programmes", park_id=participant.cohort.park_id)
     return added
 
 
@@ -286,7 +286,7 @@ def participant_set_seat(*, participant: Participant, seat: str) -> Participant:
             )
     Participant.objects.filter(pk=participant.pk).update(coworking_seat=seat)
     participant.coworking_seat = seat
-    park_data_changed(park_id=cohort.park_id)
+    writes("programmes", park_id=cohort.park_id)
     return participant
 
 
@@ -307,7 +307,7 @@ def participant_set_mentors(*, participant: Participant, mentors: Iterable[Any])
     if any(m.pk not in allowed for m in mentors):
         raise ValidationError({"mentors": _("Choose active mentors of this park.")})
     participant.mentors.set(mentors)
-    park_data_changed(park_id=park_id)
+    writes("programmes", park_id=park_id)
     return participant
 
 
@@ -324,7 +324,7 @@ def participant_set_status(*, participant: Participant, status: str) -> Particip
         raise ValidationError({"status": _("The cohort has no free place.")})
     Participant.objects.filter(pk=participant.pk).update(status=status)
     participant.status = status
-    park_data_changed(park_id=cohort.park_id)
+    writes("programmes", park_id=cohort.park_id)
     return participant
 
 
@@ -366,7 +366,7 @@ def session_create(
         ends_at=ends_at,
         created_by=actor,
     )
-    park_data_changed(park_id=cohort.park_id)
+    writes("programmes", park_id=cohort.park_id)
     return session
 
 
@@ -423,7 +423,7 @@ def attendance_record(*, session: CurriculumSession, actor: Any, marks: Mapping[
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["present", "marked_by", "marked_at"])
     if new or changed:
-        park_data_changed(park_id=session.cohort.park_id)
+        writes("programmes", park_id=session.cohort.park_id)
     return len(new) + len(changed)
 
 
@@ -463,7 +463,7 @@ def stage_propose(
         raise ValidationError(
             {"to_stage": _("A proposal is already waiting for the staff's confirmation.")}
         ) from error
-    park_data_changed(park_id=participant.cohort.park_id)
+    writes("programmes", park_id=participant.cohort.park_id)
     return proposal
 
 
@@ -509,7 +509,7 @@ def stage_decide(
         before={"status": ProposalStatus.PROPOSED, "stage": locked.from_stage},
         after={"status": locked.status, "stage": locked.to_stage if confirm else None},
     )
-    park_data_changed(park_id=participant.cohort.park_id)
+    writes("programmes", park_id=participant.cohort.park_id)
     proposal.status = locked.status
     return locked
 
@@ -550,7 +550,7 @@ def demo_day_save(
     }
     demo_day, _created = DemoDay.objects.update_or_create(cohort=cohort, defaults=values)
     _retime(demo_day)
-    park_data_changed(park_id=cohort.park_id)
+    writes("programmes", park_id=cohort.park_id)
     return demo_day
 
 
@@ -594,7 +594,7 @@ def demo_day_set_order(*, demo_day: DemoDay, participant_ids: list[int]) -> list
     for pitch in keep:
         pitch.save()
     _retime(locked)
-    park_data_changed(park_id=demo_day.cohort.park_id)
+    writes("programmes", park_id=demo_day.cohort.park_id)
     return list(locked.pitches.order_by("position"))
 
 
@@ -645,7 +645,7 @@ def guest_invite(
         guest = DemoDayGuest.objects.create(
             demo_day=demo_day, name=name, organisation=organisation, kind=kind
         )
-    park_data_changed(park_id=park_id)
+    writes("programmes", park_id=park_id)
     return guest
 
 
@@ -674,5 +674,5 @@ def feedback_record(
         guest=guest,
         defaults={"meet": meet, "invest": invest, "pilot": pilot, "note": note},
     )
-    park_data_changed(park_id=demo_day.cohort.park_id)
+    writes("programmes", park_id=demo_day.cohort.park_id)
     return feedback

@@ -17,13 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.companies.queries import direction_options
-from technopark.parks import caching
+from technopark.core.fragments import Fragment
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
 from technopark.programmes import queries, rules, services
@@ -430,14 +429,20 @@ def stage_decide(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 # --- The cohort dashboard -------------------------------------------------------------------------
 
 
+# Attendance, stage moves, grants and overdue milestones: kept per local day, since milestones
+# fall overdue at midnight without any write.
+DASHBOARD = Fragment(
+    "cohort-dashboard", topics=("programmes", "grants", "companies"), local_day=True
+)
+
+
 @login_required
 @require_GET
 def cohort_dashboard(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Attendance, stage moves, grant status and overdue milestones of the cohort.
 
-    The content is cached under the park's data version (``parks.caching``): every write of
-    programmes (and of grants, which call ``park_data_changed`` too) retires it. A fresh render
-    runs a fixed number of queries (``queries.cohort_dashboard``).
+    The content is the declared fragment ``DASHBOARD``. A fresh render runs a fixed number of
+    queries (``queries.cohort_dashboard``).
     """
     require(rules.can_view_dashboard(access_of(request)))
     park = park_of(request)
@@ -454,13 +459,7 @@ def cohort_dashboard(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
         )
         return (cohort.name, content)
 
-    name, content = caching.cached_for_park(
-        # today's date in the key: milestones fall overdue at midnight without any write
-        park=park,
-        name="cohort-dashboard",
-        variant=(pk, timezone.localdate().isoformat()),
-        build=build,
-    )
+    name, content = DASHBOARD.get(request, build=build, args=(pk,))
     if not content:
         raise Http404(_("Not found in this park."))
     return render(

@@ -18,8 +18,9 @@ from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import PageParams, paginate
-from technopark.parks import caching
+from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import access_of, park_of, require
 from technopark.residency import queries, rules, services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
@@ -56,6 +57,19 @@ def _register_entry(resident: ResidentStatus) -> dict[str, Any]:
     }
 
 
+API_REGISTER = Fragment(
+    "api-resident-register",
+    topics=("residency", "companies", "parks"),
+    params={
+        "q": Text(max_length=100),
+        "direction": Integer(),
+        "status": Choice.of(queries.REGISTER_STATES),
+        "limit": Integer(high=MAX_PAGE_SIZE),
+        "offset": Integer(low=0, high=MAX_OFFSET),
+    },
+)
+
+
 @router.get(
     "/parks/{slug:park_slug}/residents",
     auth=None,
@@ -70,7 +84,7 @@ def register(
 ) -> Any:
     """Residents of the park with their legal data and agreement: public for a public park.
 
-    The body is cached under the park's data version and the query; a fresh one takes three
+    The body is the declared fragment ``API_REGISTER``; a fresh one takes three
     queries (count, rows, directions) however long the page is. 401 only for a bad token.
     """
     require(rules.can_view_register(access_of(request)))
@@ -88,11 +102,8 @@ def register(
         body = RegisterPageOut.model_validate(data).model_dump(mode="json")
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
-    content = caching.cached_for_park(
-        park=park,
-        name="api-resident-register",
-        variant=(filters.model_dump_json(), page.model_dump_json()),
-        build=build,
+    content = API_REGISTER.get(
+        request, build=build, params=filters.model_dump() | page.model_dump()
     )
     return HttpResponse(content, content_type="application/json; charset=utf-8")
 

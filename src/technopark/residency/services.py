@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park, Site
-from technopark.parks.services import park_data_changed
 from technopark.residency.models import (
     CURRENT_STATES,
     QuarterlyReport,
@@ -140,7 +140,7 @@ def resident_admit(
             "application_id": application_id,
         },
     )
-    park_data_changed(park_id=park.pk)
+    writes("residency", park_id=park.pk)
     return resident
 
 
@@ -226,7 +226,7 @@ def _change_status(
         before=before,
         after={**_snapshot(locked), "reason": reason},
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("residency", park_id=locked.park_id)
     for name in ("status", "status_since", "end_date"):
         setattr(resident, name, getattr(locked, name))
     return change
@@ -406,7 +406,7 @@ def report_file(
             report.save()
     except IntegrityError as error:
         raise ValidationError({"quarter": taken}) from error
-    park_data_changed(park_id=locked.park_id)
+    writes("residency", park_id=locked.park_id)
     return report
 
 

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.companies import queries as company_queries
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import (
     access_of,
-    cached_list_page,
     park_of,
     query_without_page,
     require,
@@ -49,28 +50,32 @@ def _status_choices() -> list[tuple[str, str]]:
 
 # --- The public register --------------------------------------------------------------------
 
-_REGISTER_PARAMETERS = frozenset({"q", "direction", "status", "page"})
+REGISTER = Fragment(
+    "resident-register",
+    topics=("residency", "companies", "parks"),
+    params={
+        "q": Text(max_length=100),
+        "direction": Integer(),
+        "status": Choice.of(queries.REGISTER_STATES),
+        "page": Integer(high=100_000),
+    },
+    partial=True,
+)
 
 
 @require_GET
 def register(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The public register of residents: searched, filtered, paged.
 
-    Anyone who may see the park reads it. Its content is cached under the park's data version, the
-    language and the query (``parks.caching``): a repeat view runs no query of its own. A fresh
-    render runs a count, the page of rows, their directions and (for the whole page) the
-    directions to filter by.
+    Anyone who may see the park reads it. Its content is the declared fragment ``REGISTER``: a
+    repeat view runs no query of its own. A fresh render runs a count, the page of rows, their
+    directions and (for the whole page) the directions to filter by.
     """
     require(rules.can_view_register(access_of(request)))
     park = park_of(request)
     partial = wants_partial(request)
-    variant = (partial, sorted(request.GET.lists()))
-    return cached_list_page(
+    return REGISTER.respond(
         request,
-        park=park,
-        name="resident-register",
-        known_parameters=_REGISTER_PARAMETERS,
-        variant=variant,
         build=lambda: _render_register(request, park, partial=partial),
         template="residency/register.html",
         slot="register_content",

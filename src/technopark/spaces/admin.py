@@ -1,9 +1,12 @@
-"""Spaces in the admin: resources, hours, closures and rules are set up here by park admins."""
+"""Spaces in the admin: resources, hours, closures and rules are set up here by park admins.
+
+Every ModelAdmin here writes through ``TopicAdmin``: the calendars and searches are cached."""
 
 from typing import Any
 
 from django.contrib import admin
 
+from technopark.core.admin import TopicAdmin
 from technopark.spaces.models import (
     Booking,
     BookingRule,
@@ -16,7 +19,8 @@ from technopark.spaces.models import (
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = (
         "name",
         "site",
@@ -31,31 +35,36 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = ("site", "weekday", "opens", "closes")
     list_select_related = ("site",)
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = ("site", "resource", "starts_at", "ends_at", "reason")
     list_select_related = ("site", "resource")
 
 
 @admin.register(BookingRule)
-class BookingRuleAdmin(admin.ModelAdmin):
+class BookingRuleAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = ("park", "resource_type", "slot_minutes", "max_minutes", "weekly_quota_minutes")
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = ("user", "resource", "trained_on", "expires_on")
     list_select_related = ("user", "resource")
     raw_id_fields = ("user", "resource", "recorded_by")
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(TopicAdmin):
+    topics = ("spaces",)
     # Read-only here: bookings change through the services (overlap, rules, waitlist).
     list_display = ("resource", "starts_at", "ends_at", "status", "company")
     list_filter = ("status", "kind")
@@ -70,7 +79,8 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(TopicAdmin):
+    topics = ("spaces",)
     list_display = ("resource", "user", "starts_at", "status")
     list_select_related = ("resource", "user")
     raw_id_fields = ("resource", "user", "company", "booking")

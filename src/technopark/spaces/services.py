@@ -31,10 +31,10 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company, TeamMember
+from technopark.core.fragments import writes
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.spaces import eligibility
-from technopark.spaces.caching import spaces_changed
 from technopark.spaces.constraints import NAME as NO_OVERLAP
 from technopark.spaces.models import (
     ACTIVE_STATUSES,
@@ -166,7 +166,7 @@ def resource_create(
     if Resource.all_parks.filter(site=site, name=name).exists():
         raise ValidationError({"name": _("This site already has a resource with this name.")})
     resource.save()
-    spaces_changed(park_id=site.park_id)
+    writes("spaces", park_id=site.park_id)
     return resource
 
 
@@ -193,7 +193,7 @@ def opening_hours_set(
                 park_id=site.park_id, site=site, weekday=weekday, opens=opens, closes=closes
             )
         )
-    spaces_changed(park_id=site.park_id)
+    writes("spaces", park_id=site.park_id)
     return result
 
 
@@ -215,7 +215,7 @@ def closure_create(
         raise ValidationError({"resource": _("Choose a resource of this site.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why it is closed.")})
-    spaces_changed(park_id=site.park_id)
+    writes("spaces", park_id=site.park_id)
     return Closure.all_parks.create(
         park_id=site.park_id,
         site=site,
@@ -543,7 +543,7 @@ def _save_checked(
                 booking.save()
             else:
                 booking.save(update_fields=update_fields)
-            spaces_changed(park_id=booking.park_id)
+            writes("spaces", park_id=booking.park_id)
     except IntegrityError as error:  # PostgreSQL: a concurrent booking won the race
         if not _is_no_overlap_violation(error):
             raise
@@ -723,7 +723,7 @@ def _end(booking: Booking, status: str, *, now: datetime, actor: Any = None) -> 
         booking.decided_by = actor
     booking.sequence += 1
     booking.save(update_fields=["status", "cancelled_at", "decided_by", "sequence"])
-    spaces_changed(park_id=booking.park_id)
+    writes("spaces", park_id=booking.park_id)
 
 
 @transaction.atomic
@@ -772,7 +772,7 @@ def booking_approve(*, actor: Any, booking: Booking) -> Booking:
     booking.decided_by = actor
     booking.sequence += 1
     booking.save(update_fields=["status", "decided_by", "sequence"])
-    spaces_changed(park_id=booking.park_id)
+    writes("spaces", park_id=booking.park_id)
     audit_record(
         park=booking.resource.park,
         actor=actor,
@@ -827,7 +827,7 @@ def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Bookin
     booking.status = BookingStatus.CHECKED_IN
     booking.checked_in_at = now
     booking.save(update_fields=["status", "checked_in_at"])
-    spaces_changed(park_id=booking.park_id)
+    writes("spaces", park_id=booking.park_id)
     return booking
 
 
@@ -865,7 +865,7 @@ def bookings_release_no_shows(*, now: datetime | None = None) -> int:
                     now=now,
                 )
         if updated:
-            spaces_changed(park_id=booking.park_id)
+            writes("spaces", park_id=booking.park_id)
         released += updated
     return released
 
@@ -1058,7 +1058,7 @@ def waitlist_accept(
     booking.offer_expires_at = None
     booking.sequence += 1
     booking.save(update_fields=["status", "offer_expires_at", "sequence"])
-    spaces_changed(park_id=booking.park_id)
+    writes("spaces", park_id=booking.park_id)
     entry.status = WaitlistStatus.ACCEPTED
     entry.save(update_fields=["status"])
     return booking
@@ -1110,7 +1110,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
                 ends_at=booking.ends_at,
                 now=now,
             )
-            spaces_changed(park_id=booking.park_id)
+            writes("spaces", park_id=booking.park_id)
             expired += 1
     return expired
 

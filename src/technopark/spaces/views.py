@@ -27,10 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Clock, Day, Integer
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.parks.rules import access_for, is_member, is_staff
-from technopark.spaces import caching, exports, feeds, queries, rules, services
+from technopark.spaces import exports, feeds, queries, rules, services
 from technopark.spaces.forms import (
     BookingForm,
     CertificateForm,
@@ -56,14 +58,42 @@ def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
 # --- calendar -----------------------------------------------------------------------------------
 
 
+_DAY = Day(low=date(services.FIRST_YEAR, 1, 1), high=date(services.LAST_YEAR, 12, 31))
+
+CALENDAR = Fragment(
+    "spaces-calendar",
+    topics=("spaces", "parks", "companies"),
+    varies_on=(is_staff, rules.can_book),
+    params={
+        "site": Integer(),
+        "type": Choice.of(ResourceType.values),
+        "view": Choice.of(("day", "week")),
+        "date": _DAY,
+    },
+)
+
+SEARCH = Fragment(
+    "spaces-search",
+    topics=("spaces", "parks"),
+    varies_on=(rules.can_book,),
+    params={
+        "site": Integer(),
+        "resource_type": Choice.of(ResourceType.values),
+        "day": _DAY,
+        "start": Clock(),
+        "end": Clock(),
+        "capacity": Integer(high=1000),
+    },
+)
+
+
 @login_required
 @require_GET
 def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Day or week of one site and resource type; only the visible range is read.
 
-    The content is cached under the park's and the spaces' version tokens (``spaces.caching``),
-    the address and what the visitor may see (staff: every company's name; others: their own
-    companies'). A fresh render runs four queries however many bookings it shows (sites,
+    The content is the declared fragment ``CALENDAR``, kept per address and what the visitor may
+    see (staff: every company's name; others: their own companies'). A fresh render runs four queries however many bookings it shows (sites,
     resources, the bookings of the visible range, the visitor's companies); a cached one only the
     last, and staff not even that.
     """
@@ -73,23 +103,13 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     staff = is_staff(access)
     company_ids = frozenset() if staff else frozenset(_company_ids(request))
     may_book = rules.can_book(access)
-    raw_date = request.GET.get("date", "") if _valid_date(request) else ""
-    variant = (
-        request.GET.get("site", ""),
-        request.GET.get("type", ""),
-        request.GET.get("view", ""),
-        raw_date or _now_bucket(),
-        staff,
-        tuple(sorted(company_ids)),
-        may_book,
-    )
-    content = caching.cached(
-        park=park,
-        name="spaces-calendar",
-        variant=variant,
+    content = CALENDAR.get(
+        request,
         build=lambda: _render_calendar(
             request, park, staff=staff, company_ids=company_ids, may_book=may_book
         ),
+        # the visitor's companies (whose names they see) and, without a date, «today»
+        args=(tuple(sorted(company_ids)), "" if _valid_date(request) else _now_bucket()),
     )
     return render(request, "spaces/calendar.html", {"calendar_content": mark_safe(content)})  # noqa: S308 - our template's output
 
@@ -215,7 +235,7 @@ def _pick_site(request: HttpRequest, sites: list[Site]) -> Site | None:
 def search(request: HttpRequest, park_slug: str) -> HttpResponse:
     """«A room for 6 tomorrow 14:00–16:00»: resources free for the whole time.
 
-    Cached like the calendar (``spaces.caching``); a fresh search runs four queries (sites,
+    The declared fragment ``SEARCH``; a fresh search runs four queries (sites,
     the free resources, their sites' opening hours; and nothing more however many bookings the
     park holds), a cached one none.
     """
@@ -223,12 +243,10 @@ def search(request: HttpRequest, park_slug: str) -> HttpResponse:
     require(rules.can_view_spaces(access))
     park = park_of(request)
     may_book = rules.can_book(access)
-    variant = (sorted(request.GET.lists()), _now_bucket(), may_book)
-    content = caching.cached(
-        park=park,
-        name="spaces-search",
-        variant=variant,
+    content = SEARCH.get(
+        request,
         build=lambda: _render_search(request, park, may_book=may_book),
+        args=(_now_bucket(),),  # «tomorrow» when no day is given
     )
     return render(request, "spaces/search.html", {"search_content": mark_safe(content)})  # noqa: S308 - our template's output
 

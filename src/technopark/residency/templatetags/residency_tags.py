@@ -3,10 +3,8 @@ quarterly report is filed.
 
 Cost: no query for anyone who is not a founder of the park (the roles are already loaded by the
 park middleware). For a founder, one query on a cache miss, none otherwise: the banner's data is
-cached per person under the park's version token (``parks.caching``), which every filed report and
-status change renews, and under the park's local date (so "due" turns into "overdue" at
-midnight). A person who has just joined a resident's team sees the banner once the token is next
-renewed or the entry expires (``caching.TIMEOUT``).
+the declared fragment ``REPORT_BANNER``, kept per person and local day (so "due" turns into
+"overdue" at midnight) until a report, a status or a team changes.
 """
 
 from __future__ import annotations
@@ -17,12 +15,16 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from technopark.parks import caching
+from technopark.core.fragments import Fragment
 from technopark.parks.models import Role
 from technopark.residency import queries
-from technopark.residency.schedule import current_quarter, is_overdue, local_today
+from technopark.residency.schedule import current_quarter, is_overdue
 
 register = template.Library()
+
+REPORT_BANNER = Fragment(
+    "report-banner", topics=("residency", "companies"), per_user=True, local_day=True
+)
 
 
 @register.inclusion_tag("residency/_banner.html", takes_context=True)
@@ -34,12 +36,8 @@ def report_banner(context: Any) -> dict[str, Any]:
         return {"due": []}
     user = request.user
     tz = park.time_zone
-    today = local_today(tz)
-    due = caching.cached_for_park(
-        park=park,
-        name="report-banner",
-        variant=(user.pk, today.isoformat()),
-        build=lambda: queries.due_reports_of_user(park=park, user=user),
+    due = REPORT_BANNER.get(
+        request, build=lambda: queries.due_reports_of_user(park=park, user=user)
     )
     if not due:
         return {"due": []}

@@ -18,9 +18,10 @@ from ninja import Query, Router, Status
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import PageParams
+from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams
 from technopark.api.types import Id
-from technopark.parks import caching
+from technopark.core.fragments import Fragment
+from technopark.core.params import Choice, Integer
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
 from technopark.selection.models import Application, Call, Decision
@@ -58,6 +59,19 @@ def _site(park: Park, site_id: int | None) -> Site | None:
         if site.pk == site_id:
             return site
     raise ValidationError({"site": _("Choose a site of this park.")})
+
+
+API_RANKING = Fragment(
+    "api-council-ranking",
+    topics=("selection", "companies"),
+    params={
+        "status": Choice.of(str(status.value) for status in queries.RANKED_STATUSES),
+        "flagged": Choice.of(("True", "False")),
+        "sort": Choice.of(queries.SORTS),
+        "limit": Integer(high=MAX_PAGE_SIZE),
+        "offset": Integer(low=0, high=MAX_OFFSET),
+    },
+)
 
 
 @router.get(
@@ -104,11 +118,8 @@ def council_ranking(
         }
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
-    content = caching.cached_for_park(
-        park=park,
-        name="api-council-ranking",
-        variant=(call_id, filters.model_dump_json(), page.model_dump_json()),
-        build=build,
+    content = API_RANKING.get(
+        request, build=build, args=(call_id,), params=filters.model_dump() | page.model_dump()
     )
     if not content:
         raise Http404

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction
-from technopark.parks.services import park_data_changed
 from technopark.selection.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -327,7 +327,7 @@ def application_start(
     application.directions.set(
         [d for d in company_directions if not call_directions or d.pk in call_directions]
     )
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)
     return application
 
 
@@ -471,7 +471,9 @@ def application_save(
     )
     if changes:
         Application.all_parks.filter(pk=locked.pk).update(updated_at=now)
-        park_data_changed(park_id=locked.park_id)
+        if locked.status != ApplicationStatus.DRAFT:
+            # A draft's autosave shows on no cached page: it retires none.
+            writes("selection", park_id=locked.park_id)
     return revision
 
 
@@ -540,7 +542,7 @@ def application_submit(
         now=now,
     )
     run_checks(application=locked, at=now)
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     _notify(locked, "submitted", base_url)
     return locked
 
@@ -582,7 +584,7 @@ def application_withdraw(*, application: Application, actor: Any) -> Application
         changes=[(None, str(_("Status")), str(before), str(ApplicationStatus.WITHDRAWN.label))],
         now=locked.withdrawn_at,
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return locked
 
 
@@ -627,7 +629,7 @@ def application_request_info(
         before={"status": ApplicationStatus.SUBMITTED.value},
         after={"status": ApplicationStatus.INFO_REQUESTED.value},
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     _notify(locked, "info_requested", "")
     return request
 
@@ -676,5 +678,5 @@ def application_answer_info(
         changes=[(None, str(_("Answer to the request for information")), "", answer)],
         now=now,
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return request

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from technopark.audit.services import audit_record
-from technopark.parks.services import park_data_changed
+from technopark.core.fragments import writes
 from technopark.selection import optimiser
 from technopark.selection.models import (
     Application,
@@ -179,7 +179,7 @@ def assignment_propose(*, call: Call, actor: Any) -> ProposalResult:
         ],
         batch_size=2000,
     )
-    park_data_changed(park_id=call.park_id)
+    writes("selection", park_id=call.park_id)
     return ProposalResult(
         proposed=solution.assigned,
         shortfall=solution.shortfall,
@@ -237,7 +237,7 @@ def assignment_add(
         proposed_load=taken + 1,
         proposed_capacity=capacity,
     )
-    park_data_changed(park_id=call.park_id)
+    writes("selection", park_id=call.park_id)
     return assignment
 
 
@@ -260,7 +260,7 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: Any) -> None:
             after=None,
         )
     locked.delete()
-    park_data_changed(park_id=call.park_id)
+    writes("selection", park_id=call.park_id)
 
 
 @transaction.atomic
@@ -316,7 +316,7 @@ def assignment_publish(*, call: Call, actor: Any, due_at: datetime) -> int:
         before=None,
         after={"published": count, "dropped_for_conflict": len(dropped), "due_at": due_at},
     )
-    park_data_changed(park_id=call.park_id)
+    writes("selection", park_id=call.park_id)
     return count
 
 
@@ -341,5 +341,5 @@ def expert_capacity_set(
     row, _created = ExpertCapacity.objects.update_or_create(
         call=call, expert=expert, defaults={"capacity": capacity}
     )
-    park_data_changed(park_id=call.park_id)
+    writes("selection", park_id=call.park_id)
     return row

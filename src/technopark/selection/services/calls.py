@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park, Site
-from technopark.parks.services import park_data_changed
 from technopark.selection.models import (
     Call,
     CallKind,
@@ -104,7 +104,7 @@ def call_create(
     _check_call(call, directions)
     call.save()
     call.directions.set(directions)
-    park_data_changed(park_id=park.pk)
+    writes("selection", park_id=park.pk)
     return call
 
 
@@ -124,7 +124,7 @@ def call_update(
     locked.save()
     if directions is not None:
         locked.directions.set(directions)
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return locked
 
 
@@ -143,7 +143,7 @@ def call_publish(*, call: Call, actor: Any) -> Call:
         )
     locked.status = CallStatus.PUBLISHED
     locked.save(update_fields=["status"])
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return locked
 
 
@@ -160,7 +160,7 @@ def call_close(*, call: Call, actor: Any, at: datetime | None = None) -> Call:
         locked.opens_at = now - timedelta(seconds=1)
     locked.closes_at = now
     locked.save(update_fields=["opens_at", "closes_at"])
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return locked
 
 
@@ -170,7 +170,7 @@ def call_archive(*, call: Call, actor: Any) -> Call:
     locked = Call.all_parks.select_for_update().get(pk=call.pk)
     locked.status = CallStatus.ARCHIVED
     locked.save(update_fields=["status"])
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return locked
 
 
@@ -222,7 +222,7 @@ def form_field_add(*, call: Call, actor: Any, kind: str, label: str, **fields: A
     field = FormField(call=locked, kind=kind, label=label, position=(last or 0) + 1, **fields)
     _check_field(field)
     field.save()
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return field
 
 
@@ -242,7 +242,7 @@ def form_field_update(*, field: FormField, actor: Any, **changes: Any) -> FormFi
         setattr(current, name, value)
     _check_field(current)
     current.save()
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)
     return current
 
 
@@ -255,7 +255,7 @@ def form_field_remove(*, field: FormField, actor: Any) -> None:
             _("Applicants have answered this question: it cannot be removed, only edited.")
         )
     field.delete()
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)
 
 
 @transaction.atomic
@@ -270,7 +270,7 @@ def form_field_move(*, field: FormField, actor: Any, up: bool) -> None:
     for position, item in enumerate(fields, start=1):
         item.position = position
     FormField.objects.bulk_update(fields, ["position"])
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)
 
 
 # --- Criteria -------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def criterion_add(*, call: Call, actor: Any, name: str, **fields: Any) -> Criter
     criterion = Criterion(call=locked, name=name, position=(last or 0) + 1, **fields)
     _check_criterion(criterion)
     criterion.save()
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return criterion
 
 
@@ -318,7 +318,7 @@ def criterion_update(*, criterion: Criterion, actor: Any, **changes: Any) -> Cri
         setattr(current, name, value)
     _check_criterion(current)
     current.save()
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)
     return current
 
 
@@ -335,4 +335,4 @@ def criterion_remove(*, criterion: Criterion, actor: Any) -> None:
         raise ValidationError(
             _("Experts have scored this criterion: it cannot be removed.")
         ) from error
-    park_data_changed(park_id=locked_call.park_id)
+    writes("selection", park_id=locked_call.park_id)

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
+from technopark.core.fragments import writes
 from technopark.parks.models import Membership, MembershipStatus, Park
-from technopark.parks.services import park_data_changed
 from technopark.selection.models import (
     Application,
     ConflictKind,
@@ -302,7 +302,7 @@ def conflict_declare(
         field = "company_inn" if kind == ConflictKind.COMPANY else "person_email"
         raise ValidationError({field: _("You have already declared this conflict.")})
     conflict.save()
-    park_data_changed(park_id=expert.park_id)
+    writes("selection", park_id=expert.park_id)
     return conflict
 
 
@@ -311,7 +311,7 @@ def conflict_withdraw(*, conflict: ConflictOfInterest) -> None:
     """An expert withdraws a declaration (the automatic conflicts stay: they are not rows)."""
     park_id = conflict.expert.park_id
     conflict.delete()
-    park_data_changed(park_id=park_id)
+    writes("selection", park_id=park_id)
 
 
 def experts_of_park(*, park: Park) -> Any:

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
+from technopark.core.fragments import writes
 from technopark.parks.models import Park, Site
-from technopark.parks.services import park_data_changed
 from technopark.selection.models import (
     Application,
     ApplicationStatus,
@@ -256,7 +256,7 @@ def decision_record(
         start_date=start_date,
         site=site,
     )
-    park_data_changed(park_id=locked.park_id)
+    writes("selection", park_id=locked.park_id)
     return decision
 
 
@@ -308,5 +308,5 @@ def decisions_record_batch(
         )
         for row in rows
     ]
-    park_data_changed(park_id=park.pk)
+    writes("selection", park_id=park.pk)
     return decisions

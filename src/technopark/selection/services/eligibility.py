@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
-from technopark.parks.services import park_data_changed
+from technopark.core.fragments import writes
 from technopark.residency.queries import holds_resident_status
 from technopark.selection.models import (
     OPEN_STATUSES,
@@ -181,5 +181,5 @@ def eligibility_decide(
             "reason": reason,
         },
     )
-    park_data_changed(park_id=application.park_id)
+    writes("selection", park_id=application.park_id)
     return locked

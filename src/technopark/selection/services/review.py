@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park
-from technopark.parks.services import park_data_changed
 from technopark.selection.models import (
     AssignmentStatus,
     Criterion,
@@ -87,7 +87,7 @@ def expert_profile_save(
     profile.default_capacity = default_capacity
     profile.save()
     profile.directions.set(directions)
-    park_data_changed(park_id=park.pk)
+    writes("selection", park_id=park.pk)
     return profile
 
 
@@ -222,7 +222,7 @@ def review_file(
     )
     review.submitted_at = timezone.now()
     review.save(update_fields=["total", "submitted_at", "updated_at"])
-    park_data_changed(park_id=locked.application.park_id)
+    writes("selection", park_id=locked.application.park_id)
     return review
 
 

@@ -15,18 +15,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from technopark.parks import caching
+from technopark.core.fragments import Fragment, fill_slots
+from technopark.core.params import Choice, Integer
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
@@ -35,8 +34,19 @@ from technopark.selection.queries import council as queries
 from technopark.selection.rules import council as rules
 from technopark.selection.services import council as services
 
-# What the ranking table reads from its address; any other parameter keeps it out of the cache.
-_RANKING_PARAMETERS = frozenset({"status", "flagged", "sort", "page"})
+# The ranking table with the empty batch form (its CSRF token is slotted in per visitor).
+RANKING = Fragment(
+    "council-ranking",
+    topics=("selection", "companies"),
+    varies_on=(rules.can_decide,),
+    params={
+        "status": Choice.of(str(status.value) for status in queries.RANKED_STATUSES),
+        "flagged": Choice.of(("1", "true", "on", "yes")),
+        "sort": Choice.of(queries.SORTS),
+        "page": Integer(high=100_000),
+    },
+    partial=True,
+)
 
 
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
@@ -44,15 +54,6 @@ def _call_or_404(request: HttpRequest, call_id: int) -> Call:
     if call is None:
         raise Http404(_("No such call in this park."))
     return call
-
-
-# Where the visitor's CSRF token goes in the cached batch form (see ``_ranking_page``).
-CSRF_SLOT = "<!--council-csrf-->"
-
-
-def _csrf_input(request: HttpRequest) -> str:
-    token = escape(get_token(request))
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
 
 
 def _ranking_url(park: Park, call_id: int, query: str = "") -> str:
@@ -69,9 +70,8 @@ def council_ranking(request: HttpRequest, park_slug: str, call_id: int) -> HttpR
     """The applications of a call ranked by their weighted totals, with the experts' spread,
     their recommendations and a flag where they disagree widely; filters, sort and pages.
 
-    The table's content is cached under the park's data version (renewed by every review filed
-    and every decision), the visitor's language, the address and the permission it shows: a
-    repeat view costs no query of its own. A fresh render runs a fixed number of queries: the
+    The table's content is the declared fragment ``RANKING`` (renewed by every review filed and
+    every decision): a repeat view costs no query of its own. A fresh render runs a fixed number of queries: the
     call, the count, the page of rows with their aggregates, the page's latest decisions.
     """
     require(rules.can_view_council(access_of(request)))
@@ -101,13 +101,8 @@ def _ranking_page(
             selected=selected,
         )
 
-    if set(request.GET) <= _RANKING_PARAMETERS and batch_form is None:
-        variant = (call_id, partial, can_decide, sorted(request.GET.lists()))
-        piece = caching.cached_for_park(
-            park=park, name="council-ranking", variant=variant, build=build
-        )
-    else:  # unknown parameters, or a batch to show again: answered, but not cached
-        piece = build()
+    # A batch shown again with the visitor's input and errors is never cached.
+    piece = RANKING.get(request, build=build, args=(call_id,)) if batch_form is None else build()
     if not piece["found"]:
         raise Http404(_("No such call in this park."))
     if partial:
@@ -117,11 +112,10 @@ def _ranking_page(
         if batch_form is not None:  # shown again with the visitor's input and errors
             content += render_to_string(
                 "selection/council/_batch_form.html",
-                {"batch_form": batch_form, "call_id": call_id, "csrf_slot": CSRF_SLOT},
+                {"batch_form": batch_form, "call_id": call_id},
                 request=request,
             )
-        # The batch form's CSRF token is the visitor's: put in now, never cached.
-        content = content.replace(CSRF_SLOT, _csrf_input(request))
+        content = fill_slots(content, request)
         response = render(
             request,
             "selection/council/ranking.html",
@@ -177,7 +171,6 @@ def _render_ranking(
                 if with_batch_form
                 else None
             ),
-            csrf_slot=CSRF_SLOT,
         )
     template = (
         "selection/council/_ranking_results.html"
@@ -246,7 +239,7 @@ def council_batch(request: HttpRequest, park_slug: str, call_id: int) -> HttpRes
 def _known_query(request: HttpRequest) -> str:
     params = request.GET.copy()
     for key in list(params):
-        if key not in _RANKING_PARAMETERS:
+        if key not in RANKING.params:
             params.pop(key)
     return params.urlencode()
 
