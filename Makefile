@@ -51,6 +51,7 @@ test: install-dev
 lint:
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	PYTHONPATH=src:. $(VENV)/bin/lint-imports
 
 typecheck:
 	$(VENV)/bin/mypy src
