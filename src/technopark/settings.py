@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "technopark.programmes",
     "technopark.grants",
     "technopark.api",
+    "technopark.demo",
 ]
 
 MIDDLEWARE = [
