@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.companies import queries as company_queries
-from technopark.parks import caching, queries, rules, services
+from technopark.parks import caching, home_parts, queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
 
 
@@ -26,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """A park's public page: what it is, its directions and sites, and its headline figures."""
+    """A park's public page: what it is, its directions and sites, and what other apps show there
+    (``parks.home_parts``: the companies' headline figures, the visitor's companies)."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
     # The public part is the same for every visitor: cached under the park's version token.
@@ -37,7 +37,7 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
         build=lambda: {
             "directions": queries.directions_tree(park=park),
             "sites": list(queries.sites(park=park)),
-            "figures": company_queries.headline_figures(park=park),
+            **home_parts.public_parts(park=park),
         },
     )
     return render(
@@ -46,7 +46,7 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
         {
             **public,
             "can_request": rules.can_request_membership(access),
-            "my_companies": list(company_queries.companies_of_user(park=park, user=request.user)),
+            **home_parts.personal_parts(park=park, user=request.user),
         },
     )
 
