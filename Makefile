@@ -97,4 +97,4 @@ messages: install-dev
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .import_linter_cache
