@@ -51,6 +51,7 @@ test: install-dev
 lint:
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	PYTHONPATH=src:. $(VENV)/bin/lint-imports
 
 typecheck:
 	$(VENV)/bin/mypy src
@@ -96,4 +97,4 @@ messages: install-dev
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .import_linter_cache

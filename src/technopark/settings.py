@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "technopark.programmes",
     "technopark.grants",
     "technopark.api",
+    "technopark.demo",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "technopark.api.middleware.ApiTokenMiddleware",
+    "technopark.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

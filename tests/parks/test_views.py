@@ -26,6 +26,18 @@ def test_park_page_shows_directions_sites_and_figures(world, client_for):
     assert 'data-testid="figure-total">2<' in body
 
 
+def test_park_page_lists_the_visitors_own_companies_only(world, client_for):
+    # companies hands the park page this per-visitor part (parks imports no other app): it is
+    # built per request, never taken from the page's cached piece.
+    founder = client_for("founder").get("/yakutia/").content.decode()
+    other = client_for("other_founder").get("/yakutia/").content.decode()
+    anonymous = client_for("anonymous").get("/yakutia/").content.decode()
+    assert f'/yakutia/companies/{world.company.pk}/">Северный код</a>' in founder
+    assert "Мерзлота Лаб</a>" not in founder
+    assert "Мерзлота Лаб</a>" in other and "Северный код</a>" not in other
+    assert 'id="mine-title"' not in anonymous
+
+
 def test_park_page_in_english(client_for):
     client = client_for("anonymous")
     client.post("/i18n/setlang/", {"language": "en", "next": "/yakutia/"})

@@ -1,8 +1,10 @@
-"""Staff and park admins must turn on two-factor sign-in before they can work (when required)."""
+"""Who the request is: its personal API token turned into its owner, and staff and park admins
+sent to turn on two-factor sign-in before they can work (when required)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,13 +14,59 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from technopark.accounts import queries
-from technopark.api.middleware import is_token_authenticated
+from technopark.accounts import services as account_services
+from technopark.api.middleware import (
+    API_PATH_PREFIX,
+    TOKEN_AUTHENTICATED,
+    bearer_secret,
+    is_token_authenticated,
+)
 
 # allauth (sign-in, sign-out, the two-factor set-up and re-authentication pages), the language
 # switch and static files stay reachable, or the person could never finish setting it up.
 _ALLAUTH_PREFIX = "/accounts/"
 _ALWAYS_ALLOWED_PREFIXES = (_ALLAUTH_PREFIX, "/i18n/", "/favicon.ico")
 _API_PREFIX = "/api/"
+
+
+class ApiTokenMiddleware:
+    """Sign an API request in by its personal token before the park middleware loads the roles.
+
+    The park middleware resolves ``/api/v1/parks/<park_slug>/…`` and computes the visitor's roles
+    before django-ninja's authentication runs, so the token has to be turned into a user earlier:
+    this middleware sits right after Django's ``AuthenticationMiddleware``.
+
+    A request that carries ``Authorization: Bearer …`` is about that token only: a valid token
+    makes its owner ``request.user`` (the session, if any, is ignored) and marks the request as
+    token-authenticated, which is why no CSRF token is asked for (a page on another site cannot
+    set this header); an invalid or revoked token is refused with 401 at once.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PATH_PREFIX):
+            secret = bearer_secret(request)
+            if secret is not None:
+                user = account_services.api_token_user(secret=secret)
+                if user is None:
+                    return JsonResponse(
+                        {"detail": _("The API token is invalid or has been revoked.")},
+                        status=401,
+                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                    )
+                _sign_in(request, user)
+        return self.get_response(request)
+
+
+def _sign_in(request: HttpRequest, user: Any) -> None:
+    async def auser() -> Any:
+        return user
+
+    request.user = user
+    request.auser = auser
+    setattr(request, TOKEN_AUTHENTICATED, True)
 
 
 class RequireStaffMfaMiddleware:

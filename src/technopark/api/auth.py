@@ -1,8 +1,8 @@
 """API authentication: a personal token (``Authorization: Bearer tp_…``) or the browser session.
 
-The token itself is checked by ``technopark.api.middleware.ApiTokenMiddleware`` before the park
-middleware runs; here django-ninja only learns who is there, and documents both schemes in the
-OpenAPI. The session needs a CSRF token on unsafe methods; a token request does not.
+The token itself is checked by ``technopark.accounts.middleware.ApiTokenMiddleware`` before the
+park middleware runs; here django-ninja only learns who is there, and documents both schemes in
+the OpenAPI. The session needs a CSRF token on unsafe methods; a token request does not.
 """
 
 from __future__ import annotations

@@ -1,24 +1,13 @@
-"""Sign an API request in by its personal token before the park middleware loads the roles.
+"""How an API request carries a personal token, and the mark of a request signed in by one.
 
-The park middleware resolves ``/api/v1/parks/<park_slug>/…`` and computes the visitor's roles
-before django-ninja's authentication runs, so the token has to be turned into a user earlier:
-this middleware sits right after Django's ``AuthenticationMiddleware``.
-
-A request that carries ``Authorization: Bearer …`` is about that token only: a valid token makes
-its owner ``request.user`` (the session, if any, is ignored) and marks the request as
-token-authenticated, which is why no CSRF token is asked for (a page on another site cannot set
-this header); an invalid or revoked token is refused with 401 at once.
+``technopark.accounts.middleware.ApiTokenMiddleware`` turns the token into its owner (accounts
+owns the tokens); ``technopark.api.auth`` and the two-factor middleware read the mark. This
+module imports no app, so every app's API can use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
-
-from technopark.accounts import services as account_services
+from django.http import HttpRequest
 
 API_PATH_PREFIX = "/api/"
 # Set on a request whose user comes from a personal token (read by ``technopark.api.auth``).
@@ -35,31 +24,3 @@ def bearer_secret(request: HttpRequest) -> str | None:
 
 def is_token_authenticated(request: HttpRequest) -> bool:
     return bool(getattr(request, TOKEN_AUTHENTICATED, False))
-
-
-class ApiTokenMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(API_PATH_PREFIX):
-            secret = bearer_secret(request)
-            if secret is not None:
-                user = account_services.api_token_user(secret=secret)
-                if user is None:
-                    return JsonResponse(
-                        {"detail": _("The API token is invalid or has been revoked.")},
-                        status=401,
-                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                    )
-                _sign_in(request, user)
-        return self.get_response(request)
-
-
-def _sign_in(request: HttpRequest, user: Any) -> None:
-    async def auser() -> Any:
-        return user
-
-    request.user = user
-    request.auser = auser
-    setattr(request, TOKEN_AUTHENTICATED, True)

@@ -9,11 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from technopark.companies.models import Company, Stage
+from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
 from technopark.parks.regions import REGION_CHOICES
 
-BOM = "\ufeff"  # lets Excel recognise UTF-8, so Cyrillic names open correctly
-CHUNK_SIZE = 2000  # rows per database round trip; directions are fetched once per chunk
-LINES_PER_BLOCK = 200
+# CHUNK_SIZE is read here by the view (``exports.CHUNK_SIZE``).
+__all__ = ["CHUNK_SIZE", "csv_lines", "header", "row"]
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -10,16 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company, Stage
 from technopark.companies.validators import validate_inn, validate_ogrn
+from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.regions import REGION_CHOICES
 
 # Fields only the park's staff set: they count in the park's figures.
 PARK_FLAG_FIELDS = ("started_in_park", "supported_by_park")
-
-
-def direction_label(direction: Direction) -> str:
-    depth = getattr(direction, "depth", 1 if direction.parent_id else 0)
-    return f"— {direction.display_name}" if depth else direction.display_name
 
 
 class CompanyForm(forms.Form):

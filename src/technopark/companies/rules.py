@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from technopark.companies.models import Company, TeamMember
+from technopark.companies.models import Company
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, can_export_records, can_read_records, is_staff
 
@@ -27,20 +27,15 @@ def joins_team_on_create(access: ParkAccess) -> bool:
 def acts_for(access: ParkAccess, company: Company) -> bool:
     """The visitor is in the company's team and acts for it.
 
-    No query when the company's team is already loaded (the company page prefetches it); one
-    query otherwise.
+    No query when the company's team is already loaded (the company page prefetches it:
+    ``team.all()`` then answers from the prefetch); one query otherwise.
     """
     if not access.is_authenticated:
         return False
-    prefetched = getattr(company, "_prefetched_objects_cache", {})
-    if "team" in prefetched:
-        return any(
-            member.user_id == access.user.pk and member.acts_for_company
-            for member in prefetched["team"]
-        )
-    return TeamMember.objects.filter(
-        company=company, user=access.user, acts_for_company=True
-    ).exists()
+    return any(
+        member.user_id == access.user.pk and member.acts_for_company
+        for member in company.team.all()
+    )
 
 
 def can_edit_company(access: ParkAccess, company: Company) -> bool:

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, ConfigDict
 from technopark.api.types import Id, NoNul, Omittable
 from technopark.companies.models import Stage
 from technopark.companies.queries import SORTS
+from technopark.parks.schemas import DirectionRefOut
 
 LegalName = Annotated[str, Field(max_length=300), NoNul]
 ShortName = Annotated[str, Field(max_length=120), NoNul]
@@ -46,11 +47,6 @@ class CompanyFilterParams(Schema):
     sort: Annotated[
         str, Field(json_schema_extra={"enum": list(SORTS)}), AfterValidator(_known_sort)
     ] = "name"
-
-
-class DirectionRefOut(Schema):
-    id: int
-    code: str
 
 
 class CompanyOut(Schema):

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class GrantsConfig(AppConfig):
     name = "technopark.grants"
     verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        # The cohort dashboard shows each participant's grant; programmes imports no grants
+        # code (grants depends on it), so grants hands its summary in.
+        from technopark.grants.queries import grant_summary_by_participant
+        from technopark.programmes.queries import provide_grant_summaries
+
+        provide_grant_summaries(lambda cohort: grant_summary_by_participant(cohort=cohort))

@@ -11,9 +11,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from technopark.core.fragments import page_cache
-from technopark.navigation import nav_links
 from technopark.parks import queries
 from technopark.parks.caching import switcher_cache_key
+from technopark.parks.navigation import nav_links
 
 
 @lru_cache(maxsize=1024)

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from technopark.parks.models import TIME_ZONE_CHOICES, Direction
 
 
+def direction_label(direction: Direction) -> str:
+    """A direction as a choice: its name, indented with a dash under its parent (every app's
+    forms that offer the park's directions use it)."""
+    depth = getattr(direction, "depth", 1 if direction.parent_id else 0)
+    return f"— {direction.display_name}" if depth else direction.display_name
+
+
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)

@@ -7,13 +7,10 @@ there. Membership is loaded once per request by the park middleware.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from technopark.parks import caching
 from technopark.parks.models import STAFF_ROLES, MembershipStatus, Park, Role
-
-if TYPE_CHECKING:
-    from technopark.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class ParkAccess:
         return bool(self.user.is_authenticated and self.user.is_national_observer)
 
 
-def access_for(user: User | Any, park: Park | None) -> ParkAccess:
+def access_for(user: Any, park: Park | None) -> ParkAccess:  # a User or AnonymousUser
     """Load the visitor's roles in ``park`` (one query; none for anonymous visitors)."""
     if park is None or not user.is_authenticated:
         return ParkAccess(user=user, park=park)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 
+# A direction named by its code, in the companies and the register the API lists. (A comment,
+# not a docstring: a docstring would become the schema's description in the OpenAPI.)
+class DirectionRefOut(Schema):
+    id: int
+    code: str
+
+
 class SiteOut(Schema):
     id: int
     name: str

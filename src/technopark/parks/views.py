@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.companies import queries as company_queries
 from technopark.core.fragments import Fragment
-from technopark.parks import queries, rules, services
+from technopark.parks import home_parts, queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
 
 
@@ -30,7 +29,8 @@ PARK_HOME = Fragment("park-home", topics=("parks", "companies"))
 
 
 def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """A park's public page: what it is, its directions and sites, and its headline figures."""
+    """A park's public page: what it is, its directions and sites, and what other apps show there
+    (``parks.home_parts``: the companies' headline figures, the visitor's companies)."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
     # The public part is the same for every visitor.
@@ -39,7 +39,7 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
         build=lambda: {
             "directions": queries.directions_tree(park=park),
             "sites": list(queries.sites(park=park)),
-            "figures": company_queries.headline_figures(park=park),
+            **home_parts.public_parts(park=park),
         },
     )
     return render(
@@ -48,7 +48,7 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
         {
             **public,
             "can_request": rules.can_request_membership(access),
-            "my_companies": list(company_queries.companies_of_user(park=park, user=request.user)),
+            **home_parts.personal_parts(park=park, user=request.user),
         },
     )
 

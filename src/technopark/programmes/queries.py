@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,6 @@ from django.utils import timezone
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
-from technopark.grants.queries import grant_summary_by_participant
 from technopark.parks.models import Membership, MembershipStatus, Park, Role, Site
 from technopark.programmes.models import (
     Attendance,
@@ -289,12 +289,23 @@ class Dashboard:
     totals: dict[str, Any] = field(default_factory=dict)
 
 
+# Participant id → what the dashboard shows of that participant's grant (read by ``grant_view``).
+GrantSummaries = Callable[[Cohort], Mapping[int, Any]]
+_grant_summaries: list[GrantSummaries] = []
+
+
+def provide_grant_summaries(source: GrantSummaries) -> None:
+    """The grants app hands in its per-participant summary (``GrantsConfig.ready``): grants
+    depends on programmes (an award is a participant's), so programmes never imports grants."""
+    _grant_summaries[:] = [source]
+
+
 def cohort_dashboard(*, cohort: Cohort) -> Dashboard:
     """Attendance, stage moves, grant status and overdue milestones of every participant.
 
     Four queries of its own whatever the size (participants with companies; attendance per
     participant; sessions with their rates; stage proposals), plus the grants app's summary
-    (``grant_summary_by_participant``: its own fixed number).
+    (``grants.queries.grant_summary_by_participant``, handed in: its own fixed number).
     """
     participants = list(
         cohort.participants.select_related("company").order_by("company__short_name", "id")
@@ -327,9 +338,10 @@ def cohort_dashboard(*, cohort: Cohort) -> Dashboard:
             row.confirmed_moves += 1
         elif proposal.status == ProposalStatus.PROPOSED:
             row.pending = proposal
-    for participant_id, value in grant_summary_by_participant(cohort=cohort).items():
-        if participant_id in rows:
-            rows[participant_id].grant = grant_view(value)
+    for source in _grant_summaries:
+        for participant_id, value in source(cohort).items():
+            if participant_id in rows:
+                rows[participant_id].grant = grant_view(value)
     ordered = list(rows.values())
     present = sum(r.present for r in ordered)
     marked = sum(r.marked for r in ordered)

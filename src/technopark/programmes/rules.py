@@ -55,17 +55,12 @@ def _in_team(access: ParkAccess, participant: Participant) -> bool:
     return any(a.user_id == access.user.pk for a in _attendees(participant))
 
 
+# ``.all()`` answers from the prefetch when the page loaded it (no query), else one query.
 def _attendees(participant: Participant) -> list[Any]:
-    cache = getattr(participant, "_prefetched_objects_cache", {})
-    if "attendees" in cache:
-        return list(cache["attendees"])
     return list(participant.attendees.all())
 
 
 def _mentors(participant: Participant) -> list[Any]:
-    cache = getattr(participant, "_prefetched_objects_cache", {})
-    if "mentors" in cache:
-        return list(cache["mentors"])
     return list(participant.mentors.all())
 
 
@@ -112,9 +107,7 @@ def guest_of(access: ParkAccess, demo_day: DemoDay) -> DemoDayGuest | None:
     """The visitor's invitation to ``demo_day`` (reads the prefetched guests when loaded)."""
     if not access.is_authenticated:
         return None
-    cache = getattr(demo_day, "_prefetched_objects_cache", {})
-    guests = cache["guests"] if "guests" in cache else demo_day.guests.all()
-    for guest in guests:
+    for guest in demo_day.guests.all():
         if guest.user_id == access.user.pk:
             return guest
     return None

@@ -1,8 +1,7 @@
 """Every write to programmes, cohorts, participants, the curriculum, progress and the demo day.
 
-Each function validates, writes inside one transaction, and marks the park's cached pages stale
-(``park_data_changed``): the cohort dashboard and the programme pages are cached under the park's
-data version. Refusals are ``ValidationError`` keyed by the field they are about.
+Each function validates, writes inside one transaction, and declares what it wrote
+(``writes("programmes", ...)``): the cohort dashboard is a fragment of that topic. Refusals are ``ValidationError`` keyed by the field they are about.
 """
 
 from __future__ import annotations

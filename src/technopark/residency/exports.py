@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from technopark.companies.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
+from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
 from technopark.residency.models import QuarterlyReport, ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from technopark.api.types import Id, NoNul
-from technopark.companies.schemas import DirectionRefOut
+from technopark.parks.schemas import DirectionRefOut
 from technopark.residency.models import ResidentState
 
 Money = Annotated[

@@ -10,7 +10,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import get_language
 
-from technopark.navigation import nav_links
+from technopark.parks.navigation import nav_links
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ def query_with(context: Any, **changes: Any) -> str:
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context: Any, section: str, label: str) -> dict[str, Any]:
     """``{% section_nav "spaces" _("Spaces") %}``: the section's row of links the visitor may
-    open (``technopark.navigation.SECTIONS``), worked out once per park, roles and language."""
+    open (``technopark.parks.navigation.SECTIONS``), worked out once per park, roles and language."""
     request = context.get("request")
     links = nav_links(
         getattr(request, "access", None),

@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from technopark.companies.forms import direction_label
 from technopark.companies.models import Company
+from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction
 from technopark.selection.forms.calls import ServiceErrorsMixin
 from technopark.selection.models import Answer, CheckVerdict, FieldKind, FormField

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from technopark.companies.forms import direction_label
+from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction, Park, Site
 from technopark.selection.models import Call, CallKind, FieldKind
 

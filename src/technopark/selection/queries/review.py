@@ -23,12 +23,12 @@ from technopark.selection.models import (
     Review,
     ReviewAssignment,
 )
+from technopark.selection.queries.conflicts import conflict_pairs, experts_of_park
 from technopark.selection.services.assignment import (
     REVIEWABLE_STATUSES,
     assignment_explanation,
     capacities_for_call,
 )
-from technopark.selection.services.conflicts import conflict_pairs, experts_of_park
 
 __all__ = [
     "AssignmentBoard",

@@ -17,7 +17,7 @@ from technopark.selection.models import (
     ExpertProfile,
     ReviewAssignment,
 )
-from technopark.selection.services.conflicts import expert_conflicts
+from technopark.selection.queries.conflicts import expert_conflicts
 
 __all__ = [
     "can_declare_conflicts",

@@ -38,7 +38,7 @@ from technopark.selection.models import (
     Review,
     ReviewAssignment,
 )
-from technopark.selection.services.conflicts import (
+from technopark.selection.queries.conflicts import (
     conflict_pairs,
     expert_conflicts,
     experts_of_park,

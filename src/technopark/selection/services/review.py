@@ -29,7 +29,7 @@ from technopark.selection.models import (
     Review,
     ReviewAssignment,
 )
-from technopark.selection.services.conflicts import expert_conflicts
+from technopark.selection.queries.conflicts import expert_conflicts
 
 __all__ = [
     "NOT_APPLICABLE",

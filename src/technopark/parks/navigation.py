@@ -5,6 +5,10 @@ The links a visitor sees depend only on the park, the visitor's roles there, the
 and the language, so the list is worked out once per such combination in a process (not once
 per page): every page pays the header, and a dozen ``{% allowed %}`` tags cost more than the
 rest of an empty page. Which link is current is decided per request.
+
+The tables name the other apps' pages only by their predicate and URL names (strings, looked up
+when the links are worked out, as ``{% allowed %}`` does): parks, the base app, imports none of
+them.
 """
 
 from __future__ import annotations
