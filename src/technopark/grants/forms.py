@@ -7,26 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.grants.models import BudgetKind, Milestone
 from technopark.programmes.models import Participant
 
 PLAN_ROWS = 3
-
-
-class ServiceErrorsMixin:
-    """Show a service's refusal at the field it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
 
 
 class MoneyField(forms.DecimalField):

@@ -6,25 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.forms import direction_label
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import Direction, Site
 from technopark.residency.schedule import Quarter
-
-
-class ServiceErrorsMixin:
-    """Show a service's refusal at the field it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
 
 
 class MoneyField(forms.DecimalField):

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import Site
 from technopark.spaces.models import Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
@@ -27,23 +27,12 @@ def in_zone(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     return wall.replace(tzinfo=zone)
 
 
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names (or at the top of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields else None
-        for item in errors:
-            form.add_error(target, item.messages)
-
-
 class ResourceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.site.display_name} — {obj.display_name}"
 
 
-class BookingForm(forms.Form):
+class BookingForm(ServiceErrorsMixin, forms.Form):
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     starts_at = forms.DateTimeField(
         label=_("From"),
@@ -95,7 +84,7 @@ class BookingForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(ServiceErrorsMixin, forms.Form):
     starts_at = forms.DateTimeField(
         label=_("From"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
@@ -150,7 +139,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(ServiceErrorsMixin, forms.Form):
     user = forms.ChoiceField(label=_("Person"))
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     trained_on = forms.DateField(

@@ -36,7 +36,6 @@ from technopark.spaces.forms import (
     CertificateForm,
     MoveForm,
     SearchForm,
-    apply_service_error,
     default_times,
 )
 from technopark.spaces.models import Booking, CalendarFeed, ResourceType
@@ -337,7 +336,7 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
                 conflict = error
                 form.add_error(None, error.text)
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
             else:
                 if booking.status == "pending":
                     messages.info(request, _("Your booking awaits a manager's approval."))
@@ -407,7 +406,7 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 form.add_error(None, error.text)
                 status = 409
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
                 status = 400
             else:
                 messages.success(request, _("The booking has been moved."))
@@ -603,7 +602,7 @@ def waitlist_join(request: HttpRequest, park_slug: str) -> HttpResponse:
                 company=data["company"],
             )
         except ValidationError as error:
-            apply_service_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(
                 request, _("You are on the waitlist: if the time frees, it is offered to you.")
@@ -683,7 +682,7 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
                 status = 400
             else:
                 messages.success(request, _("The training has been recorded."))

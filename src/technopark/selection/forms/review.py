@@ -7,9 +7,9 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import Direction
 from technopark.selection.models import ConflictKind, Criterion, Recommendation
 
@@ -24,17 +24,6 @@ __all__ = [
 ]
 
 NOT_APPLICABLE = "na"
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)  # type: ignore[attr-defined]
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in self.fields and name != NON_FIELD_ERRORS else None  # type: ignore[attr-defined]
-            self.add_error(field, errors)  # type: ignore[attr-defined]
 
 
 class DirectionChoiceField(forms.ModelMultipleChoiceField):
