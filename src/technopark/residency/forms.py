@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,40 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.forms import direction_label
 from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.money import MoneyField
 from technopark.parks.models import Direction, Site
 from technopark.residency.schedule import Quarter
 
 
-class MoneyField(forms.DecimalField):
-    """Roubles with kopecks after a point or a comma, in any language; spaces between digit
-    groups (as Russian writes them: "1 250 000,50") are ignored."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "")
-            if "," in value and "." not in value and value.count(",") == 1:
-                value = value.replace(",", ".")
-        return super().to_python(value)
-
-
-def _money(label: Any, help_text: Any = "") -> forms.DecimalField:
+def _money(label: Any, help_text: Any = "") -> MoneyField:
     return MoneyField(
         label=label,
-        min_value=Decimal("0"),
-        max_value=Decimal("999999999999.99"),
-        max_digits=14,
-        decimal_places=2,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "required": _("Give an amount in roubles, 0 if none."),
-            "invalid": _("Give an amount in roubles, such as 1250000.50."),
-            "min_value": _("An amount cannot be negative."),
-            "max_value": _("This amount is too large."),
-            "max_decimal_places": _("Give the amount to the kopeck at most (two decimal places)."),
-            "max_digits": _("This amount is too large."),
-            "max_whole_digits": _("This amount is too large."),
-        },
+        error_messages={"required": _("Give an amount in roubles, 0 if none.")},
     )
 
 
