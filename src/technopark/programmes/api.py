@@ -19,6 +19,7 @@ from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.queries import site_options
 from technopark.programmes import queries, rules, services
 from technopark.programmes.models import Cohort, CurriculumSession
 from technopark.programmes.schemas import (
@@ -169,7 +170,7 @@ def session_create(request: HttpRequest, park_slug: str, cohort_id: Id, payload:
     cohort = _found(queries.cohort_for(park=park, pk=cohort_id))
     site = None
     if payload.site is not None:
-        site = next((s for s in queries.site_options(park=park) if s.pk == payload.site), None)
+        site = next((s for s in site_options(park=park) if s.pk == payload.site), None)
         if site is None:
             raise ValidationError({"site": _("Choose a site of this park.")})
     zone = zone_name(site=site, cohort=cohort)

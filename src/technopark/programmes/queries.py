@@ -12,7 +12,7 @@ from django.utils import timezone
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
 from technopark.grants.queries import grant_summary_by_participant
-from technopark.parks.models import Membership, MembershipStatus, Park, Role, Site
+from technopark.parks.models import Membership, MembershipStatus, Park, Role
 from technopark.programmes.models import (
     Attendance,
     Attendee,
@@ -156,10 +156,6 @@ def programme_calls(*, park: Park) -> list[Any]:
     from technopark.selection.models import Call
 
     return list(Call.all_parks.filter(park=park, kind=CallKind.PROGRAMME).order_by("-opens_at"))
-
-
-def site_options(*, park: Park) -> list[Site]:
-    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
 
 
 def members_with_roles(*, park: Park, roles: list[str]) -> list[User]:

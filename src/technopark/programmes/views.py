@@ -26,6 +26,7 @@ from technopark.companies.queries import direction_options
 from technopark.parks import caching
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 from technopark.programmes import queries, rules, services
 from technopark.programmes.forms import (
     AttendanceForm,
@@ -117,7 +118,7 @@ def cohort_create(request: HttpRequest, park_slug: str, programme_pk: int) -> Ht
     programme = _found(queries.programme_detail(park=park, pk=programme_pk))
     form = CohortForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         calls=queries.programme_calls(park=park),
     )
     if form.is_valid():
@@ -226,7 +227,7 @@ def session_create(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
     cohort = _cohort(request, pk)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         initial={"site": cohort.site_id or ""},
     )
     if form.is_valid():
@@ -501,7 +502,7 @@ def demo_day_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
         }
     form = DemoDayForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         initial=initial,
     )
     if form.is_valid():

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.parks import caching
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
 from technopark.selection.models import ApplicationStatus, Call, CallKind, DecisionOutcome
 from technopark.selection.queries import council as queries
@@ -273,9 +274,7 @@ def council_decision(
     form: DecisionForm | None = None
     awaiting = application.status == ApplicationStatus.SUBMITTED
     if rules.can_decide(access) and (awaiting or request.method == "POST"):
-        sites = (
-            queries.site_options(park=park_of(request)) if call.kind == CallKind.RESIDENCY else []
-        )
+        sites = site_options(park=park_of(request)) if call.kind == CallKind.RESIDENCY else []
         form = DecisionForm(
             request.POST if request.method == "POST" else None,
             call=call,
