@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
+from technopark.core.localtime import local_today
 from technopark.grants.queries import grant_summary_by_participant
 from technopark.parks.models import Membership, MembershipStatus, Park, Role
 from technopark.programmes.models import (
@@ -370,10 +369,22 @@ def participants_query(*, park: Park) -> QuerySet[Participant]:
 def is_active_participant(*, company: Company) -> bool:
     """The company takes part in a cohort running today (in the park's time zone) and has not left
     or graduated. Spaces ask this: participants book like residents. One query."""
-    today = timezone.localtime(timezone.now(), ZoneInfo(company.park.time_zone)).date()
+    today = local_today(company.park.time_zone)
     return Participant.objects.filter(
         company=company,
         status=ParticipantStatus.ACTIVE,
         cohort__starts_on__lte=today,
         cohort__ends_on__gte=today,
     ).exists()
+
+
+def zone_name(*, site: Any = None, cohort: Any = None, park: Any = None) -> str:
+    """The zone a session or demo day is held in: the given site's, else the cohort's site's,
+    else the park's."""
+    if site is not None:
+        return str(site.time_zone)
+    if cohort is not None and cohort.site_id is not None and cohort.site is not None:
+        return str(cohort.site.time_zone)
+    if cohort is not None:
+        park = cohort.park
+    return str(getattr(park, "time_zone", "UTC") or "UTC")

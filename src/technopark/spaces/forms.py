@@ -7,12 +7,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.parks.models import Site
 from technopark.spaces.models import Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
@@ -21,10 +23,19 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def in_zone(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """A wall-clock time the form read in the current time zone, re-read in ``zone``."""
-    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    return wall.replace(tzinfo=zone)
+def _read_in_zone(form: forms.Form, data: dict[str, Any], zone: zoneinfo.ZoneInfo) -> None:
+    """The form read ``starts_at``/``ends_at`` in the current time zone: re-read the wall-clock
+    times in ``zone``. A time that does not exist there, or cannot be stored, is an error at its
+    field (and leaves the cleaned data)."""
+    for name in ("starts_at", "ends_at"):
+        value = data.get(name)
+        if value is None:
+            continue
+        wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        try:
+            data[name] = to_utc(wall, zone=zone, field=name)
+        except ValidationError as error:
+            form.add_error(None, error)
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -77,10 +88,7 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         data = super().clean() or {}
         resource = data.get("resource")
         if resource is not None:
-            zone = zoneinfo.ZoneInfo(resource.site.time_zone)
-            for name in ("starts_at", "ends_at"):
-                if data.get(name) is not None:
-                    data[name] = in_zone(data[name], zone)
+            _read_in_zone(self, data, zone_named(resource.site.time_zone))
         return data
 
 
@@ -98,9 +106,7 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("starts_at", "ends_at"):
-            if data.get(name) is not None:
-                data[name] = in_zone(data[name], self.zone)
+        _read_in_zone(self, data, self.zone)
         return data
 
 
@@ -169,6 +175,6 @@ class CertificateForm(ServiceErrorsMixin, forms.Form):
 
 def default_times(now: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
     """The next whole hour and the hour after, in ``zone``, as initial values."""
-    local = timezone.localtime(now, zone)
+    local = to_local(now, zone)
     start = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return start, start + timedelta(hours=1)

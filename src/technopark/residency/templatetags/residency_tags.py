@@ -17,10 +17,11 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from technopark.core.localtime import local_today
 from technopark.parks import caching
 from technopark.parks.models import Role
 from technopark.residency import queries
-from technopark.residency.schedule import current_quarter, is_overdue, local_today
+from technopark.residency.schedule import current_quarter, is_overdue
 
 register = template.Library()
 

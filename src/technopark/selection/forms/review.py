@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime, time
 from typing import Any
 
@@ -10,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.localtime import zone_named
 from technopark.parks.models import Direction
 from technopark.selection.models import ConflictKind, Criterion, Recommendation
 
@@ -167,7 +167,7 @@ class PublishForm(ServiceErrorsMixin, forms.Form):
     def due_datetime(self, time_zone: str) -> datetime:
         """The end of the chosen day in ``time_zone`` (an aware datetime)."""
         day = self.cleaned_data["due_at"]
-        return datetime.combine(day, time(23, 59, 59), tzinfo=zoneinfo.ZoneInfo(time_zone))
+        return datetime.combine(day, time(23, 59, 59), tzinfo=zone_named(time_zone))
 
 
 class AssignmentAddForm(ServiceErrorsMixin, forms.Form):
