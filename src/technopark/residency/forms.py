@@ -107,6 +107,8 @@ class StatusChangeForm(ServiceErrorsMixin, forms.Form):
 class AdmitForm(ServiceErrorsMixin, forms.Form):
     """Admit a company of the park (one not admitted through a call, e.g. from the paper register)."""
 
+    service_error_fields = {"company": "inn"}
+
     inn = forms.CharField(
         label=_("Company's INN"),
         max_length=12,

@@ -352,8 +352,6 @@ def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 form.add_service_error(error)
-                if "company" in getattr(error, "error_dict", {}):
-                    form.add_error("inn", error.error_dict["company"])
             else:
                 messages.success(request, _("The company is now a resident."))
                 return redirect("residency:staff_detail", park_slug=park.slug, pk=resident.pk)
