@@ -309,9 +309,9 @@ def test_founder_files_a_report_with_files_and_staff_accept(
 
 
 def test_overdue_milestones_are_flagged_in_the_parks_time_zone(world, client_for, participant):
-    from technopark.grants.queries import local_today
+    from technopark.core.localtime import local_today
 
-    today = local_today(world.park)
+    today = local_today(world.park.time_zone)
     award = make_award(
         participant, world.users["manager"], tranches=("1",), due=today - timedelta(days=1)
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from technopark.audit.models import AuditEntry
 from technopark.companies.models import StageChange
+from technopark.core.localtime import to_utc
 from technopark.parks.models import Role
 from technopark.programmes import services
 from technopark.programmes.models import (
@@ -21,7 +22,6 @@ from technopark.programmes.models import (
     ProposalStatus,
     SessionKind,
 )
-from technopark.programmes.timezones import to_utc
 from technopark.selection.models import ApplicationStatus, CallKind
 from tests.factories import CompanyFactory, MembershipFactory, TeamMemberFactory, UserFactory
 from tests.selection.factories import ApplicationFactory, CallFactory

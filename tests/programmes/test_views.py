@@ -679,3 +679,27 @@ def test_post_by_role(prog, client_as, page, role):
         assert response.status_code in (200, 302, 400), (page, role, response.status_code)
     else:
         assert response.status_code == 403, (page, role)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [("0001-01-01T00:00", "0001-01-01T01:00"), ("9999-12-31T22:00", "9999-12-31T23:00")],
+)
+def test_a_session_at_the_ends_of_the_calendar_is_refused_at_the_field(
+    world, prog, client_as, starts_at, ends_at
+):
+    # Year 1 in Yakutsk is year 0 in UTC; late on 31 December 9999 in New York is year 10000.
+    new_york = SiteFactory(park=world.park, name="New York desk", time_zone="America/New_York")
+    site = new_york if starts_at.startswith("9999") else world.site
+    response = client_as("manager").post(
+        f"/yakutia/programmes/cohorts/{prog.cohort.pk}/sessions/new/",
+        {
+            "kind": "workshop",
+            "title": "X",
+            "site": str(site.pk),
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+        },
+    )
+    assert response.status_code == 200
+    assert "outside the dates" in str(response.context["form"].errors["starts_at"])

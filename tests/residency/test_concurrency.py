@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from technopark.residency import services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
 from technopark.residency.schedule import Quarter
+from tests.concurrency import race
 from tests.factories import CompanyFactory, ParkFactory
 from tests.residency.conftest import FIGURES
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 6
-
-
-def race(work: Callable[[int], Any]) -> tuple[int, list[ValidationError], list[BaseException]]:
-    barrier = threading.Barrier(WORKERS)
-    wins: list[int] = []
-    refusals: list[ValidationError] = []
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work(n)
-            wins.append(n)
-        except ValidationError as refusal:
-            refusals.append(refusal)
-        except BaseException as error:  # collected and asserted by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return len(wins), refusals, errors
 
 
 def test_a_company_is_admitted_once_when_admitted_at_the_same_moment() -> None:
@@ -64,10 +36,11 @@ def test_a_company_is_admitted_once_when_admitted_at_the_same_moment() -> None:
             directions=[],
         )
 
-    wins, refusals, errors = race(admit)
-    assert errors == []
-    assert wins == 1
-    assert all("company" in r.message_dict for r in refusals)
+    outcome = race(*(partial(admit, n) for n in range(WORKERS)))
+    assert outcome.failures == []
+    assert len(outcome.values) == 1
+    assert len(outcome.refusals) == WORKERS - 1
+    assert all("company" in r.message_dict for r in outcome.refusals)
     assert ResidentStatus.all_parks.filter(company=company).count() == 1
 
 
@@ -86,8 +59,9 @@ def test_a_report_is_filed_once_when_filed_at_the_same_moment() -> None:
     def file(_n: int) -> None:
         services.report_file(resident=resident, actor=None, year=2025, quarter=1, **FIGURES)
 
-    wins, refusals, errors = race(file)
-    assert errors == []
-    assert wins == 1
-    assert all("quarter" in r.message_dict for r in refusals)
+    outcome = race(*(partial(file, n) for n in range(WORKERS)))
+    assert outcome.failures == []
+    assert len(outcome.values) == 1
+    assert len(outcome.refusals) == WORKERS - 1
+    assert all("quarter" in r.message_dict for r in outcome.refusals)
     assert QuarterlyReport.all_parks.filter(period=Quarter(2025, 1).period).count() == 1

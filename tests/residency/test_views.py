@@ -513,7 +513,9 @@ def test_admit_a_current_resident_again_is_refused_at_the_inn(world, client_for,
         {"inn": world.company.inn, "agreement_number": "X-1", "start_date": "2026-02-01"},
     )
     assert response.status_code == 400
-    assert "already a resident" in response.content.decode()
+    assert "already a resident" in str(response.context["form"].errors["inn"])
+    assert response.context["form"].non_field_errors() == []
+    assert response.content.decode().count("already a resident") == 1
 
 
 def test_overdue_page(world, client_for, resident):

@@ -463,3 +463,21 @@ def test_own_applications_query_count(world, client_for, django_assert_num_queri
     with django_assert_num_queries(7):
         response = client.get(f"{P}/applications/")
     assert response.content.decode().count('data-testid="own-application"') == n_applications
+
+
+def test_a_call_opening_in_year_one_is_refused_at_the_field(client_for, world):
+    # Year 1 at the site (east of Greenwich) is year 0 in UTC: a clear error, not a crash.
+    response = client_for("manager").post(
+        f"{P}/calls/manage/new/",
+        {
+            "kind": "programme",
+            "title": "Intake",
+            "site": world.site.pk,
+            "opens_at": "0001-01-01T00:00",
+            "closes_at": "2026-12-20T23:59",
+            "reviews_per_application": "2",
+        },
+    )
+    assert response.status_code == 400
+    assert "outside the dates" in str(response.context["form"].errors["opens_at"])
+    assert not Call.objects.filter(title="Intake").exists()

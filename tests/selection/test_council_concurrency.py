@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,29 +9,9 @@ from django.db import connection
 from technopark.audit.services import audit_verify
 from technopark.selection.models import Decision
 from technopark.selection.services.council import decision_record, decisions_record_batch
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*actions):
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action) -> None:
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def test_two_managers_deciding_at_once_make_one_decision(world, council):
@@ -47,7 +25,7 @@ def test_two_managers_deciding_at_once_make_one_decision(world, council):
             rationale=f"{outcome} it.",
         )
 
-    errors = race(decide("reject"), decide("reject"), decide("reject"))
+    errors = race(decide("reject"), decide("reject"), decide("reject")).errors
     assert Decision.objects.filter(application=council.split).count() == 1
     assert len(errors) == 2
     assert all(isinstance(error, ValidationError) for error in errors), errors
@@ -70,7 +48,7 @@ def test_a_batch_and_a_single_decision_at_once(world, council):
             outcome="reject",
             rationale="No.",
         ),
-    )
+    ).errors
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert Decision.objects.filter(application=council.pending).count() == 1
     assert audit_verify().ok

@@ -3,8 +3,6 @@ capacities and filed reviews right."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,31 +10,11 @@ from django.db import connection
 from technopark.selection.models import ExpertCapacity, Review, ReviewAssignment
 from technopark.selection.services import assignment as assign
 from technopark.selection.services import review as services
+from tests.concurrency import race
 from tests.selection.factories import ApplicationFactory
 from tests.selection.fixtures_review import make_expert
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*actions):
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action) -> None:
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def test_two_managers_cannot_overfill_an_expert(world, review_world):
@@ -55,7 +33,7 @@ def test_two_managers_cannot_overfill_an_expert(world, review_world):
             )
             for app in apps
         )
-    )
+    ).errors
     assert ReviewAssignment.objects.filter(expert=expert).count() == 1
     assert len(errors) == 2 and all(isinstance(e, ValidationError) for e in errors), errors
 
@@ -72,6 +50,6 @@ def test_filing_twice_at_once_files_once(world, review_world):
             recommendation="admit",
         )
 
-    errors = race(file, file)
+    errors = race(file, file).errors
     assert Review.objects.filter(submitted_at__isnull=False).count() == 1
     assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors

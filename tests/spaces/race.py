@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 CLIENTS = 50
 
 
-def race(
+def book_at_once(
     *, park_slug: str, resource_id: int, secrets: list[str], starts_at: datetime
 ) -> list[tuple[int, Any]]:
-    """Each thread has its own test client and so its own database connection."""
-    from django.db import connection
+    """One API request per token, all at once; each thread has its own test client and so its
+    own database connection. An exception is reported as a ``(0, repr)`` result."""
     from django.test import Client
 
-    barrier = threading.Barrier(len(secrets))
-    results: list[tuple[int, Any]] = []
-    lock = threading.Lock()
+    from tests.concurrency import race
+
     body = json.dumps(
         {
             "resource": resource_id,
@@ -32,34 +31,21 @@ def race(
         }
     )
 
-    def one(secret: str) -> None:
+    def one(secret: str) -> tuple[int, Any]:
+        response = Client().post(
+            f"/api/v1/parks/{park_slug}/spaces/bookings",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
         try:
-            client = Client()
-            barrier.wait(timeout=30)
-            response = client.post(
-                f"/api/v1/parks/{park_slug}/spaces/bookings",
-                body,
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {secret}"},
-            )
-            try:
-                payload: Any = json.loads(response.content)
-            except ValueError:
-                payload = response.content[:300].decode(errors="replace")
-            with lock:
-                results.append((response.status_code, payload))
-        except BaseException as error:  # reported as a result, asserted by the caller
-            with lock:
-                results.append((0, repr(error)))
-        finally:
-            connection.close()
+            payload: Any = json.loads(response.content)
+        except ValueError:
+            payload = response.content[:300].decode(errors="replace")
+        return response.status_code, payload
 
-    threads = [threading.Thread(target=one, args=(secret,)) for secret in secrets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    outcome = race(*(partial(one, secret) for secret in secrets), timeout=60)
+    return outcome.values + [(0, repr(error)) for error in outcome.errors]
 
 
 def setup_world(slug: str = "race") -> tuple[Any, Any, list[str], datetime]:
@@ -104,7 +90,9 @@ def main(path: str) -> None:  # pragma: no cover - runs in a subprocess
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", run_syncdb=True, verbosity=0)
     park, room, secrets, starts_at = setup_world()
-    results = race(park_slug=park.slug, resource_id=room.pk, secrets=secrets, starts_at=starts_at)
+    results = book_at_once(
+        park_slug=park.slug, resource_id=room.pk, secrets=secrets, starts_at=starts_at
+    )
     from technopark.spaces.models import Booking
 
     print(

@@ -32,6 +32,7 @@ from technopark.core.fragments import Fragment
 from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction, Park, Site
+from technopark.parks.queries import site_options
 from technopark.parks.rules import ParkAccess
 
 router = Router(tags=["companies"])
@@ -56,7 +57,7 @@ def _require_flags(access: ParkAccess, flags: list[str]) -> None:
 def _site(park: Park, site_id: int | None) -> Site | None:
     if site_id is None:
         return None
-    for site in queries.site_options(park=park):
+    for site in site_options(park=park):
         if site.pk == site_id:
             return site
     raise ValidationError({"site": _("Choose a site of this park.")})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company, Stage
 from technopark.companies.validators import validate_inn, validate_ogrn
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.regions import REGION_CHOICES
@@ -18,7 +18,7 @@ from technopark.parks.regions import REGION_CHOICES
 PARK_FLAG_FIELDS = ("started_in_park", "supported_by_park")
 
 
-class CompanyForm(forms.Form):
+class CompanyForm(ServiceErrorsMixin, forms.Form):
     """A company's data, for both creating and editing.
 
     ``directions`` and ``sites`` are the park's options, read once by the view and used both to
@@ -114,17 +114,6 @@ class CompanyForm(forms.Form):
         skip = {"directions", "stage", "stage_evidence", "position"}
         return {name: value for name, value in self.cleaned_data.items() if name not in skip}
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in self.fields else None
-            if name == NON_FIELD_ERRORS:
-                field = None
-            self.add_error(field, errors)
-
 
 class CompanyCreateForm(CompanyForm):
     """A new company; a founder who registers it joins its team with ``position``."""
@@ -175,8 +164,10 @@ class CompanyEditForm(CompanyForm):
         return initial
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(ServiceErrorsMixin, forms.Form):
     """Add a park member to a company's team by their e-mail address."""
+
+    service_error_fields = {"user": "email"}
 
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -189,11 +180,3 @@ class TeamMemberForm(forms.Form):
         initial=True,
         help_text=_("May edit the company and apply, book and report for it."),
     )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in self.fields else None
-            self.add_error("email" if name == "user" else field, errors)

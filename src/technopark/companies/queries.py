@@ -10,7 +10,7 @@ from django.db.models.expressions import OrderBy
 
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.core.params import Integer, parse_or_none
-from technopark.parks.models import Direction, Park, Site
+from technopark.parks.models import Direction, Park
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "name": ("short_name", "id"),
@@ -130,10 +130,6 @@ def direction_options(*, park: Park) -> list[Direction]:
                 child.depth = 1  # type: ignore[attr-defined]
                 ordered.append(child)
     return ordered
-
-
-def site_options(*, park: Park) -> list[Site]:
-    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
 
 
 def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:

@@ -35,6 +35,7 @@ from technopark.parks.http import (
     wants_partial,
 )
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 
 
 def _company_or_404(request: HttpRequest, pk: int) -> Company:
@@ -99,7 +100,7 @@ def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> 
     if not partial:
         context.update(
             directions=queries.direction_options(park=park),
-            sites=queries.site_options(park=park),
+            sites=site_options(park=park),
             stages=Stage.choices,
             sorts=_sort_choices(),
         )
@@ -180,7 +181,7 @@ def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         park=park,
         directions=queries.direction_options(park=park),
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         may_set_park_flags=rules.can_set_park_flags(access),
         joins_team=joins_team,
     )
@@ -216,7 +217,7 @@ def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         initial=CompanyEditForm.initial_for(company),
         park=park,
         directions=queries.direction_options(park=park),
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         may_set_park_flags=rules.can_set_park_flags(access),
     )
     if form.is_valid():

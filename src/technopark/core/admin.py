@@ -7,7 +7,7 @@ inherits ``TopicAdmin`` (and names its topics) or is read-only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -15,8 +15,13 @@ from django.http import HttpRequest
 
 from technopark.core.fragments import writes
 
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class TopicAdmin(admin.ModelAdmin):
+
+class TopicAdmin(_ModelAdmin):
     """A ModelAdmin whose writes renew the park's tokens of ``topics``."""
 
     topics: tuple[str, ...] = ()

@@ -44,7 +44,6 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -52,11 +51,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from technopark.core.localtime import local_today
 from technopark.core.params import Param
 
 T = TypeVar("T")
@@ -242,9 +242,7 @@ class Fragment:
             args,
             wants_partial(request) if self.partial else None,
             request.user.pk if self.per_user else None,
-            timezone.localdate(timezone.now(), ZoneInfo(park.time_zone))
-            if self.local_day
-            else None,
+            local_today(park.time_zone) if self.local_day else None,
         )
         digest = hashlib.blake2b(repr(variant).encode(), digest_size=16).hexdigest()
         budget = None

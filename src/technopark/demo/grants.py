@@ -25,9 +25,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from technopark.core.localtime import local_today
 from technopark.grants import services
 from technopark.grants.models import GrantAward, Tranche
-from technopark.grants.queries import local_today
 from technopark.parks.models import Park
 from technopark.programmes.models import Participant
 
@@ -80,7 +80,7 @@ def seed_grants(park: Park, *, users: Any) -> None:
     if founder is not None:
         own = [p for p in participants if p.company.team.filter(user=founder).exists()]
         participants = own[:1] + [p for p in participants if p not in own[:1]]
-    today = local_today(park)
+    today = local_today(park.time_zone)
     steps = [_founders_grant, _approved, _clawed_back, _cancelled, _just_awarded]
     for step, participant in zip(steps, participants, strict=False):
         if GrantAward.all_parks.filter(participant=participant).exists():

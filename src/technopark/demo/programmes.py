@@ -31,6 +31,7 @@ from django.utils import timezone
 from technopark.accounts.models import User
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, Stage, TeamMember
+from technopark.core.localtime import to_utc
 from technopark.parks import services as park_services
 from technopark.parks.models import Park, Role, Site
 from technopark.programmes import services
@@ -42,7 +43,7 @@ from technopark.programmes.models import (
     Programme,
     SessionKind,
 )
-from technopark.programmes.timezones import to_utc, zone_name
+from technopark.programmes.queries import zone_name
 from technopark.selection.models import Application, ApplicationStatus, CallKind
 
 logger = logging.getLogger(__name__)

@@ -22,10 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from technopark.companies.models import Company, TeamMember
+from technopark.core.localtime import local_today
 from technopark.parks.models import Park
 from technopark.residency import services
 from technopark.residency.models import ResidentStatus
-from technopark.residency.schedule import Quarter, current_quarter, last_due_quarter, local_today
+from technopark.residency.schedule import Quarter, current_quarter, last_due_quarter
 
 RESIDENTS = 12
 DEMO_DOMAIN = "demo.technopark"

@@ -18,8 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
+from technopark.core.localtime import local_today
 from technopark.parks.models import Park
-from technopark.residency.schedule import local_today
 from technopark.selection.models import (
     Application,
     ApplicationStatus,

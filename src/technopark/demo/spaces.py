@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from technopark.companies.models import Company, TeamMember
+from technopark.core.localtime import local_today
 from technopark.parks.models import STAFF_ROLES, Membership, Park, Site
 from technopark.parks.rules import access_for
 from technopark.spaces import services
@@ -119,7 +120,7 @@ def _book_month(
     access = access_for(manager, park)
     for resource in resources:
         zone = services.zone_of(resource.site)
-        today = timezone.localtime(timezone.now(), zone).date()
+        today = local_today(zone)
         for offset in range(-14, 15):
             day = today + timedelta(days=offset)
             if rng.random() < 0.4:
@@ -152,7 +153,7 @@ def _book_month(
 
 def _waitlist(*, park: Park, manager: Any, founder: Any, room: Resource) -> None:
     zone = services.zone_of(room.site)
-    tomorrow = timezone.localtime(timezone.now(), zone).date() + timedelta(days=1)
+    tomorrow = local_today(zone) + timedelta(days=1)
     starts_at = datetime.combine(tomorrow, time(10), zone)
     ends_at = starts_at + timedelta(hours=1)
     staff = access_for(manager, park)

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from technopark.companies.models import Company
+from technopark.core.localtime import zone_named
 from technopark.parks.models import Membership, Park, Site
 from technopark.spaces.models import Booking, BookingStatus, Resource, ResourceType
 
@@ -110,7 +111,7 @@ def _rows(
     for resource in resources:
         zone = zones.get(resource.site_id)
         if zone is None:
-            zone = zones[resource.site_id] = zoneinfo.ZoneInfo(resource.site.time_zone)
+            zone = zones[resource.site_id] = zone_named(resource.site.time_zone)
         day = first_day
         made = 0
         while made < per_resource:

@@ -22,6 +22,7 @@ from technopark.api.auth import signed_in
 from technopark.api.errors import ErrorOut, documented
 from technopark.api.pagination import PageParams
 from technopark.api.types import Id
+from technopark.core.localtime import local_today
 from technopark.grants import queries, rules, services
 from technopark.grants.models import GrantAward, Tranche, TrancheStatus
 from technopark.grants.schemas import (
@@ -189,7 +190,7 @@ def grant_list(
     access = access_of(request)
     require(rules.can_open_awards(access))
     park = park_of(request)
-    today = queries.local_today(park)
+    today = local_today(park.time_zone)
     if rules.can_view_grants(access):
         rows = queries.award_list(
             park=park,
@@ -232,7 +233,7 @@ def grant_detail(request: HttpRequest, park_slug: str, grant_id: Id) -> Any:
     require(rules.can_open_awards(access))
     award = _award_or_404(request, grant_id)
     require(rules.can_view_award(access, award))
-    return _detail_out(award, queries.local_today(park_of(request)))
+    return _detail_out(award, local_today(park_of(request).time_zone))
 
 
 @router.post(
@@ -274,7 +275,7 @@ def grant_create(request: HttpRequest, park_slug: str, payload: GrantIn) -> Any:
         if "participant" in getattr(error, "error_dict", {}):
             raise ValidationError({"participant_id": error.error_dict["participant"]}) from error
         raise
-    return Status(201, _detail_out(_award_or_404(request, award.pk), queries.local_today(park)))
+    return Status(201, _detail_out(_award_or_404(request, award.pk), local_today(park.time_zone)))
 
 
 def _manage(request: HttpRequest, grant_id: int) -> GrantAward:

@@ -7,62 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.money import MoneyField
 from technopark.grants.models import BudgetKind, Milestone
 from technopark.programmes.models import Participant
 
 PLAN_ROWS = 3
-
-
-class ServiceErrorsMixin:
-    """Show a service's refusal at the field it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
-
-
-class MoneyField(forms.DecimalField):
-    """Roubles with kopecks after a point or a comma; spaces between digit groups are ignored
-    ("1 500 000,00" as Russian writes it)."""
-
-    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(
-            required=required,
-            min_value=Decimal("0"),
-            max_value=Decimal("999999999999.99"),
-            max_digits=14,
-            decimal_places=2,
-            error_messages={
-                "required": _("Give an amount in roubles."),
-                "invalid": _("Give an amount in roubles, such as 1250000.50."),
-                "min_value": _("An amount cannot be negative."),
-                "max_value": _("This amount is too large."),
-                "max_decimal_places": _(
-                    "Give the amount to the kopeck at most (two decimal places)."
-                ),
-                "max_digits": _("This amount is too large."),
-                "max_whole_digits": _("This amount is too large."),
-            },
-            **kwargs,
-        )
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "")
-            if "," in value and "." not in value and value.count(",") == 1:
-                value = value.replace(",", ".")
-        return super().to_python(value)
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# The migrations name this module's ``private_storage``: it stays importable from here.
+from technopark.core.storage import private_storage
 from technopark.parks.models import Park
 from technopark.parks.tenancy import ParkOwned
 from technopark.programmes.models import Participant
@@ -340,27 +341,6 @@ class ReportSpending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Report attachments: under ``VAR_DIR/private``, never under a public URL; served only by a
-    view that checks permission. Read from the settings each time, so tests can move it."""
-
-    @property
-    def base_location(self) -> Any:
-        return Path(settings.VAR_DIR) / "private"
-
-    @property
-    def location(self) -> Any:
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self) -> Any:
-        return None
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
 
 
 def _attachment_path(attachment: ReportAttachment, filename: str) -> str:

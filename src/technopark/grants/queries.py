@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.localtime import local_today
 from technopark.grants.models import (
     ZERO,
     Clawback,
@@ -32,15 +31,6 @@ from technopark.grants.models import (
 from technopark.parks.models import Park
 from technopark.parks.tenancy import active_park
 from technopark.programmes.models import Cohort, Participant
-
-
-def local_today(park: Park) -> date:
-    """Today in the park's time zone (a milestone due "on the 5th" is overdue on the 6th there)."""
-    try:
-        zone = ZoneInfo(park.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_current_timezone()
-    return timezone.localdate(timezone=zone)
 
 
 def _overdue_count(today: date) -> Subquery:
@@ -106,7 +96,7 @@ def grant_summary_by_participant(
         park = active_park()
         if park is None or park.pk != cohort.park_id:
             park = cohort.park  # loaded with the cohort, or one query more
-        today = local_today(park)
+        today = local_today(park.time_zone)
     rows = with_overdue(
         GrantAward.all_parks.filter(park_id=cohort.park_id, participant__cohort=cohort), today
     ).values_list(

@@ -34,11 +34,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
+from technopark.core.localtime import local_today
 from technopark.grants.models import (
     APPROVALS_NEEDED,
     ZERO,
@@ -495,7 +496,7 @@ def _pay_locked(
                 }
             }
         )
-    paid_on = paid_on or timezone.localdate(timezone=_tz(award))
+    paid_on = paid_on or local_today(award.park.time_zone)
     disbursement = Disbursement.objects.create(
         award=award,
         tranche=locked,
@@ -528,15 +529,6 @@ def _pay_locked(
     )
     writes("grants", park_id=award.park_id)
     return PaymentResult(disbursement, created=True)
-
-
-def _tz(award: GrantAward) -> Any:
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(award.park.time_zone)
-    except Exception:
-        return timezone.get_current_timezone()
 
 
 @transaction.atomic
@@ -611,7 +603,7 @@ def clawback_record(
         amount=amount,
         reason=reason,
         reference=reference,
-        decided_on=decided_on or timezone.localdate(timezone=_tz(locked)),
+        decided_on=decided_on or local_today(locked.park.time_zone),
         decided_by=actor,
     )
     GrantAward.all_parks.filter(pk=locked.pk).update(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.core.fragments import Fragment
+from technopark.core.localtime import local_today
 from technopark.core.params import Choice, Integer, Text
 from technopark.grants import exports, queries, rules, services
 from technopark.grants.forms import (
@@ -66,7 +67,7 @@ def grant_list(request: HttpRequest, park_slug: str) -> HttpResponse:
     require(rules.can_view_grants(access_of(request)))
     park = park_of(request)
     partial = wants_partial(request)
-    today = queries.local_today(park)
+    today = local_today(park.time_zone)
     return LEDGER.respond(
         request,
         build=lambda: _render_list(request, park, partial=partial, today=today),
@@ -146,7 +147,7 @@ def my_grants(request: HttpRequest, park_slug: str) -> HttpResponse:
     """The grants of the companies the founder acts for: ledger, milestones, tranches."""
     require(rules.can_view_my_grants(access_of(request)))
     park = park_of(request)
-    today = queries.local_today(park)
+    today = local_today(park.time_zone)
     awards = list(queries.my_awards(park=park, user=request.user, today=today))
     return render(request, "grants/my_grants.html", {"awards": awards, "today": today})
 
@@ -207,7 +208,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     forms = forms or {}
-    today = queries.local_today(park_of(request))
+    today = local_today(park_of(request).time_zone)
     milestones = list(award.milestones.all())
     tranches = list(award.tranches.all())
     access = access_of(request)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import TIME_ZONE_CHOICES, Direction
 
 
@@ -17,14 +18,14 @@ def direction_label(direction: Direction) -> str:
     return f"— {direction.display_name}" if depth else direction.display_name
 
 
-class SiteForm(forms.Form):
+class SiteForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
 
-class DirectionForm(forms.Form):
+class DirectionForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     code = forms.SlugField(

@@ -85,3 +85,8 @@ def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("status", "role", "user__email")
+
+
+def site_options(*, park: Park) -> list[Site]:
+    """The park's sites (buildings and branches) to choose from, by name: one query."""
+    return list(Site.all_parks.filter(park=park).order_by("name", "id"))

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.fragments import Fragment
 from technopark.parks import home_parts, queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
@@ -105,18 +105,14 @@ def park_settings(request: HttpRequest, park_slug: str) -> HttpResponse:
     )
 
 
-def _save(form: forms.Form, write: Callable[[dict[str, Any]], object]) -> bool:
+def _save(form: ServiceErrorsMixin, write: Callable[[dict[str, Any]], object]) -> bool:
     """Run ``write`` with the form's data; put a refusal next to its field. True when saved."""
     if not form.is_valid():
         return False
     try:
         write(form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        form.add_service_error(error)
         return False
     return True
 

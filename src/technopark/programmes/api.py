@@ -18,9 +18,12 @@ from ninja import Router, Status
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
+from technopark.core.localtime import to_utc, wall_time
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.queries import site_options
 from technopark.programmes import queries, rules, services
 from technopark.programmes.models import Cohort, CurriculumSession
+from technopark.programmes.queries import zone_name
 from technopark.programmes.schemas import (
     AttendanceIn,
     AttendanceSheetOut,
@@ -30,7 +33,6 @@ from technopark.programmes.schemas import (
     SessionIn,
     SessionOut,
 )
-from technopark.programmes.timezones import to_utc, wall, zone_name
 
 router = Router(tags=["programmes"])
 
@@ -55,8 +57,8 @@ def _session_out(session: CurriculumSession, cohort: Cohort, **extra: Any) -> di
         "starts_at": session.starts_at,
         "ends_at": session.ends_at,
         "time_zone": zone,
-        "local_starts_at": wall(session.starts_at, zone).strftime(LOCAL),
-        "local_ends_at": wall(session.ends_at, zone).strftime(LOCAL),
+        "local_starts_at": wall_time(session.starts_at, zone).strftime(LOCAL),
+        "local_ends_at": wall_time(session.ends_at, zone).strftime(LOCAL),
         **extra,
     }
 
@@ -169,7 +171,7 @@ def session_create(request: HttpRequest, park_slug: str, cohort_id: Id, payload:
     cohort = _found(queries.cohort_for(park=park, pk=cohort_id))
     site = None
     if payload.site is not None:
-        site = next((s for s in queries.site_options(park=park) if s.pk == payload.site), None)
+        site = next((s for s in site_options(park=park) if s.pk == payload.site), None)
         if site is None:
             raise ValidationError({"site": _("Choose a site of this park.")})
     zone = zone_name(site=site, cohort=cohort)

@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Stage
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.programmes.models import (
     DEFAULT_GRANT_CAP,
     GuestKind,
@@ -40,18 +41,6 @@ class LocalDateTimeField(forms.DateTimeField):
         if isinstance(value, datetime):
             return value.strftime(LOCAL_FORMAT)
         return value
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names, or above the form."""
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
 
 
 def _choices(rows: list[Any], label: Any = str) -> list[tuple[str, str]]:

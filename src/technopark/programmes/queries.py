@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company, TeamMember
-from technopark.parks.models import Membership, MembershipStatus, Park, Role, Site
+from technopark.core.localtime import local_today
+from technopark.parks.models import Membership, MembershipStatus, Park, Role
 from technopark.programmes.models import (
     Attendance,
     Attendee,
@@ -156,10 +155,6 @@ def programme_calls(*, park: Park) -> list[Any]:
     from technopark.selection.models import Call
 
     return list(Call.all_parks.filter(park=park, kind=CallKind.PROGRAMME).order_by("-opens_at"))
-
-
-def site_options(*, park: Park) -> list[Site]:
-    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
 
 
 def members_with_roles(*, park: Park, roles: list[str]) -> list[User]:
@@ -386,10 +381,22 @@ def participants_query(*, park: Park) -> QuerySet[Participant]:
 def is_active_participant(*, company: Company) -> bool:
     """The company takes part in a cohort running today (in the park's time zone) and has not left
     or graduated. Spaces ask this: participants book like residents. One query."""
-    today = timezone.localtime(timezone.now(), ZoneInfo(company.park.time_zone)).date()
+    today = local_today(company.park.time_zone)
     return Participant.objects.filter(
         company=company,
         status=ParticipantStatus.ACTIVE,
         cohort__starts_on__lte=today,
         cohort__ends_on__gte=today,
     ).exists()
+
+
+def zone_name(*, site: Any = None, cohort: Any = None, park: Any = None) -> str:
+    """The zone a session or demo day is held in: the given site's, else the cohort's site's,
+    else the park's."""
+    if site is not None:
+        return str(site.time_zone)
+    if cohort is not None and cohort.site_id is not None and cohort.site is not None:
+        return str(cohort.site.time_zone)
+    if cohort is not None:
+        park = cohort.park
+    return str(getattr(park, "time_zone", "UTC") or "UTC")

@@ -343,8 +343,8 @@ def session_create(
     site: Site | None = None,
     room: str = "",
 ) -> CurriculumSession:
-    """Schedule a session. ``starts_at``/``ends_at`` are aware datetimes (see ``timezones.to_utc``
-    for turning the site's wall-clock time into them)."""
+    """Schedule a session. ``starts_at``/``ends_at`` are aware datetimes (``core.localtime.to_utc``
+    turns the site's wall-clock time into them)."""
     if kind not in SessionKind.values:
         raise ValidationError({"kind": _("Unknown kind of session.")})
     _check_site(cohort.park_id, site)

@@ -23,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.companies.queries import direction_options
 from technopark.core.fragments import Fragment
+from technopark.core.localtime import to_utc, wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 from technopark.programmes import queries, rules, services
 from technopark.programmes.forms import (
     AttendanceForm,
@@ -41,7 +43,7 @@ from technopark.programmes.forms import (
     StageProposalForm,
 )
 from technopark.programmes.models import Cohort, DemoDay, Participant
-from technopark.programmes.timezones import to_utc, wall, zone_name
+from technopark.programmes.queries import zone_name
 
 
 def _found(value: Any) -> Any:
@@ -116,7 +118,7 @@ def cohort_create(request: HttpRequest, park_slug: str, programme_pk: int) -> Ht
     programme = _found(queries.programme_detail(park=park, pk=programme_pk))
     form = CohortForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         calls=queries.programme_calls(park=park),
     )
     if form.is_valid():
@@ -150,8 +152,8 @@ def _schedule(sessions: list[Any], cohort: Cohort) -> list[dict[str, Any]]:
             {
                 "session": session,
                 "zone": zone,
-                "starts": wall(session.starts_at, zone),
-                "ends": wall(session.ends_at, zone),
+                "starts": wall_time(session.starts_at, zone),
+                "ends": wall_time(session.ends_at, zone),
             }
         )
     return rows
@@ -174,7 +176,7 @@ def cohort_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
             "participants": queries.cohort_participants(cohort=cohort),
             "schedule": _schedule(queries.cohort_sessions(cohort=cohort), cohort),
             "demo_day": demo_day,
-            "demo_day_starts": wall(demo_day.starts_at, demo_zone) if demo_day else None,
+            "demo_day_starts": wall_time(demo_day.starts_at, demo_zone) if demo_day else None,
             "demo_zone": demo_zone,
         },
     )
@@ -225,7 +227,7 @@ def session_create(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
     cohort = _cohort(request, pk)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         initial={"site": cohort.site_id or ""},
     )
     if form.is_valid():
@@ -281,8 +283,8 @@ def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
             "form": form,
             "rows": form.rows(),
             "zone": zone,
-            "starts": wall(session.starts_at, zone),
-            "ends": wall(session.ends_at, zone),
+            "starts": wall_time(session.starts_at, zone),
+            "ends": wall_time(session.ends_at, zone),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -313,7 +315,7 @@ def _render_participant(
     attendance = queries.participant_attendance(participant=participant)
     for row in attendance:
         zone = zone_name(site=row["session"].site, cohort=cohort)
-        row["starts"] = wall(row["session"].starts_at, zone)
+        row["starts"] = wall_time(row["session"].starts_at, zone)
     may_manage = rules.can_manage_participant(access, participant)
     if manage_form is None and may_manage:
         manage_form = ParticipantForm(
@@ -493,14 +495,14 @@ def demo_day_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
         zone = zone_name(site=existing.site, cohort=cohort)
         initial = {
             "title": existing.title,
-            "starts_at": wall(existing.starts_at, zone),
+            "starts_at": wall_time(existing.starts_at, zone),
             "minutes_per_pitch": existing.minutes_per_pitch,
             "site": existing.site_id or "",
             "room": existing.room,
         }
     form = DemoDayForm(
         request.POST if request.method == "POST" else None,
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
         initial=initial,
     )
     if form.is_valid():
@@ -553,8 +555,8 @@ def _render_demo_day(
             "demo_day": demo_day,
             "cohort": cohort,
             "zone": zone,
-            "starts": wall(demo_day.starts_at, zone),
-            "pitches": [{"pitch": p, "starts": wall(p.starts_at, zone)} for p in pitches],
+            "starts": wall_time(demo_day.starts_at, zone),
+            "pitches": [{"pitch": p, "starts": wall_time(p.starts_at, zone)} for p in pitches],
             "guests": list(demo_day.guests.all()),
             "manage": manage,
             "order_form": order_form,
@@ -653,7 +655,7 @@ def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
             "form": form,
             "rows": form.rows(),
             "zone": zone,
-            "starts": wall(demo_day.starts_at, zone),
+            "starts": wall_time(demo_day.starts_at, zone),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

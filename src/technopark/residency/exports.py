@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
+from technopark.core.localtime import wall_time
 from technopark.residency.models import QuarterlyReport, ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter
 
@@ -86,9 +87,6 @@ MONEY_FORMAT = "#,##0.00"
 def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: str) -> bytes:
     """A workbook with one sheet: a row per report; money as numbers (two decimals), counts as
     whole numbers, the filing time in the park's time zone."""
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(tz)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(quarter))
     bold = Font(bold=True)
@@ -129,9 +127,7 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
             cell.number_format = MONEY_FORMAT
             row.append(cell)
         row.extend([report.headcount, report.ip_registered, _cell(report.ip_note)])
-        filed = WriteOnlyCell(
-            sheet, value=report.submitted_at.astimezone(zone).replace(tzinfo=None)
-        )
+        filed = WriteOnlyCell(sheet, value=wall_time(report.submitted_at, tz))
         filed.number_format = "yyyy-mm-dd hh:mm"
         row.append(filed)
         sheet.append(row)

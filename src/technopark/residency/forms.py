@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.money import MoneyField
 from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction, Site
 from technopark.residency.schedule import Quarter
 
 
-class ServiceErrorsMixin:
-    """Show a service's refusal at the field it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
-
-
-class MoneyField(forms.DecimalField):
-    """Roubles with kopecks after a point or a comma, in any language; spaces between digit
-    groups (as Russian writes them: "1 250 000,50") are ignored."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "")
-            if "," in value and "." not in value and value.count(",") == 1:
-                value = value.replace(",", ".")
-        return super().to_python(value)
-
-
-def _money(label: Any, help_text: Any = "") -> forms.DecimalField:
+def _money(label: Any, help_text: Any = "") -> MoneyField:
     return MoneyField(
         label=label,
-        min_value=Decimal("0"),
-        max_value=Decimal("999999999999.99"),
-        max_digits=14,
-        decimal_places=2,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "required": _("Give an amount in roubles, 0 if none."),
-            "invalid": _("Give an amount in roubles, such as 1250000.50."),
-            "min_value": _("An amount cannot be negative."),
-            "max_value": _("This amount is too large."),
-            "max_decimal_places": _("Give the amount to the kopeck at most (two decimal places)."),
-            "max_digits": _("This amount is too large."),
-            "max_whole_digits": _("This amount is too large."),
-        },
+        error_messages={"required": _("Give an amount in roubles, 0 if none.")},
     )
 
 
@@ -144,6 +106,8 @@ class StatusChangeForm(ServiceErrorsMixin, forms.Form):
 
 class AdmitForm(ServiceErrorsMixin, forms.Form):
     """Admit a company of the park (one not admitted through a call, e.g. from the paper register)."""
+
+    service_error_fields = {"company": "inn"}
 
     inn = forms.CharField(
         label=_("Company's INN"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+from technopark.core.localtime import local_today, zone_named
 
 DUE_DAY = 5  # the report is due by this day of the month after the quarter ends
 
@@ -48,7 +49,7 @@ class Quarter:
 
     def overdue_from(self, tz: str) -> datetime:
         """The moment the report becomes overdue: 00:00 local time of the day after the due date."""
-        return datetime.combine(self.due_date + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz))
+        return datetime.combine(self.due_date + timedelta(days=1), time.min, tzinfo=zone_named(tz))
 
     def next(self) -> Quarter:
         return Quarter.from_period(self.period + 1)
@@ -60,14 +61,9 @@ class Quarter:
         return f"Q{self.quarter} {self.year}"
 
 
-def local_today(tz: str, now: datetime | None = None) -> date:
-    """Today's date in time zone ``tz``."""
-    return (now or timezone.now()).astimezone(ZoneInfo(tz)).date()
-
-
 def current_quarter(tz: str, now: datetime | None = None) -> Quarter:
     """The quarter whose report is current: the last one that has ended (in ``tz``)."""
-    return Quarter.of(local_today(tz, now)).previous()
+    return Quarter.of(local_today(tz, at=now)).previous()
 
 
 def last_due_quarter(tz: str, now: datetime | None = None) -> Quarter:

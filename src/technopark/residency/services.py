@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
+from technopark.core.localtime import local_today
 from technopark.parks.models import Direction, Park, Site
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -28,7 +29,7 @@ from technopark.residency.models import (
     StatusChange,
     period_of,
 )
-from technopark.residency.schedule import Quarter, has_ended, local_today
+from technopark.residency.schedule import Quarter, has_ended
 
 MONEY_FIELDS = ("revenue", "taxes_paid", "investment_raised", "rnd_spending", "exports")
 COUNT_FIELDS = ("headcount", "ip_registered")

@@ -34,6 +34,7 @@ from technopark.parks.http import (
     wants_partial,
 )
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 from technopark.residency import exports, queries, rules, services
 from technopark.residency.forms import AdmitForm, QuarterlyReportForm, StatusChangeForm
 from technopark.residency.models import ResidentState, ResidentStatus
@@ -336,7 +337,7 @@ def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
     form = AdmitForm(
         request.POST if request.method == "POST" else None,
         directions=company_queries.direction_options(park=park),
-        sites=company_queries.site_options(park=park),
+        sites=site_options(park=park),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -356,8 +357,6 @@ def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 form.add_service_error(error)
-                if "company" in getattr(error, "error_dict", {}):
-                    form.add_error("inn", error.error_dict["company"])
             else:
                 messages.success(request, _("The company is now a resident."))
                 return redirect("residency:staff_detail", park_slug=park.slug, pk=resident.pk)

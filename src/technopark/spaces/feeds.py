@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from technopark.core.localtime import to_local, zone_named
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
 from technopark.spaces.models import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed
 from technopark.spaces.services import acting_company_ids
@@ -80,8 +81,8 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
         event = Event()
         event.add("uid", f"booking-{booking.pk}@{host}")
         event.add("dtstamp", timezone.now())
-        event.add("dtstart", timezone.localtime(booking.starts_at, _zone(zone)))
-        event.add("dtend", timezone.localtime(booking.ends_at, _zone(zone)))
+        event.add("dtstart", to_local(booking.starts_at, zone))
+        event.add("dtend", to_local(booking.ends_at, zone))
         event.add("summary", _summary(booking, show_company=staff or own))
         event.add(
             "location", f"{booking.resource.site.display_name}, {booking.resource.site.address}"
@@ -102,10 +103,6 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
     for name, (first, last) in sorted(spans.items()):
         calendar.add_component(vtimezone(name, first, last))
     return calendar.to_ical()
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
 
 
 def _transitions(zone: zoneinfo.ZoneInfo, first: datetime, last: datetime) -> list[datetime]:
@@ -135,7 +132,7 @@ def vtimezone(name: str, first: datetime, last: datetime) -> Timezone:
     start and each change within the span. Long histories with irregular dates (Yakutsk's
     2011 and 2014 changes, say) are read wrongly by some clients; this form is read alike by all.
     """
-    zone = _zone(name)
+    zone = zone_named(name)
     start = first - timedelta(days=1)
     end = last + timedelta(days=1)
     component = Timezone()

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
+from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.parks.models import Site
 from technopark.spaces.models import Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
@@ -21,21 +23,19 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def in_zone(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """A wall-clock time the form read in the current time zone, re-read in ``zone``."""
-    wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    return wall.replace(tzinfo=zone)
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names (or at the top of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = name if name in form.fields else None
-        for item in errors:
-            form.add_error(target, item.messages)
+def _read_in_zone(form: forms.Form, data: dict[str, Any], zone: zoneinfo.ZoneInfo) -> None:
+    """The form read ``starts_at``/``ends_at`` in the current time zone: re-read the wall-clock
+    times in ``zone``. A time that does not exist there, or cannot be stored, is an error at its
+    field (and leaves the cleaned data)."""
+    for name in ("starts_at", "ends_at"):
+        value = data.get(name)
+        if value is None:
+            continue
+        wall = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        try:
+            data[name] = to_utc(wall, zone=zone, field=name)
+        except ValidationError as error:
+            form.add_error(None, error)
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -43,7 +43,7 @@ class ResourceChoiceField(forms.ModelChoiceField):
         return f"{obj.site.display_name} — {obj.display_name}"
 
 
-class BookingForm(forms.Form):
+class BookingForm(ServiceErrorsMixin, forms.Form):
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     starts_at = forms.DateTimeField(
         label=_("From"),
@@ -88,14 +88,11 @@ class BookingForm(forms.Form):
         data = super().clean() or {}
         resource = data.get("resource")
         if resource is not None:
-            zone = zoneinfo.ZoneInfo(resource.site.time_zone)
-            for name in ("starts_at", "ends_at"):
-                if data.get(name) is not None:
-                    data[name] = in_zone(data[name], zone)
+            _read_in_zone(self, data, zone_named(resource.site.time_zone))
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(ServiceErrorsMixin, forms.Form):
     starts_at = forms.DateTimeField(
         label=_("From"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
@@ -109,9 +106,7 @@ class MoveForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("starts_at", "ends_at"):
-            if data.get(name) is not None:
-                data[name] = in_zone(data[name], self.zone)
+        _read_in_zone(self, data, self.zone)
         return data
 
 
@@ -150,7 +145,7 @@ class SearchForm(forms.Form):
         return data
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(ServiceErrorsMixin, forms.Form):
     user = forms.ChoiceField(label=_("Person"))
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     trained_on = forms.DateField(
@@ -180,6 +175,6 @@ class CertificateForm(forms.Form):
 
 def default_times(now: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
     """The next whole hour and the hour after, in ``zone``, as initial values."""
-    local = timezone.localtime(now, zone)
+    local = to_local(now, zone)
     start = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return start, start + timedelta(hours=1)

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from technopark.core.localtime import to_local
 from technopark.parks.models import Park, Site
 from technopark.spaces.models import (
     ACTIVE_STATUSES,
@@ -202,8 +203,8 @@ def calendar(*, site: Site, resource_type: str, first_day: date, days: int) -> C
         if found is None:
             continue
         row = found
-        local_start = timezone.localtime(booking.starts_at, zone)
-        local_end = timezone.localtime(booking.ends_at, zone)
+        local_start = to_local(booking.starts_at, zone)
+        local_end = to_local(booking.ends_at, zone)
         for index, day in enumerate(day_list):
             day_start = datetime.combine(day, time(0), zone)
             day_end = day_start + timedelta(days=1)
@@ -268,8 +269,8 @@ def free_resources(
             intervals = open_intervals(
                 site=resource.site,
                 hours=hours[resource.site_id],
-                first=timezone.localtime(starts_at, zone).date(),
-                last=timezone.localtime(ends_at, zone).date(),
+                first=to_local(starts_at, zone).date(),
+                last=to_local(ends_at, zone).date(),
             )
             open_sites[resource.site_id] = any(
                 opens <= starts_at and ends_at <= closes for opens, closes in intervals

@@ -32,6 +32,7 @@ from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company, TeamMember
 from technopark.core.fragments import writes
+from technopark.core.localtime import to_local, zone_named
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.spaces import eligibility
@@ -68,7 +69,8 @@ class BookingConflict(ValidationError):
 
 
 def zone_of(site: Site) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(site.time_zone)
+    """The zone of a site's clocks: its hours, bookings and weeks are counted in it."""
+    return zone_named(site.time_zone)
 
 
 def rule_for(*, park: Park, resource_type: str) -> BookingRule:
@@ -88,13 +90,9 @@ def acting_company_ids(*, user: Any, park: Park) -> set[int]:
     )
 
 
-def _local(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    return timezone.localtime(value, zone)
-
-
 def describe_range(starts_at: datetime, ends_at: datetime, zone: zoneinfo.ZoneInfo) -> str:
     """«27.11.2026 14:00–16:00» in the site's time zone (both dates when it crosses midnight)."""
-    start, end = _local(starts_at, zone), _local(ends_at, zone)
+    start, end = to_local(starts_at, zone), to_local(ends_at, zone)
     first = formats.date_format(start, "SHORT_DATE_FORMAT") + " " + start.strftime("%H:%M")
     if start.date() == end.date():
         return f"{first}–{end:%H:%M}"
@@ -343,7 +341,7 @@ def _check_times(
     zone = zone_of(resource.site)
     slot = rule.slot_minutes
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        local = _local(value, zone)
+        local = to_local(value, zone)
         if local.second or local.microsecond or (local.hour * 60 + local.minute) % slot:
             raise ValidationError(
                 {name: _("Bookings go in slots of %(minutes)d minutes.") % {"minutes": slot}}
@@ -404,8 +402,8 @@ def _check_open(*, resource: Resource, starts_at: datetime, ends_at: datetime) -
     site = resource.site
     zone = zone_of(site)
     hours = list(OpeningHours.all_parks.filter(site=site))
-    first = _local(starts_at, zone).date()
-    last = _local(ends_at, zone).date()
+    first = to_local(starts_at, zone).date()
+    last = to_local(ends_at, zone).date()
     intervals = open_intervals(site=site, hours=hours, first=first, last=last)
     if not any(opens <= starts_at and ends_at <= closes for opens, closes in intervals):
         raise ValidationError({"starts_at": _("The site is closed at this time.")})
@@ -429,7 +427,7 @@ def _check_open(*, resource: Resource, starts_at: datetime, ends_at: datetime) -
 def _check_certificate(*, user: Any, resource: Resource, ends_at: datetime) -> None:
     if not resource.requires_certification:
         return
-    last_day = _local(ends_at, zone_of(resource.site)).date()
+    last_day = to_local(ends_at, zone_of(resource.site)).date()
     if not has_valid_certificate(user=user, resource=resource, on=last_day):
         message = _(
             "%(resource)s needs a valid certificate: ask the park's staff for the training."
@@ -439,7 +437,7 @@ def _check_certificate(*, user: Any, resource: Resource, ends_at: datetime) -> N
 
 def week_bounds(moment: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
     """Monday 00:00 to the next Monday 00:00 (local) of the week holding ``moment``."""
-    local = _local(moment, zone).date()
+    local = to_local(moment, zone).date()
     monday = local - timedelta(days=local.weekday())
     return (
         datetime.combine(monday, time(0), zone),
@@ -902,7 +900,7 @@ def booking_series_create(
     if access.park is None or resource.park_id != access.park.pk:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     zone = zone_of(resource.site)
-    local_start, local_end = _local(starts_at, zone), _local(ends_at, zone)
+    local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
     series = BookingSeries.all_parks.create(
         park_id=resource.park_id,
         resource=resource,

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.core.fragments import Fragment
+from technopark.core.localtime import local_today, wall_time, zone_named
 from technopark.core.params import Choice, Clock, Day, Integer
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
@@ -38,7 +39,6 @@ from technopark.spaces.forms import (
     CertificateForm,
     MoveForm,
     SearchForm,
-    apply_service_error,
     default_times,
 )
 from technopark.spaces.models import Booking, CalendarFeed, ResourceType
@@ -144,7 +144,7 @@ def _render_calendar(
     if site is not None:
         zone = services.zone_of(site)
         day = parse_date(request.GET.get("date") or "") if _valid_date(request) else None
-        day = day or timezone.localtime(timezone.now(), zone).date()
+        day = day or local_today(zone)
         first = day if view == "day" else day - timedelta(days=day.weekday())
         length = 1 if view == "day" else 7
         cal = queries.calendar(site=site, resource_type=resource_type, first_day=first, days=length)
@@ -158,7 +158,7 @@ def _render_calendar(
             day=day,
             previous=(first - timedelta(days=length)).isoformat(),
             next=(first + timedelta(days=length)).isoformat(),
-            today=timezone.localtime(timezone.now(), zone).date().isoformat(),
+            today=local_today(zone).isoformat(),
         )
     return render_to_string("spaces/_calendar_content.html", context, request=request)
 
@@ -255,7 +255,7 @@ def _render_search(request: HttpRequest, park: Park, *, may_book: bool) -> str:
     sites = queries.sites(park=park)
     params = request.GET.copy()
     if params and "day" not in params:  # «… tomorrow 14:00–16:00» without a date: tomorrow
-        tomorrow = timezone.localtime(timezone.now(), _park_zone(park)).date() + timedelta(days=1)
+        tomorrow = local_today(park.time_zone) + timedelta(days=1)
         params["day"] = tomorrow.isoformat()
     form = SearchForm(params or None, sites=sites)
     results = None
@@ -263,7 +263,7 @@ def _render_search(request: HttpRequest, park: Park, *, may_book: bool) -> str:
     if params and form.is_valid():
         data = form.cleaned_data
         site = queries.site_in_park(park=park, site_id=data["site"], options=sites)
-        zone = services.zone_of(site) if site is not None else _park_zone(park)
+        zone = services.zone_of(site) if site is not None else zone_named(park.time_zone)
         starts_at = datetime.combine(data["day"], data["start"], zone)
         end_day = data["day"] + timedelta(days=1 if data["end"] <= data["start"] else 0)
         ends_at = datetime.combine(end_day, data["end"], zone)
@@ -286,12 +286,6 @@ def _render_search(request: HttpRequest, park: Park, *, may_book: bool) -> str:
         },
         request=request,
     )
-
-
-def _park_zone(park: Park) -> Any:
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(park.time_zone)
 
 
 # --- booking ------------------------------------------------------------------------------------
@@ -355,7 +349,7 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
                 conflict = error
                 form.add_error(None, error.text)
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
             else:
                 if booking.status == "pending":
                     messages.info(request, _("Your booking awaits a manager's approval."))
@@ -425,7 +419,7 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 form.add_error(None, error.text)
                 status = 409
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
                 status = 400
             else:
                 messages.success(request, _("The booking has been moved."))
@@ -437,8 +431,8 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         form = MoveForm(
             zone=zone,
             initial={
-                "starts_at": timezone.localtime(booking.starts_at, zone).strftime("%Y-%m-%dT%H:%M"),
-                "ends_at": timezone.localtime(booking.ends_at, zone).strftime("%Y-%m-%dT%H:%M"),
+                "starts_at": wall_time(booking.starts_at, zone).strftime("%Y-%m-%dT%H:%M"),
+                "ends_at": wall_time(booking.ends_at, zone).strftime("%Y-%m-%dT%H:%M"),
             },
         )
     return render(request, "spaces/move.html", {"form": form, "booking": booking}, status=status)
@@ -621,7 +615,7 @@ def waitlist_join(request: HttpRequest, park_slug: str) -> HttpResponse:
                 company=data["company"],
             )
         except ValidationError as error:
-            apply_service_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(
                 request, _("You are on the waitlist: if the time frees, it is offered to you.")
@@ -701,7 +695,7 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as error:
-                apply_service_error(form, error)
+                form.add_service_error(error)
                 status = 400
             else:
                 messages.success(request, _("The training has been recorded."))

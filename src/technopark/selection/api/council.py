@@ -24,6 +24,7 @@ from technopark.core.fragments import Fragment
 from technopark.core.params import Choice, Integer
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
+from technopark.parks.queries import site_options
 from technopark.selection.models import Application, Call, Decision
 from technopark.selection.queries import council as queries
 from technopark.selection.rules import council as rules
@@ -55,7 +56,7 @@ def _call_or_404(park: Park, call_id: int) -> Call:
 def _site(park: Park, site_id: int | None) -> Site | None:
     if site_id is None:
         return None
-    for site in queries.site_options(park=park):
+    for site in site_options(park=park):
         if site.pk == site_id:
             return site
     raise ValidationError({"site": _("Choose a site of this park.")})

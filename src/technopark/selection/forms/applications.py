@@ -13,9 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction
-from technopark.selection.forms.calls import ServiceErrorsMixin
 from technopark.selection.models import Answer, CheckVerdict, FieldKind, FormField
 from technopark.selection.services.applications import field_key
 

@@ -8,30 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.localtime import to_utc, wall_time
 from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction, Park, Site
 from technopark.selection.models import Call, CallKind, FieldKind
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class ServiceErrorsMixin:
-    """Show a service's refusal at the field it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
 
 
 class CallForm(ServiceErrorsMixin, forms.Form):
@@ -101,7 +89,6 @@ class CallForm(ServiceErrorsMixin, forms.Form):
 
     @staticmethod
     def initial_for(call: Call) -> dict[str, Any]:
-        zone = ZoneInfo(call.time_zone_name)
         initial = {
             name: getattr(call, name)
             for name in (
@@ -118,8 +105,8 @@ class CallForm(ServiceErrorsMixin, forms.Form):
             )
         }
         initial["site"] = str(call.site_id) if call.site_id else ""
-        initial["opens_at"] = call.opens_at.astimezone(zone).replace(tzinfo=None)
-        initial["closes_at"] = call.closes_at.astimezone(zone).replace(tzinfo=None)
+        initial["opens_at"] = wall_time(call.opens_at, call.time_zone_name)
+        initial["closes_at"] = wall_time(call.closes_at, call.time_zone_name)
         initial["directions"] = [str(d.pk) for d in call.directions.all()]
         return initial
 
@@ -133,12 +120,15 @@ class CallForm(ServiceErrorsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         site = data.get("site")
-        zone = ZoneInfo(site.time_zone if site is not None else self.park.time_zone)
+        zone = site.time_zone if site is not None else self.park.time_zone
         for name in ("opens_at", "closes_at"):
             value = data.get(name)
             if isinstance(value, datetime):
                 # The browser sends local wall-clock time: read it in the call's zone.
-                data[name] = value.replace(tzinfo=None).replace(tzinfo=zone)
+                try:
+                    data[name] = to_utc(value.replace(tzinfo=None), zone=zone, field=name)
+                except ValidationError as error:
+                    self.add_error(None, error)  # at ``name``, which leaves the cleaned data
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("The call must close after it opens."))
         return data

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import Site
 from technopark.selection.models import Call, CallKind, DecisionOutcome
 from technopark.selection.services.council import MAX_BATCH, MAX_TEXT
@@ -15,19 +16,7 @@ from technopark.selection.services.council import MAX_BATCH, MAX_TEXT
 __all__ = ["BatchDecisionForm", "DecisionForm"]
 
 
-class _ServiceErrors:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names, or above the form."""
-        form: forms.Form = self  # type: ignore[assignment]
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, errors)
-
-
-class DecisionForm(_ServiceErrors, forms.Form):
+class DecisionForm(ServiceErrorsMixin, forms.Form):
     """The council's decision on one application. A residency call's admission carries the
     resident agreement: its number, the start date and the site."""
 
@@ -142,7 +131,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class BatchDecisionForm(_ServiceErrors, forms.Form):
+class BatchDecisionForm(ServiceErrorsMixin, forms.Form):
     """One outcome, with a shared rationale, for the applications chosen in the ranking table."""
 
     applications = IdListField(label=_("Applications"))

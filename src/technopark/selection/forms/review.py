@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.localtime import zone_named
 from technopark.parks.models import Direction
 from technopark.selection.models import ConflictKind, Criterion, Recommendation
 
@@ -24,17 +24,6 @@ __all__ = [
 ]
 
 NOT_APPLICABLE = "na"
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal at the field it names, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)  # type: ignore[attr-defined]
-            return
-        for name, errors in error.error_dict.items():
-            field = name if name in self.fields and name != NON_FIELD_ERRORS else None  # type: ignore[attr-defined]
-            self.add_error(field, errors)  # type: ignore[attr-defined]
 
 
 class DirectionChoiceField(forms.ModelMultipleChoiceField):
@@ -178,7 +167,7 @@ class PublishForm(ServiceErrorsMixin, forms.Form):
     def due_datetime(self, time_zone: str) -> datetime:
         """The end of the chosen day in ``time_zone`` (an aware datetime)."""
         day = self.cleaned_data["due_at"]
-        return datetime.combine(day, time(23, 59, 59), tzinfo=zoneinfo.ZoneInfo(time_zone))
+        return datetime.combine(day, time(23, 59, 59), tzinfo=zone_named(time_zone))
 
 
 class AssignmentAddForm(ServiceErrorsMixin, forms.Form):

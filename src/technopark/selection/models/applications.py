@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
+
+# The migrations name this module's ``private_storage``: it stays importable from here.
+from technopark.core.storage import private_storage
 from technopark.parks.models import Direction, Park
 from technopark.parks.tenancy import ParkOwned
 from technopark.selection.models.calls import Call, FormField
@@ -26,7 +27,6 @@ __all__ = [
     "CheckVerdict",
     "EligibilityCheck",
     "InformationRequest",
-    "PrivateStorage",
     "RevisionChange",
     "RevisionKind",
     "answer_display",
@@ -96,30 +96,6 @@ class Application(ParkOwned):
 
 # The applicant may change the answers while the application is in one of these.
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.INFO_REQUESTED)
-
-
-class PrivateStorage(FileSystemStorage):
-    """Uploaded files of applications: under ``VAR_DIR/private``, never under a public URL.
-
-    The location is read from the settings each time, so that tests (and deployments) that move
-    ``VAR_DIR`` move the files too. Files are served only by a view that checks permission.
-    """
-
-    @property
-    def base_location(self) -> Any:
-        return Path(settings.VAR_DIR) / "private"
-
-    @property
-    def location(self) -> Any:
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self) -> Any:
-        return None
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
 
 
 def _upload_to(answer: Answer, filename: str) -> str:

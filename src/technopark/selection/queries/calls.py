@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from technopark.parks.models import Direction, Park, Site
+from technopark.parks.models import Direction, Park
 from technopark.selection.models import Call, CallStatus, Criterion, FormField
 
 
@@ -67,7 +67,3 @@ def call_detail(*, park: Park, pk: int) -> Call | None:
 
 def direction_options(*, park: Park) -> list[Direction]:
     return list(Direction.all_parks.filter(park=park).order_by("position", "name"))
-
-
-def site_options(*, park: Park) -> list[Site]:
-    return list(Site.all_parks.filter(park=park).order_by("name"))

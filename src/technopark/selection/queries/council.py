@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Rank
 
-from technopark.parks.models import Park, Site
+from technopark.parks.models import Park
 from technopark.selection.models import (
     Application,
     ApplicationStatus,
@@ -56,7 +56,6 @@ __all__ = [
     "decisions_of",
     "latest_decisions",
     "ranking_table",
-    "site_options",
 ]
 
 # Experts disagree widely when their totals (0–100) lie more than this many points apart.
@@ -258,10 +257,6 @@ def council_application(*, call: Call, pk: int) -> CouncilApplication | None:
         recommendations=counts,
         flagged=bool(splits) or (spread is not None and spread > DISAGREEMENT_SPREAD),
     )
-
-
-def site_options(*, park: Park) -> list[Site]:
-    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.queries import site_options
 from technopark.selection import rules
 from technopark.selection.forms.applications import StartApplicationForm
 from technopark.selection.forms.calls import CallForm, CriterionForm, FormFieldForm
@@ -139,7 +140,7 @@ def _call_form(request: HttpRequest, call: Call | None) -> CallForm:
         initial=CallForm.initial_for(call) if call else None,
         park=park,
         directions=queries.direction_options(park=park),
-        sites=queries.site_options(park=park),
+        sites=site_options(park=park),
     )
 
 

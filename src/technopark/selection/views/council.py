@@ -28,6 +28,7 @@ from technopark.core.fragments import Fragment, fill_slots
 from technopark.core.params import Choice, Integer
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
+from technopark.parks.queries import site_options
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
 from technopark.selection.models import ApplicationStatus, Call, CallKind, DecisionOutcome
 from technopark.selection.queries import council as queries
@@ -266,9 +267,7 @@ def council_decision(
     form: DecisionForm | None = None
     awaiting = application.status == ApplicationStatus.SUBMITTED
     if rules.can_decide(access) and (awaiting or request.method == "POST"):
-        sites = (
-            queries.site_options(park=park_of(request)) if call.kind == CallKind.RESIDENCY else []
-        )
+        sites = site_options(park=park_of(request)) if call.kind == CallKind.RESIDENCY else []
         form = DecisionForm(
             request.POST if request.method == "POST" else None,
             call=call,

@@ -1,0 +1,102 @@
+"""Local time: what a park's clock says, and the UTC instants we store.
+
+Times are stored in UTC and entered and shown in a site's zone (DESIGN §7). These helpers are the
+one way to cross between the two. They guarantee:
+
+- **Nothing is guessed.** A zone is looked up by its IANA name and an unknown name raises
+  ``ZoneInfoNotFoundError``; no helper falls back to the current or the server's zone (a wrong
+  zone gives a wrong day without a word; an error is seen and fixed).
+- **A wall-clock time that does not exist is refused.** A time skipped when the clocks go forward
+  (02:30 on the last Sunday of March in Berlin) raises a ``ValidationError`` naming the time and
+  the zone, at ``field`` when one is given. A time that happens twice (when the clocks go back)
+  is read as its first occurrence, the earlier instant.
+- **Extreme values are an input error, not a crash.** A moment that cannot be expressed in UTC or
+  in the zone (year 1 read east of Greenwich, 31 December 9999 read west of it) raises a
+  translated ``ValidationError`` instead of ``OverflowError``, so a page answers 400, not 500.
+
+Naive datetimes are wall-clock times; aware ones are instants. A zone is given by name, or as a
+``ZoneInfo`` already looked up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TypeAlias
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+__all__ = ["local_today", "to_local", "to_utc", "wall_time", "zone_named"]
+
+Zone: TypeAlias = str | ZoneInfo
+
+
+def zone_named(name: Zone) -> ZoneInfo:
+    """The zone called ``name`` (a ``ZoneInfo`` is returned as it is).
+
+    Raises ``ZoneInfoNotFoundError`` for a name that is not a zone: sites and parks validate
+    their zone when saved, so an unknown one here is a bug to see, never to paper over.
+    """
+    return name if isinstance(name, ZoneInfo) else ZoneInfo(name)
+
+
+def _shown(value: datetime) -> str:
+    # strftime does not pad year 1 to four digits on every platform.
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+
+
+def _error(message: str, *, code: str, field: str | None) -> ValidationError:
+    error = ValidationError(message, code=code)
+    return ValidationError({field: error}) if field else error
+
+
+def _out_of_range(value: datetime, field: str | None) -> ValidationError:
+    message = _("%(time)s is outside the dates this site can store.") % {"time": _shown(value)}
+    return _error(message, code="out_of_range", field=field)
+
+
+def local_today(zone: Zone, *, at: datetime | None = None) -> date:
+    """The date in ``zone`` at the instant ``at`` (now when not given)."""
+    return to_local(at if at is not None else timezone.now(), zone).date()
+
+
+def to_local(value: datetime, zone: Zone, *, field: str | None = None) -> datetime:
+    """The instant ``value`` (aware) as an aware datetime in ``zone``."""
+    try:
+        return value.astimezone(zone_named(zone))
+    except OverflowError:
+        raise _out_of_range(value, field) from None
+
+
+def wall_time(value: datetime, zone: Zone, *, field: str | None = None) -> datetime:
+    """What the clocks in ``zone`` show at the instant ``value``, naive: a template shows it as it
+    is, with no further shift into the visitor's zone."""
+    return to_local(value, zone, field=field).replace(tzinfo=None)
+
+
+def to_utc(value: datetime, *, zone: Zone, field: str | None = None) -> datetime:
+    """``value`` as an aware UTC datetime; a naive ``value`` is the wall-clock time in ``zone``.
+
+    The result can always be shown in ``zone`` again. A wall-clock time that does not exist
+    there (skipped by a clock change) is refused; an ambiguous one takes its first occurrence.
+    """
+    tz = zone_named(zone)
+    try:
+        if value.tzinfo is not None:
+            instant = value.astimezone(UTC)
+            instant.astimezone(tz)  # shown in the zone later: it must exist there
+            return instant
+        aware = value.replace(tzinfo=tz, fold=0)
+        instant = aware.astimezone(UTC)
+        back = instant.astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        raise _out_of_range(value, field) from None
+    if back != value:
+        message = _("%(time)s does not exist in %(zone)s (the clocks change then).") % {
+            "time": _shown(value),
+            "zone": tz.key,
+        }
+        raise _error(message, code="nonexistent", field=field)
+    return instant
