@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.test import Client
 
 from technopark.parks.models import Role
 from tests.caching import clear_caches
+from tests.declared_writes import declared_writes_checked
 from tests.factories import (
     CompanyFactory,
     DirectionFactory,
@@ -65,6 +67,14 @@ def _english_unless_chosen(settings: Any) -> None:
     # The platform speaks Russian to a visitor who has not chosen; the tests read the English
     # source strings unless they choose Russian (cookie, Accept-Language, translation.override).
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _declared_writes() -> Iterator[None]:
+    # Every service that writes a cached topic's tables declares the topic (tests/declared_writes).
+    with declared_writes_checked() as undeclared:
+        yield
+    assert not undeclared, f"Services wrote topics they do not declare: {undeclared}"
 
 
 @pytest.fixture(autouse=True)
