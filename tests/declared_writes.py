@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,25 +26,37 @@ from technopark.core.fragments import TOPICS, add_write_listener, remove_write_l
 
 SERVICE_MODULE = re.compile(r"^technopark\.\w+\.services(\.\w+)?$")
 
-TOPIC_OF: dict[str, str | None] = {
-    "parks.park": "parks",
+Row = Any
+TOPIC_OF: dict[str, str | Callable[[Row], str | None] | None] = {
+    # a new park has nothing cached yet; a park's edits go through the admin (TopicAdmin)
+    "parks.park": None,
     "parks.site": "parks",
     "parks.direction": "parks",
     "parks.membership": "memberships",
     # a draft's answers and their history show on no cached page
     "selection.answer": None,
+    "selection.application": lambda row: None if row.status == "draft" else "selection",
+    # a review shows (in the ranking) once it is filed
+    "selection.review": lambda row: "selection" if row.submitted_at else None,
+    "selection.criterionscore": lambda row: "selection" if row.review.submitted_at else None,
     "selection.applicationrevision": None,
     "selection.revisionchange": None,
     # reminders sent and calendar feed secrets show on no cached page
     "residency.reportreminder": None,
     "spaces.calendarfeed": None,
+    # who holds a certificate, and who waits for a slot, shows on no cached page
+    "spaces.certificate": None,
+    "spaces.waitlistentry": None,
 }
 
 
-def topic_of(model: Any) -> str | None:
+def topic_of(model: Any, row: Any = None) -> str | None:
     label = model._meta.label_lower
     if label in TOPIC_OF:
-        return TOPIC_OF[label]
+        topic = TOPIC_OF[label]
+        if callable(topic):
+            return topic(row) if row is not None else None
+        return topic
     app = model._meta.app_label
     return app if app in TOPICS else None
 
@@ -62,22 +74,23 @@ def outermost_service() -> str | None:
 
 
 @contextmanager
-def declared_writes_checked() -> Iterator[dict[str, set[str]]]:
-    """Trace writes and declarations during the block; yields what was written undeclared."""
-    written: dict[str, set[str]] = defaultdict(set)
+def declared_writes_checked() -> Iterator[dict[str, dict[str, set[str]]]]:
+    """Trace writes and declarations during the block; yields what was written undeclared
+    (service → topic → the models whose rows it wrote)."""
+    written: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     declared: dict[str, set[str]] = defaultdict(set)
 
     def saw_row(sender: Any, **kwargs: Any) -> None:
-        topic = topic_of(sender)
+        topic = topic_of(sender, kwargs.get("instance"))
         if topic is None:
             return
         service = outermost_service()
         if service is not None:
-            written[service].add(topic)
+            written[service][topic].add(sender._meta.label)
 
     def saw_m2m(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
         if action.startswith("post_"):
-            saw_row(type(instance))
+            saw_row(type(instance), instance=instance)
 
     def saw_declaration(topics: tuple[str, ...]) -> None:
         service = outermost_service()
@@ -88,7 +101,7 @@ def declared_writes_checked() -> Iterator[dict[str, set[str]]]:
     post_delete.connect(saw_row, weak=False, dispatch_uid="declared-writes-delete")
     m2m_changed.connect(saw_m2m, weak=False, dispatch_uid="declared-writes-m2m")
     add_write_listener(saw_declaration)
-    undeclared: dict[str, set[str]] = {}
+    undeclared: dict[str, dict[str, set[str]]] = {}
     try:
         yield undeclared
     finally:
@@ -97,6 +110,6 @@ def declared_writes_checked() -> Iterator[dict[str, set[str]]]:
         m2m_changed.disconnect(dispatch_uid="declared-writes-m2m")
         remove_write_listener(saw_declaration)
         for service, topics in written.items():
-            missing = topics - declared[service]
+            missing = {t: models for t, models in topics.items() if t not in declared[service]}
             if missing:
                 undeclared[service] = missing

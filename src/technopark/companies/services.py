@@ -193,6 +193,7 @@ def team_member_add(
         )
     if TeamMember.objects.filter(company=company, user=user).exists():
         raise ValidationError({"user": _("This person is already in the team.")})
+    writes("companies", park_id=company.park_id)  # teams decide who acts for a company
     try:
         with transaction.atomic():
             return TeamMember.objects.create(
@@ -227,4 +228,6 @@ def team_member_add_by_email(
 @transaction.atomic
 def team_member_remove(*, member: TeamMember) -> None:
     """Take a person out of a company's team; their park membership stays."""
+    park_id = Company.all_parks.filter(pk=member.company_id).values_list("park_id", flat=True)[0]
     member.delete()
+    writes("companies", park_id=park_id)

@@ -240,6 +240,7 @@ def booking_rule_set(*, park: Park, resource_type: str, **values: Any) -> Bookin
             {"max_minutes": _("The longest booking is shorter than the shortest.")}
         )
     rule.save()
+    writes("spaces", park_id=park.pk)
     return rule
 
 

@@ -200,6 +200,7 @@ def review_file(
     one scored, a recommendation chosen. Computes the total and marks the park's pages stale
     (the ranking table is cached per park version). Locks the assignment."""
     locked = _locked_assignment(assignment, actor)
+    writes("selection", park_id=locked.application.park_id)  # the ranking counts filed reviews
     review, criteria, current = _write(
         assignment=locked,
         scores=scores,
@@ -222,7 +223,6 @@ def review_file(
     )
     review.submitted_at = timezone.now()
     review.save(update_fields=["total", "submitted_at", "updated_at"])
-    writes("selection", park_id=locked.application.park_id)
     return review
 
 
