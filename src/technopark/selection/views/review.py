@@ -31,9 +31,9 @@ from technopark.selection.forms.review import (
     PublishForm,
     ReviewForm,
 )
-from technopark.selection.models import Answer, Application, Call, ConflictOfInterest
-from technopark.selection.models.applications import answer_display
+from technopark.selection.models import Application, Call, ConflictOfInterest
 from technopark.selection.queries import review as queries
+from technopark.selection.queries.review_sheet import applicant_seen, review_sheet
 from technopark.selection.rules import review as rules
 from technopark.selection.services import assignment as assignment_services
 from technopark.selection.services import conflicts as conflict_services
@@ -60,6 +60,7 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     overdue = 0
     for row in rows:
         row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
+        row.applicant = applicant_seen(row.application, team=False)  # type: ignore[attr-defined]
         overdue += row.overdue  # type: ignore[attr-defined]
     return render(
         request,
@@ -68,41 +69,8 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     )
 
 
-def _review_context(request: HttpRequest, assignment: Any, form: ReviewForm) -> dict[str, Any]:
-    application = assignment.application
-    blind = application.call.blind_review
-    review = (queries._loaded_review(assignment) and assignment.review) or None
-    answers = list(
-        Answer.objects.filter(application=application)
-        .select_related("field")
-        .order_by("field__position", "field_id")
-    )
-    shown_answers = []
-    for answer in answers:
-        if answer.field.kind == "file":
-            value = _("A file is attached.") if blind else answer.file_name
-        else:
-            value = answer_display(answer.field, answer)
-        shown_answers.append((answer.field.label, value))
-    others = (
-        queries.other_reviews(assignment=assignment)
-        if rules.can_see_other_reviews(access_of(request), assignment)
-        else None
-    )
-    criteria = {c.pk: c for c in application.call.criteria.all()}
-    return {
-        "assignment": assignment,
-        "application": application,
-        "call": application.call,
-        "blind": blind,
-        "team": [] if blind else list(application.company.team.all()),
-        "review": review,
-        "form": form,
-        "answers": shown_answers,
-        "others": others,
-        "criteria": criteria,
-        "overdue": queries.is_overdue(assignment),
-    }
+def _review_context(assignment: Any, form: ReviewForm) -> dict[str, Any]:
+    return {"sheet": review_sheet(assignment=assignment), "form": form}
 
 
 @login_required
@@ -119,7 +87,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
         raise Http404(_("No such review assignment."))
     require(rules.can_review_assignment(access, assignment))
     criteria = list(assignment.application.call.criteria.all())
-    review = assignment.review if queries._loaded_review(assignment) else None
+    review = queries.own_review(assignment)
     filed = review is not None and review.submitted_at is not None
     if request.method == "POST":
         if filed:
@@ -158,9 +126,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
         form = ReviewForm(
             initial=ReviewForm.initial_for(review, criteria), criteria=criteria, disabled=filed
         )
-    return render(
-        request, "selection/review/review.html", _review_context(request, assignment, form)
-    )
+    return render(request, "selection/review/review.html", _review_context(assignment, form))
 
 
 # --- The expert's profile and conflicts ------------------------------------------------------------
