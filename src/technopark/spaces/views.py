@@ -29,7 +29,7 @@ from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
-from technopark.parks.rules import access_for, is_member, is_staff
+from technopark.parks.rules import ParkAccess, access_for, is_member, is_staff
 from technopark.spaces import caching, exports, feeds, queries, rules, services
 from technopark.spaces.forms import (
     BookingForm,
@@ -44,6 +44,12 @@ from technopark.spaces.models import Booking, CalendarFeed, ResourceType
 
 def _company_ids(request: HttpRequest) -> set[int]:
     return services.acting_company_ids(user=request.user, park=park_of(request))
+
+
+def _conflict_text(request: HttpRequest, error: services.BookingConflict) -> str:
+    """The booking in the way; whose only when ``rules.can_see_booker`` allows."""
+    show = rules.can_see_booker(access_of(request), error.booking, _company_ids(request))
+    return services.conflict_message(booking=error.booking, show_company=show)
 
 
 def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
@@ -62,8 +68,8 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Day or week of one site and resource type; only the visible range is read.
 
     The content is cached under the park's and the spaces' version tokens (``spaces.caching``),
-    the address and what the visitor may see (staff: every company's name; others: their own
-    companies'). A fresh render runs four queries however many bookings it shows (sites,
+    the address and what the visitor may see (``rules.can_see_booker``: staff every company's
+    name, others their own companies' and their own bookings'). A fresh render runs four queries however many bookings it shows (sites,
     resources, the bookings of the visible range, the visitor's companies); a cached one only the
     last, and staff not even that.
     """
@@ -81,6 +87,7 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
         raw_date or _now_bucket(),
         staff,
         tuple(sorted(company_ids)),
+        None if staff else request.user.pk,  # rules.can_see_booker: one's own bookings too
         may_book,
     )
     content = caching.cached(
@@ -88,7 +95,7 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
         name="spaces-calendar",
         variant=variant,
         build=lambda: _render_calendar(
-            request, park, staff=staff, company_ids=company_ids, may_book=may_book
+            request, park, access=access, company_ids=company_ids, may_book=may_book
         ),
     )
     return render(request, "spaces/calendar.html", {"calendar_content": mark_safe(content)})  # noqa: S308 - our template's output
@@ -104,7 +111,7 @@ def _render_calendar(
     request: HttpRequest,
     park: Park,
     *,
-    staff: bool,
+    access: ParkAccess,
     company_ids: frozenset[int],
     may_book: bool,
 ) -> str:
@@ -132,7 +139,7 @@ def _render_calendar(
             calendar=cal,
             table_body=mark_safe(  # noqa: S308 - every value is escaped in _calendar_rows
                 _calendar_rows(
-                    cal, park=park, staff=staff, company_ids=company_ids, may_book=may_book
+                    cal, park=park, access=access, company_ids=company_ids, may_book=may_book
                 )
             ),
             day=day,
@@ -147,7 +154,7 @@ def _calendar_rows(
     cal: queries.Calendar,
     *,
     park: Park,
-    staff: bool,
+    access: ParkAccess,
     company_ids: frozenset[int],
     may_book: bool,
 ) -> str:
@@ -177,7 +184,7 @@ def _calendar_rows(
                     f'<div class="booking booking-{escape(booking.status)}">'
                     f"{item.start_label}–{item.end_label} "
                 )
-                if staff or (booking.company_id in company_ids):
+                if rules.can_see_booker(access, booking, company_ids):
                     name = escape(booking.company.short_name) if booking.company else park_label
                     parts.append(f'<a href="{booking_url}{booking.pk}/">{name}</a>')
                 else:
@@ -335,7 +342,7 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
                 )
             except services.BookingConflict as error:
                 conflict = error
-                form.add_error(None, error.text)
+                form.add_error(None, _conflict_text(request, error))
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
@@ -404,7 +411,7 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                     ends_at=form.cleaned_data["ends_at"],
                 )
             except services.BookingConflict as error:
-                form.add_error(None, error.text)
+                form.add_error(None, _conflict_text(request, error))
                 status = 409
             except ValidationError as error:
                 apply_service_error(form, error)
