@@ -331,6 +331,12 @@ def application_start(
     return application
 
 
+def _delete_file_on_commit(storage: Any, name: str) -> None:
+    """Delete a stored file once the transaction commits. Until then the answer row that names it
+    may still be rolled back, and a row must never name a file that is gone."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def application_save(
     *,
@@ -349,7 +355,8 @@ def application_save(
     file questions to uploads; what is left out stays as it was. Required answers are not asked
     for until submission. Refuses, naming each question (``field_<id>``), values that do not fit
     its kind. Returns the revision that records the change (None when nothing changed). Locks the
-    application row.
+    application row. A replaced or removed file is deleted from storage only once the change is
+    committed.
     """
     now = at or timezone.now()
     locked = _lock(application)
@@ -452,7 +459,7 @@ def application_save(
         answer.file.save(answer.file_name, upload, save=False)
         answer.save()
         if old_name and old_name != answer.file.name:
-            answer.file.storage.delete(old_name)
+            _delete_file_on_commit(answer.file.storage, old_name)
         changes.append((field, field.label, before, answer.file_name))
     for field_id in remove_files:
         answer = existing.get(field_id)
@@ -462,7 +469,7 @@ def application_save(
         if field_id in (files or {}):
             continue
         before = answer.file_name
-        answer.file.delete(save=False)
+        _delete_file_on_commit(answer.file.storage, answer.file.name or "")
         answer.delete()
         changes.append((field, field.label, before, ""))
 
