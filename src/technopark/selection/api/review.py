@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
@@ -180,7 +181,7 @@ def _write(request: HttpRequest, assignment_id: int, payload: MyReviewIn, *, fil
     service = services.review_file if file else services.review_save
     service(
         assignment=assignment,
-        actor=request.user,
+        actor=signed_in_user(request),
         scores=scores,
         recommendation=data.get("recommendation"),
         note_for_council=data.get("note_for_council"),

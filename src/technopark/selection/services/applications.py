@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.parks.models import Direction
@@ -223,7 +224,7 @@ def check_upload(field: FormField, upload: UploadedFile) -> None:
 def _record_revision(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     kind: str,
     changes: list[tuple[FormField | None, str, str, str]],
     now: dt.datetime,
@@ -291,7 +292,7 @@ def _directions_text(directions: Iterable[Direction]) -> str:
 
 @transaction.atomic
 def application_start(
-    *, call: Call, company: Company, actor: Any, at: dt.datetime | None = None
+    *, call: Call, company: Company, actor: User, at: dt.datetime | None = None
 ) -> Application:
     """Open a draft application of ``company`` to ``call``: one open application per company and
     call. The directions start as the company's (those within the call's, when it names some).
@@ -341,7 +342,7 @@ def _delete_file_on_commit(storage: Any, name: str) -> None:
 def application_save(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     title: str | None = None,
     directions: Iterable[Direction] | None = None,
     answers: Mapping[int, Any] | None = None,
@@ -507,7 +508,7 @@ def missing_answers(application: Application) -> dict[str, list[str]]:
 def application_submit(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     declares_no_tax_debt: bool,
     at: dt.datetime | None = None,
     base_url: str = "",
@@ -567,7 +568,7 @@ def _notify(application: Application, what: str, base_url: str) -> None:
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, actor: Any) -> Application:
+def application_withdraw(*, application: Application, actor: User) -> Application:
     """The applicant withdraws an open application (at any time); the company may then apply to
     the call again while it is open. Locks the application row."""
     locked = _lock(application)
@@ -595,7 +596,7 @@ def application_withdraw(*, application: Application, actor: Any) -> Application
 
 @transaction.atomic
 def application_request_info(
-    *, application: Application, actor: Any, message: str
+    *, application: Application, actor: User, message: str
 ) -> InformationRequest:
     """Staff ask the applicant for more information: the application goes to ``info_requested``
     and the applicant may change their answers until they reply. Only a submitted application
@@ -641,7 +642,7 @@ def application_request_info(
 
 @transaction.atomic
 def application_answer_info(
-    *, application: Application, actor: Any, answer: str
+    *, application: Application, actor: User, answer: str
 ) -> InformationRequest:
     """The applicant answers the open request for information: the application is submitted
     again (its deadline does not apply: the park asked). Locks the application row."""

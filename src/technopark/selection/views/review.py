@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.parks.http import access_of, park_of, require
 from technopark.selection.forms.review import (
     AssignmentAddForm,
@@ -104,7 +105,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
             try:
                 service(
                     assignment=assignment,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     scores=form.scores(),
                     recommendation=form.cleaned_data["recommendation"],
                     note_for_council=form.cleaned_data["note_for_council"],
@@ -300,7 +301,7 @@ def _board_redirect(park_slug: str, call: Call) -> HttpResponse:
 def assignment_propose(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
-    result = assignment_services.assignment_propose(call=call, actor=request.user)
+    result = assignment_services.assignment_propose(call=call, actor=signed_in_user(request))
     messages.success(
         request,
         ngettext(
@@ -335,7 +336,9 @@ def assignment_publish(request: HttpRequest, park_slug: str, call_id: int) -> Ht
     if form.is_valid():
         try:
             count = assignment_services.assignment_publish(
-                call=call, actor=request.user, due_at=form.due_datetime(park_of(request).time_zone)
+                call=call,
+                actor=signed_in_user(request),
+                due_at=form.due_datetime(park_of(request).time_zone),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -371,7 +374,7 @@ def assignment_add(request: HttpRequest, park_slug: str, call_id: int) -> HttpRe
         else:
             try:
                 assignment_services.assignment_add(
-                    call=call, application=application, expert=expert, actor=request.user
+                    call=call, application=application, expert=expert, actor=signed_in_user(request)
                 )
             except ValidationError as error:
                 form.add_service_error(error)
@@ -397,7 +400,7 @@ def assignment_remove(
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
     try:
-        assignment_services.assignment_remove(assignment=assignment, actor=request.user)
+        assignment_services.assignment_remove(assignment=assignment, actor=signed_in_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -421,7 +424,7 @@ def assignment_swap(
         else:
             try:
                 assignment_services.assignment_swap(
-                    assignment=assignment, expert=expert, actor=request.user
+                    assignment=assignment, expert=expert, actor=signed_in_user(request)
                 )
             except ValidationError as error:
                 form.add_service_error(error)
@@ -449,7 +452,7 @@ def assignment_capacity(request: HttpRequest, park_slug: str, call_id: int) -> H
                     call=call,
                     expert=expert,
                     capacity=form.cleaned_data["capacity"],
-                    actor=request.user,
+                    actor=signed_in_user(request),
                 )
             except ValidationError as error:
                 form.add_service_error(error)
