@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ def invitation(world):
         access=access_for(world.users["manager"], world.park),
         email="guest@example.org",
         role=Role.MENTOR,
+        base_url="http://testserver/",
     )
 
 
@@ -210,6 +212,7 @@ def test_manager_cannot_revoke_an_invitation_to_a_staff_role(world, client_for):
         access=access_for(admin, world.park),
         email="b@example.org",
         role=Role.MANAGER,
+        base_url="http://testserver/",
     )
     assert (
         client_for("manager").post(f"/yakutia/people/invitations/{boss.pk}/revoke/").status_code
@@ -282,3 +285,35 @@ def test_a_newcomer_signs_up_from_the_link_and_accepts(world, invitation):
     assert response["Location"] == path
     assert client.post(path).status_code == 302
     assert Membership.all_parks.get(user__email="guest@example.org").role == Role.MENTOR
+
+
+def test_a_rolled_back_invitation_queues_no_mail(world, django_capture_on_commit_callbacks):
+    class Aborted(Exception):
+        pass
+
+    manager = access_for(world.users["manager"], world.park)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as queued,
+        pytest.raises(Aborted),
+        transaction.atomic(),
+    ):
+        services.invitation_create(
+            park=world.park,
+            access=manager,
+            email="gone@example.org",
+            role=Role.MENTOR,
+            base_url="http://testserver/",
+        )
+        raise Aborted
+    assert queued == [] and mail.outbox == []
+    assert not Invitation.all_parks.exists()
+    # The same call committed queues exactly one mail, once the invitation is there.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        services.invitation_create(
+            park=world.park,
+            access=manager,
+            email="kept@example.org",
+            role=Role.MENTOR,
+            base_url="http://testserver/",
+        )
+    assert queued and [m.to for m in mail.outbox] == [["kept@example.org"]]

@@ -65,6 +65,7 @@ def test_page_lists_members_by_role_requests_and_invitations(world, client_for, 
         access=access_for(world.users["manager"], world.park),
         email="guest@example.org",
         role=Role.MENTOR,
+        base_url="http://testserver/",
     )
     body = client_for("manager").get("/yakutia/people/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert body.count('data-testid="member-row"') == 5
@@ -181,7 +182,11 @@ def test_people_page_query_count_does_not_grow(world, client_for, django_assert_
             status=MembershipStatus.REQUESTED,
         )
         services.invitation_create(
-            park=world.park, access=manager, email=f"guest{n}@example.org", role=Role.EXPERT
+            park=world.park,
+            access=manager,
+            email=f"guest{n}@example.org",
+            role=Role.EXPERT,
+            base_url="http://testserver/",
         )
     client = client_for("manager")
     clear_caches()  # count a first visit: nothing of the park or the visitor cached yet

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from technopark.accounts import caching
@@ -88,12 +89,15 @@ def api_token_user(*, secret: str) -> User | None:
 
 
 @transaction.atomic
+@transaction.atomic
 def invitation_create(
-    *, park: Park, access: park_rules.ParkAccess, email: str, role: str
+    *, park: Park, access: park_rules.ParkAccess, email: str, role: str, base_url: str
 ) -> tuple[Invitation, str]:
     """Invite ``email`` to ``role``; return the invitation and the secret for its link.
 
-    Managers may invite to every role except the staff roles, which only park admins grant.
+    Managers may invite to every role except the staff roles, which only park admins grant. The
+    invitation mail (``tasks.invitation_send``, with a fresh link to ``base_url``, in the current
+    language) is queued once the invitation is committed: never for one that is rolled back.
     """
     email = email.strip().lower()
     try:
@@ -113,7 +117,22 @@ def invitation_create(
         invited_by=access.user,
         expires_at=timezone.now() + timedelta(days=settings.TECHNOPARK_INVITATION_DAYS),
     )
+    _queue_invitation_mail(invitation, base_url)
     return invitation, secret
+
+
+def _queue_invitation_mail(invitation: Invitation, base_url: str) -> None:
+    # The task mails a fresh link itself: the secret never sits in the task queue. Imported
+    # here: the task reads through this module.
+    from technopark.accounts.tasks import invitation_send
+
+    invitation_id = invitation.pk
+    language = get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: invitation_send.enqueue(
+            invitation_id=invitation_id, base_url=base_url, language=language
+        )
+    )
 
 
 def invitation_by_secret(*, secret: str) -> Invitation | None:

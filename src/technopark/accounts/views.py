@@ -13,12 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from technopark.accounts import queries, rules, services, tasks
+from technopark.accounts import queries, rules, services
 from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
 from technopark.accounts.models import ApiToken, Invitation, User
 from technopark.parks import services as park_services
@@ -179,6 +178,7 @@ def invitation_create(request: HttpRequest, park_slug: str) -> HttpResponse:
             access=access,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
         )
     except PermissionDenied:
         form.add_error("role", _("Only park administrators can invite people to this role."))
@@ -186,13 +186,6 @@ def invitation_create(request: HttpRequest, park_slug: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _people_page(request, form)
-    # The task mails a fresh link itself (see tasks.invitation_send); the backend runs it once
-    # the invitation is committed.
-    tasks.invitation_send.enqueue(
-        invitation_id=invitation.pk,
-        base_url=request.build_absolute_uri("/"),
-        language=get_language() or settings.LANGUAGE_CODE,
-    )
     messages.success(
         request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email}
     )

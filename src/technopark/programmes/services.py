@@ -327,6 +327,36 @@ def participant_set_status(*, participant: Participant, status: str) -> Particip
     return participant
 
 
+def participant_update(
+    *, participant: Participant, seat: str, mentors: Iterable[Any], status: str
+) -> Participant:
+    """Staff's form for one participant: the coworking seat, the mentors and the status, then the
+    attendees refreshed from the company's team.
+
+    Guarantees: all of it in one transaction, so either every change is saved or none is; a
+    refused seat, mentor or status (``ValidationError`` keyed by its field), or a failure in any
+    later step, leaves the seat, the mentors, the status and the attendees as they were, and
+    ``participant`` as it was read. The status is only set when it changes.
+
+    Locking: the cohort row (``select_for_update``) first, held to the end, so the seats and the
+    free places are counted against concurrent changes to the same cohort; the steps take the
+    same lock again, which a transaction already holding it gets at once.
+    """
+    try:
+        with transaction.atomic():
+            _lock_cohort(participant.cohort)
+            participant_set_seat(participant=participant, seat=seat)
+            participant_set_mentors(participant=participant, mentors=mentors)
+            if status != participant.status:
+                participant_set_status(participant=participant, status=status)
+            participant_sync_team(participant=participant)
+    except Exception:
+        # The rows are as they were; the object the caller holds must be too.
+        participant.refresh_from_db(fields=["coworking_seat", "status"])
+        raise
+    return participant
+
+
 # --- Curriculum -----------------------------------------------------------------------------------
 
 

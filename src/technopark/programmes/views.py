@@ -363,11 +363,12 @@ def participant_manage(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.participant_set_seat(participant=participant, seat=data["coworking_seat"])
-            services.participant_set_mentors(participant=participant, mentors=form.chosen_mentors())
-            if data["status"] != participant.status:
-                services.participant_set_status(participant=participant, status=data["status"])
-            services.participant_sync_team(participant=participant)
+            services.participant_update(
+                participant=participant,
+                seat=data["coworking_seat"],
+                mentors=form.chosen_mentors(),
+                status=data["status"],
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:

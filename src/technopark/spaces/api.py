@@ -145,8 +145,13 @@ def _booking_out(booking: Booking) -> dict[str, Any]:
     }
 
 
-def _conflict(error: services.BookingConflict) -> Status:
-    return Status(409, {"detail": error.text})
+def _conflict(request: HttpRequest, error: services.BookingConflict) -> Status:
+    """409 naming the booking in the way; whose only when ``rules.can_see_booker`` allows."""
+    company_ids = services.acting_company_ids(user=request.user, park=park_of(request))
+    show = rules.can_see_booker(access_of(request), error.booking, company_ids)
+    return Status(
+        409, {"detail": services.conflict_message(booking=error.booking, show_company=show)}
+    )
 
 
 @router.get(
@@ -259,7 +264,7 @@ def booking_create(request: HttpRequest, park_slug: str, payload: BookingCreateI
             title=payload.title,
         )
     except services.BookingConflict as error:
-        return _conflict(error)
+        return _conflict(request, error)
     return Status(201, _booking_out(booking))
 
 
@@ -295,7 +300,7 @@ def booking_move(
             ends_at=payload.ends_at,
         )
     except services.BookingConflict as error:
-        return _conflict(error)
+        return _conflict(request, error)
     return _booking_out(booking)
 
 

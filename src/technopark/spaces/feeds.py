@@ -19,21 +19,13 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from technopark.core.localtime import to_local, zone_named
-from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
+from technopark.parks.rules import access_for
 from technopark.spaces.models import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed
+from technopark.spaces.rules import can_see_booker
 from technopark.spaces.services import acting_company_ids
 
 KEEP_ENDED = timedelta(days=30)
 FEED_LIMIT = 2000
-
-
-def _is_staff(feed: CalendarFeed) -> bool:
-    return Membership.all_parks.filter(
-        park_id=feed.park_id,
-        user_id=feed.user_id,
-        role__in=STAFF_ROLES,
-        status=MembershipStatus.ACTIVE,
-    ).exists()
 
 
 def _summary(booking: Booking, *, show_company: bool) -> str:
@@ -61,7 +53,8 @@ def feed_bookings(feed: CalendarFeed, *, now: Any = None) -> list[Booking]:
 
 def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
     company_ids: Collection[int] = acting_company_ids(user=feed.user, park=feed.park)
-    staff = _is_staff(feed)
+    # The feed is read by a calendar client, not a signed-in visitor: its owner's access.
+    access = access_for(feed.user, feed.park)
     calendar = Calendar()
     calendar.add("prodid", "-//Technopark//Spaces//EN")
     calendar.add("version", "2.0")
@@ -77,13 +70,13 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
         zone = booking.resource.site.time_zone
         low, high = spans.get(zone, (booking.starts_at, booking.ends_at))
         spans[zone] = (min(low, booking.starts_at), max(high, booking.ends_at))
-        own = booking.booked_by_id == feed.user_id or booking.company_id in company_ids
+        show_booker = can_see_booker(access, booking, company_ids)
         event = Event()
         event.add("uid", f"booking-{booking.pk}@{host}")
         event.add("dtstamp", timezone.now())
         event.add("dtstart", to_local(booking.starts_at, zone))
         event.add("dtend", to_local(booking.ends_at, zone))
-        event.add("summary", _summary(booking, show_company=staff or own))
+        event.add("summary", _summary(booking, show_company=show_booker))
         event.add(
             "location", f"{booking.resource.site.display_name}, {booking.resource.site.address}"
         )
@@ -97,7 +90,7 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
             )
         else:
             event.add("status", "CANCELLED")
-        if (staff or own) and booking.title:
+        if show_booker and booking.title:
             event.add("description", booking.title)
         calendar.add_component(event)
     for name, (first, last) in sorted(spans.items()):

@@ -57,9 +57,15 @@ CHECK_IN_EARLY = timedelta(minutes=15)
 
 
 class BookingConflict(ValidationError):
-    """The time is taken: ``booking`` is the active booking in the way."""
+    """The time is taken: ``booking`` is the active booking in the way.
 
-    def __init__(self, message: str, *, booking: Booking) -> None:
+    ``text`` does not say whose booking it is: a service cannot ask ``rules.can_see_booker``
+    (rules sit above services). A page or endpoint that may name the company says so with
+    ``conflict_message(booking=error.booking, show_company=rules.can_see_booker(…))``.
+    """
+
+    def __init__(self, *, booking: Booking) -> None:
+        message = conflict_message(booking=booking, show_company=False)
         super().__init__({"starts_at": [message]}, code="conflict")
         self.booking = booking
         self.text = message
@@ -503,30 +509,13 @@ def _overlapping(
     return rows.select_related("resource__site", "company").order_by("starts_at")
 
 
-def _conflict(
-    *, booking: Booking, access: ParkAccess | None, company: Company | None
-) -> BookingConflict:
-    show = access is not None and (
-        is_staff(access)
-        or (company is not None and booking.company_id == company.pk)
-        or (access.is_authenticated and booking.booked_by_id == access.user.pk)
-    )
-    return BookingConflict(conflict_message(booking=booking, show_company=show), booking=booking)
-
-
 def _is_no_overlap_violation(error: IntegrityError) -> bool:
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     return getattr(diag, "constraint_name", None) == NO_OVERLAP or NO_OVERLAP in str(error)
 
 
-def _save_checked(
-    *,
-    booking: Booking,
-    access: ParkAccess | None,
-    company: Company | None,
-    update_fields: list[str] | None = None,
-) -> None:
+def _save_checked(*, booking: Booking, update_fields: list[str] | None = None) -> None:
     """Check for an overlap and save, in the caller's transaction (see the module docstring)."""
     in_the_way = _overlapping(
         resource=booking.resource,
@@ -535,7 +524,7 @@ def _save_checked(
         exclude=booking.pk,
     ).first()
     if in_the_way is not None:
-        raise _conflict(booking=in_the_way, access=access, company=company)
+        raise BookingConflict(booking=in_the_way)
     try:
         with transaction.atomic():
             if update_fields is None:
@@ -554,7 +543,7 @@ def _save_checked(
         ).first()
         if winner is None:  # pragma: no cover - the winner was cancelled in between
             raise ValidationError({"starts_at": _("This time was just taken.")}) from error
-        raise _conflict(booking=winner, access=access, company=company) from error
+        raise BookingConflict(booking=winner) from error
 
 
 # --- bookings -----------------------------------------------------------------------------------
@@ -628,7 +617,7 @@ def booking_create(
                 ends_at=ends_at,
                 exclude=None,
             )
-        _save_checked(booking=booking, access=access, company=company)
+        _save_checked(booking=booking)
     return booking
 
 
@@ -704,12 +693,7 @@ def booking_move(
             if status == BookingStatus.PENDING:
                 booking.status = status
                 fields.append("status")
-        _save_checked(
-            booking=booking,
-            access=access,
-            company=booking.company,
-            update_fields=fields,
-        )
+        _save_checked(booking=booking, update_fields=fields)
         booking.refresh_from_db(fields=["sequence"])
         _offer_freed(resource=old[0], starts_at=old[1], ends_at=old[2], now=now)
     return booking
@@ -1021,7 +1005,7 @@ def _offer_freed(
             offer_expires_at=now + timedelta(minutes=rule.offer_minutes),
         )
         try:
-            _save_checked(booking=booking, access=None, company=None)
+            _save_checked(booking=booking)
         except ValidationError:
             continue
         entry.status = WaitlistStatus.OFFERED

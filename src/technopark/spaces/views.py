@@ -32,7 +32,7 @@ from technopark.core.localtime import local_today, wall_time, zone_named
 from technopark.core.params import Choice, Clock, Day, Integer
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
-from technopark.parks.rules import access_for, is_member, is_staff
+from technopark.parks.rules import ParkAccess, access_for, is_member, is_staff
 from technopark.spaces import exports, feeds, queries, rules, services
 from technopark.spaces.forms import (
     BookingForm,
@@ -46,6 +46,12 @@ from technopark.spaces.models import Booking, CalendarFeed, ResourceType
 
 def _company_ids(request: HttpRequest) -> set[int]:
     return services.acting_company_ids(user=request.user, park=park_of(request))
+
+
+def _conflict_text(request: HttpRequest, error: services.BookingConflict) -> str:
+    """The booking in the way; whose only when ``rules.can_see_booker`` allows."""
+    show = rules.can_see_booker(access_of(request), error.booking, _company_ids(request))
+    return services.conflict_message(booking=error.booking, show_company=show)
 
 
 def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
@@ -93,7 +99,8 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Day or week of one site and resource type; only the visible range is read.
 
     The content is the declared fragment ``CALENDAR``, kept per address and what the visitor may
-    see (staff: every company's name; others: their own companies'). A fresh render runs four queries however many bookings it shows (sites,
+    see (``rules.can_see_booker``: staff every company's name, others their own companies' and
+    their own bookings'). A fresh render runs four queries however many bookings it shows (sites,
     resources, the bookings of the visible range, the visitor's companies); a cached one only the
     last, and staff not even that.
     """
@@ -106,10 +113,15 @@ def calendar(request: HttpRequest, park_slug: str) -> HttpResponse:
     content = CALENDAR.get(
         request,
         build=lambda: _render_calendar(
-            request, park, staff=staff, company_ids=company_ids, may_book=may_book
+            request, park, access=access, company_ids=company_ids, may_book=may_book
         ),
-        # the visitor's companies (whose names they see) and, without a date, «today»
-        args=(tuple(sorted(company_ids)), "" if _valid_date(request) else _now_bucket()),
+        # what rules.can_see_booker shows a visitor who is not staff (their companies' and their
+        # own bookings) and, without a date, «today»
+        args=(
+            tuple(sorted(company_ids)),
+            None if staff else request.user.pk,
+            "" if _valid_date(request) else _now_bucket(),
+        ),
     )
     return render(request, "spaces/calendar.html", {"calendar_content": mark_safe(content)})  # noqa: S308 - our template's output
 
@@ -124,7 +136,7 @@ def _render_calendar(
     request: HttpRequest,
     park: Park,
     *,
-    staff: bool,
+    access: ParkAccess,
     company_ids: frozenset[int],
     may_book: bool,
 ) -> str:
@@ -152,7 +164,7 @@ def _render_calendar(
             calendar=cal,
             table_body=mark_safe(  # noqa: S308 - every value is escaped in _calendar_rows
                 _calendar_rows(
-                    cal, park=park, staff=staff, company_ids=company_ids, may_book=may_book
+                    cal, park=park, access=access, company_ids=company_ids, may_book=may_book
                 )
             ),
             day=day,
@@ -167,7 +179,7 @@ def _calendar_rows(
     cal: queries.Calendar,
     *,
     park: Park,
-    staff: bool,
+    access: ParkAccess,
     company_ids: frozenset[int],
     may_book: bool,
 ) -> str:
@@ -197,7 +209,7 @@ def _calendar_rows(
                     f'<div class="booking booking-{escape(booking.status)}">'
                     f"{item.start_label}–{item.end_label} "
                 )
-                if staff or (booking.company_id in company_ids):
+                if rules.can_see_booker(access, booking, company_ids):
                     name = escape(booking.company.short_name) if booking.company else park_label
                     parts.append(f'<a href="{booking_url}{booking.pk}/">{name}</a>')
                 else:
@@ -347,7 +359,7 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
                 )
             except services.BookingConflict as error:
                 conflict = error
-                form.add_error(None, error.text)
+                form.add_error(None, _conflict_text(request, error))
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -416,7 +428,7 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                     ends_at=form.cleaned_data["ends_at"],
                 )
             except services.BookingConflict as error:
-                form.add_error(None, error.text)
+                form.add_error(None, _conflict_text(request, error))
                 status = 409
             except ValidationError as error:
                 form.add_service_error(error)

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
@@ -134,7 +135,9 @@ def application_create(
     if company is None:
         raise ValidationError({"company": _("Choose a company of this park.")})
     require(rules.can_apply_for(access, company))
-    application = services.application_start(call=call, company=company, actor=request.user)
+    application = services.application_start(
+        call=call, company=company, actor=signed_in_user(request)
+    )
     return Status(201, _reloaded(request, application))
 
 
@@ -170,7 +173,7 @@ def application_update(
         answers[item.field] = item.value
     services.application_save(
         application=application,
-        actor=request.user,
+        actor=signed_in_user(request),
         title=payload.title,
         directions=directions,
         answers=answers,
@@ -190,7 +193,7 @@ def application_submit(
     application = _application(request, application_id)
     services.application_submit(
         application=application,
-        actor=request.user,
+        actor=signed_in_user(request),
         declares_no_tax_debt=payload.declares_no_tax_debt,
         base_url=request.build_absolute_uri("/"),
     )
@@ -205,5 +208,5 @@ def application_submit(
 )
 def application_withdraw(request: HttpRequest, park_slug: str, application_id: Id) -> Any:
     application = _application(request, application_id)
-    services.application_withdraw(application=application, actor=request.user)
+    services.application_withdraw(application=application, actor=signed_in_user(request))
     return _reloaded(request, application)

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams
@@ -185,7 +186,7 @@ def decision_create(
         raise Http404
     decision = services.decision_record(
         application=application,
-        actor=request.user,
+        actor=signed_in_user(request),
         outcome=payload.outcome,
         rationale=payload.rationale,
         message_for_applicant=payload.message_for_applicant,
@@ -214,7 +215,7 @@ def decisions_create_batch(
         park=park,
         call=call,
         application_ids=payload.applications,
-        actor=request.user,
+        actor=signed_in_user(request),
         outcome=payload.outcome,
         rationale=payload.rationale,
         message_for_applicant=payload.message_for_applicant,

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
 from technopark.parks.http import access_of, park_of, require
-from technopark.selection.models import Answer, ReviewAssignment
-from technopark.selection.models.applications import answer_display
+from technopark.selection.models import ReviewAssignment
 from technopark.selection.queries import review as queries
+from technopark.selection.queries.review_sheet import applicant_seen, review_sheet
 from technopark.selection.rules import review as rules
 from technopark.selection.schemas.review import (
     MyReviewDetailOut,
@@ -34,7 +35,7 @@ router = Router(tags=["selection"])
 
 
 def _state(assignment: ReviewAssignment) -> tuple[str, str | None]:
-    review = assignment.review if queries._loaded_review(assignment) else None
+    review = queries.own_review(assignment)
     if review is None:
         return "not_started", None
     if review.submitted_at is None:
@@ -56,6 +57,7 @@ def review_list(request: HttpRequest, park_slug: str) -> Any:
     for assignment in queries.review_queue(park=park_of(request), user=request.user):
         state, total = _state(assignment)
         application = assignment.application
+        applicant = applicant_seen(application, team=False)
         items.append(
             {
                 "id": assignment.pk,
@@ -63,9 +65,7 @@ def review_list(request: HttpRequest, park_slug: str) -> Any:
                 "application_title": application.title,
                 "call_id": application.call_id,
                 "call_title": application.call.title,
-                "applicant": None
-                if application.call.blind_review
-                else application.company.short_name,
+                "applicant": None if applicant is None else applicant.short_name,
                 "due_at": assignment.due_at,
                 "overdue": queries.is_overdue(assignment, now),
                 "state": state,
@@ -87,63 +87,39 @@ def _assignment(request: HttpRequest, assignment_id: int) -> ReviewAssignment:
     return assignment
 
 
-def _detail(request: HttpRequest, assignment: ReviewAssignment) -> dict[str, Any]:
-    application = assignment.application
-    call = application.call
-    blind = call.blind_review
-    review = assignment.review if queries._loaded_review(assignment) else None
-    answers = []
-    for answer in (
-        Answer.objects.filter(application=application)
-        .select_related("field")
-        .order_by("field__position", "field_id")
-    ):
-        if answer.field.kind == "file":
-            value = _("A file is attached.") if blind else answer.file_name
-        else:
-            value = answer_display(answer.field, answer)
-        answers.append({"question": answer.field.label, "answer": value})
+def _detail(assignment: ReviewAssignment) -> dict[str, Any]:
+    sheet = review_sheet(assignment=assignment)
+    review = sheet.review
+    applicant = sheet.applicant
 
-    def scores_of(item: Any) -> list[dict[str, Any]]:
-        return [{"criterion_id": s.criterion_id, "score": s.score} for s in item.scores.all()]
+    def total_of(total: Any) -> str | None:
+        return None if total is None else str(total)
 
-    others = None
-    if rules.can_see_other_reviews(access_of(request), assignment):
-        others = [
-            {
-                "expert": str(
-                    other.assignment.expert.user.full_name or other.assignment.expert.user.email
-                ),
-                "recommendation": other.recommendation or None,
-                "total": None if other.total is None else str(other.total),
-                "note_for_council": other.note_for_council,
-                "scores": scores_of(other),
-            }
-            for other in queries.other_reviews(assignment=assignment)
-        ]
+    def scores_of(pairs: Any) -> list[dict[str, Any]]:
+        return [{"criterion_id": criterion_id, "score": score} for criterion_id, score in pairs]
+
     return {
-        "id": assignment.pk,
-        "call_id": call.pk,
-        "call_title": call.title,
-        "blind": blind,
-        "due_at": assignment.due_at,
-        "overdue": queries.is_overdue(assignment),
+        "id": sheet.assignment_id,
+        "call_id": sheet.call.pk,
+        "call_title": sheet.call.title,
+        "blind": sheet.blind,
+        "due_at": sheet.due_at,
+        "overdue": sheet.overdue,
         "application": {
-            "id": application.pk,
-            "title": application.title,
-            "directions": [d.code for d in application.directions.all()],
+            "id": sheet.application_id,
+            "title": sheet.title,
+            "directions": [d.code for d in sheet.directions],
             "applicant": None
-            if blind
+            if applicant is None
             else {
-                "short_name": application.company.short_name,
-                "legal_name": application.company.legal_name,
-                "inn": application.company.inn,
+                "short_name": applicant.short_name,
+                "legal_name": applicant.legal_name,
+                "inn": applicant.inn,
                 "team": [
-                    {"full_name": str(m.user.full_name or m.user.email), "position": m.position}
-                    for m in application.company.team.all()
+                    {"full_name": m.full_name, "position": m.position} for m in applicant.team
                 ],
             },
-            "answers": answers,
+            "answers": [{"question": a.question, "answer": a.answer} for a in sheet.answers],
         },
         "criteria": [
             {
@@ -153,7 +129,7 @@ def _detail(request: HttpRequest, assignment: ReviewAssignment) -> dict[str, Any
                 "weight": str(c.weight),
                 "scale_max": c.scale_max,
             }
-            for c in call.criteria.all()
+            for c in sheet.criteria
         ],
         "review": None
         if review is None
@@ -161,11 +137,22 @@ def _detail(request: HttpRequest, assignment: ReviewAssignment) -> dict[str, Any
             "recommendation": review.recommendation or None,
             "note_for_council": review.note_for_council,
             "note_for_applicant": review.note_for_applicant,
-            "scores": scores_of(review),
-            "total": None if review.total is None else str(review.total),
+            "scores": scores_of((s.criterion_id, s.score) for s in review.scores.all()),
+            "total": total_of(review.total),
             "submitted_at": review.submitted_at,
         },
-        "others": others,
+        "others": None
+        if sheet.others is None
+        else [
+            {
+                "expert": other.expert,
+                "recommendation": other.recommendation or None,
+                "total": total_of(other.total),
+                "note_for_council": other.note_for_council,
+                "scores": scores_of(other.scores),
+            }
+            for other in sheet.others
+        ],
     }
 
 
@@ -178,7 +165,7 @@ def _detail(request: HttpRequest, assignment: ReviewAssignment) -> dict[str, Any
 def review_detail(request: HttpRequest, park_slug: str, assignment_id: Id) -> Any:
     """The application (without who applied, for a blind call), the criteria, the expert's
     review, and others' filed reviews once the expert's own is filed."""
-    return _detail(request, _assignment(request, assignment_id))
+    return _detail(_assignment(request, assignment_id))
 
 
 def _write(request: HttpRequest, assignment_id: int, payload: MyReviewIn, *, file: bool) -> Any:
@@ -194,7 +181,7 @@ def _write(request: HttpRequest, assignment_id: int, payload: MyReviewIn, *, fil
     service = services.review_file if file else services.review_save
     service(
         assignment=assignment,
-        actor=request.user,
+        actor=signed_in_user(request),
         scores=scores,
         recommendation=data.get("recommendation"),
         note_for_council=data.get("note_for_council"),
@@ -203,7 +190,7 @@ def _write(request: HttpRequest, assignment_id: int, payload: MyReviewIn, *, fil
     fresh = queries.review_assignment(park=park_of(request), user=request.user, pk=assignment_id)
     if fresh is None:  # pragma: no cover - it was there a moment ago, inside this request
         raise Http404
-    return _detail(request, fresh)
+    return _detail(fresh)
 
 
 @router.patch(

@@ -39,6 +39,7 @@ __all__ = [
     "expert_list",
     "expert_profile_of",
     "other_reviews",
+    "own_review",
     "review_assignment",
     "review_queue",
 ]
@@ -261,14 +262,14 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
 
 def is_overdue(assignment: ReviewAssignment, now: Any = None) -> bool:
     now = now or timezone.now()
-    review = getattr(assignment, "review", None) if _loaded_review(assignment) else None
+    review = own_review(assignment)
     filed = review is not None and review.submitted_at is not None
     return bool(assignment.due_at and assignment.due_at < now and not filed)
 
 
-def _loaded_review(assignment: ReviewAssignment) -> bool:
+def own_review(assignment: ReviewAssignment) -> Review | None:
+    """The assignment's review (draft or filed), or None when the expert has not started one."""
     try:
-        assignment.review  # noqa: B018
+        return assignment.review
     except ReviewAssignment.review.RelatedObjectDoesNotExist:
-        return False
-    return True
+        return None

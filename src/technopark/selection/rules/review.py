@@ -7,8 +7,6 @@ application and its files) and ``can_review_assignment`` both check the conflict
 
 from __future__ import annotations
 
-from typing import Any
-
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.selection.models import (
@@ -18,6 +16,7 @@ from technopark.selection.models import (
     ReviewAssignment,
 )
 from technopark.selection.queries.conflicts import expert_conflicts
+from technopark.selection.queries.review import own_review
 
 __all__ = [
     "can_declare_conflicts",
@@ -110,13 +109,5 @@ def can_see_other_reviews(access: ParkAccess, assignment: ReviewAssignment) -> b
     """Others' reviews of the same application: only once the expert has filed their own."""
     if not can_review_assignment(access, assignment):
         return False
-    review: Any = getattr(assignment, "review", None) if _has_review(assignment) else None
+    review = own_review(assignment)
     return review is not None and review.submitted_at is not None
-
-
-def _has_review(assignment: ReviewAssignment) -> bool:
-    try:
-        assignment.review  # noqa: B018 - a reverse one-to-one raises when absent
-    except ReviewAssignment.review.RelatedObjectDoesNotExist:
-        return False
-    return True

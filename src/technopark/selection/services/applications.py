@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
@@ -223,7 +224,7 @@ def check_upload(field: FormField, upload: UploadedFile) -> None:
 def _record_revision(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     kind: str,
     changes: list[tuple[FormField | None, str, str, str]],
     now: dt.datetime,
@@ -291,7 +292,7 @@ def _directions_text(directions: Iterable[Direction]) -> str:
 
 @transaction.atomic
 def application_start(
-    *, call: Call, company: Company, actor: Any, at: dt.datetime | None = None
+    *, call: Call, company: Company, actor: User, at: dt.datetime | None = None
 ) -> Application:
     """Open a draft application of ``company`` to ``call``: one open application per company and
     call. The directions start as the company's (those within the call's, when it names some).
@@ -331,11 +332,17 @@ def application_start(
     return application
 
 
+def _delete_file_on_commit(storage: Any, name: str) -> None:
+    """Delete a stored file once the transaction commits. Until then the answer row that names it
+    may still be rolled back, and a row must never name a file that is gone."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def application_save(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     title: str | None = None,
     directions: Iterable[Direction] | None = None,
     answers: Mapping[int, Any] | None = None,
@@ -349,7 +356,8 @@ def application_save(
     file questions to uploads; what is left out stays as it was. Required answers are not asked
     for until submission. Refuses, naming each question (``field_<id>``), values that do not fit
     its kind. Returns the revision that records the change (None when nothing changed). Locks the
-    application row.
+    application row. A replaced or removed file is deleted from storage only once the change is
+    committed.
     """
     now = at or timezone.now()
     locked = _lock(application)
@@ -452,7 +460,7 @@ def application_save(
         answer.file.save(answer.file_name, upload, save=False)
         answer.save()
         if old_name and old_name != answer.file.name:
-            answer.file.storage.delete(old_name)
+            _delete_file_on_commit(answer.file.storage, old_name)
         changes.append((field, field.label, before, answer.file_name))
     for field_id in remove_files:
         answer = existing.get(field_id)
@@ -462,7 +470,7 @@ def application_save(
         if field_id in (files or {}):
             continue
         before = answer.file_name
-        answer.file.delete(save=False)
+        _delete_file_on_commit(answer.file.storage, answer.file.name or "")
         answer.delete()
         changes.append((field, field.label, before, ""))
 
@@ -502,7 +510,7 @@ def missing_answers(application: Application) -> dict[str, list[str]]:
 def application_submit(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     declares_no_tax_debt: bool,
     at: dt.datetime | None = None,
     base_url: str = "",
@@ -562,7 +570,7 @@ def _notify(application: Application, what: str, base_url: str) -> None:
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, actor: Any) -> Application:
+def application_withdraw(*, application: Application, actor: User) -> Application:
     """The applicant withdraws an open application (at any time); the company may then apply to
     the call again while it is open. Locks the application row."""
     locked = _lock(application)
@@ -590,7 +598,7 @@ def application_withdraw(*, application: Application, actor: Any) -> Application
 
 @transaction.atomic
 def application_request_info(
-    *, application: Application, actor: Any, message: str
+    *, application: Application, actor: User, message: str
 ) -> InformationRequest:
     """Staff ask the applicant for more information: the application goes to ``info_requested``
     and the applicant may change their answers until they reply. Only a submitted application
@@ -636,7 +644,7 @@ def application_request_info(
 
 @transaction.atomic
 def application_answer_info(
-    *, application: Application, actor: Any, answer: str
+    *, application: Application, actor: User, answer: str
 ) -> InformationRequest:
     """The applicant answers the open request for information: the application is submitted
     again (its deadline does not apply: the park asked). Locks the application row."""

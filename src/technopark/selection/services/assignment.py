@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.selection import optimiser
@@ -116,7 +117,7 @@ def _directions_of(model: Any, ids: list[int], key: str) -> dict[int, frozenset[
 
 
 @transaction.atomic
-def assignment_propose(*, call: Call, actor: Any) -> ProposalResult:
+def assignment_propose(*, call: Call, actor: User) -> ProposalResult:
     """Replace the call's proposed assignments by the optimiser's; keep the published ones.
 
     Each submitted application gets ``call.reviews_per_application`` experts in all (published
@@ -222,7 +223,7 @@ def _check_pair(*, call: Call, application: Application, expert: ExpertProfile) 
 
 @transaction.atomic
 def assignment_add(
-    *, call: Call, application: Application, expert: ExpertProfile, actor: Any
+    *, call: Call, application: Application, expert: ExpertProfile, actor: User
 ) -> ReviewAssignment:
     """Propose one more expert for an application by hand. Refused across a conflict, beyond the
     expert's capacity for the call (proposed and published count), or twice. Locks the call."""
@@ -242,7 +243,7 @@ def assignment_add(
 
 
 @transaction.atomic
-def assignment_remove(*, assignment: ReviewAssignment, actor: Any) -> None:
+def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
     """Take an expert off an application. A proposed one simply goes; a published one only while
     its review is not filed (recorded in the audit log). Locks the call."""
     call = _lock_call(assignment.application.call)
@@ -265,7 +266,7 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: Any) -> None:
 
 @transaction.atomic
 def assignment_swap(
-    *, assignment: ReviewAssignment, expert: ExpertProfile, actor: Any
+    *, assignment: ReviewAssignment, expert: ExpertProfile, actor: User
 ) -> ReviewAssignment:
     """Put another expert in a proposed assignment's place (refused as ``assignment_add`` is)."""
     if assignment.status != AssignmentStatus.PROPOSED:
@@ -278,7 +279,7 @@ def assignment_swap(
 
 
 @transaction.atomic
-def assignment_publish(*, call: Call, actor: Any, due_at: datetime) -> int:
+def assignment_publish(*, call: Call, actor: User, due_at: datetime) -> int:
     """Publish the call's proposed assignments with a due date; return how many.
 
     Conflicts are checked again (one may have been declared since the proposal): a proposed pair
@@ -322,7 +323,7 @@ def assignment_publish(*, call: Call, actor: Any, due_at: datetime) -> int:
 
 @transaction.atomic
 def expert_capacity_set(
-    *, call: Call, expert: ExpertProfile, capacity: int, actor: Any
+    *, call: Call, expert: ExpertProfile, capacity: int, actor: User
 ) -> ExpertCapacity:
     """How many applications of ``call`` the expert takes; not below what is already assigned."""
     call = _lock_call(call)

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park, Site
 from technopark.selection.models import (
@@ -74,7 +75,7 @@ def _check_call(call: Call, directions: list[Direction] | None) -> None:
 def call_create(
     *,
     park: Park,
-    actor: Any,
+    actor: User,
     kind: str,
     title: str,
     opens_at: datetime,
@@ -110,7 +111,7 @@ def call_create(
 
 @transaction.atomic
 def call_update(
-    *, call: Call, actor: Any, directions: Iterable[Direction] | None = None, **changes: Any
+    *, call: Call, actor: User, directions: Iterable[Direction] | None = None, **changes: Any
 ) -> Call:
     """Change a call's settings. Locks the call row."""
     unknown = set(changes) - set(CALL_FIELDS)
@@ -129,7 +130,7 @@ def call_update(
 
 
 @transaction.atomic
-def call_publish(*, call: Call, actor: Any) -> Call:
+def call_publish(*, call: Call, actor: User) -> Call:
     """Publish a draft call: it is listed publicly and takes applications between its dates.
 
     A call needs at least one review criterion before it is published. Locks the call row.
@@ -148,7 +149,7 @@ def call_publish(*, call: Call, actor: Any) -> Call:
 
 
 @transaction.atomic
-def call_close(*, call: Call, actor: Any, at: datetime | None = None) -> Call:
+def call_close(*, call: Call, actor: User, at: datetime | None = None) -> Call:
     """Close a call now: its deadline becomes this moment (an earlier deadline stays), and from
     then on it refuses submissions. Locks the call row."""
     now = at or timezone.now()
@@ -165,7 +166,7 @@ def call_close(*, call: Call, actor: Any, at: datetime | None = None) -> Call:
 
 
 @transaction.atomic
-def call_archive(*, call: Call, actor: Any) -> Call:
+def call_archive(*, call: Call, actor: User) -> Call:
     """Take a call off the public pages (its applications stay). Locks the call row."""
     locked = Call.all_parks.select_for_update().get(pk=call.pk)
     locked.status = CallStatus.ARCHIVED
@@ -212,7 +213,7 @@ def _lock_call(call: Call) -> Call:
 
 
 @transaction.atomic
-def form_field_add(*, call: Call, actor: Any, kind: str, label: str, **fields: Any) -> FormField:
+def form_field_add(*, call: Call, actor: User, kind: str, label: str, **fields: Any) -> FormField:
     """Add a question at the end of the call's form. Locks the call row."""
     unknown = set(fields) - set(FIELD_FIELDS)
     if unknown:
@@ -227,7 +228,7 @@ def form_field_add(*, call: Call, actor: Any, kind: str, label: str, **fields: A
 
 
 @transaction.atomic
-def form_field_update(*, field: FormField, actor: Any, **changes: Any) -> FormField:
+def form_field_update(*, field: FormField, actor: User, **changes: Any) -> FormField:
     """Change a question. Its kind cannot change once someone has answered it. Locks the call."""
     unknown = set(changes) - set(FIELD_FIELDS)
     if unknown:
@@ -247,7 +248,7 @@ def form_field_update(*, field: FormField, actor: Any, **changes: Any) -> FormFi
 
 
 @transaction.atomic
-def form_field_remove(*, field: FormField, actor: Any) -> None:
+def form_field_remove(*, field: FormField, actor: User) -> None:
     """Remove a question nobody has answered yet. Locks the call row."""
     locked_call = _lock_call(field.call)
     if field.answers.exists():
@@ -259,7 +260,7 @@ def form_field_remove(*, field: FormField, actor: Any) -> None:
 
 
 @transaction.atomic
-def form_field_move(*, field: FormField, actor: Any, up: bool) -> None:
+def form_field_move(*, field: FormField, actor: User, up: bool) -> None:
     """Move a question one place up or down the form. Locks the call row; renumbers the form."""
     locked_call = _lock_call(field.call)
     fields = list(FormField.objects.filter(call=locked_call).order_by("position", "id"))
@@ -292,7 +293,7 @@ def _check_criterion(criterion: Criterion) -> None:
 
 
 @transaction.atomic
-def criterion_add(*, call: Call, actor: Any, name: str, **fields: Any) -> Criterion:
+def criterion_add(*, call: Call, actor: User, name: str, **fields: Any) -> Criterion:
     """Add a review criterion at the end of the call's list. Locks the call row."""
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
@@ -307,7 +308,7 @@ def criterion_add(*, call: Call, actor: Any, name: str, **fields: Any) -> Criter
 
 
 @transaction.atomic
-def criterion_update(*, criterion: Criterion, actor: Any, **changes: Any) -> Criterion:
+def criterion_update(*, criterion: Criterion, actor: User, **changes: Any) -> Criterion:
     """Change a criterion. Locks the call row."""
     unknown = set(changes) - set(CRITERION_FIELDS)
     if unknown:
@@ -323,7 +324,7 @@ def criterion_update(*, criterion: Criterion, actor: Any, **changes: Any) -> Cri
 
 
 @transaction.atomic
-def criterion_remove(*, criterion: Criterion, actor: Any) -> None:
+def criterion_remove(*, criterion: Criterion, actor: User) -> None:
     """Remove a criterion no expert has scored yet. Locks the call row."""
     from django.db.models import ProtectedError
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.parks.models import Park, Site
@@ -101,7 +102,7 @@ def _check_admission(
         raise ValidationError(errors)
 
 
-def _request_info(*, application: Application, actor: Any, message: str) -> None:
+def _request_info(*, application: Application, actor: User, message: str) -> None:
     """Ask the applicant for more information through the applications part (which records it,
     audits it as ``selection.info_request`` and mails the request to the applicant)."""
     from technopark.selection.services.applications import application_request_info
@@ -119,7 +120,12 @@ def _request_info(*, application: Application, actor: Any, message: str) -> None
 
 
 def _admit_resident(
-    *, application: Application, actor: Any, decision: Decision, start_date: date, site: Site | None
+    *,
+    application: Application,
+    actor: User,
+    decision: Decision,
+    start_date: date,
+    site: Site | None,
 ) -> None:
     """Make the company a resident (the residency part records it and audits it there)."""
     from technopark.residency.services import resident_admit
@@ -140,7 +146,7 @@ def _admit_resident(
 def _decide(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     outcome: str,
     rationale: str,
     message_for_applicant: str,
@@ -229,7 +235,7 @@ def _locked(queryset: Any) -> Any:
 def decision_record(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     outcome: str,
     rationale: str,
     message_for_applicant: str = "",
@@ -266,7 +272,7 @@ def decisions_record_batch(
     park: Park,
     call: Call,
     application_ids: Iterable[int],
-    actor: Any,
+    actor: User,
     outcome: str,
     rationale: str,
     message_for_applicant: str = "",

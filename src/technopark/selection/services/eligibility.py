@@ -5,13 +5,13 @@ verdict on each (confirm it, or override it with a reason of their own, recorded
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
@@ -130,7 +130,7 @@ def run_checks(*, application: Application, at: datetime | None = None) -> list[
 
 @transaction.atomic
 def eligibility_decide(
-    *, check: EligibilityCheck, actor: Any, verdict: str, reason: str
+    *, check: EligibilityCheck, actor: User, verdict: str, reason: str
 ) -> EligibilityCheck:
     """A manager confirms a check as the platform found it, or overrides it (turns its result),
     with their own reason; both are recorded in the audit log. Locks the check row."""

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park
 from technopark.selection.models import (
@@ -91,7 +92,7 @@ def expert_profile_save(
     return profile
 
 
-def _locked_assignment(assignment: ReviewAssignment, actor: Any) -> ReviewAssignment:
+def _locked_assignment(assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
     locked = (
         ReviewAssignment.objects.select_for_update()
         .select_related("application", "expert__user")
@@ -165,7 +166,7 @@ def _write(
 def review_save(
     *,
     assignment: ReviewAssignment,
-    actor: Any,
+    actor: User,
     scores: Mapping[int, int | None] | None = None,
     recommendation: str | None = None,
     note_for_council: str | None = None,
@@ -190,7 +191,7 @@ def review_save(
 def review_file(
     *,
     assignment: ReviewAssignment,
-    actor: Any,
+    actor: User,
     scores: Mapping[int, int | None] | None = None,
     recommendation: str | None = None,
     note_for_council: str | None = None,

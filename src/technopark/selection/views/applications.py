@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.rules import ParkAccess
 from technopark.selection import rules
@@ -153,7 +154,7 @@ def application_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
             try:
                 services.application_save(
                     application=application,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     title=form.cleaned_data["title"],
                     directions=form.cleaned_data["directions"],
                     answers=form.raw_answers(),
@@ -199,7 +200,7 @@ def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
         try:
             services.application_submit(
                 application=application,
-                actor=request.user,
+                actor=signed_in_user(request),
                 declares_no_tax_debt=form.cleaned_data["declares_no_tax_debt"],
                 base_url=request.build_absolute_uri("/"),
             )
@@ -241,7 +242,7 @@ def application_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpR
     application = _for_update_or_404(request, pk)
     require(rules.is_applicant(access, application))
     try:
-        services.application_withdraw(application=application, actor=request.user)
+        services.application_withdraw(application=application, actor=signed_in_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -262,7 +263,9 @@ def application_answer(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
     if form.is_valid():
         try:
             services.application_answer_info(
-                application=application, actor=request.user, answer=form.cleaned_data["answer"]
+                application=application,
+                actor=signed_in_user(request),
+                answer=form.cleaned_data["answer"],
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -283,7 +286,9 @@ def application_request_info(request: HttpRequest, park_slug: str, pk: int) -> H
     if form.is_valid():
         try:
             services.application_request_info(
-                application=application, actor=request.user, message=form.cleaned_data["message"]
+                application=application,
+                actor=signed_in_user(request),
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -309,7 +314,7 @@ def application_check_decide(
         try:
             eligibility_decide(
                 check=check,
-                actor=request.user,
+                actor=signed_in_user(request),
                 verdict=form.cleaned_data["verdict"],
                 reason=form.cleaned_data["reason"],
             )

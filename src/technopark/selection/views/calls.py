@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.queries import site_options
 from technopark.selection import rules
@@ -110,7 +111,9 @@ def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
         try:
             from technopark.selection.services.applications import application_start
 
-            application = application_start(call=call, company=company, actor=request.user)
+            application = application_start(
+                call=call, company=company, actor=signed_in_user(request)
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -153,7 +156,7 @@ def call_create(request: HttpRequest, park_slug: str) -> HttpResponse:
         try:
             call = services.call_create(
                 park=park_of(request),
-                actor=request.user,
+                actor=signed_in_user(request),
                 directions=form.cleaned_data["directions"],
                 **form.call_fields(),
             )
@@ -181,7 +184,7 @@ def call_edit(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespons
         try:
             services.call_update(
                 call=call,
-                actor=request.user,
+                actor=signed_in_user(request),
                 directions=form.cleaned_data["directions"],
                 **form.call_fields(),
             )
@@ -202,7 +205,7 @@ def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResp
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     try:
-        services.call_publish(call=call, actor=request.user)
+        services.call_publish(call=call, actor=signed_in_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -216,7 +219,7 @@ def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResp
 def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
-    services.call_close(call=call, actor=request.user)
+    services.call_close(call=call, actor=signed_in_user(request))
     messages.success(request, _("The call is closed: it takes no more applications."))
     return _manage_redirect(call)
 
@@ -233,7 +236,7 @@ def call_form(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespons
     form = FormFieldForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            services.form_field_add(call=call, actor=request.user, **form.cleaned_data)
+            services.form_field_add(call=call, actor=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -266,7 +269,9 @@ def call_field_edit(
     form = FormFieldForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            services.form_field_update(field=field, actor=request.user, **form.cleaned_data)
+            services.form_field_update(
+                field=field, actor=signed_in_user(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -289,7 +294,7 @@ def call_field_remove(
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
     try:
-        services.form_field_remove(field=field, actor=request.user)
+        services.form_field_remove(field=field, actor=signed_in_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -306,7 +311,9 @@ def call_field_move(
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
-    services.form_field_move(field=field, actor=request.user, up=request.POST.get("to") == "up")
+    services.form_field_move(
+        field=field, actor=signed_in_user(request), up=request.POST.get("to") == "up"
+    )
     return _manage_redirect(call, "call_form")
 
 
@@ -321,7 +328,7 @@ def call_criteria(request: HttpRequest, park_slug: str, call_id: int) -> HttpRes
     form = CriterionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            services.criterion_add(call=call, actor=request.user, **form.cleaned_data)
+            services.criterion_add(call=call, actor=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -354,7 +361,9 @@ def call_criterion_edit(
     form = CriterionForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            services.criterion_update(criterion=criterion, actor=request.user, **form.cleaned_data)
+            services.criterion_update(
+                criterion=criterion, actor=signed_in_user(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -377,7 +386,7 @@ def call_criterion_remove(
     call = _call_or_404(request, call_id)
     criterion = _criterion_or_404(call, criterion_id)
     try:
-        services.criterion_remove(criterion=criterion, actor=request.user)
+        services.criterion_remove(criterion=criterion, actor=signed_in_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.core.fragments import Fragment, fill_slots
 from technopark.core.params import Choice, Integer
 from technopark.parks.http import access_of, park_of, require, wants_partial
@@ -214,7 +215,7 @@ def council_batch(request: HttpRequest, park_slug: str, call_id: int) -> HttpRes
                 park=park,
                 call=call,
                 application_ids=data["applications"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 outcome=data["outcome"],
                 rationale=data["rationale"],
                 message_for_applicant=data["message_for_applicant"],
@@ -277,7 +278,7 @@ def council_decision(
     if form is not None and form.is_bound and form.is_valid():
         try:
             decision = services.decision_record(
-                application=application, actor=request.user, **form.service_arguments()
+                application=application, actor=signed_in_user(request), **form.service_arguments()
             )
         except ValidationError as error:
             form.add_service_error(error)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.parks.http import access_of, park_of, require
 from technopark.selection.forms.review import (
     AssignmentAddForm,
@@ -31,9 +32,9 @@ from technopark.selection.forms.review import (
     PublishForm,
     ReviewForm,
 )
-from technopark.selection.models import Answer, Application, Call, ConflictOfInterest
-from technopark.selection.models.applications import answer_display
+from technopark.selection.models import Application, Call, ConflictOfInterest
 from technopark.selection.queries import review as queries
+from technopark.selection.queries.review_sheet import applicant_seen, review_sheet
 from technopark.selection.rules import review as rules
 from technopark.selection.services import assignment as assignment_services
 from technopark.selection.services import conflicts as conflict_services
@@ -60,6 +61,7 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     overdue = 0
     for row in rows:
         row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
+        row.applicant = applicant_seen(row.application, team=False)  # type: ignore[attr-defined]
         overdue += row.overdue  # type: ignore[attr-defined]
     return render(
         request,
@@ -68,41 +70,8 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     )
 
 
-def _review_context(request: HttpRequest, assignment: Any, form: ReviewForm) -> dict[str, Any]:
-    application = assignment.application
-    blind = application.call.blind_review
-    review = (queries._loaded_review(assignment) and assignment.review) or None
-    answers = list(
-        Answer.objects.filter(application=application)
-        .select_related("field")
-        .order_by("field__position", "field_id")
-    )
-    shown_answers = []
-    for answer in answers:
-        if answer.field.kind == "file":
-            value = _("A file is attached.") if blind else answer.file_name
-        else:
-            value = answer_display(answer.field, answer)
-        shown_answers.append((answer.field.label, value))
-    others = (
-        queries.other_reviews(assignment=assignment)
-        if rules.can_see_other_reviews(access_of(request), assignment)
-        else None
-    )
-    criteria = {c.pk: c for c in application.call.criteria.all()}
-    return {
-        "assignment": assignment,
-        "application": application,
-        "call": application.call,
-        "blind": blind,
-        "team": [] if blind else list(application.company.team.all()),
-        "review": review,
-        "form": form,
-        "answers": shown_answers,
-        "others": others,
-        "criteria": criteria,
-        "overdue": queries.is_overdue(assignment),
-    }
+def _review_context(assignment: Any, form: ReviewForm) -> dict[str, Any]:
+    return {"sheet": review_sheet(assignment=assignment), "form": form}
 
 
 @login_required
@@ -119,7 +88,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
         raise Http404(_("No such review assignment."))
     require(rules.can_review_assignment(access, assignment))
     criteria = list(assignment.application.call.criteria.all())
-    review = assignment.review if queries._loaded_review(assignment) else None
+    review = queries.own_review(assignment)
     filed = review is not None and review.submitted_at is not None
     if request.method == "POST":
         if filed:
@@ -136,7 +105,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
             try:
                 service(
                     assignment=assignment,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     scores=form.scores(),
                     recommendation=form.cleaned_data["recommendation"],
                     note_for_council=form.cleaned_data["note_for_council"],
@@ -158,9 +127,7 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
         form = ReviewForm(
             initial=ReviewForm.initial_for(review, criteria), criteria=criteria, disabled=filed
         )
-    return render(
-        request, "selection/review/review.html", _review_context(request, assignment, form)
-    )
+    return render(request, "selection/review/review.html", _review_context(assignment, form))
 
 
 # --- The expert's profile and conflicts ------------------------------------------------------------
@@ -334,7 +301,7 @@ def _board_redirect(park_slug: str, call: Call) -> HttpResponse:
 def assignment_propose(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
-    result = assignment_services.assignment_propose(call=call, actor=request.user)
+    result = assignment_services.assignment_propose(call=call, actor=signed_in_user(request))
     messages.success(
         request,
         ngettext(
@@ -369,7 +336,9 @@ def assignment_publish(request: HttpRequest, park_slug: str, call_id: int) -> Ht
     if form.is_valid():
         try:
             count = assignment_services.assignment_publish(
-                call=call, actor=request.user, due_at=form.due_datetime(park_of(request).time_zone)
+                call=call,
+                actor=signed_in_user(request),
+                due_at=form.due_datetime(park_of(request).time_zone),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -405,7 +374,7 @@ def assignment_add(request: HttpRequest, park_slug: str, call_id: int) -> HttpRe
         else:
             try:
                 assignment_services.assignment_add(
-                    call=call, application=application, expert=expert, actor=request.user
+                    call=call, application=application, expert=expert, actor=signed_in_user(request)
                 )
             except ValidationError as error:
                 form.add_service_error(error)
@@ -431,7 +400,7 @@ def assignment_remove(
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
     try:
-        assignment_services.assignment_remove(assignment=assignment, actor=request.user)
+        assignment_services.assignment_remove(assignment=assignment, actor=signed_in_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -455,7 +424,7 @@ def assignment_swap(
         else:
             try:
                 assignment_services.assignment_swap(
-                    assignment=assignment, expert=expert, actor=request.user
+                    assignment=assignment, expert=expert, actor=signed_in_user(request)
                 )
             except ValidationError as error:
                 form.add_service_error(error)
@@ -483,7 +452,7 @@ def assignment_capacity(request: HttpRequest, park_slug: str, call_id: int) -> H
                     call=call,
                     expert=expert,
                     capacity=form.cleaned_data["capacity"],
-                    actor=request.user,
+                    actor=signed_in_user(request),
                 )
             except ValidationError as error:
                 form.add_service_error(error)
