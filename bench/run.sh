@@ -97,7 +97,7 @@ bench_database() {
     export TECHNOPARK_VAR_DIR="$ROOT/var/bench/$db"
     mkdir -p "$TECHNOPARK_VAR_DIR"
     # A new database needs an empty cache: the file cache would otherwise answer from the last run.
-    rm -rf "$TECHNOPARK_VAR_DIR/cache"
+    rm -rf "$TECHNOPARK_VAR_DIR/cache" "$TECHNOPARK_VAR_DIR/cache-pages"
     case "$db" in
         sqlite)
             rm -f "$TECHNOPARK_VAR_DIR"/bench.sqlite3*
