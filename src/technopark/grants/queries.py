@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.scopes import active_park
 from technopark.grants.models import (
     ZERO,
     Clawback,
@@ -30,7 +31,6 @@ from technopark.grants.models import (
     TrancheApproval,
 )
 from technopark.parks.models import Park
-from technopark.parks.tenancy import active_park
 from technopark.programmes.models import Cohort, Participant
 
 
