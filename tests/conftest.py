@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
+from technopark.core.scopes import scopes_disabled
 from technopark.parks.models import Role
 from tests.factories import (
     CompanyFactory,
@@ -72,6 +74,15 @@ def _fresh_cache() -> None:
     # allauth keeps its rate limits (confirmation mails, login attempts) and used TOTP codes in
     # the cache; every test starts with none.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tests_span_parks() -> Iterator[None]:
+    # A test builds and inspects rows of several parks, as a management shell would: it spans
+    # parks on purpose. Each request still starts fail-closed and scoped to its park (the park
+    # middleware), and tests/core/test_scopes.py turns scoping back on to see the manager raise.
+    with scopes_disabled():
+        yield
 
 
 @dataclass
