@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 
@@ -30,6 +30,7 @@ __all__ = [
     "ParkScopedManager",
     "ScopeError",
     "active_park",
+    "in_park",
     "park_scope",
     "scopes_disabled",
     "scopes_enabled",
@@ -91,6 +92,32 @@ def scopes_enabled() -> Iterator[None]:
         yield
     finally:
         _scope.reset(token)
+
+
+class _InPark(Protocol):
+    @property
+    def park_id(self) -> int: ...
+
+
+class _ParkAccess(Protocol):
+    @property
+    def park(self) -> models.Model | None: ...
+
+
+def in_park(park_or_access: models.Model | _ParkAccess | None, obj: _InPark | None) -> bool:
+    """Whether ``obj`` (a park-owned row) belongs to the park: a ``Park``, or the park of a
+    ``ParkAccess``. The one same-park check of rules and services alike.
+
+    False for no park or no object, so a record of another park reads as not found (404), never
+    as forbidden (403). It compares ids and loads nothing: pass the row that carries ``park``
+    (``participant.cohort``). It lives in ``core`` rather than ``parks.rules`` so that every
+    layer (services and queries too) may call it.
+    """
+    if park_or_access is None or isinstance(park_or_access, models.Model):
+        park = park_or_access
+    else:
+        park = park_or_access.park
+    return park is not None and obj is not None and obj.park_id == park.pk
 
 
 class ParkScopedManager(models.Manager[Any]):
