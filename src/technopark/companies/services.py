@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.companies.validators import validate_inn_ogrn_pair
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
 from technopark.parks.services import park_data_changed
 
@@ -35,9 +36,9 @@ EDITABLE_FIELDS = (
 def _check_park_refs(
     *, park: Park, site: Site | None, directions: Iterable[Direction] | None
 ) -> None:
-    if site is not None and site.park_id != park.pk:
+    if site is not None and not in_park(park, site):
         raise ValidationError({"site": _("Choose a site of this park.")})
-    if directions is not None and any(d.park_id != park.pk for d in directions):
+    if directions is not None and not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
 
 

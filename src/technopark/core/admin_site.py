@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from technopark.core.scopes import scopes_disabled
 
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
+
 
 class UnscopedAdminSite(admin.AdminSite):
-    def admin_view(
-        self, view: Callable[..., HttpResponse], cacheable: bool = False
-    ) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def unscoped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def unscoped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             with scopes_disabled():
                 response = inner(request, *args, **kwargs)
                 # A template response reads its querysets while it renders: render it here,
@@ -34,4 +34,4 @@ class UnscopedAdminSite(admin.AdminSite):
                     render()
                 return response
 
-        return unscoped
+        return cast(_View, unscoped)

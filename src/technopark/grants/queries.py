@@ -104,7 +104,7 @@ def grant_summary_by_participant(
     the park's time zone."""
     if today is None:
         park = active_park()
-        if park is None or park.pk != cohort.park_id:
+        if not isinstance(park, Park) or park.pk != cohort.park_id:
             park = cohort.park  # loaded with the cohort, or one query more
         today = local_today(park)
     rows = with_overdue(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.services import park_data_changed
 from technopark.residency.models import (
@@ -79,11 +80,11 @@ def resident_admit(
     when there is one (the council's decision), audit-logged as ``residency.admit``.
     """
     directions = list(directions)
-    if company.park_id != park.pk:
+    if not in_park(park, company):
         raise ValidationError({"company": _("Choose a company of this park.")})
-    if site is not None and site.park_id != park.pk:
+    if site is not None and not in_park(park, site):
         raise ValidationError({"site": _("Choose a site of this park.")})
-    if any(d.park_id != park.pk for d in directions):
+    if not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
     if not isinstance(start_date, date):
         raise ValidationError({"start_date": _("Give the agreement's date.")})

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company, TeamMember
+from technopark.core.scopes import in_park
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.spaces import eligibility
@@ -302,7 +303,7 @@ def _initial_status(*, access: ParkAccess, company: Company | None, rule: Bookin
     """Who may book, and whether they wait for approval. Raises on ``company``."""
     staff = is_staff(access)
     if company is not None:
-        if access.park is None or company.park_id != access.park.pk:
+        if access.park is None or not in_park(access.park, company):
             raise ValidationError({"company": _("Choose a company of this park.")})
         if not staff and company.pk not in acting_company_ids(user=access.user, park=access.park):
             raise ValidationError({"company": _("You do not act for this company.")})
@@ -585,7 +586,7 @@ def booking_create(
     """
     now = now or timezone.now()
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
-    if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
+    if access.park is None or not in_park(access.park, resource) or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     if kind not in BookingKind.values:
         raise ValidationError({"kind": _("Unknown kind of booking.")})
@@ -899,7 +900,7 @@ def booking_series_create(
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if not 1 <= weeks <= 52:
         raise ValidationError({"weeks": _("Repeat for 1 to 52 weeks.")})
-    if access.park is None or resource.park_id != access.park.pk:
+    if not in_park(access, resource):
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     zone = zone_of(resource.site)
     local_start, local_end = _local(starts_at, zone), _local(ends_at, zone)
@@ -956,7 +957,7 @@ def waitlist_join(
     taken (a free one is booked instead). Locking: none."""
     now = now or timezone.now()
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
-    if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
+    if access.park is None or not in_park(access.park, resource) or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     rule = rule_for(park=access.park, resource_type=resource.resource_type)
     _initial_status(access=access, company=company, rule=rule)
@@ -1122,7 +1123,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
 def feed_get_or_create(*, park: Park, user: Any, resource: Resource | None = None) -> CalendarFeed:
     """The person's secret feed link (their bookings, or one resource's). Locking: none; the
     unique constraints keep one link per person and target."""
-    if resource is not None and resource.park_id != park.pk:
+    if resource is not None and not in_park(park, resource):
         raise ValidationError({"resource": _("Choose a resource of this park.")})
     feed = CalendarFeed.all_parks.filter(park=park, user=user, resource=resource).first()
     if feed is None:
