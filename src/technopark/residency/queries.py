@@ -76,7 +76,7 @@ class RegisterFilters:
 
 
 def _directions_prefetch() -> Prefetch:
-    return Prefetch("directions", queryset=Direction.all_parks.order_by("position", "name"))
+    return Prefetch("directions", queryset=Direction.objects.order_by("position", "name"))
 
 
 def _filtered(rows: QuerySet[ResidentStatus], park: Park, q: str, direction: int | None) -> Any:
@@ -199,7 +199,7 @@ def overdue_list(*, park: Park, now: datetime | None = None) -> QuerySet[Residen
         rows.select_related("company", "park")
         .prefetch_related(
             Prefetch(
-                "reports", queryset=QuarterlyReport.all_parks.only("id", "resident_id", "period")
+                "reports", queryset=QuarterlyReport.objects.only("id", "resident_id", "period")
             )
         )
         .order_by("-overdue_count", "company__short_name", "id")
@@ -231,7 +231,7 @@ def resident_detail(*, park: Park, pk: int, now: datetime | None = None) -> Resi
             ),
             Prefetch(
                 "reports",
-                queryset=QuarterlyReport.all_parks.select_related("submitted_by").order_by(
+                queryset=QuarterlyReport.objects.select_related("submitted_by").order_by(
                     "-period"
                 ),
             ),
@@ -280,7 +280,7 @@ def founder_residents(*, park: Park, user: Any) -> list[ResidentStatus]:
         .filter(Exists(acting))
         .select_related("company", "park")
         .prefetch_related(
-            Prefetch("reports", queryset=QuarterlyReport.all_parks.order_by("-period"))
+            Prefetch("reports", queryset=QuarterlyReport.objects.order_by("-period"))
         )
         .order_by("company__short_name", "id")
     )
@@ -294,7 +294,7 @@ def founder_resident(*, park: Park, company_id: int) -> ResidentStatus | None:
         .select_related("company", "park")
         .prefetch_related(
             Prefetch("company__team", queryset=TeamMember.objects.all()),
-            Prefetch("reports", queryset=QuarterlyReport.all_parks.order_by("-period")),
+            Prefetch("reports", queryset=QuarterlyReport.objects.order_by("-period")),
         )
         .first()
     )
