@@ -9,11 +9,12 @@ spans parks. The base manager (forward foreign keys, ``refresh_from_db``, saving
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import models
 
-from technopark.core.scopes import ParkScopedManager
+from technopark.core.scopes import ParkScopedManager, scopes_disabled
 
 
 class ParkOwned(models.Model):
@@ -27,3 +28,14 @@ class ParkOwned(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_parks"
+
+    # Django checks unique fields and constraints through the default manager; a constraint
+    # holds over the whole table, not one park, so ``full_clean`` checks it against every row
+    # (and works in a task or a script as well as in a page).
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        with scopes_disabled():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        with scopes_disabled():
+            super().validate_constraints(exclude)
