@@ -126,7 +126,7 @@ def company_update(
     if unknown:
         raise TypeError(f"Unknown company fields: {sorted(unknown)}")
     directions = list(directions) if directions is not None else None
-    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    locked = Company.all_parks.select_for_update().get(park_id=company.park_id, pk=company.pk)
     _check_park_refs(park=locked.park, site=changes.get("site"), directions=directions)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
@@ -148,7 +148,7 @@ def company_change_stage(
     """Move a company to another stage and keep the step in its history. Locks the company row."""
     if to_stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
-    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    locked = Company.all_parks.select_for_update().get(park_id=company.park_id, pk=company.pk)
     if locked.stage == to_stage:
         raise ValidationError({"stage": _("The company is already at this stage.")})
     change = StageChange.objects.create(

@@ -89,7 +89,7 @@ def resident_admit(
     if not isinstance(start_date, date):
         raise ValidationError({"start_date": _("Give the agreement's date.")})
     number = _clean_agreement_number(agreement_number)
-    Company.all_parks.select_for_update().filter(pk=company.pk).first()
+    Company.all_parks.select_for_update().filter(park_id=company.park_id, pk=company.pk).first()
     if ResidentStatus.all_parks.filter(
         park=park, company=company, status__in=CURRENT_STATES
     ).exists():

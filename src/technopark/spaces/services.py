@@ -164,7 +164,7 @@ def resource_create(
         requires_certification=requires_certification,
     )
     resource.full_clean(exclude=["park", "site"], validate_unique=False)
-    if Resource.all_parks.filter(site=site, name=name).exists():
+    if Resource.all_parks.filter(park_id=site.park_id, site=site, name=name).exists():
         raise ValidationError({"name": _("This site already has a resource with this name.")})
     resource.save()
     spaces_changed(park_id=site.park_id)
@@ -183,7 +183,7 @@ def opening_hours_set(
     for weekday, span in sorted(hours.items()):
         if not 0 <= weekday <= 6:
             raise ValidationError({"weekday": _("Choose a day of the week.")})
-        OpeningHours.all_parks.filter(site=site, weekday=weekday).delete()
+        OpeningHours.all_parks.filter(park_id=site.park_id, site=site, weekday=weekday).delete()
         if span is None:
             continue
         opens, closes = span
@@ -404,14 +404,16 @@ def _check_open(*, resource: Resource, starts_at: datetime, ends_at: datetime) -
     """Inside the site's opening hours and outside its closures (holidays, maintenance)."""
     site = resource.site
     zone = zone_of(site)
-    hours = list(OpeningHours.all_parks.filter(site=site))
+    hours = list(OpeningHours.all_parks.filter(park_id=site.park_id, site=site))
     first = _local(starts_at, zone).date()
     last = _local(ends_at, zone).date()
     intervals = open_intervals(site=site, hours=hours, first=first, last=last)
     if not any(opens <= starts_at and ends_at <= closes for opens, closes in intervals):
         raise ValidationError({"starts_at": _("The site is closed at this time.")})
     closure = (
-        Closure.all_parks.filter(site=site, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        Closure.all_parks.filter(
+            park_id=site.park_id, site=site, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
         .filter(Q(resource__isnull=True) | Q(resource=resource))
         .first()
     )
@@ -495,6 +497,7 @@ def _overlapping(
     *, resource: Resource, starts_at: datetime, ends_at: datetime, exclude: int | None = None
 ) -> QuerySet[Booking]:
     rows = Booking.all_parks.filter(
+        park_id=resource.park_id,
         resource=resource,
         status__in=ACTIVE_STATUSES,
         starts_at__lt=ends_at,
@@ -752,9 +755,9 @@ def booking_cancel(*, access: ParkAccess, booking: Booking, now: datetime | None
             }
         )
     _end(booking, BookingStatus.CANCELLED, now=now)
-    WaitlistEntry.all_parks.filter(booking=booking, status=WaitlistStatus.OFFERED).update(
-        status=WaitlistStatus.CANCELLED
-    )
+    WaitlistEntry.all_parks.filter(
+        park_id=booking.park_id, booking=booking, status=WaitlistStatus.OFFERED
+    ).update(status=WaitlistStatus.CANCELLED)
     _offer_freed(
         resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now
     )
@@ -818,7 +821,7 @@ def booking_reject(
 def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Check in from 15 minutes before the start until the end. Locking: the booking's row."""
     now = now or timezone.now()
-    booking = Booking.all_parks.select_for_update().get(pk=booking.pk)
+    booking = Booking.all_parks.select_for_update().get(park_id=booking.park_id, pk=booking.pk)
     if booking.status != BookingStatus.CONFIRMED:
         raise ValidationError({"status": _("Only a confirmed booking can be checked in.")})
     if now < booking.starts_at - CHECK_IN_EARLY:
@@ -1097,14 +1100,14 @@ def offers_expire(*, now: datetime | None = None) -> int:
         status=BookingStatus.OFFERED, offer_expires_at__lte=now
     ).select_related("resource__park"):
         with transaction.atomic():
-            updated = Booking.all_parks.filter(pk=booking.pk, status=BookingStatus.OFFERED).update(
-                status=BookingStatus.EXPIRED, cancelled_at=now, sequence=F("sequence") + 1
-            )
+            updated = Booking.all_parks.filter(
+                park_id=booking.park_id, pk=booking.pk, status=BookingStatus.OFFERED
+            ).update(status=BookingStatus.EXPIRED, cancelled_at=now, sequence=F("sequence") + 1)
             if not updated:
                 continue
-            WaitlistEntry.all_parks.filter(booking=booking, status=WaitlistStatus.OFFERED).update(
-                status=WaitlistStatus.EXPIRED
-            )
+            WaitlistEntry.all_parks.filter(
+                park_id=booking.park_id, booking=booking, status=WaitlistStatus.OFFERED
+            ).update(status=WaitlistStatus.EXPIRED)
             _offer_freed(
                 resource=booking.resource,
                 starts_at=booking.starts_at,

@@ -470,7 +470,7 @@ def application_save(
         application=locked, actor=actor, kind=RevisionKind.SAVED, changes=changes, now=now
     )
     if changes:
-        Application.all_parks.filter(pk=locked.pk).update(updated_at=now)
+        Application.all_parks.filter(park_id=locked.park_id, pk=locked.pk).update(updated_at=now)
         park_data_changed(park_id=locked.park_id)
     return revision
 

@@ -64,5 +64,7 @@ def decision_notice_send(*, decision_id: int, language: str) -> int:
         )
         body = render_to_string("selection/council/email/notice_message.txt", context)
     send_mail(subject, body, None, recipients)
-    Decision.all_parks.filter(pk=decision.pk).update(notice_sent_at=timezone.now())
+    Decision.all_parks.filter(park_id=decision.park_id, pk=decision.pk).update(
+        notice_sent_at=timezone.now()
+    )
     return len(recipients)
