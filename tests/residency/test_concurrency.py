@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from technopark.core.scopes import park_scope
 from technopark.residency import services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
 from technopark.residency.schedule import Quarter
@@ -54,15 +55,17 @@ def test_a_company_is_admitted_once_when_admitted_at_the_same_moment() -> None:
     company = CompanyFactory(park=park)
 
     def admit(n: int) -> None:
-        services.resident_admit(
-            park=park,
-            company=company,
-            actor=None,
-            agreement_number=f"A-{n}",
-            start_date=date(2026, 1, 1),
-            site=None,
-            directions=[],
-        )
+        # A thread starts with no scope, as a request does before the park middleware.
+        with park_scope(park):
+            services.resident_admit(
+                park=park,
+                company=company,
+                actor=None,
+                agreement_number=f"A-{n}",
+                start_date=date(2026, 1, 1),
+                site=None,
+                directions=[],
+            )
 
     wins, refusals, errors = race(admit)
     assert errors == []
