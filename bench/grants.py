@@ -34,6 +34,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from technopark.core.scopes import scopes_disabled
+
 CLIENTS = 8
 
 
@@ -43,6 +45,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+@scopes_disabled()  # a script spans parks, as a management command does
 def main() -> None:  # pragma: no cover - a measurement, run by hand or by make bench
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--park", default="yakutia")

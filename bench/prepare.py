@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import django
 
+from technopark.core.scopes import scopes_disabled
 
+
+@scopes_disabled()  # a script spans parks, as a management command does
 def main() -> None:
     django.setup()
     from django.conf import settings

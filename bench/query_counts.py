@@ -16,9 +16,12 @@ import time
 
 import django
 
+from technopark.core.scopes import scopes_disabled
+
 RUNS = 15
 
 
+@scopes_disabled()  # a script spans parks, as a management command does
 def main() -> int:
     django.setup()
     from django.conf import settings

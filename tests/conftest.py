@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from technopark.core.scopes import scopes_disabled
 from technopark.parks.models import Role
 from tests.caching import clear_caches
 from tests.declared_writes import declared_writes_checked
@@ -82,6 +83,15 @@ def _fresh_cache() -> None:
     # allauth keeps its rate limits (confirmation mails, login attempts) and used TOTP codes in
     # the default cache, the pages their fragments in theirs; every test starts with none.
     clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _tests_span_parks() -> Iterator[None]:
+    # A test builds and inspects rows of several parks, as a management shell would: it spans
+    # parks on purpose. Each request still starts fail-closed and scoped to its park (the park
+    # middleware), and tests/core/test_scopes.py turns scoping back on to see the manager raise.
+    with scopes_disabled():
+        yield
 
 
 @dataclass

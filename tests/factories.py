@@ -21,6 +21,18 @@ def valid_ogrn(n: int, region: str = "14") -> str:
     return body + ogrn_check_digit(body)
 
 
+class ParkOwnedFactory(DjangoModelFactory):
+    """Builds park-owned rows through ``all_parks``: a factory spans parks on purpose (the
+    default manager fails closed outside a park scope)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _get_manager(cls, model_class):
+        return model_class.all_parks
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
@@ -49,7 +61,7 @@ class ParkFactory(DjangoModelFactory):
     time_zone = "Asia/Yakutsk"
 
 
-class SiteFactory(DjangoModelFactory):
+class SiteFactory(ParkOwnedFactory):
     class Meta:
         model = Site
 
@@ -58,7 +70,7 @@ class SiteFactory(DjangoModelFactory):
     address = "Якутск, ул. Ленина, 1"
 
 
-class DirectionFactory(DjangoModelFactory):
+class DirectionFactory(ParkOwnedFactory):
     class Meta:
         model = Direction
 
@@ -68,7 +80,7 @@ class DirectionFactory(DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Direction {n}")
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(ParkOwnedFactory):
     class Meta:
         model = Membership
 
@@ -78,7 +90,7 @@ class MembershipFactory(DjangoModelFactory):
     status = MembershipStatus.ACTIVE
 
 
-class CompanyFactory(DjangoModelFactory):
+class CompanyFactory(ParkOwnedFactory):
     class Meta:
         model = Company
         skip_postgeneration_save = True

@@ -69,7 +69,7 @@ ALLOWED_HOSTS = env_list("TECHNOPARK_ALLOWED_HOSTS", "" if PRODUCTION else "127.
 CSRF_TRUSTED_ORIGINS = env_list("TECHNOPARK_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "technopark.core.apps.AdminConfig",  # the admin spans parks: core.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,32 +1,9 @@
-"""Park scoping: inside a park, another park's rows are not found; the national view sees all."""
+"""The park middleware: an unknown or private park is 404; the request's scope ends with it.
+The scoped manager itself is tested in tests/core/test_scopes.py."""
 
 from __future__ import annotations
 
-import pytest
-
-from technopark.companies.models import Company
-from technopark.parks.tenancy import active_park, park_scope
-
-
-def test_default_manager_sees_only_the_active_park(world):
-    with park_scope(world.park):
-        names = set(Company.objects.values_list("short_name", flat=True))
-        assert "Колыма Софт" not in names
-        assert {"Северный код", "Мерзлота Лаб"} <= names
-        with pytest.raises(Company.DoesNotExist):
-            Company.objects.get(pk=world.foreign_company.pk)
-    assert active_park() is None
-
-
-def test_all_parks_manager_sees_every_park(world):
-    with park_scope(world.park):
-        assert Company.all_parks.filter(pk=world.foreign_company.pk).exists()
-
-
-def test_scope_is_lifted_after_the_block(world):
-    with park_scope(world.other_park):
-        assert list(Company.objects.values_list("short_name", flat=True)) == ["Колыма Софт"]
-    assert Company.objects.count() == 3
+from technopark.core.scopes import active_park
 
 
 def test_unknown_park_is_404(client_for):

@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from django.db import connection
 
+from technopark.core.scopes import park_scope
 from technopark.residency import services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
 from technopark.residency.schedule import Quarter
@@ -26,15 +27,17 @@ def test_a_company_is_admitted_once_when_admitted_at_the_same_moment() -> None:
     company = CompanyFactory(park=park)
 
     def admit(n: int) -> None:
-        services.resident_admit(
-            park=park,
-            company=company,
-            actor=None,
-            agreement_number=f"A-{n}",
-            start_date=date(2026, 1, 1),
-            site=None,
-            directions=[],
-        )
+        # A thread starts with no scope, as a request does before the park middleware.
+        with park_scope(park):
+            services.resident_admit(
+                park=park,
+                company=company,
+                actor=None,
+                agreement_number=f"A-{n}",
+                start_date=date(2026, 1, 1),
+                site=None,
+                directions=[],
+            )
 
     outcome = race(*(partial(admit, n) for n in range(WORKERS)))
     assert outcome.failures == []

@@ -21,10 +21,10 @@ from technopark.selection.models import (
     Review,
     ReviewAssignment,
 )
-from tests.factories import CompanyFactory, ParkFactory, UserFactory
+from tests.factories import CompanyFactory, ParkFactory, ParkOwnedFactory, UserFactory
 
 
-class CallFactory(DjangoModelFactory):
+class CallFactory(ParkOwnedFactory):
     """An open, published residency call (opened a week ago, closes in three weeks)."""
 
     class Meta:
@@ -58,7 +58,7 @@ class CriterionFactory(DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-class ApplicationFactory(DjangoModelFactory):
+class ApplicationFactory(ParkOwnedFactory):
     """A submitted application of a company of the call's park."""
 
     class Meta:
@@ -72,7 +72,7 @@ class ApplicationFactory(DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-class ExpertProfileFactory(DjangoModelFactory):
+class ExpertProfileFactory(ParkOwnedFactory):
     class Meta:
         model = ExpertProfile
 

@@ -7,6 +7,7 @@ role but the staff roles, which only park admins (and platform administrators) g
 from __future__ import annotations
 
 from technopark.accounts.models import Invitation
+from technopark.core.scopes import in_park
 from technopark.parks.models import Membership
 from technopark.parks.rules import ParkAccess, can_grant_role, can_manage_members
 
@@ -23,7 +24,7 @@ def can_decide_membership(access: ParkAccess, membership: Membership) -> bool:
     """Approve or decline a join request, or take an active role away."""
     return (
         can_manage_members(access)
-        and membership.park_id == getattr(access.park, "pk", None)
+        and in_park(access, membership)
         and can_grant_role(access, membership.role)
     )
 
@@ -31,6 +32,6 @@ def can_decide_membership(access: ParkAccess, membership: Membership) -> bool:
 def can_revoke_invitation(access: ParkAccess, invitation: Invitation) -> bool:
     return (
         can_manage_members(access)
-        and invitation.park_id == getattr(access.park, "pk", None)
+        and in_park(access, invitation)
         and can_grant_role(access, invitation.role)
     )

@@ -142,7 +142,9 @@ def invitation_by_secret(*, secret: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
     """Accept an open invitation as ``user``: they get the role in the park. Works once."""
-    locked = Invitation.all_parks.select_for_update().get(pk=invitation.pk)
+    locked = Invitation.all_parks.select_for_update().get(
+        park_id=invitation.park_id, pk=invitation.pk
+    )
     if not locked.is_open:
         raise ValidationError(_("This invitation has expired or has already been used."))
     park_services.membership_grant(
@@ -161,7 +163,9 @@ def invitation_secret_renew(*, invitation: Invitation) -> str:
     The invitation mail is sent by a background task that calls this, so the secret travels only
     in the e-mail and never sits in the task queue. Locks the invitation row.
     """
-    locked = Invitation.all_parks.select_for_update().get(pk=invitation.pk)
+    locked = Invitation.all_parks.select_for_update().get(
+        park_id=invitation.park_id, pk=invitation.pk
+    )
     if not locked.is_open:
         raise ValidationError(_("This invitation has expired or has already been used."))
     secret = secrets.token_urlsafe(32)

@@ -11,6 +11,7 @@ from django_tasks import task
 
 from technopark.accounts import services
 from technopark.accounts.models import Invitation
+from technopark.core.scopes import park_scope
 
 
 @task()
@@ -22,22 +23,23 @@ def invitation_send(*, invitation_id: int, base_url: str, language: str) -> bool
     address (``https://host``), ``language`` the one the mail is written in.
     """
     invitation = Invitation.all_parks.select_related("park", "invited_by").get(pk=invitation_id)
-    try:
-        secret = services.invitation_secret_renew(invitation=invitation)
-    except ValidationError:
-        return False
-    with translation.override(language), timezone.override(invitation.park.time_zone):
-        context = {
-            "invitation": invitation,
-            "park_name": invitation.park.display_name,
-            "role": invitation.get_role_display(),
-            "inviter": invitation.invited_by,
-            "accept_url": base_url.rstrip("/")
-            + reverse("accounts:invitation_accept", kwargs={"secret": secret}),
-        }
-        subject = " ".join(
-            render_to_string("accounts/email/invitation_subject.txt", context).split()
-        )
-        body = render_to_string("accounts/email/invitation_message.txt", context)
-    send_mail(subject, body, None, [invitation.email])
-    return True
+    with park_scope(invitation.park):
+        try:
+            secret = services.invitation_secret_renew(invitation=invitation)
+        except ValidationError:
+            return False
+        with translation.override(language), timezone.override(invitation.park.time_zone):
+            context = {
+                "invitation": invitation,
+                "park_name": invitation.park.display_name,
+                "role": invitation.get_role_display(),
+                "inviter": invitation.invited_by,
+                "accept_url": base_url.rstrip("/")
+                + reverse("accounts:invitation_accept", kwargs={"secret": secret}),
+            }
+            subject = " ".join(
+                render_to_string("accounts/email/invitation_subject.txt", context).split()
+            )
+            body = render_to_string("accounts/email/invitation_message.txt", context)
+        send_mail(subject, body, None, [invitation.email])
+        return True

@@ -87,7 +87,7 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
         rows = rows.annotate(stage_rank=_STAGE_RANK)
     return (
         rows.select_related("site")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by(*SORTS[filters.sort])
     )
 
@@ -98,7 +98,7 @@ def company_detail(*, park: Park, pk: int) -> Company | None:
         Company.all_parks.filter(park=park, pk=pk)
         .select_related("site", "created_by")
         .prefetch_related(
-            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch("team", queryset=TeamMember.objects.select_related("user")),
             Prefetch(
                 "stage_history",

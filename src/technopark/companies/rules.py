@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from technopark.companies.models import Company
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, can_export_records, can_read_records, is_staff
 
@@ -12,7 +13,7 @@ def can_list_companies(access: ParkAccess) -> bool:
 
 
 def can_view_company(access: ParkAccess, company: Company) -> bool:
-    return can_read_records(access) and company.park_id == getattr(access.park, "pk", None)
+    return can_read_records(access) and in_park(access, company)
 
 
 def can_create_company(access: ParkAccess) -> bool:

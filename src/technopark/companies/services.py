@@ -13,6 +13,7 @@ from technopark.accounts.models import User
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
 from technopark.companies.validators import validate_inn_ogrn_pair
 from technopark.core.fragments import writes
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Site
 
 # Fields a person may set directly; stage goes through ``company_change_stage`` for its history.
@@ -35,9 +36,9 @@ EDITABLE_FIELDS = (
 def _check_park_refs(
     *, park: Park, site: Site | None, directions: Iterable[Direction] | None
 ) -> None:
-    if site is not None and site.park_id != park.pk:
+    if site is not None and not in_park(park, site):
         raise ValidationError({"site": _("Choose a site of this park.")})
-    if directions is not None and any(d.park_id != park.pk for d in directions):
+    if directions is not None and not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
 
 
@@ -125,7 +126,7 @@ def company_update(
     if unknown:
         raise TypeError(f"Unknown company fields: {sorted(unknown)}")
     directions = list(directions) if directions is not None else None
-    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    locked = Company.all_parks.select_for_update().get(park_id=company.park_id, pk=company.pk)
     _check_park_refs(park=locked.park, site=changes.get("site"), directions=directions)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
@@ -147,7 +148,7 @@ def company_change_stage(
     """Move a company to another stage and keep the step in its history. Locks the company row."""
     if to_stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
-    locked = Company.all_parks.select_for_update().get(pk=company.pk)
+    locked = Company.all_parks.select_for_update().get(park_id=company.park_id, pk=company.pk)
     if locked.stage == to_stage:
         raise ValidationError({"stage": _("The company is already at this stage.")})
     change = StageChange.objects.create(

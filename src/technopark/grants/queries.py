@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from technopark.core.localtime import local_today
+from technopark.core.scopes import active_park
 from technopark.grants.models import (
     ZERO,
     Clawback,
@@ -29,7 +30,6 @@ from technopark.grants.models import (
     TrancheApproval,
 )
 from technopark.parks.models import Park
-from technopark.parks.tenancy import active_park
 from technopark.programmes.models import Cohort, Participant
 
 
@@ -94,7 +94,7 @@ def grant_summary_by_participant(
     the park's time zone."""
     if today is None:
         park = active_park()
-        if park is None or park.pk != cohort.park_id:
+        if not isinstance(park, Park) or park.pk != cohort.park_id:
             park = cohort.park  # loaded with the cohort, or one query more
         today = local_today(park.time_zone)
     rows = with_overdue(

@@ -11,13 +11,10 @@
 from __future__ import annotations
 
 from technopark.companies.rules import acts_for
+from technopark.core.scopes import in_park
 from technopark.grants.models import GrantAward, Milestone, MilestoneStatus
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, has_role, is_staff
-
-
-def _in_park(access: ParkAccess, award: GrantAward) -> bool:
-    return award.park_id == getattr(access.park, "pk", None)
 
 
 def can_view_grants(access: ParkAccess) -> bool:
@@ -45,7 +42,7 @@ def can_open_awards(access: ParkAccess) -> bool:
 
 
 def can_view_award(access: ParkAccess, award: GrantAward) -> bool:
-    if not _in_park(access, award):
+    if not in_park(access, award):
         return False
     if can_view_grants(access):
         return True
@@ -53,7 +50,7 @@ def can_view_award(access: ParkAccess, award: GrantAward) -> bool:
 
 
 def can_manage_award(access: ParkAccess, award: GrantAward) -> bool:
-    return can_manage_grants(access) and _in_park(access, award)
+    return can_manage_grants(access) and in_park(access, award)
 
 
 def can_file_grant_report(access: ParkAccess, milestone: Milestone) -> bool:
@@ -61,7 +58,7 @@ def can_file_grant_report(access: ParkAccess, milestone: Milestone) -> bool:
     award = milestone.award
     return (
         can_view_my_grants(access)
-        and _in_park(access, award)
+        and in_park(access, award)
         and milestone.status != MilestoneStatus.ACCEPTED
         and acts_for(access, award.participant.company)
     )

@@ -147,7 +147,7 @@ def _award_snapshot(award: GrantAward) -> dict[str, Any]:
 
 def _locked_award(award: GrantAward) -> GrantAward:
     """The award row, locked until the transaction ends, with its totals as they stand now."""
-    return GrantAward.all_parks.select_for_update().get(pk=award.pk)
+    return GrantAward.all_parks.select_for_update().get(park_id=award.park_id, pk=award.pk)
 
 
 # --- Awards ---------------------------------------------------------------------------------
@@ -509,7 +509,9 @@ def _pay_locked(
     locked.status = TrancheStatus.PAID
     locked.save(update_fields=["status"])
     before = _award_snapshot(award)
-    GrantAward.all_parks.filter(pk=award.pk).update(paid_total=F("paid_total") + locked.amount)
+    GrantAward.all_parks.filter(park_id=award.park_id, pk=award.pk).update(
+        paid_total=F("paid_total") + locked.amount
+    )
     award.paid_total += locked.amount
     audit_record(
         park=award.park,
@@ -606,7 +608,7 @@ def clawback_record(
         decided_on=decided_on or local_today(locked.park.time_zone),
         decided_by=actor,
     )
-    GrantAward.all_parks.filter(pk=locked.pk).update(
+    GrantAward.all_parks.filter(park_id=locked.park_id, pk=locked.pk).update(
         clawed_back_total=F("clawed_back_total") + amount
     )
     locked.clawed_back_total += amount

@@ -1,4 +1,8 @@
-"""Resolve ``/<park-slug>/…`` to a park, load the visitor's roles there, and scope queries to it."""
+"""Resolve ``/<park-slug>/…`` to a park, load the visitor's roles there, and scope queries to it.
+
+Every request starts with scoping on and no park (``scopes_enabled``), whatever surrounded the
+handler, so a page outside a park fails closed on a park-owned table; a park page then works
+inside ``park_scope(park)`` until the response is built."""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.scopes import park_scope, scopes_enabled
 from technopark.parks import caching
 from technopark.parks.rules import access_for, can_view_park
-from technopark.parks.tenancy import _active_park
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -24,13 +28,14 @@ class ParkMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.park = None  # type: ignore[attr-defined]
         request.access = access_for(request.user, None)  # type: ignore[attr-defined]
-        try:
-            return self.get_response(request)
-        finally:
-            token = getattr(request, "_park_scope_token", None)
-            if token is not None:
-                _active_park.reset(token)
-                timezone.deactivate()
+        with scopes_enabled():
+            try:
+                return self.get_response(request)
+            finally:
+                scope = getattr(request, "_park_scope", None)
+                if scope is not None:
+                    scope.__exit__(None, None, None)
+                    timezone.deactivate()
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
@@ -50,6 +55,8 @@ class ParkMiddleware:
             raise Http404(_("No such park."))
         request.park = park  # type: ignore[attr-defined]
         request.access = access  # type: ignore[attr-defined]
-        request._park_scope_token = _active_park.set(park)  # type: ignore[attr-defined]
+        scope = park_scope(park)
+        scope.__enter__()
+        request._park_scope = scope  # type: ignore[attr-defined]
         timezone.activate(park.time_zone)
         return None

@@ -131,7 +131,9 @@ def membership_request(*, park: Park, user: Any, message: str = "") -> Membershi
 
 @transaction.atomic
 def membership_approve(*, membership: Membership, actor: Any) -> Membership:
-    locked = Membership.all_parks.select_for_update().get(pk=membership.pk)
+    locked = Membership.all_parks.select_for_update().get(
+        park_id=membership.park_id, pk=membership.pk
+    )
     if locked.status != MembershipStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
     locked.status = MembershipStatus.ACTIVE
@@ -144,7 +146,9 @@ def membership_approve(*, membership: Membership, actor: Any) -> Membership:
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
     """Decline a request or take a role away. The last park admin cannot be removed."""
-    locked = Membership.all_parks.select_for_update().get(pk=membership.pk)
+    locked = Membership.all_parks.select_for_update().get(
+        park_id=membership.park_id, pk=membership.pk
+    )
     if (
         locked.role == Role.PARK_ADMIN
         and locked.status == MembershipStatus.ACTIVE

@@ -1,49 +1,20 @@
-"""Park scoping: which park a request works in, and the manager that filters by it.
+"""The base of every park-owned table: it carries ``park`` and fails closed by default.
 
-The park middleware activates the park named in the URL for the length of a request. While a park is
-active, the default manager of every park-owned model filters by it, so a row of another park cannot
-be fetched by mistake: it is simply not found (404). Code that must see every park (the national
-roll-up, the admin, management commands) uses the ``all_parks`` manager and says so.
+``objects`` is ``core.scopes.ParkScopedManager``: it filters by the active park and raises
+``ScopeError`` when no park scope is active (see ``technopark.core.scopes``). ``all_parks`` is the
+explicit, greppable unscoped manager, for queries with their own ``park=`` filter and for code that
+spans parks. The base manager (forward foreign keys, ``refresh_from_db``, saving, deleting) is
+``all_parks``, so following ``booking.resource`` works anywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection
+from typing import Any
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from technopark.parks.models import Park
-
-_active_park: ContextVar[Park | None] = ContextVar("technopark_active_park", default=None)
-
-
-def active_park() -> Park | None:
-    return _active_park.get()
-
-
-@contextmanager
-def park_scope(park: Park | None) -> Iterator[None]:
-    """Make ``park`` the active park inside the block (``None`` lifts the scope)."""
-    token = _active_park.set(park)
-    try:
-        yield
-    finally:
-        _active_park.reset(token)
-
-
-class ParkScopedManager(models.Manager):
-    """Filters by the active park when there is one."""
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        park = active_park()
-        if park is not None:
-            queryset = queryset.filter(park=park)
-        return queryset
+from technopark.core.scopes import ParkScopedManager, scopes_disabled
 
 
 class ParkOwned(models.Model):
@@ -57,3 +28,14 @@ class ParkOwned(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_parks"
+
+    # Django checks unique fields and constraints through the default manager; a constraint
+    # holds over the whole table, not one park, so ``full_clean`` checks it against every row
+    # (and works in a task or a script as well as in a page).
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        with scopes_disabled():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        with scopes_disabled():
+            super().validate_constraints(exclude)

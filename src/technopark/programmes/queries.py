@@ -37,7 +37,7 @@ def programme_list(*, park: Park) -> list[Programme]:
         .prefetch_related(
             Prefetch(
                 "cohorts",
-                queryset=Cohort.all_parks.annotate(
+                queryset=Cohort.objects.annotate(
                     n_participants=Count(
                         "participants", filter=Q(participants__status=ParticipantStatus.ACTIVE)
                     )

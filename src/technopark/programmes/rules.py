@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from technopark.companies.rules import acts_for
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, can_read_records, is_member, is_staff
 from technopark.programmes.models import (
@@ -29,7 +30,7 @@ def can_list_programmes(access: ParkAccess) -> bool:
 def can_view_cohort(access: ParkAccess, cohort: Any = None) -> bool:
     if not can_read_records(access):
         return False
-    return cohort is None or cohort.park_id == getattr(access.park, "pk", None)
+    return cohort is None or in_park(access, cohort)
 
 
 def can_manage_programmes(access: ParkAccess) -> bool:
@@ -71,7 +72,7 @@ def can_view_participants(access: ParkAccess) -> bool:
 
 def can_view_participant(access: ParkAccess, participant: Participant) -> bool:
     """Staff; the participant's team (its attendees, or who acts for the company); its mentors."""
-    if participant.cohort.park_id != getattr(access.park, "pk", None):
+    if not in_park(access, participant.cohort):
         return False
     if is_staff(access):
         return True
@@ -89,7 +90,7 @@ def can_propose_stage(access: ParkAccess, participant: Participant) -> bool:
     return (
         Role.FOUNDER in access.roles
         and participant.status == ParticipantStatus.ACTIVE
-        and participant.cohort.park_id == getattr(access.park, "pk", None)
+        and in_park(access, participant.cohort)
         and acts_for(access, participant.company)
     )
 
@@ -119,7 +120,7 @@ def can_view_demo_days(access: ParkAccess) -> bool:
 
 
 def can_view_demo_day(access: ParkAccess, demo_day: DemoDay) -> bool:
-    if demo_day.cohort.park_id != getattr(access.park, "pk", None):
+    if not in_park(access, demo_day.cohort):
         return False
     return is_staff(access) or guest_of(access, demo_day) is not None
 
@@ -127,7 +128,7 @@ def can_view_demo_day(access: ParkAccess, demo_day: DemoDay) -> bool:
 def can_give_feedback(access: ParkAccess, demo_day: DemoDay) -> bool:
     """An invited guest who is a member of the park (external guests tell staff in person)."""
     return (
-        demo_day.cohort.park_id == getattr(access.park, "pk", None)
+        in_park(access, demo_day.cohort)
         and is_member(access)
         and guest_of(access, demo_day) is not None
     )

@@ -21,6 +21,7 @@ from technopark.audit.services import audit_record
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, Stage, TeamMember
 from technopark.core.fragments import writes
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
 from technopark.programmes.models import (
     DEFAULT_GRANT_CAP,
@@ -81,7 +82,7 @@ def programme_create(
 ) -> Programme:
     """Create a programme. The grant cap is in roubles (Decimal), never negative."""
     directions = list(directions)
-    if any(d.park_id != park.pk for d in directions):
+    if not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
     if not isinstance(grant_cap, Decimal) or grant_cap < 0 or grant_cap >= Decimal("1e12"):
         raise ValidationError({"grant_cap": _("Give a grant cap from 0 to 999,999,999,999.99.")})

@@ -76,7 +76,7 @@ class RegisterFilters:
 
 
 def _directions_prefetch() -> Prefetch:
-    return Prefetch("directions", queryset=Direction.all_parks.order_by("position", "name"))
+    return Prefetch("directions", queryset=Direction.objects.order_by("position", "name"))
 
 
 def _filtered(rows: QuerySet[ResidentStatus], park: Park, q: str, direction: int | None) -> Any:
@@ -122,7 +122,10 @@ def with_overdue(rows: QuerySet[ResidentStatus], *, tz: str, now: datetime | Non
     last_due = last_due_quarter(tz, now).period
     filed = Subquery(
         QuarterlyReport.all_parks.filter(
-            resident=OuterRef("pk"), period__gte=OuterRef("reports_from"), period__lte=last_due
+            park=OuterRef("park"),
+            resident=OuterRef("pk"),
+            period__gte=OuterRef("reports_from"),
+            period__lte=last_due,
         )
         .order_by()
         .values("resident")
@@ -199,7 +202,7 @@ def overdue_list(*, park: Park, now: datetime | None = None) -> QuerySet[Residen
         rows.select_related("company", "park")
         .prefetch_related(
             Prefetch(
-                "reports", queryset=QuarterlyReport.all_parks.only("id", "resident_id", "period")
+                "reports", queryset=QuarterlyReport.objects.only("id", "resident_id", "period")
             )
         )
         .order_by("-overdue_count", "company__short_name", "id")
@@ -231,9 +234,7 @@ def resident_detail(*, park: Park, pk: int, now: datetime | None = None) -> Resi
             ),
             Prefetch(
                 "reports",
-                queryset=QuarterlyReport.all_parks.select_related("submitted_by").order_by(
-                    "-period"
-                ),
+                queryset=QuarterlyReport.objects.select_related("submitted_by").order_by("-period"),
             ),
         )
         .first()
@@ -279,9 +280,7 @@ def founder_residents(*, park: Park, user: Any) -> list[ResidentStatus]:
         ResidentStatus.all_parks.filter(park=park, status__in=CURRENT_STATES)
         .filter(Exists(acting))
         .select_related("company", "park")
-        .prefetch_related(
-            Prefetch("reports", queryset=QuarterlyReport.all_parks.order_by("-period"))
-        )
+        .prefetch_related(Prefetch("reports", queryset=QuarterlyReport.objects.order_by("-period")))
         .order_by("company__short_name", "id")
     )
 
@@ -294,7 +293,7 @@ def founder_resident(*, park: Park, company_id: int) -> ResidentStatus | None:
         .select_related("company", "park")
         .prefetch_related(
             Prefetch("company__team", queryset=TeamMember.objects.all()),
-            Prefetch("reports", queryset=QuarterlyReport.all_parks.order_by("-period")),
+            Prefetch("reports", queryset=QuarterlyReport.objects.order_by("-period")),
         )
         .first()
     )
@@ -309,7 +308,9 @@ def due_reports_of_user(
     acting = TeamMember.objects.filter(
         company=OuterRef("company_id"), user=user, acts_for_company=True
     )
-    filed = QuarterlyReport.all_parks.filter(resident=OuterRef("pk"), period=quarter.period)
+    filed = QuarterlyReport.all_parks.filter(
+        park=park, resident=OuterRef("pk"), period=quarter.period
+    )
     rows = (
         ResidentStatus.all_parks.filter(
             park=park, status__in=CURRENT_STATES, reports_from__lte=quarter.period

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from technopark.companies.rules import acts_for
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, can_view_park, has_role, is_staff
 from technopark.residency.models import ResidentStatus
@@ -20,7 +21,7 @@ def can_view_residents(access: ParkAccess) -> bool:
 
 
 def can_view_resident(access: ParkAccess, resident: ResidentStatus) -> bool:
-    return can_view_residents(access) and resident.park_id == getattr(access.park, "pk", None)
+    return can_view_residents(access) and in_park(access, resident)
 
 
 def can_manage_residents(access: ParkAccess) -> bool:
@@ -29,7 +30,7 @@ def can_manage_residents(access: ParkAccess) -> bool:
 
 
 def can_manage_resident(access: ParkAccess, resident: ResidentStatus) -> bool:
-    return can_manage_residents(access) and resident.park_id == getattr(access.park, "pk", None)
+    return can_manage_residents(access) and in_park(access, resident)
 
 
 def can_export_reports(access: ParkAccess) -> bool:
@@ -46,7 +47,7 @@ def can_file_report(access: ParkAccess, resident: ResidentStatus) -> bool:
     """A founder acting for the resident company files its reports while it is a resident."""
     return (
         can_file_reports(access)
-        and resident.park_id == getattr(access.park, "pk", None)
+        and in_park(access, resident)
         and resident.is_current
         and acts_for(access, resident.company)
     )

@@ -20,6 +20,7 @@ from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Park, Site
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -80,16 +81,16 @@ def resident_admit(
     when there is one (the council's decision), audit-logged as ``residency.admit``.
     """
     directions = list(directions)
-    if company.park_id != park.pk:
+    if not in_park(park, company):
         raise ValidationError({"company": _("Choose a company of this park.")})
-    if site is not None and site.park_id != park.pk:
+    if site is not None and not in_park(park, site):
         raise ValidationError({"site": _("Choose a site of this park.")})
-    if any(d.park_id != park.pk for d in directions):
+    if not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
     if not isinstance(start_date, date):
         raise ValidationError({"start_date": _("Give the agreement's date.")})
     number = _clean_agreement_number(agreement_number)
-    Company.all_parks.select_for_update().filter(pk=company.pk).first()
+    Company.all_parks.select_for_update().filter(park_id=company.park_id, pk=company.pk).first()
     if ResidentStatus.all_parks.filter(
         park=park, company=company, status__in=CURRENT_STATES
     ).exists():

@@ -238,12 +238,13 @@ def free_resources(
     """Resources free for the whole of ``[starts_at, ends_at)``: no active booking, no closure,
     inside their site's opening hours. Three queries."""
     busy = overlapping(
-        Booking.all_parks.filter(resource=OuterRef("pk"), status__in=ACTIVE_STATUSES),
+        Booking.all_parks.filter(park=park, resource=OuterRef("pk"), status__in=ACTIVE_STATUSES),
         starts_at,
         ends_at,
     )
     closed = Closure.all_parks.filter(
         Q(resource=OuterRef("pk")) | Q(resource__isnull=True, site=OuterRef("site")),
+        park=park,
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,
     )
@@ -259,7 +260,7 @@ def free_resources(
     )
     site_ids = {resource.site_id for resource in candidates}
     hours: dict[int, list[OpeningHours]] = defaultdict(list)
-    for row in OpeningHours.all_parks.filter(site_id__in=site_ids):
+    for row in OpeningHours.all_parks.filter(park=park, site_id__in=site_ids):
         hours[row.site_id].append(row)
     open_sites: dict[int, bool] = {}
     result = []

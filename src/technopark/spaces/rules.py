@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, has_role, is_member, is_staff
 from technopark.spaces.models import Booking, Resource, WaitlistEntry
-
-
-def _in_park(access: ParkAccess, park_id: int) -> bool:
-    return access.park is not None and access.park.pk == park_id
 
 
 def can_view_spaces(access: ParkAccess) -> bool:
@@ -28,7 +25,7 @@ def can_book(access: ParkAccess) -> bool:
 
 
 def can_view_resource(access: ParkAccess, resource: Resource) -> bool:
-    return can_view_spaces(access) and _in_park(access, resource.park_id)
+    return can_view_spaces(access) and in_park(access, resource)
 
 
 def owns_booking(access: ParkAccess, booking: Booking, company_ids: Collection[int]) -> bool:
@@ -41,7 +38,7 @@ def owns_booking(access: ParkAccess, booking: Booking, company_ids: Collection[i
 
 
 def can_view_booking(access: ParkAccess, booking: Booking, company_ids: Collection[int]) -> bool:
-    if not _in_park(access, booking.park_id):
+    if not in_park(access, booking):
         return False
     return is_staff(access) or owns_booking(access, booking, company_ids)
 
@@ -75,7 +72,7 @@ def can_use_waitlist(access: ParkAccess) -> bool:
 
 
 def can_change_waitlist_entry(access: ParkAccess, entry: WaitlistEntry) -> bool:
-    if not _in_park(access, entry.park_id) or not access.is_authenticated:
+    if not in_park(access, entry) or not access.is_authenticated:
         return False
     return is_staff(access) or entry.user_id == access.user.pk
 

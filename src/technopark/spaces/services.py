@@ -33,6 +33,7 @@ from technopark.audit.services import audit_record
 from technopark.companies.models import Company, TeamMember
 from technopark.core.fragments import writes
 from technopark.core.localtime import to_local, zone_named
+from technopark.core.scopes import in_park
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.spaces import eligibility
@@ -167,7 +168,7 @@ def resource_create(
         requires_certification=requires_certification,
     )
     resource.full_clean(exclude=["park", "site"], validate_unique=False)
-    if Resource.all_parks.filter(site=site, name=name).exists():
+    if Resource.all_parks.filter(park_id=site.park_id, site=site, name=name).exists():
         raise ValidationError({"name": _("This site already has a resource with this name.")})
     resource.save()
     writes("spaces", park_id=site.park_id)
@@ -186,7 +187,7 @@ def opening_hours_set(
     for weekday, span in sorted(hours.items()):
         if not 0 <= weekday <= 6:
             raise ValidationError({"weekday": _("Choose a day of the week.")})
-        OpeningHours.all_parks.filter(site=site, weekday=weekday).delete()
+        OpeningHours.all_parks.filter(park_id=site.park_id, site=site, weekday=weekday).delete()
         if span is None:
             continue
         opens, closes = span
@@ -307,7 +308,7 @@ def _initial_status(*, access: ParkAccess, company: Company | None, rule: Bookin
     """Who may book, and whether they wait for approval. Raises on ``company``."""
     staff = is_staff(access)
     if company is not None:
-        if access.park is None or company.park_id != access.park.pk:
+        if access.park is None or not in_park(access.park, company):
             raise ValidationError({"company": _("Choose a company of this park.")})
         if not staff and company.pk not in acting_company_ids(user=access.user, park=access.park):
             raise ValidationError({"company": _("You do not act for this company.")})
@@ -408,14 +409,16 @@ def _check_open(*, resource: Resource, starts_at: datetime, ends_at: datetime) -
     """Inside the site's opening hours and outside its closures (holidays, maintenance)."""
     site = resource.site
     zone = zone_of(site)
-    hours = list(OpeningHours.all_parks.filter(site=site))
+    hours = list(OpeningHours.all_parks.filter(park_id=site.park_id, site=site))
     first = to_local(starts_at, zone).date()
     last = to_local(ends_at, zone).date()
     intervals = open_intervals(site=site, hours=hours, first=first, last=last)
     if not any(opens <= starts_at and ends_at <= closes for opens, closes in intervals):
         raise ValidationError({"starts_at": _("The site is closed at this time.")})
     closure = (
-        Closure.all_parks.filter(site=site, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        Closure.all_parks.filter(
+            park_id=site.park_id, site=site, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
         .filter(Q(resource__isnull=True) | Q(resource=resource))
         .first()
     )
@@ -499,6 +502,7 @@ def _overlapping(
     *, resource: Resource, starts_at: datetime, ends_at: datetime, exclude: int | None = None
 ) -> QuerySet[Booking]:
     rows = Booking.all_parks.filter(
+        park_id=resource.park_id,
         resource=resource,
         status__in=ACTIVE_STATUSES,
         starts_at__lt=ends_at,
@@ -573,7 +577,7 @@ def booking_create(
     """
     now = now or timezone.now()
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
-    if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
+    if access.park is None or not in_park(access.park, resource) or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     if kind not in BookingKind.values:
         raise ValidationError({"kind": _("Unknown kind of booking.")})
@@ -734,9 +738,9 @@ def booking_cancel(*, access: ParkAccess, booking: Booking, now: datetime | None
             }
         )
     _end(booking, BookingStatus.CANCELLED, now=now)
-    WaitlistEntry.all_parks.filter(booking=booking, status=WaitlistStatus.OFFERED).update(
-        status=WaitlistStatus.CANCELLED
-    )
+    WaitlistEntry.all_parks.filter(
+        park_id=booking.park_id, booking=booking, status=WaitlistStatus.OFFERED
+    ).update(status=WaitlistStatus.CANCELLED)
     _offer_freed(
         resource=booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now
     )
@@ -800,7 +804,7 @@ def booking_reject(
 def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Check in from 15 minutes before the start until the end. Locking: the booking's row."""
     now = now or timezone.now()
-    booking = Booking.all_parks.select_for_update().get(pk=booking.pk)
+    booking = Booking.all_parks.select_for_update().get(park_id=booking.park_id, pk=booking.pk)
     if booking.status != BookingStatus.CONFIRMED:
         raise ValidationError({"status": _("Only a confirmed booking can be checked in.")})
     if now < booking.starts_at - CHECK_IN_EARLY:
@@ -882,7 +886,7 @@ def booking_series_create(
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if not 1 <= weeks <= 52:
         raise ValidationError({"weeks": _("Repeat for 1 to 52 weeks.")})
-    if access.park is None or resource.park_id != access.park.pk:
+    if not in_park(access, resource):
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     zone = zone_of(resource.site)
     local_start, local_end = to_local(starts_at, zone), to_local(ends_at, zone)
@@ -939,7 +943,7 @@ def waitlist_join(
     taken (a free one is booked instead). Locking: none."""
     now = now or timezone.now()
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
-    if access.park is None or resource.park_id != access.park.pk or not resource.is_active:
+    if access.park is None or not in_park(access.park, resource) or not resource.is_active:
         raise ValidationError({"resource": _("Choose a bookable resource of this park.")})
     rule = rule_for(park=access.park, resource_type=resource.resource_type)
     _initial_status(access=access, company=company, rule=rule)
@@ -1079,14 +1083,14 @@ def offers_expire(*, now: datetime | None = None) -> int:
         status=BookingStatus.OFFERED, offer_expires_at__lte=now
     ).select_related("resource__park"):
         with transaction.atomic():
-            updated = Booking.all_parks.filter(pk=booking.pk, status=BookingStatus.OFFERED).update(
-                status=BookingStatus.EXPIRED, cancelled_at=now, sequence=F("sequence") + 1
-            )
+            updated = Booking.all_parks.filter(
+                park_id=booking.park_id, pk=booking.pk, status=BookingStatus.OFFERED
+            ).update(status=BookingStatus.EXPIRED, cancelled_at=now, sequence=F("sequence") + 1)
             if not updated:
                 continue
-            WaitlistEntry.all_parks.filter(booking=booking, status=WaitlistStatus.OFFERED).update(
-                status=WaitlistStatus.EXPIRED
-            )
+            WaitlistEntry.all_parks.filter(
+                park_id=booking.park_id, booking=booking, status=WaitlistStatus.OFFERED
+            ).update(status=WaitlistStatus.EXPIRED)
             _offer_freed(
                 resource=booking.resource,
                 starts_at=booking.starts_at,
@@ -1105,7 +1109,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
 def feed_get_or_create(*, park: Park, user: Any, resource: Resource | None = None) -> CalendarFeed:
     """The person's secret feed link (their bookings, or one resource's). Locking: none; the
     unique constraints keep one link per person and target."""
-    if resource is not None and resource.park_id != park.pk:
+    if resource is not None and not in_park(park, resource):
         raise ValidationError({"resource": _("Choose a resource of this park.")})
     feed = CalendarFeed.all_parks.filter(park=park, user=user, resource=resource).first()
     if feed is None:

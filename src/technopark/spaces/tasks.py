@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from technopark.core.scopes import scopes_disabled
 from technopark.spaces import services
 
 
 @task()
+@scopes_disabled()  # every park's bookings and offers
 def spaces_release_no_shows() -> dict[str, int]:
     """Release confirmed bookings nobody checked in to, and expire offers nobody took up; the
     freed time goes to the next in line on the waitlist."""

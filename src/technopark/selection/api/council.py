@@ -220,9 +220,7 @@ def decisions_create_batch(
         rationale=payload.rationale,
         message_for_applicant=payload.message_for_applicant,
     )
-    loaded = Decision.all_parks.filter(pk__in=[d.pk for d in decisions]).select_related(
-        "decided_by"
-    )
+    loaded = Decision.objects.filter(pk__in=[d.pk for d in decisions]).select_related("decided_by")
     return Status(201, {"decisions": list(loaded.order_by("application_id"))})
 
 

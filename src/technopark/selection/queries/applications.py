@@ -39,7 +39,7 @@ def own_applications(*, park: Park, user: Any) -> QuerySet[Application]:
             park=park, company__team__user=user, company__team__acts_for_company=True
         )
         .select_related("call", "call__site", "call__park", "company")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("-created_at", "-id")
         .distinct()
     )
@@ -52,11 +52,11 @@ def application_detail(*, park: Park, pk: int) -> Application | None:
         Application.all_parks.filter(park=park, pk=pk)
         .select_related("call", "call__site", "call__park", "company", "company__site")
         .prefetch_related(
-            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
-            Prefetch("call__directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
+            Prefetch("call__directions", queryset=Direction.objects.order_by("position")),
             Prefetch("call__fields", queryset=FormField.objects.order_by("position", "id")),
             Prefetch("company__team", queryset=TeamMember.objects.select_related("user")),
-            Prefetch("company__directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("company__directions", queryset=Direction.objects.order_by("position")),
             Prefetch("answers", queryset=Answer.objects.all()),
             Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
             Prefetch(
@@ -106,7 +106,7 @@ def call_applications(*, call: Call) -> QuerySet[Application]:
         Application.all_parks.filter(park_id=call.park_id, call=call)
         .select_related("company", "call", "call__park", "call__site")
         .prefetch_related(
-            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
         )
         .order_by("submitted_at", "id")

@@ -20,7 +20,7 @@ def open_calls(*, park: Park, at: datetime | None = None) -> QuerySet[Call]:
             park=park, status=CallStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now
         )
         .select_related("site", "park")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("closes_at", "id")
     )
 
@@ -31,7 +31,7 @@ def upcoming_calls(*, park: Park, at: datetime | None = None) -> QuerySet[Call]:
     return (
         Call.all_parks.filter(park=park, status=CallStatus.PUBLISHED, opens_at__gt=now)
         .select_related("site", "park")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("opens_at", "id")
     )
 
@@ -57,7 +57,7 @@ def call_detail(*, park: Park, pk: int) -> Call | None:
         Call.all_parks.filter(park=park, pk=pk)
         .select_related("site", "park")
         .prefetch_related(
-            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch("fields", queryset=FormField.objects.order_by("position", "id")),
             Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
         )

@@ -158,7 +158,7 @@ def _company_conflicts(
 
 def expert_conflicts(*, expert: ExpertProfile, application: Application) -> list[Conflict]:
     """Every conflict between ``expert`` and ``application`` (empty: none). Three queries."""
-    company = Company.all_parks.get(pk=application.company_id)
+    company = Company.all_parks.get(park_id=application.park_id, pk=application.company_id)
     team = list(TeamMember.objects.filter(company_id=company.pk).select_related("user"))
     declared = list(ConflictOfInterest.objects.filter(expert_id=expert.pk))
     return _company_conflicts(

@@ -71,7 +71,7 @@ def review_assignment(*, park: Park, user: Any, pk: int) -> ReviewAssignment | N
             Prefetch(
                 "application__call__criteria", queryset=Criterion.objects.order_by("position", "id")
             ),
-            Prefetch("application__directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("application__directions", queryset=Direction.objects.order_by("position")),
             Prefetch(
                 "application__company__team",
                 queryset=TeamMember.objects.select_related("user").order_by("id"),
@@ -123,7 +123,7 @@ def expert_list(*, park: Park) -> QuerySet[ExpertProfile]:
         experts_of_park(park=park)
         .select_related("user")
         .prefetch_related(
-            Prefetch("directions", queryset=Direction.all_parks.order_by("position")),
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch(
                 "conflicts",
                 queryset=ConflictOfInterest.objects.select_related("company", "person"),
@@ -183,7 +183,7 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
     )
     paginator = Paginator(
         submitted.select_related("company")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("submitted_at", "id"),
         per_page,
     )
@@ -192,7 +192,7 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
     experts = list(
         experts_of_park(park=call.park)
         .select_related("user")
-        .prefetch_related(Prefetch("directions", queryset=Direction.all_parks.order_by("position")))
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("user__full_name", "user__email", "id")
     )
     experts_by_id = {e.pk: e for e in experts}

@@ -14,6 +14,7 @@ from typing import Any
 
 from technopark.companies.models import Company
 from technopark.companies.rules import acts_for
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, can_view_park, is_staff
 
@@ -34,10 +35,6 @@ __all__ = [
 ]
 
 
-def _same_park(access: ParkAccess, obj: Any) -> bool:
-    return obj.park_id == getattr(access.park, "pk", None)
-
-
 def can_view_calls(access: ParkAccess) -> bool:
     """The public list of open calls: whoever may see the park."""
     return can_view_park(access)
@@ -45,7 +42,7 @@ def can_view_calls(access: ParkAccess) -> bool:
 
 def can_view_call(access: ParkAccess, call: Any) -> bool:
     """A published call, by whoever may see the park; a draft or archived one, by staff."""
-    if not _same_park(access, call):
+    if not in_park(access, call):
         return False
     if is_staff(access):
         return True
@@ -68,21 +65,19 @@ def can_list_own_applications(access: ParkAccess) -> bool:
 
 def can_apply_for(access: ParkAccess, company: Company) -> bool:
     """A founder applies for a company of the park they act for."""
-    return can_apply(access) and _same_park(access, company) and acts_for(access, company)
+    return can_apply(access) and in_park(access, company) and acts_for(access, company)
 
 
 def is_applicant(access: ParkAccess, application: Any) -> bool:
     """The visitor acts for the applying company (a founder in its team)."""
     return (
-        _same_park(access, application)
-        and can_apply(access)
-        and acts_for(access, application.company)
+        in_park(access, application) and can_apply(access) and acts_for(access, application.company)
     )
 
 
 def can_view_application(access: ParkAccess, application: Any) -> bool:
     """The applicant's team (acting founders) and the park's staff."""
-    if not _same_park(access, application):
+    if not in_park(access, application):
         return False
     return is_staff(access) or is_applicant(access, application)
 
@@ -103,7 +98,7 @@ def can_open_application_file(access: ParkAccess, application: Any) -> bool:
     (as the review part decides)."""
     if can_view_application(access, application):
         return True
-    if not _same_park(access, application) or Role.EXPERT not in access.roles:
+    if not in_park(access, application) or Role.EXPERT not in access.roles:
         return False
     from technopark.selection.rules import review
 
@@ -117,4 +112,4 @@ def can_screen_applications(access: ParkAccess) -> bool:
 
 
 def can_request_information(access: ParkAccess, application: Any) -> bool:
-    return is_staff(access) and _same_park(access, application)
+    return is_staff(access) and in_park(access, application)

@@ -8,6 +8,7 @@ decision on their own company's application.
 from __future__ import annotations
 
 from technopark.companies.rules import acts_for
+from technopark.core.scopes import in_park
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.selection.models import Application
 
@@ -38,7 +39,7 @@ def can_read_decision_notice(access: ParkAccess, application: Application) -> bo
     """The notice of a decision on ``application``: those who act for the applicant, and staff."""
     if not can_read_decision_notices(access):
         return False
-    if application.park_id != getattr(access.park, "pk", None):
+    if not in_park(access, application):
         return False
     if is_staff(access):
         return True

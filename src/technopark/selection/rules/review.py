@@ -7,6 +7,7 @@ application and its files) and ``can_review_assignment`` both check the conflict
 
 from __future__ import annotations
 
+from technopark.core.scopes import in_park
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, is_staff
 from technopark.selection.models import (
@@ -33,10 +34,6 @@ __all__ = [
 
 def is_expert(access: ParkAccess) -> bool:
     return Role.EXPERT in access.roles
-
-
-def _in_park(access: ParkAccess, park_id: int) -> bool:
-    return access.park is not None and access.park.pk == park_id
 
 
 def can_review(access: ParkAccess) -> bool:
@@ -75,7 +72,7 @@ def can_review_assignment(access: ParkAccess, assignment: ReviewAssignment) -> b
         return False
     if assignment.expert.user_id != access.user.pk:
         return False
-    if not _in_park(access, assignment.application.park_id):
+    if not in_park(access, assignment.application):
         return False
     return _no_conflict(assignment.expert, assignment.application)
 
@@ -88,7 +85,7 @@ def can_open_application(access: ParkAccess, application: Application) -> bool:
     """
     if not is_expert(access) or not access.is_authenticated:
         return False
-    if not _in_park(access, application.park_id):
+    if not in_park(access, application):
         return False
     assignment = (
         ReviewAssignment.objects.filter(

@@ -478,7 +478,7 @@ def application_save(
         application=locked, actor=actor, kind=RevisionKind.SAVED, changes=changes, now=now
     )
     if changes:
-        Application.all_parks.filter(pk=locked.pk).update(updated_at=now)
+        Application.all_parks.filter(park_id=locked.park_id, pk=locked.pk).update(updated_at=now)
         if locked.status != ApplicationStatus.DRAFT:
             # A draft's autosave shows on no cached page: it retires none.
             writes("selection", park_id=locked.park_id)

@@ -83,7 +83,7 @@ def assignment_explanation(*, shared: list[str], load: int | None, capacity: int
 
 
 def _lock_call(call: Call) -> Call:
-    return Call.all_parks.select_for_update().get(pk=call.pk)
+    return Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
 
 
 def capacities_for_call(*, call: Call, experts: list[ExpertProfile]) -> dict[int, int]:

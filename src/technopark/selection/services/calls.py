@@ -135,7 +135,7 @@ def call_publish(*, call: Call, actor: User) -> Call:
 
     A call needs at least one review criterion before it is published. Locks the call row.
     """
-    locked = Call.all_parks.select_for_update().get(pk=call.pk)
+    locked = Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
     if locked.status == CallStatus.PUBLISHED:
         return locked
     if not Criterion.objects.filter(call=locked).exists():
@@ -153,7 +153,7 @@ def call_close(*, call: Call, actor: User, at: datetime | None = None) -> Call:
     """Close a call now: its deadline becomes this moment (an earlier deadline stays), and from
     then on it refuses submissions. Locks the call row."""
     now = at or timezone.now()
-    locked = Call.all_parks.select_for_update().get(pk=call.pk)
+    locked = Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
     if locked.closes_at <= now:
         return locked
     if locked.opens_at >= now:
@@ -168,7 +168,7 @@ def call_close(*, call: Call, actor: User, at: datetime | None = None) -> Call:
 @transaction.atomic
 def call_archive(*, call: Call, actor: User) -> Call:
     """Take a call off the public pages (its applications stay). Locks the call row."""
-    locked = Call.all_parks.select_for_update().get(pk=call.pk)
+    locked = Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
     locked.status = CallStatus.ARCHIVED
     locked.save(update_fields=["status"])
     writes("selection", park_id=locked.park_id)
@@ -208,7 +208,7 @@ def _check_field(field: FormField) -> None:
 
 
 def _lock_call(call: Call) -> Call:
-    locked: Call = Call.all_parks.select_for_update().get(pk=call.pk)
+    locked: Call = Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
     return locked
 
 

@@ -251,7 +251,9 @@ def decision_record(
     ``start_date`` (``site`` defaults to the call's site).
     """
     _check_input(outcome=outcome, rationale=rationale, message_for_applicant=message_for_applicant)
-    locked = _locked(Application.all_parks.filter(pk=application.pk)).get()
+    locked = _locked(
+        Application.all_parks.filter(park_id=application.park_id, pk=application.pk)
+    ).get()
     decision = _decide(
         application=locked,
         actor=actor,

@@ -36,7 +36,7 @@ def run_checks(*, application: Application, at: datetime | None = None) -> list[
     runs). Called by ``application_submit`` inside its transaction, with the application locked."""
     now = at or timezone.now()
     call = application.call
-    company = Company.all_parks.get(pk=application.company_id)
+    company = Company.all_parks.get(park_id=application.park_id, pk=application.company_id)
     park = call.park
     results: list[tuple[str, bool, str]] = []
     if call.require_region:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
 from technopark.core.fragments import writes
+from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Park
 from technopark.selection.models import (
     AssignmentStatus,
@@ -74,7 +75,7 @@ def expert_profile_save(
 ) -> ExpertProfile:
     """Create or change the expert's profile in ``park``. Locks the profile row."""
     directions = list(directions)
-    if any(d.park_id != park.pk for d in directions):
+    if not all(in_park(park, d) for d in directions):
         raise ValidationError({"directions": _("Choose directions of this park.")})
     if not 0 <= default_capacity <= 1000:
         raise ValidationError({"default_capacity": _("Give a number from 0 to 1000.")})

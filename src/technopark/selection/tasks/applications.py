@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from technopark.companies.models import TeamMember
+from technopark.core.scopes import scopes_disabled
 from technopark.selection.models import Application
 
 TEMPLATES = {
@@ -18,6 +19,7 @@ TEMPLATES = {
 
 
 @task()
+@scopes_disabled()  # a worker has no request scope; the application is read by its pk
 def application_notify(*, application_id: int, what: str, base_url: str, language: str) -> int:
     """Mail the company's team (those acting for it) about their application: ``what`` is
     ``submitted`` (the confirmation) or ``info_requested``. Returns how many were mailed."""

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from technopark.companies.models import TeamMember
+from technopark.core.scopes import scopes_disabled
 from technopark.selection.models import Decision
 from technopark.selection.queries.council import decision_for_applicant
 
@@ -34,6 +35,7 @@ def notice_recipients(decision: Decision) -> list[str]:
 
 
 @task()
+@scopes_disabled()  # a worker has no request scope; the decision is read by its pk
 def decision_notice_send(*, decision_id: int, language: str) -> int:
     """Mail the notice of decision ``decision_id`` to the applicant; the number of recipients.
 
@@ -62,5 +64,7 @@ def decision_notice_send(*, decision_id: int, language: str) -> int:
         )
         body = render_to_string("selection/council/email/notice_message.txt", context)
     send_mail(subject, body, None, recipients)
-    Decision.all_parks.filter(pk=decision.pk).update(notice_sent_at=timezone.now())
+    Decision.all_parks.filter(park_id=decision.park_id, pk=decision.pk).update(
+        notice_sent_at=timezone.now()
+    )
     return len(recipients)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from technopark.core.scopes import scopes_disabled
 from technopark.selection.services.review import assignment_mark_reminded, reviews_overdue
 
 __all__ = ["remind_overdue_reviews", "reviews_remind"]
@@ -45,6 +46,7 @@ def remind_overdue_reviews(*, park_id: int | None = None, base_url: str = "") ->
 
 
 @task()
+@scopes_disabled()  # the overdue reviews of every park (or one, by park_id)
 def reviews_remind(*, park_id: int | None = None, base_url: str = "") -> int:
     """The reminder as a background task (``manage.py selection_remind_reviews`` queues it or
     runs it at once)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from technopark.core.scopes import scopes_disabled
 from technopark.demo.bulk import generate_companies
 from technopark.demo.grants_generate import generate_grants
 from technopark.demo.programmes_generate import generate_programmes
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--resources", type=int, default=0, help="Bookable resources.")
         parser.add_argument("--bookings", type=int, default=0, help="Bookings of those resources.")
 
+    @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
         park = Park.objects.filter(slug=options["park"]).first()
         if park is None:

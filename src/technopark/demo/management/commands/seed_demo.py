@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from technopark.core.scopes import scopes_disabled
 from technopark.demo import data
 from technopark.demo.seed import accounts_table, format_table, seed_demo
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         "and one account per role. Safe to run again: nothing is duplicated."
     )
 
+    @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
         # The demo's applications, decisions and reports would mail their notices: to nobody real,
         # and the console backend would print them all over the accounts table.

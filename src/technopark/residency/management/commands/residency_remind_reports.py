@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from technopark.core.scopes import scopes_disabled
 from technopark.parks.models import Park
 from technopark.residency import reminders, tasks
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             help="Queue the work for the task worker instead of doing it now.",
         )
 
+    @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
             if options["park"]:

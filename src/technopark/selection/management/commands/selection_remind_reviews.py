@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from technopark.core.scopes import scopes_disabled
 from technopark.parks.models import Park
 from technopark.selection.tasks.review import remind_overdue_reviews, reviews_remind
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             "--queue", action="store_true", help="Queue the work for the task worker."
         )
 
+    @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
         park_id = None
         if options["park"]:

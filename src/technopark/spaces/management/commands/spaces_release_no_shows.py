@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from technopark.core.scopes import scopes_disabled
 from technopark.spaces.tasks import spaces_release_no_shows
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             help="Queue the work on the task backend instead of doing it now.",
         )
 
+    @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
             result = spaces_release_no_shows.enqueue()
