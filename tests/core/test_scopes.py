@@ -185,6 +185,7 @@ def test_a_task_works_inside_its_objects_park(world, monkeypatch):
         access=access_for(world.users["outsider"], world.other_park),
         email="guest@example.org",
         role=Role.MENTOR,
+        base_url="http://testserver/",
     )
     seen: list[tuple[Any, list[str]]] = []
 

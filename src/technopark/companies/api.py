@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
@@ -160,7 +161,7 @@ def company_create(request: HttpRequest, park_slug: str, payload: CompanyCreateI
     position = data.pop("position")
     company = services.company_create(
         park=park,
-        actor=request.user,
+        actor=signed_in_user(request),
         site=_site(park, data.pop("site")),
         directions=_directions(park, data.pop("directions")),
         position=(position or "") if joins_team else None,
@@ -201,7 +202,7 @@ def company_update(
         changes["site"] = _site(park, changes["site"])
     services.company_update(
         company=company,
-        actor=request.user,
+        actor=signed_in_user(request),
         directions=directions,
         stage=changes.pop("stage", None),
         stage_evidence=changes.pop("stage_evidence", ""),

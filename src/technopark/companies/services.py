@@ -65,7 +65,7 @@ def _validate_and_save(company: Company) -> None:
 def company_create(
     *,
     park: Park,
-    actor: Any,
+    actor: User,
     legal_name: str,
     short_name: str,
     inn: str,
@@ -115,7 +115,7 @@ def company_create(
 def company_update(
     *,
     company: Company,
-    actor: Any,
+    actor: User,
     directions: Iterable[Direction] | None = None,
     stage: str | None = None,
     stage_evidence: str = "",
@@ -143,7 +143,7 @@ def company_update(
 
 @transaction.atomic
 def company_change_stage(
-    *, company: Company, actor: Any, to_stage: str, evidence: str = ""
+    *, company: Company, actor: User, to_stage: str, evidence: str = ""
 ) -> StageChange:
     """Move a company to another stage and keep the step in its history. Locks the company row."""
     if to_stage not in Stage.values:

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
@@ -190,7 +191,7 @@ def company_create(request: HttpRequest, park_slug: str) -> HttpResponse:
         try:
             company = services.company_create(
                 park=park,
-                actor=request.user,
+                actor=signed_in_user(request),
                 stage=data["stage"],
                 directions=data["directions"],
                 position=data.get("position", "") if joins_team else None,
@@ -225,7 +226,7 @@ def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         try:
             services.company_update(
                 company=company,
-                actor=request.user,
+                actor=signed_in_user(request),
                 directions=data["directions"],
                 stage=data["stage"],
                 stage_evidence=data["stage_evidence"],

@@ -124,7 +124,7 @@ def ensure_companies(
     specs: list[CompanySpec],
     sites: list[Site],
     directions: dict[str, Direction],
-    actor: User | None,
+    actor: User,
     result: SeedResult,
 ) -> list[Company]:
     existing = {c.inn: c for c in Company.all_parks.filter(park=park)}

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
@@ -191,7 +192,7 @@ def report_file(request: HttpRequest, park_slug: str, payload: ReportIn) -> Any:
     )
     report = services.report_file(
         resident=resident,
-        actor=request.user,
+        actor=signed_in_user(request),
         year=quarter.year,
         quarter=quarter.quarter,
         revenue=payload.revenue,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
@@ -65,7 +66,7 @@ def resident_admit(
     *,
     park: Park,
     company: Company,
-    actor: Any,
+    actor: User,
     agreement_number: str,
     start_date: date,
     site: Site | None,
@@ -170,7 +171,7 @@ def _refusal(action: str, status: str) -> str:
 def _change_status(
     *,
     resident: ResidentStatus,
-    actor: Any,
+    actor: User,
     action: str,
     reason: str,
     effective_on: date | None,
@@ -235,7 +236,7 @@ def _change_status(
 
 
 def resident_suspend(
-    *, resident: ResidentStatus, actor: Any, reason: str, effective_on: date | None = None
+    *, resident: ResidentStatus, actor: User, reason: str, effective_on: date | None = None
 ) -> StatusChange:
     """Suspend an active resident (a breach, missed reports); the reason is required and kept."""
     return _change_status(
@@ -244,7 +245,7 @@ def resident_suspend(
 
 
 def resident_reinstate(
-    *, resident: ResidentStatus, actor: Any, reason: str = "", effective_on: date | None = None
+    *, resident: ResidentStatus, actor: User, reason: str = "", effective_on: date | None = None
 ) -> StatusChange:
     """Make a suspended resident active again."""
     return _change_status(
@@ -257,7 +258,7 @@ def resident_reinstate(
 
 
 def resident_revoke(
-    *, resident: ResidentStatus, actor: Any, reason: str, effective_on: date | None = None
+    *, resident: ResidentStatus, actor: User, reason: str, effective_on: date | None = None
 ) -> StatusChange:
     """Revoke the status of an active or suspended resident; the reason is required and kept."""
     return _change_status(
@@ -266,7 +267,7 @@ def resident_revoke(
 
 
 def resident_end(
-    *, resident: ResidentStatus, actor: Any, reason: str = "", effective_on: date | None = None
+    *, resident: ResidentStatus, actor: User, reason: str = "", effective_on: date | None = None
 ) -> StatusChange:
     """End the residency (the agreement expired or was ended by agreement)."""
     return _change_status(
@@ -277,7 +278,7 @@ def resident_end(
 def resident_change(
     *,
     resident: ResidentStatus,
-    actor: Any,
+    actor: User,
     action: str,
     reason: str = "",
     effective_on: date | None = None,
@@ -328,7 +329,7 @@ def _clean_figures(figures: dict[str, Any]) -> dict[str, Any]:
 def report_file(
     *,
     resident: ResidentStatus,
-    actor: Any,
+    actor: User | None,
     year: int,
     quarter: int,
     revenue: Decimal,
@@ -342,7 +343,8 @@ def report_file(
     now: datetime | None = None,
 ) -> QuarterlyReport:
     """File the resident's report for ``year``/``quarter``: a quarter that has ended (in the
-    park's time zone), from the residency's first quarter on, not filed yet.
+    park's time zone), from the residency's first quarter on, not filed yet. ``actor`` is the
+    person filing it (None: entered by the platform, as the demo's history is).
 
     Late reports are accepted (they clear the overdue flag). A report is filed once; the unique
     constraint refuses a concurrent second one. Locking: the resident's row, so that the report is

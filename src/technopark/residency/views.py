@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.companies import queries as company_queries
 from technopark.core.fragments import Fragment
 from technopark.core.params import Choice, Integer, Text
@@ -191,7 +192,7 @@ def report_file(request: HttpRequest, park_slug: str, company_pk: int) -> HttpRe
         try:
             services.report_file(
                 resident=resident,
-                actor=request.user,
+                actor=signed_in_user(request),
                 year=quarter.year,
                 quarter=quarter.quarter,
                 revenue=data["revenue"],
@@ -315,7 +316,7 @@ def staff_change(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         try:
             services.resident_change(
                 resident=resident,
-                actor=request.user,
+                actor=signed_in_user(request),
                 action=data["action"],
                 reason=data["reason"],
                 effective_on=data["effective_on"],
@@ -349,7 +350,7 @@ def staff_admit(request: HttpRequest, park_slug: str) -> HttpResponse:
                 resident = services.resident_admit(
                     park=park,
                     company=company,
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     agreement_number=data["agreement_number"],
                     start_date=data["start_date"],
                     site=data["site"],
