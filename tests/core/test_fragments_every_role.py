@@ -69,6 +69,8 @@ def _samples(park: Park) -> dict[str, list[Sample]]:
         "company-list": [
             (companies, {}),
             (f"{companies}?q=лаб&sort=-name", {}),
+            (f"{companies}?sort=-name&q=лаб", {}),  # the same filters in another order
+            (f"{companies}?q=&direction=&stage=&site=&sort=name", {}),  # the empty filter form
             (f"{companies}?stage=prototype&page=2", {}),
             (f"{companies}?site={site.pk}", HTMX),
             (f"{companies}?direction=²", {}),  # refused value: answered, not cached

@@ -185,8 +185,8 @@ class Fragment:
     def _parsed(
         self, request: HttpRequest, params: Mapping[str, Any] | None
     ) -> tuple[tuple[tuple[str, Any], ...], bool] | None:
-        """The declared parameters' values (sorted) and whether free text is among them; None
-        when the address holds anything the fragment does not declare or cannot parse."""
+        """The declared parameters' values and whether free text is among them; None when the
+        address holds anything the fragment does not declare or cannot parse."""
         values: list[tuple[str, Any]] = []
         free_text = False
         if params is None and not self.params:  # it reads nothing from the address
@@ -197,24 +197,24 @@ class Fragment:
                 raw = request.GET.getlist(name)
                 if param is None or len(raw) != 1:
                     return None
-                if raw[0] == "":
-                    continue
-                try:
-                    param.parse(raw[0])
-                except ValueError:
-                    return None
-                # The raw text, not the parsed value, is kept: the content may repeat it.
+                if raw[0] != "":  # an empty field of a filter form is kept as it is
+                    try:
+                        param.parse(raw[0])
+                    except ValueError:
+                        return None
+                # The raw text in the address's order, not the parsed value, is kept: the content
+                # may repeat the address (links to the next page, to the export).
                 values.append((name, raw[0]))
-                free_text = free_text or param.free_text
-        else:  # already typed by the API's schema
-            for name, value in params.items():
-                param = self.params.get(name)
-                if param is None:
-                    return None
-                if value in (None, ""):
-                    continue
-                values.append((name, value))
-                free_text = free_text or param.free_text
+                free_text = free_text or (param.free_text and raw[0] != "")
+            return tuple(values), free_text
+        for name, value in params.items():  # already typed by the API's schema
+            param = self.params.get(name)
+            if param is None:
+                return None
+            if value in (None, ""):
+                continue
+            values.append((name, value))
+            free_text = free_text or param.free_text
         return tuple(sorted(values, key=lambda pair: pair[0])), free_text
 
     def key(
