@@ -224,7 +224,7 @@ def test_submit_names_missing_answers_and_refuses_a_closed_call(api_for, apply_c
 
 
 def test_another_parks_application_is_404(api_as, world, apply_call):
-    from technopark.selection.services.applications import application_start
+    from technopark.selection.services.drafts import application_start
     from tests.factories import MembershipFactory, TeamMemberFactory
 
     foreign_call = CallFactory(park=world.other_park)

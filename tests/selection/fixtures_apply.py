@@ -23,6 +23,7 @@ from technopark.selection.models import (
     FieldKind,
 )
 from technopark.selection.services import applications as app_services
+from technopark.selection.services import drafts as draft_services
 from tests.selection.factories import (
     ApplicationFactory,
     CallFactory,
@@ -124,7 +125,7 @@ def fill(
     }
     for label, value in overrides.items():
         answers[fields[label].pk] = value
-    app_services.application_save(
+    draft_services.application_save(
         application=application, actor=actor, title="Frost sensors", answers=answers, at=at
     )
 
@@ -132,7 +133,7 @@ def fill(
 @pytest.fixture
 def draft(world: Any, apply_call: Any) -> Application:
     """The founder's draft application of ``company`` to ``apply_call``."""
-    return app_services.application_start(
+    return draft_services.application_start(
         call=apply_call, company=world.company, actor=world.users["founder"]
     )
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from technopark.selection.models import Answer
-from technopark.selection.services import applications as services
+from technopark.selection.services import drafts as draft_services
 from tests.selection.fixtures_apply import fields_by_label
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def deck(world, apply_call, draft, private_files, django_capture_on_commit_callb
     """The draft's pitch deck, committed: (the question, the stored file's name)."""
     field = fields_by_label(apply_call)["Pitch deck"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_save(
+        draft_services.application_save(
             application=draft,
             actor=world.users["founder"],
             files={field.pk: SimpleUploadedFile("deck.pdf", b"%PDF one")},
@@ -52,7 +52,7 @@ def test_a_rolled_back_change_keeps_the_file(
         pytest.raises(Aborted),
         transaction.atomic(),
     ):
-        services.application_save(application=draft, actor=world.users["founder"], **edit)
+        draft_services.application_save(application=draft, actor=world.users["founder"], **edit)
         raise Aborted
     answer = _stored(draft, field)
     assert answer.file.name == name
@@ -73,7 +73,7 @@ def test_a_committed_change_deletes_the_old_file_after_commit(
         else {"remove_files": [field.pk]}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_save(application=draft, actor=world.users["founder"], **edit)
+        draft_services.application_save(application=draft, actor=world.users["founder"], **edit)
         # Not before the commit.
         assert storage.exists(name)
     assert not storage.exists(name)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from technopark.selection.models import Answer, ApplicationStatus, Call, EligibilityCheck
-from technopark.selection.services import applications as services
+from technopark.selection.services import drafts as draft_services
 from tests.conftest import ROLES
 from tests.factories import CompanyFactory
 from tests.selection.factories import ApplicationFactory, CallFactory
@@ -322,7 +322,7 @@ def test_assigned_expert_opens_the_file_unless_conflicted(
     field = fields_by_label(apply_call)["Pitch deck"]
     submitted.status = "draft"
     submitted.save()
-    services.application_save(
+    draft_services.application_save(
         application=submitted,
         actor=world.users["founder"],
         files={field.pk: SimpleUploadedFile("deck.pdf", b"%PDF deck")},
@@ -434,7 +434,7 @@ def test_application_page_query_count(
     founder = world.users["founder"]
     fields = fields_by_label(apply_call)
     for n in range(n_saves):
-        services.application_save(
+        draft_services.application_save(
             application=draft,
             actor=founder,
             answers={fields["Product name"].pk: f"Name {n}", fields["Budget"].pk: str(n + 1)},

@@ -21,6 +21,7 @@ from technopark.selection.models import (
 )
 from technopark.selection.services import applications as services
 from technopark.selection.services import calls as call_services
+from technopark.selection.services import drafts as draft_services
 from technopark.selection.services.eligibility import eligibility_decide
 from tests.selection.factories import CallFactory
 from tests.selection.fixtures_apply import fields_by_label, fill
@@ -35,7 +36,7 @@ def test_deadline_at_the_time_zone_boundary(world, apply_call):
     apply_call.save()
     founder = world.users["founder"]
     early = dt.datetime(2026, 11, 20, 12, 0, tzinfo=YAKUTSK)
-    one = services.application_start(
+    one = draft_services.application_start(
         call=apply_call, company=world.company, actor=founder, at=early
     )
     fill(one, founder, at=early)
@@ -47,7 +48,7 @@ def test_deadline_at_the_time_zone_boundary(world, apply_call):
     assert one.status == ApplicationStatus.SUBMITTED
     assert one.submitted_at == in_time
 
-    two = services.application_start(
+    two = draft_services.application_start(
         call=apply_call, company=world.other_company, actor=world.users["other_founder"], at=early
     )
     fill(two, world.users["other_founder"], at=early)
@@ -69,19 +70,19 @@ def test_deadline_at_the_time_zone_boundary(world, apply_call):
 def test_a_closed_call_refuses_a_new_draft(world, apply_call):
     call_services.call_close(call=apply_call, actor=world.users["manager"])
     with pytest.raises(ValidationError, match="closed"):
-        services.application_start(
+        draft_services.application_start(
             call=apply_call, company=world.company, actor=world.users["founder"]
         )
 
 
 def test_one_open_application_per_company_and_call(world, draft):
     with pytest.raises(ValidationError) as refused:
-        services.application_start(
+        draft_services.application_start(
             call=draft.call, company=world.company, actor=world.users["founder"]
         )
     assert "company" in refused.value.message_dict
     services.application_withdraw(application=draft, actor=world.users["founder"])
-    again = services.application_start(
+    again = draft_services.application_start(
         call=draft.call, company=world.company, actor=world.users["founder"]
     )
     assert again.status == ApplicationStatus.DRAFT
@@ -94,7 +95,7 @@ def test_answers_are_typed_and_summed_in_sql(world, apply_call, draft):
         world.users["founder"],
         **{"Team size": "12,5", "Start date": "2027-01-15", "Markets": ["2", "0"]},
     )
-    other = services.application_start(
+    other = draft_services.application_start(
         call=apply_call, company=world.other_company, actor=world.users["other_founder"]
     )
     fill(other, world.users["other_founder"], Budget="2 000 000")
@@ -114,7 +115,7 @@ def test_revisions_keep_what_changed_field_by_field(world, apply_call, draft):
     fields = fields_by_label(apply_call)
     fill(draft, founder)
     # Autosaves within minutes merge into one revision.
-    services.application_save(
+    draft_services.application_save(
         application=draft, actor=founder, answers={fields["Budget"].pk: "2000000"}
     )
     assert draft.revisions.count() == 1
@@ -126,7 +127,7 @@ def test_revisions_keep_what_changed_field_by_field(world, apply_call, draft):
         application=draft, actor=world.users["manager"], message="Budget?"
     )
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    services.application_save(
+    draft_services.application_save(
         application=draft, actor=founder, answers={fields["Budget"].pk: "2500000"}, at=later
     )
     services.application_answer_info(application=draft, actor=founder, answer="Raised it.")
@@ -177,7 +178,9 @@ def test_directions_outside_the_call_fail(world, apply_call, draft):
 
     bio = DirectionFactory(park=world.park, code="bio", name_en="Biotech")
     fill(draft, world.users["founder"])
-    services.application_save(application=draft, actor=world.users["founder"], directions=[bio])
+    draft_services.application_save(
+        application=draft, actor=world.users["founder"], directions=[bio]
+    )
     services.application_submit(
         application=draft, actor=world.users["founder"], declares_no_tax_debt=True
     )

@@ -17,6 +17,7 @@ from technopark.parks.models import Direction, Park
 from technopark.selection.models import Application, Call, CallKind, FieldKind
 from technopark.selection.services import applications as app_services
 from technopark.selection.services import calls as call_services
+from technopark.selection.services import drafts as draft_services
 
 RESIDENCY_TITLE = "Резидентство в IT-парке — 2026"
 PROGRAMME_TITLE = "Акселератор «Полярный старт»: набор 2026"
@@ -75,7 +76,7 @@ def _fill(application: Application, actor: Any, n: int) -> None:
     directions = None
     if not application.directions.exists():
         directions = list(application.call.directions.all()[:1])
-    app_services.application_save(
+    draft_services.application_save(
         application=application,
         actor=actor,
         directions=directions,
@@ -120,7 +121,7 @@ def seed_selection_apply(park: Park, *, accounts: dict[str, Any]) -> None:
             if Application.all_parks.filter(call=call, company=company).exists():
                 continue
             actor = _actor_for(company, manager)
-            application = app_services.application_start(call=call, company=company, actor=actor)
+            application = draft_services.application_start(call=call, company=company, actor=actor)
             _fill(application, actor, n)
             if state == "draft":
                 continue

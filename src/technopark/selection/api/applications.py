@@ -42,6 +42,7 @@ from technopark.selection.schemas.applications import (
     ScreenedApplicationListOut,
 )
 from technopark.selection.services import applications as services
+from technopark.selection.services import drafts as draft_services
 
 router = Router(tags=["selection"])
 
@@ -135,7 +136,7 @@ def application_create(
     if company is None:
         raise ValidationError({"company": _("Choose a company of this park.")})
     require(rules.can_apply_for(access, company))
-    application = services.application_start(
+    application = draft_services.application_start(
         call=call, company=company, actor=signed_in_user(request)
     )
     return Status(201, _reloaded(request, application))
@@ -171,7 +172,7 @@ def application_update(
     answers: dict[int, Any] = {}
     for item in payload.answers:
         answers[item.field] = item.value
-    services.application_save(
+    draft_services.application_save(
         application=application,
         actor=signed_in_user(request),
         title=payload.title,

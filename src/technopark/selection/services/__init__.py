@@ -1,1 +1,1 @@
-"""One module per part: calls/applications/eligibility, review, council."""
+"""One module per part: calls/drafts/applications/eligibility, review, council."""

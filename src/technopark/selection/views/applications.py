@@ -32,6 +32,7 @@ from technopark.selection.forms.applications import (
 from technopark.selection.models import Application, FieldKind
 from technopark.selection.queries import applications as queries
 from technopark.selection.services import applications as services
+from technopark.selection.services import drafts as draft_services
 from technopark.selection.services.eligibility import eligibility_decide
 
 
@@ -152,7 +153,7 @@ def application_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
         if form.is_valid():
             files, removed = form.uploads()
             try:
-                services.application_save(
+                draft_services.application_save(
                     application=application,
                     actor=signed_in_user(request),
                     title=form.cleaned_data["title"],

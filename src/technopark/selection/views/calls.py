@@ -109,7 +109,7 @@ def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
         company = form.cleaned_data["company"]
         require(rules.can_apply_for(access, company))
         try:
-            from technopark.selection.services.applications import application_start
+            from technopark.selection.services.drafts import application_start
 
             application = application_start(
                 call=call, company=company, actor=signed_in_user(request)
