@@ -8,9 +8,18 @@ from django.conf import settings
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
+from technopark.core.params import Integer, Param
+
 MAX_PAGE_SIZE = 100
 # Far beyond any list the park keeps, and safely within a 64-bit OFFSET on every database.
 MAX_OFFSET = 10_000_000
+
+
+#: limit and offset as a cached API list declares them (``core.fragments``)
+PAGE_PARAMS: dict[str, Param] = {
+    "limit": Integer(high=MAX_PAGE_SIZE),
+    "offset": Integer(low=0, high=MAX_OFFSET),
+}
 
 
 class PageParams(Schema):

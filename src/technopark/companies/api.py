@@ -18,10 +18,10 @@ from ninja import Query, Router, Status
 from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
+from technopark.api.pagination import PAGE_PARAMS, PageParams, paginate
 from technopark.api.types import Id
 from technopark.companies import queries, rules, services
-from technopark.companies.models import Company, Stage
+from technopark.companies.models import Company
 from technopark.companies.schemas import (
     CompanyCreateIn,
     CompanyDetailOut,
@@ -30,7 +30,6 @@ from technopark.companies.schemas import (
     CompanyUpdateIn,
 )
 from technopark.core.fragments import Fragment
-from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.queries import site_options
@@ -75,15 +74,7 @@ def _directions(park: Park, ids: list[int]) -> list[Direction]:
 API_COMPANY_LIST = Fragment(
     "api-company-list",
     topics=("companies", "parks"),
-    params={
-        "q": Text(max_length=100),
-        "direction": Integer(),
-        "stage": Choice.of(Stage.values),
-        "site": Integer(),
-        "sort": Choice.of(queries.SORTS),
-        "limit": Integer(high=MAX_PAGE_SIZE),
-        "offset": Integer(low=0, high=MAX_OFFSET),
-    },
+    params={**queries.FILTER_PARAMS, **PAGE_PARAMS},
 )
 
 

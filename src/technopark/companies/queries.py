@@ -9,7 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
 from technopark.companies.models import Company, Stage, StageChange, TeamMember
-from technopark.core.params import Integer, parse_or_none
+from technopark.core.params import Choice, Integer, Param, Text, parse_or_none
 from technopark.parks.models import Direction, Park
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -30,6 +30,16 @@ _STAGE_RANK = Case(
     default=Value(len(Stage.values)),
     output_field=IntegerField(),
 )
+
+
+#: the company list's filters as its page and its API read them from the address
+FILTER_PARAMS: dict[str, Param] = {
+    "q": Text(max_length=100),
+    "direction": Integer(),
+    "stage": Choice.of(Stage.values),
+    "site": Integer(),
+    "sort": Choice.of(SORTS),
+}
 
 
 @dataclass(frozen=True)

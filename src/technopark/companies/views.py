@@ -27,7 +27,7 @@ from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamMember
 from technopark.core.fragments import Fragment
-from technopark.core.params import Choice, Integer, Text
+from technopark.core.params import PAGE
 from technopark.parks.http import (
     access_of,
     park_of,
@@ -52,14 +52,7 @@ COMPANY_LIST = Fragment(
     "company-list",
     topics=("companies", "parks"),
     varies_on=(rules.can_create_company, rules.can_export_companies),
-    params={
-        "q": Text(max_length=100),
-        "direction": Integer(),
-        "stage": Choice.of(Stage.values),
-        "site": Integer(),
-        "sort": Choice.of(queries.SORTS),
-        "page": Integer(high=100_000),
-    },
+    params={**queries.FILTER_PARAMS, "page": PAGE},
     partial=True,
 )
 

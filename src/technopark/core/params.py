@@ -99,6 +99,10 @@ class Text(Param):
         return text
 
 
+#: a page of a paged list, as its links write it
+PAGE = Integer(high=100_000)
+
+
 def parse_or_none(param: Param, raw: str | None) -> object | None:
     """``param``'s value of ``raw``, or None when it is missing, empty or refused."""
     if raw is None or raw == "":

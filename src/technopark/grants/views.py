@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today
-from technopark.core.params import Choice, Integer, Text
+from technopark.core.params import PAGE, Choice, Integer, Text
 from technopark.grants import exports, queries, rules, services
 from technopark.grants.forms import (
     AwardForm,
@@ -51,7 +51,7 @@ LEDGER = Fragment(
         "q": Text(max_length=100),
         "cohort": Integer(),
         "state": Choice.of(queries.GrantFilters.STATES),
-        "page": Integer(high=100_000),
+        "page": PAGE,
     },
     partial=True,
     local_day=True,  # milestones fall overdue at midnight without any write

@@ -19,9 +19,8 @@ from ninja import Query, Router, Status
 from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams, paginate
+from technopark.api.pagination import PAGE_PARAMS, PageParams, paginate
 from technopark.core.fragments import Fragment
-from technopark.core.params import Choice, Integer, Text
 from technopark.parks.http import access_of, park_of, require
 from technopark.residency import queries, rules, services
 from technopark.residency.models import QuarterlyReport, ResidentStatus
@@ -61,13 +60,7 @@ def _register_entry(resident: ResidentStatus) -> dict[str, Any]:
 API_REGISTER = Fragment(
     "api-resident-register",
     topics=("residency", "companies", "parks"),
-    params={
-        "q": Text(max_length=100),
-        "direction": Integer(),
-        "status": Choice.of(queries.REGISTER_STATES),
-        "limit": Integer(high=MAX_PAGE_SIZE),
-        "offset": Integer(low=0, high=MAX_OFFSET),
-    },
+    params={**queries.FILTER_PARAMS, **PAGE_PARAMS},
 )
 
 

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from technopark.companies.models import Company, TeamMember
+from technopark.core.params import Choice, Integer, Param, Text
 from technopark.parks.models import Direction, Park
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -44,6 +45,13 @@ from technopark.residency.schedule import (
 FLAG_THRESHOLD = 2
 
 REGISTER_STATES = ("current", *ResidentState.values, "all")
+
+#: the register's filters as its page and its API read them from the address
+FILTER_PARAMS: dict[str, Param] = {
+    "q": Text(max_length=100),
+    "direction": Integer(),
+    "status": Choice.of(REGISTER_STATES),
+}
 
 
 def _as_int(params: Any, name: str) -> int | None:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.http import signed_in_user
 from technopark.companies import queries as company_queries
 from technopark.core.fragments import Fragment
-from technopark.core.params import Choice, Integer, Text
+from technopark.core.params import PAGE
 from technopark.parks.http import (
     access_of,
     park_of,
@@ -55,12 +55,7 @@ def _status_choices() -> list[tuple[str, str]]:
 REGISTER = Fragment(
     "resident-register",
     topics=("residency", "companies", "parks"),
-    params={
-        "q": Text(max_length=100),
-        "direction": Integer(),
-        "status": Choice.of(queries.REGISTER_STATES),
-        "page": Integer(high=100_000),
-    },
+    params={**queries.FILTER_PARAMS, "page": PAGE},
     partial=True,
 )
 

@@ -19,10 +19,10 @@ from ninja import Query, Router, Status
 from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
-from technopark.api.pagination import MAX_OFFSET, MAX_PAGE_SIZE, PageParams
+from technopark.api.pagination import PAGE_PARAMS, PageParams
 from technopark.api.types import Id
 from technopark.core.fragments import Fragment
-from technopark.core.params import Choice, Integer
+from technopark.core.params import Choice
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
 from technopark.parks.queries import site_options
@@ -70,8 +70,7 @@ API_RANKING = Fragment(
         "status": Choice.of(str(status.value) for status in queries.RANKED_STATUSES),
         "flagged": Choice.of(("True", "False")),
         "sort": Choice.of(queries.SORTS),
-        "limit": Integer(high=MAX_PAGE_SIZE),
-        "offset": Integer(low=0, high=MAX_OFFSET),
+        **PAGE_PARAMS,
     },
 )
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.accounts.http import signed_in_user
 from technopark.core.fragments import Fragment, fill_slots
-from technopark.core.params import Choice, Integer
+from technopark.core.params import PAGE, Choice
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 from technopark.parks.queries import site_options
@@ -45,7 +45,7 @@ RANKING = Fragment(
         "status": Choice.of(str(status.value) for status in queries.RANKED_STATUSES),
         "flagged": Choice.of(("1", "true", "on", "yes")),
         "sort": Choice.of(queries.SORTS),
-        "page": Integer(high=100_000),
+        "page": PAGE,
     },
     partial=True,
 )
