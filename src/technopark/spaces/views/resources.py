@@ -1,0 +1,77 @@
+"""The certificates page: staff record training; the list shows who may use which instrument."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from technopark.accounts.models import User
+from technopark.parks.http import access_of, park_of, require
+from technopark.parks.models import Membership, MembershipStatus, Park
+from technopark.spaces import queries, rules, services
+from technopark.spaces.forms import (
+    CertificateForm,
+)
+
+# --- certificates -------------------------------------------------------------------------------
+
+
+def _people(park: Park) -> list[tuple[int, str]]:
+    ids = Membership.all_parks.filter(park=park, status=MembershipStatus.ACTIVE).values("user_id")
+    return [
+        (user.pk, f"{user.full_name} <{user.email}>" if user.full_name else user.email)
+        for user in User.objects.filter(pk__in=ids).order_by("email")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """Training records: staff record them; the list shows who may use which instrument."""
+    require(rules.can_manage_certificates(access_of(request)))
+    park = park_of(request)
+    people = _people(park)
+    resources = queries.certifiable_resources(park=park)
+    form = CertificateForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        resources=resources,
+        initial={"trained_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.certificate_record(
+                    actor=request.user,
+                    user=User.objects.get(pk=int(data["user"])),
+                    resource=data["resource"],
+                    trained_on=data["trained_on"],
+                    expires_on=data["expires_on"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+                status = 400
+            else:
+                messages.success(request, _("The training has been recorded."))
+                return redirect("spaces:certificates", park_slug=park.slug)
+        else:
+            status = 400
+    return render(
+        request,
+        "spaces/certificates.html",
+        {
+            "form": form,
+            "certificates": queries.certificates(park=park),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
