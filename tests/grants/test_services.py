@@ -264,12 +264,14 @@ def test_a_twin_request_that_passed_the_precheck_gets_the_first_payment(world, a
     tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
     first = pay(tranche, world.users["manager"], key="twin")
     with transaction.atomic():
-        twin = services._pay_locked(
+        twin = services.tranches._pay_locked(
             tranche=tranche, actor=admin, reference="ПП-1", key="twin", paid_on=None
         )
     assert not twin.created and twin.disbursement.pk == first.disbursement.pk
     with pytest.raises(services.AlreadyPaid), transaction.atomic():
-        services._pay_locked(tranche=tranche, actor=admin, reference="x", key="other", paid_on=None)
+        services.tranches._pay_locked(
+            tranche=tranche, actor=admin, reference="x", key="other", paid_on=None
+        )
     award.refresh_from_db()
     assert award.paid_total == D("500000.00")
 
