@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from technopark.programmes import services
 from technopark.programmes.models import Attendee, Participant, ParticipantStatus
+from technopark.programmes.services import participants
 from tests.factories import TeamMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +26,13 @@ def _state(participant: Participant) -> tuple[str, str, set[int], set[int]]:
 @pytest.fixture
 def failing_team_sync(monkeypatch):
     """The last step (refreshing the attendees) writes its rows, then fails."""
-    real = services._add_team
+    real = participants._add_team
 
     def add_then_fail(participant: Participant) -> int:
         real(participant)
         raise ValidationError("The team could not be read.")
 
-    monkeypatch.setattr(services, "_add_team", add_then_fail)
+    monkeypatch.setattr(participants, "_add_team", add_then_fail)
 
 
 def test_a_failure_in_the_last_step_changes_nothing(world, prog, failing_team_sync):

@@ -1,0 +1,54 @@
+"""Every write to programmes, cohorts, participants, the curriculum, progress and the demo day.
+
+Each function validates, writes inside one transaction, and declares what it wrote
+(``writes("programmes", ...)``): the cohort dashboard is a fragment of that topic. Refusals are ``ValidationError`` keyed by the field they are about.
+
+One module per part: cohorts, participants (and their progress), curriculum, demo day. Callers
+name the functions here (``programmes.services.cohort_fill``); the parts are where they live.
+"""
+
+from technopark.programmes.services.cohorts import cohort_create, programme_create
+from technopark.programmes.services.curriculum import attendance_record, session_create
+from technopark.programmes.services.demo_day import (
+    GUEST_ROLES,
+    demo_day_save,
+    demo_day_set_order,
+    feedback_record,
+    guest_invite,
+)
+from technopark.programmes.services.participants import (
+    STAGE_ORDER,
+    cohort_fill,
+    cohort_fill_companies,
+    participant_add,
+    participant_set_mentors,
+    participant_set_seat,
+    participant_set_status,
+    participant_sync_team,
+    participant_update,
+    stage_decide,
+    stage_propose,
+)
+
+__all__ = [
+    "GUEST_ROLES",
+    "STAGE_ORDER",
+    "attendance_record",
+    "cohort_create",
+    "cohort_fill",
+    "cohort_fill_companies",
+    "demo_day_save",
+    "demo_day_set_order",
+    "feedback_record",
+    "guest_invite",
+    "participant_add",
+    "participant_set_mentors",
+    "participant_set_seat",
+    "participant_set_status",
+    "participant_sync_team",
+    "participant_update",
+    "programme_create",
+    "session_create",
+    "stage_decide",
+    "stage_propose",
+]
