@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import ErrorOut, documented
 from technopark.api.pagination import PageParams
@@ -256,7 +257,7 @@ def grant_create(request: HttpRequest, park_slug: str, payload: GrantIn) -> Any:
     try:
         award = services.grant_award_create(
             participant=participant,
-            actor=request.user,
+            actor=signed_in_user(request),
             amount=payload.amount,
             decision_reference=payload.decision_reference,
             decided_on=payload.decided_on,
@@ -317,7 +318,7 @@ def tranche_request(request: HttpRequest, park_slug: str, grant_id: Id, payload:
     if milestone is None:
         raise ValidationError({"milestone_id": _("Choose a milestone of this grant.")})
     tranche = services.tranche_request(
-        award=award, milestone=milestone, actor=request.user, amount=payload.amount
+        award=award, milestone=milestone, actor=signed_in_user(request), amount=payload.amount
     )
     return Status(201, _fresh_tranche(tranche.pk))
 
@@ -331,7 +332,9 @@ def tranche_request(request: HttpRequest, park_slug: str, grant_id: Id, payload:
 def tranche_approve(request: HttpRequest, park_slug: str, grant_id: Id, tranche_id: Id) -> Any:
     """The same person approving twice, or a tranche that is not requested, is a 422."""
     award = _manage(request, grant_id)
-    tranche = services.tranche_approve(tranche=_tranche(award, tranche_id), actor=request.user)
+    tranche = services.tranche_approve(
+        tranche=_tranche(award, tranche_id), actor=signed_in_user(request)
+    )
     return Status(201, _fresh_tranche(tranche.pk))
 
 
@@ -351,7 +354,7 @@ def tranche_pay(
     try:
         result = services.tranche_pay(
             tranche=_tranche(award, tranche_id),
-            actor=request.user,
+            actor=signed_in_user(request),
             payment_reference=payload.payment_reference,
             idempotency_key=payload.idempotency_key,
             paid_on=payload.paid_on,
@@ -372,7 +375,7 @@ def tranche_cancel(
 ) -> Any:
     award = _manage(request, grant_id)
     tranche = _tranche(award, tranche_id)
-    services.tranche_cancel(tranche=tranche, actor=request.user, reason=payload.reason)
+    services.tranche_cancel(tranche=tranche, actor=signed_in_user(request), reason=payload.reason)
     return Status(201, _fresh_tranche(tranche.pk))
 
 
@@ -386,7 +389,7 @@ def clawback_create(request: HttpRequest, park_slug: str, grant_id: Id, payload:
     award = _manage(request, grant_id)
     clawback = services.clawback_record(
         award=award,
-        actor=request.user,
+        actor=signed_in_user(request),
         amount=payload.amount,
         reason=payload.reason,
         reference=payload.reference,

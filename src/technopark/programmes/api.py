@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.types import Id
@@ -177,7 +178,7 @@ def session_create(request: HttpRequest, park_slug: str, cohort_id: Id, payload:
     zone = zone_name(site=site, cohort=cohort)
     session = services.session_create(
         cohort=cohort,
-        actor=request.user,
+        actor=signed_in_user(request),
         kind=payload.kind,
         title=payload.title,
         speaker=payload.speaker,
@@ -238,5 +239,5 @@ def attendance_take(
         if mark.attendee_id in marks:
             raise ValidationError({"marks": _("Each person is marked once.")})
         marks[mark.attendee_id] = mark.present
-    services.attendance_record(session=session, actor=request.user, marks=marks)
+    services.attendance_record(session=session, actor=signed_in_user(request), marks=marks)
     return _sheet(session)

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.grants.models import ZERO, BudgetKind, BudgetLine, GrantAward, Milestone
@@ -42,7 +42,7 @@ class MilestonePlan:
 def grant_award_create(
     *,
     participant: Participant,
-    actor: Any,
+    actor: User,
     amount: Decimal,
     decision_reference: str,
     decided_on: date,
@@ -169,7 +169,7 @@ def grant_award_create(
 
 @transaction.atomic
 def milestone_add(
-    *, award: GrantAward, actor: Any, title: str, due_on: date, deliverables: str = ""
+    *, award: GrantAward, actor: User, title: str, due_on: date, deliverables: str = ""
 ) -> Milestone:
     """Add the next milestone of ``award``. Locking: the award row, so numbers are unique."""
     title = _clean_text(title, "title", max_length=200)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.grants.models import (
@@ -56,7 +56,7 @@ def _check_attachment(upload: UploadedFile) -> None:
 def grant_report_file(
     *,
     milestone: Milestone,
-    actor: Any,
+    actor: User,
     summary: str,
     spending: Mapping[str, Decimal],
     attachments: Iterable[UploadedFile] = (),
@@ -115,7 +115,7 @@ def grant_report_file(
 
 @transaction.atomic
 def grant_report_review(
-    *, report: GrantReport, actor: Any, accept: bool, note: str = ""
+    *, report: GrantReport, actor: User, accept: bool, note: str = ""
 ) -> GrantReport:
     """Staff accept a submitted report (its milestone becomes ``accepted``) or return it for
     changes (the milestone is open again). Locking: the report row. Audit-logged as

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
@@ -46,13 +47,13 @@ class PaymentResult:
     )
 
 
-def _actor(actor: Any) -> Any:
+def _actor(actor: User) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
 def tranche_request(
-    *, award: GrantAward, milestone: Milestone, actor: Any, amount: Decimal
+    *, award: GrantAward, milestone: Milestone, actor: User, amount: Decimal
 ) -> Tranche:
     """Request the payment of ``amount`` against ``milestone`` of ``award``.
 
@@ -105,7 +106,7 @@ def _locked_tranche(tranche: Tranche) -> Tranche:
 
 
 @transaction.atomic
-def tranche_approve(*, tranche: Tranche, actor: Any) -> Tranche:
+def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
     """One staff member's approval of a requested tranche; the second different one makes it
     ``approved``. The same person twice is refused (here and by a unique constraint).
     Locking: the tranche row. Audit-logged as ``grants.approve``.
@@ -172,7 +173,7 @@ class AlreadyPaid(ValidationError):
 def tranche_pay(
     *,
     tranche: Tranche,
-    actor: Any,
+    actor: User,
     payment_reference: str,
     idempotency_key: str,
     paid_on: date | None = None,
@@ -210,7 +211,7 @@ def tranche_pay(
 
 
 def _pay_locked(
-    *, tranche: Tranche, actor: Any, reference: str, key: str, paid_on: date | None
+    *, tranche: Tranche, actor: User, reference: str, key: str, paid_on: date | None
 ) -> PaymentResult:
     award = GrantAward.all_parks.select_for_update().select_related("park").get(pk=tranche.award_id)
     replay = _replay(key, tranche)
@@ -281,7 +282,7 @@ def _pay_locked(
 
 
 @transaction.atomic
-def tranche_cancel(*, tranche: Tranche, actor: Any, reason: str) -> TrancheCancellation:
+def tranche_cancel(*, tranche: Tranche, actor: User, reason: str) -> TrancheCancellation:
     """Cancel a tranche that is not paid: a cancellation entry with its reason (the tranche's
     amount becomes free to plan again). A paid tranche is clawed back instead. Locking: the award
     row, then the tranche row (the same order as paying, so a payment and a cancellation of one
@@ -319,7 +320,7 @@ def tranche_cancel(*, tranche: Tranche, actor: Any, reason: str) -> TrancheCance
 def clawback_record(
     *,
     award: GrantAward,
-    actor: Any,
+    actor: User,
     amount: Decimal,
     reason: str,
     reference: str,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today
 from technopark.core.params import PAGE, Choice, Integer, Text
@@ -164,7 +165,7 @@ def award_create(request: HttpRequest, park_slug: str) -> HttpResponse:
         try:
             award = services.grant_award_create(
                 participant=data["participant"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 amount=data["amount"],
                 decision_reference=data["decision_reference"],
                 decided_on=data["decided_on"],
@@ -197,7 +198,7 @@ def milestone_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_add(award=award, actor=request.user, **form.cleaned_data)
+            services.milestone_add(award=award, actor=signed_in_user(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.grants import queries, rules, services
 from technopark.grants.forms import ReportForm, ReviewForm
 from technopark.grants.models import Milestone
@@ -36,7 +37,7 @@ def report_review(request: HttpRequest, park_slug: str, pk: int, report_pk: int)
         try:
             services.grant_report_review(
                 report=report,
-                actor=request.user,
+                actor=signed_in_user(request),
                 accept=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
             )
@@ -73,7 +74,7 @@ def report_file(request: HttpRequest, park_slug: str, milestone_pk: int) -> Http
         try:
             services.grant_report_file(
                 milestone=milestone,
-                actor=request.user,
+                actor=signed_in_user(request),
                 summary=form.cleaned_data["summary"],
                 spending=form.spending(),
                 attachments=form.cleaned_data["attachments"],

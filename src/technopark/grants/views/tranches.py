@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.grants import services
 from technopark.grants.forms import CancelForm, ClawbackForm, PayForm, TrancheRequestForm
 from technopark.grants.models import GrantAward, TrancheStatus
@@ -31,7 +32,7 @@ def tranche_request(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
             services.tranche_request(
                 award=award,
                 milestone=form.cleaned_data["milestone"],
-                actor=request.user,
+                actor=signed_in_user(request),
                 amount=form.cleaned_data["amount"],
             )
         except ValidationError as error:
@@ -58,7 +59,7 @@ def tranche_approve(request: HttpRequest, park_slug: str, pk: int, tranche_pk: i
     award = _manage(request, pk)
     tranche = _tranche_of(award, tranche_pk)
     try:
-        result = services.tranche_approve(tranche=tranche, actor=request.user)
+        result = services.tranche_approve(tranche=tranche, actor=signed_in_user(request))
     except ValidationError as error:
         return _render_detail(
             request,
@@ -84,7 +85,7 @@ def tranche_pay(request: HttpRequest, park_slug: str, pk: int, tranche_pk: int) 
         try:
             result = services.tranche_pay(
                 tranche=tranche,
-                actor=request.user,
+                actor=signed_in_user(request),
                 payment_reference=form.cleaned_data["payment_reference"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 paid_on=form.cleaned_data["paid_on"],
@@ -120,7 +121,7 @@ def tranche_cancel(request: HttpRequest, park_slug: str, pk: int, tranche_pk: in
     if form.is_valid():
         try:
             services.tranche_cancel(
-                tranche=tranche, actor=request.user, reason=form.cleaned_data["reason"]
+                tranche=tranche, actor=signed_in_user(request), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             return _render_detail(
@@ -147,7 +148,9 @@ def clawback(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     form = ClawbackForm(request.POST)
     if form.is_valid():
         try:
-            services.clawback_record(award=award, actor=request.user, **form.cleaned_data)
+            services.clawback_record(
+                award=award, actor=signed_in_user(request), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.core.fragments import writes
 from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Park, Site
@@ -27,7 +28,7 @@ from technopark.selection.models import CallKind
 def programme_create(
     *,
     park: Park,
-    actor: Any,
+    actor: User,
     name: str,
     description: str = "",
     grant_cap: Decimal = DEFAULT_GRANT_CAP,
@@ -62,7 +63,7 @@ def programme_create(
 def cohort_create(
     *,
     programme: Programme,
-    actor: Any,
+    actor: User,
     name: str,
     starts_on: date,
     ends_on: date,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.core.fragments import writes
 from technopark.parks.models import Site
 from technopark.programmes.models import (
@@ -27,7 +27,7 @@ from technopark.programmes.services._common import _check_site, _text
 def session_create(
     *,
     cohort: Cohort,
-    actor: Any,
+    actor: User,
     kind: str,
     title: str,
     starts_at: datetime,
@@ -63,7 +63,7 @@ def session_create(
 
 
 @transaction.atomic
-def attendance_record(*, session: CurriculumSession, actor: Any, marks: Mapping[int, bool]) -> int:
+def attendance_record(*, session: CurriculumSession, actor: User, marks: Mapping[int, bool]) -> int:
     """Record present/absent for attendees of the session's cohort (``attendee id → present``).
 
     Marks of attendees left out stay as they were. Refused before the session starts, and for

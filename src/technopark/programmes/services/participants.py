@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, Stage, TeamMember
@@ -58,7 +59,7 @@ def _lock_cohort(cohort: Cohort) -> Cohort:
 
 @transaction.atomic
 def participant_add(
-    *, cohort: Cohort, actor: Any, company: Company, application: Application | None = None
+    *, cohort: Cohort, actor: User, company: Company, application: Application | None = None
 ) -> Participant:
     """Add one company to the cohort (with its team as attendees), within the cohort's places.
 
@@ -69,7 +70,7 @@ def participant_add(
 
 
 def cohort_fill_companies(
-    *, cohort: Cohort, actor: Any, entries: Sequence[tuple[Company, Application | None]]
+    *, cohort: Cohort, actor: User, entries: Sequence[tuple[Company, Application | None]]
 ) -> list[Participant]:
     """Add companies to the cohort; all or none. Locks the cohort row (capacity check)."""
     with transaction.atomic():
@@ -119,7 +120,7 @@ def cohort_fill_companies(
 
 
 def cohort_fill(
-    *, cohort: Cohort, actor: Any, applications: list[Application]
+    *, cohort: Cohort, actor: User, applications: list[Application]
 ) -> list[Participant]:
     """Fill the cohort from admitted applications of its programme-intake call.
 
@@ -253,7 +254,7 @@ def participant_update(
 
 @transaction.atomic
 def stage_propose(
-    *, participant: Participant, actor: Any, to_stage: str, evidence: str
+    *, participant: Participant, actor: User, to_stage: str, evidence: str
 ) -> StageProposal:
     """A founder claims the next stage with evidence (one open proposal per participant)."""
     if to_stage not in Stage.values:
@@ -290,7 +291,7 @@ def stage_propose(
 
 @transaction.atomic
 def stage_decide(
-    *, proposal: StageProposal, actor: Any, confirm: bool, note: str = ""
+    *, proposal: StageProposal, actor: User, confirm: bool, note: str = ""
 ) -> StageProposal:
     """Staff confirm (the company moves, its stage history keeps the evidence) or reject.
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from technopark.accounts.http import signed_in_user
 from technopark.companies.queries import direction_options
 from technopark.core.localtime import wall_time
 from technopark.parks.http import access_of, park_of, require
@@ -47,7 +48,7 @@ def programme_create(request: HttpRequest, park_slug: str) -> HttpResponse:
         try:
             programme = services.programme_create(
                 park=park,
-                actor=request.user,
+                actor=signed_in_user(request),
                 name=data["name"],
                 description=data["description"],
                 grant_cap=data["grant_cap"],
@@ -83,7 +84,7 @@ def cohort_create(request: HttpRequest, park_slug: str, programme_pk: int) -> Ht
         try:
             cohort = services.cohort_create(
                 programme=programme,
-                actor=request.user,
+                actor=signed_in_user(request),
                 name=data["name"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],

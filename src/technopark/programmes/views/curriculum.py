@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from technopark.accounts.http import signed_in_user
 from technopark.core.localtime import to_utc, wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.queries import site_options
@@ -41,7 +42,7 @@ def session_create(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
         try:
             session = services.session_create(
                 cohort=cohort,
-                actor=request.user,
+                actor=signed_in_user(request),
                 kind=data["kind"],
                 title=data["title"],
                 speaker=data["speaker"],
@@ -71,7 +72,9 @@ def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
     form = AttendanceForm(request.POST if request.method == "POST" else None, sheet=sheet)
     if form.is_valid():
         try:
-            services.attendance_record(session=session, actor=request.user, marks=form.marks())
+            services.attendance_record(
+                session=session, actor=signed_in_user(request), marks=form.marks()
+            )
         except ValidationError as error:
             for messages_ in getattr(error, "message_dict", {"": error.messages}).values():
                 for message in messages_:

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.core.localtime import wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
@@ -48,7 +49,9 @@ def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         ids = {int(i) for i in form.cleaned_data["applications"]}
         chosen = [a for a in candidates if a.pk in ids]
         try:
-            made = services.cohort_fill(cohort=cohort, actor=request.user, applications=chosen)
+            made = services.cohort_fill(
+                cohort=cohort, actor=signed_in_user(request), applications=chosen
+            )
         except ValidationError as error:
             for messages_ in getattr(error, "message_dict", {"": error.messages}).values():
                 for message in messages_:
@@ -167,7 +170,7 @@ def stage_propose(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
         try:
             services.stage_propose(
                 participant=participant,
-                actor=request.user,
+                actor=signed_in_user(request),
                 to_stage=form.cleaned_data["to_stage"],
                 evidence=form.cleaned_data["evidence"],
             )
@@ -189,7 +192,7 @@ def stage_decide(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         try:
             services.stage_decide(
                 proposal=proposal,
-                actor=request.user,
+                actor=signed_in_user(request),
                 confirm=form.cleaned_data["decision"] == "confirm",
                 note=form.cleaned_data["note"],
             )

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
 from technopark.core.localtime import to_local
@@ -304,7 +305,7 @@ def _save_checked(*, booking: Booking, update_fields: list[str] | None = None) -
 # --- ending a booking (bookings and the waitlist) ------------------------------------------------
 
 
-def _end(booking: Booking, status: str, *, now: datetime, actor: Any = None) -> None:
+def _end(booking: Booking, status: str, *, now: datetime, actor: User | None = None) -> None:
     booking.status = status
     booking.cancelled_at = now
     if actor is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
@@ -235,7 +235,7 @@ def booking_cancel(*, access: ParkAccess, booking: Booking, now: datetime | None
 
 
 @transaction.atomic
-def booking_approve(*, actor: Any, booking: Booking) -> Booking:
+def booking_approve(*, actor: User, booking: Booking) -> Booking:
     """Staff approve a pending booking. Audited as ``spaces.approve``. Locking: the booking."""
     booking = (
         Booking.all_parks.select_for_update().select_related("resource__park").get(pk=booking.pk)
@@ -261,7 +261,7 @@ def booking_approve(*, actor: Any, booking: Booking) -> Booking:
 
 @transaction.atomic
 def booking_reject(
-    *, actor: Any, booking: Booking, reason: str = "", now: datetime | None = None
+    *, actor: User, booking: Booking, reason: str = "", now: datetime | None = None
 ) -> Booking:
     """Staff refuse a pending booking; the time is freed for the waitlist. Audited as
     ``spaces.reject``. Locking: the booking's row."""

@@ -147,7 +147,7 @@ def has_valid_certificate(*, user: Any, resource: Resource, on: date) -> bool:
 @transaction.atomic
 def certificate_record(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     resource: Resource,
     trained_on: date,

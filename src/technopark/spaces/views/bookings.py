@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.accounts.http import signed_in_user
 from technopark.core.localtime import wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
@@ -176,11 +177,13 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.booking_check_in(booking=booking)
             messages.success(request, _("Checked in."))
         elif action == "approve":
-            services.booking_approve(actor=request.user, booking=booking)
+            services.booking_approve(actor=signed_in_user(request), booking=booking)
             messages.success(request, _("The booking has been approved."))
         else:
             services.booking_reject(
-                actor=request.user, booking=booking, reason=request.POST.get("reason", "")[:200]
+                actor=signed_in_user(request),
+                booking=booking,
+                reason=request.POST.get("reason", "")[:200],
             )
             messages.success(request, _("The booking has been rejected."))
     except ValidationError as error:

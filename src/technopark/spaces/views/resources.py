@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from technopark.accounts.http import signed_in_user
 from technopark.accounts.models import User
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park
@@ -50,7 +51,7 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.certificate_record(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     user=User.objects.get(pk=int(data["user"])),
                     resource=data["resource"],
                     trained_on=data["trained_on"],
