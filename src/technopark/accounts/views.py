@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any, cast
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,15 +64,25 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@reauthentication_required(allow_get=True)
 def token_list(request: HttpRequest) -> HttpResponse:
-    """The person's API tokens; creating one shows its secret on this response only."""
+    """The person's API tokens; creating one shows its secret on this response only.
+
+    Creating one (POST) needs a recent re-authentication: allauth asks for the password (or
+    the second factor) and then replays the form.
+    """
     user = cast(User, request.user)  # login_required: never anonymous here
     created: tuple[ApiToken, str] | None = None
     if request.method == "POST":
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                created = services.api_token_create(user=user, name=form.cleaned_data["name"])
+                created = services.api_token_create(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    days=form.cleaned_data["days"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -94,7 +105,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
 
