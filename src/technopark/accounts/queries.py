@@ -100,6 +100,22 @@ def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
     )
 
 
+def holds_verified_address(*, user: Any, email: str) -> bool:
+    """Does ``user`` hold ``email`` (any letter case) as a confirmed address?
+
+    Confirmed by allauth (a verified ``EmailAddress``), or the account's own address when no
+    sign-up ever recorded it (accounts made by an administrator or a command): such an address
+    was never claimed by anyone unconfirmed. One or two queries.
+    """
+    email = email.strip()
+    if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+        return True
+    return (
+        str(getattr(user, "email", "")).lower() == email.lower()
+        and not EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
 def email_addresses(*, user: Any) -> QuerySet[EmailAddress]:
     return EmailAddress.objects.filter(user=user).order_by("-primary", "email")
 

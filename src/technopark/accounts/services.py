@@ -310,20 +310,53 @@ def invitation_by_secret(*, secret: str) -> Invitation | None:
     return Invitation.all_parks.select_related("park").filter(key_hash=_digest(secret)).first()
 
 
+class InvitationForAnotherAddress(PermissionDenied):
+    """The invitation was sent to an address the person does not hold (confirmed)."""
+
+
+def invitation_is_for(*, invitation: Invitation, user: Any) -> bool:
+    """Only the invited address may accept: ``user`` must hold it, confirmed (any letter case)."""
+    return bool(getattr(user, "is_authenticated", False)) and queries.holds_verified_address(
+        user=user, email=invitation.email
+    )
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
-    """Accept an open invitation as ``user``: they get the role in the park. Works once."""
+    """Accept an open invitation as ``user``: they get the role in the park. Works once.
+
+    Only for the person who holds the invited address, confirmed (``invitation_is_for``):
+    anyone else gets ``InvitationForAnotherAddress`` and nothing changes. Locks the invitation
+    row; the acceptance is audited (``accounts.invitation_accept``).
+    """
     locked = Invitation.all_parks.select_for_update().get(
         park_id=invitation.park_id, pk=invitation.pk
     )
     if not locked.is_open:
         raise ValidationError(_("This invitation has expired or has already been used."))
+    if not invitation_is_for(invitation=locked, user=user):
+        raise InvitationForAnotherAddress(_("This invitation was sent to another e-mail address."))
     park_services.membership_grant(
         park=locked.park, user=user, role=locked.role, granted_by=locked.invited_by
     )
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        park=locked.park,
+        actor=user,
+        action="accounts.invitation_accept",
+        target=locked,
+        summary=f"{locked.email} → {locked.role}",
+        before={"accepted_at": None, "accepted_by": None},
+        after={
+            "email": locked.email,
+            "role": locked.role,
+            "accepted_at": locked.accepted_at,
+            "accepted_by": user.pk,
+            "invited_by": locked.invited_by_id,
+        },
+    )
     return locked
 
 

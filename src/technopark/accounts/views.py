@@ -112,7 +112,11 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
-    """Anyone holding the link: signed-in people confirm and get the role; others sign in first."""
+    """The holder of the invited address confirms and gets the role; others sign in first.
+
+    A signed-in person who does not hold the invited address (confirmed) is refused, and
+    nothing changes.
+    """
     invitation = services.invitation_by_secret(secret=secret)
     if invitation is None:
         raise Http404(_("No such invitation."))
@@ -122,9 +126,13 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
         login_url = reverse("account_login" if has_account else "account_signup")
         return redirect_to_login(request.get_full_path(), login_url=login_url)
+    if not services.invitation_is_for(invitation=invitation, user=request.user):
+        return _invitation_other_address(request, invitation)
     if request.method == "POST":
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
+        except services.InvitationForAnotherAddress:
+            return _invitation_other_address(request, invitation)
         except ValidationError:
             return _invitation_closed(request, invitation)
         messages.success(
@@ -133,13 +141,16 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
             % {"park": invitation.park.display_name, "role": invitation.get_role_display()},
         )
         return redirect("parks:home", park_slug=invitation.park.slug)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+
+
+def _invitation_other_address(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Refuse, and say how to go on: sign in with the invited address (or confirm it)."""
     return render(
         request,
-        "accounts/invitation_accept.html",
-        {
-            "invitation": invitation,
-            "other_address": invitation.email.lower() != request.user.email.lower(),
-        },
+        "accounts/invitation_other_address.html",
+        {"invitation": invitation},
+        status=403,
     )
 
 
