@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 
-from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.models import (
+    Company,
+    Stage,
+    StageChange,
+    TeamChange,
+    TeamInvitation,
+    TeamInvitationStatus,
+    TeamMember,
+)
 from technopark.core.params import Choice, Integer, Param, Text, parse_or_none
 from technopark.parks.models import Direction, Park
 
@@ -103,13 +111,21 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
 
 
 def company_detail(*, park: Park, pk: int) -> Company | None:
-    """One company with everything its page shows (four queries)."""
+    """One company with everything its page shows (five queries), with the open offers of a
+    team seat as ``pending_invitations``."""
     return (
         Company.all_parks.filter(park=park, pk=pk)
         .select_related("site", "created_by")
         .prefetch_related(
             Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch("team", queryset=TeamMember.objects.select_related("user")),
+            Prefetch(
+                "team_invitations",
+                queryset=TeamInvitation.objects.filter(
+                    status=TeamInvitationStatus.PENDING
+                ).select_related("user"),
+                to_attr="pending_invitations",
+            ),
             Prefetch(
                 "stage_history",
                 queryset=StageChange.objects.select_related("changed_by").order_by(
@@ -146,6 +162,31 @@ def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:
     if not user.is_authenticated:
         return Company.all_parks.none()
     return Company.all_parks.filter(park=park, team__user=user).order_by("short_name")
+
+
+def pending_team_invitations(*, park: Park, user: Any) -> list[TeamInvitation]:
+    """The offers of a team seat in ``park`` waiting for ``user``'s answer (none for anonymous
+    visitors, without a query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        TeamInvitation.objects.filter(
+            company__park=park, user=user, status=TeamInvitationStatus.PENDING
+        )
+        .select_related("company")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def team_changes_since(*, company_id: int, since: Any) -> list[TeamChange]:
+    """Who joined or left the company's team after ``since`` (oldest first), with the people."""
+    if since is None:
+        return []
+    return list(
+        TeamChange.objects.filter(company_id=company_id, at__gt=since)
+        .select_related("user", "by")
+        .order_by("at", "pk")
+    )
 
 
 def headline_figures(*, park: Park) -> dict[str, Any]:

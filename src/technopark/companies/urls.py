@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.company_edit, name="edit"),
     path("<int:pk>/team/", views.team_member_add, name="team_add"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.team_member_remove, name="team_remove"),
+    path(
+        "<int:pk>/team/invitations/<int:invitation_pk>/",
+        views.team_invitation_answer,
+        name="team_invitation_answer",
+    ),
 ]
