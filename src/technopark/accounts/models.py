@@ -117,7 +117,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(
-        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
+        pgettext_lazy("API token", "scope"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

@@ -172,7 +172,9 @@ class TeamChange(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="team_changes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("change"), max_length=10, choices=TeamChangeKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("team change", "change"), max_length=10, choices=TeamChangeKind.choices
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
