@@ -111,21 +111,13 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
 
 
 def company_detail(*, park: Park, pk: int) -> Company | None:
-    """One company with everything its page shows (five queries), with the open offers of a
-    team seat as ``pending_invitations``."""
+    """One company with everything its page shows (four queries)."""
     return (
         Company.all_parks.filter(park=park, pk=pk)
         .select_related("site", "created_by")
         .prefetch_related(
             Prefetch("directions", queryset=Direction.objects.order_by("position")),
             Prefetch("team", queryset=TeamMember.objects.select_related("user")),
-            Prefetch(
-                "team_invitations",
-                queryset=TeamInvitation.objects.filter(
-                    status=TeamInvitationStatus.PENDING
-                ).select_related("user"),
-                to_attr="pending_invitations",
-            ),
             Prefetch(
                 "stage_history",
                 queryset=StageChange.objects.select_related("changed_by").order_by(
@@ -162,6 +154,15 @@ def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:
     if not user.is_authenticated:
         return Company.all_parks.none()
     return Company.all_parks.filter(park=park, team__user=user).order_by("short_name")
+
+
+def open_team_offers(*, company: Company) -> list[TeamInvitation]:
+    """The offers of a seat in the company's team still waiting for an answer (one query)."""
+    return list(
+        TeamInvitation.objects.filter(company=company, status=TeamInvitationStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
 
 
 def pending_team_invitations(*, park: Park, user: Any) -> list[TeamInvitation]:

@@ -157,7 +157,7 @@ def _render_detail(
         {
             "company": company,
             "team": list(company.team.all()),
-            "pending_invitations": getattr(company, "pending_invitations", []),
+            "pending_invitations": queries.open_team_offers(company=company),
             "history": list(company.stage_history.all()),
             "team_form": team_form,
         },
