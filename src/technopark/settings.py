@@ -312,6 +312,20 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies of ours stand in front of the application (nginx: 1). Rate limits
+# (allauth's login throttling among them) read the client's address from the X-Forwarded-For
+# entries those proxies appended (core.clientip); 0 ignores the header and uses REMOTE_ADDR.
+# Set gunicorn's --forwarded-allow-ips to the same proxies (TECHNOPARK_FORWARDED_ALLOW_IPS in
+# `make serve`).
+try:
+    TECHNOPARK_TRUSTED_PROXY_COUNT = int(env("TECHNOPARK_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "TECHNOPARK_TRUSTED_PROXY_COUNT must be a whole number of proxies (0 for none)."
+    ) from None
+if not 0 <= TECHNOPARK_TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured("TECHNOPARK_TRUSTED_PROXY_COUNT must be between 0 and 10.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TECHNOPARK_TRUSTED_PROXY_COUNT
 # Content-Security-Policy (django-csp): no script runs unless it is a file served from this host.
 # The pages have no inline script and no inline style (htmx's indicator style is in site.css:
 # templates/base.html turns htmx's own off, and its eval with it). A nonce is added to script-src
