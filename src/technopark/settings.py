@@ -234,9 +234,18 @@ AUTHENTICATION_BACKENDS = [
     # Sessions made before the backend above existed name this one; it answers them the same way.
     "django.contrib.auth.backends.ModelBackend",
 ]
+# OWASP ASVS L2: at least 12 characters, not a common password, not like the person's own
+# address or name. allauth checks these too (ACCOUNT_PASSWORD_MIN_LENGTH is unset, so it defers to
+# them) on sign-up, password change and reset.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
