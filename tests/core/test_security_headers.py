@@ -155,3 +155,21 @@ def test_static_files_keep_their_caching_for_signed_in_people(world, client_for,
 
 def test_the_api_prefix_is_the_apis(settings):
     assert headers.API_PATH_PREFIX == API_PATH_PREFIX
+
+
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "technopark"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\shx-on[:-]|\son[a-z]+=", re.I)
+
+
+def test_no_template_has_inline_script_style_or_safe_filter():
+    """The policy allows neither; a template that needs one must use a static file instead (a
+    nonce would go stale inside a cached fragment). ``|safe`` would trust what a person typed."""
+    offenders = []
+    for template in SOURCE.rglob("templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for pattern in (INLINE_SCRIPT, INLINE_STYLE, re.compile(r"\|\s*safe\b|autoescape off")):
+            offenders += [
+                f"{template.relative_to(SOURCE)}: {m.group(0)}" for m in pattern.finditer(text)
+            ]
+    assert offenders == []
