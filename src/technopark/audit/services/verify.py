@@ -142,7 +142,7 @@ def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
     signature = document.get("signature")
     if not isinstance(signature, str) or not key.verifies(canonical(document), signature):
         return [f"checkpoint {name}: the signature does not match (the file was changed)"]
-    chains = document.get("chains")
+    chains: Any = document.get("chains")
     try:
         pairs = [(int(c["chain"]), int(c["sequence"]), str(c["hash"])) for c in chains]
     except (KeyError, TypeError, ValueError):
