@@ -293,3 +293,26 @@ def test_a_quarterly_report_filed_is_audited_with_its_figures(world: Any) -> Non
     assert (entry.after["year"], entry.after["quarter"]) == (quarter.year, quarter.quarter)
     assert entry.after["ip_note"] == "A patent"
     assert Decimal(entry.after["rnd_spending"]) == FIGURES["rnd_spending"]
+
+
+def test_a_platform_role_granted_in_the_admin_goes_to_the_platform_chain(world: Any) -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from technopark.accounts.admin import UserAdmin
+    from technopark.accounts.models import User
+
+    root = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    request = RequestFactory().post("/admin/accounts/user/")
+    request.user = root
+    person = User.objects.get(pk=world.users["observer"].pk)
+    person.global_role = GlobalRole.NATIONAL_OBSERVER
+    UserAdmin(User, admin.site).save_model(request, person, form=None, change=True)
+    entry = only("accounts.access_change")
+    assert entry.chain == 0 and entry.park_id is None
+    assert entry.actor_id == root.pk and entry.target_id == str(person.pk)
+    assert entry.before["global_role"] == "" and entry.after["global_role"] == "national_observer"
+    # Saving without a change of access records nothing more.
+    UserAdmin(User, admin.site).save_model(request, person, form=None, change=True)
+    assert AuditEntry.objects.filter(action="accounts.access_change").count() == 1
+    assert audit_verify().ok
