@@ -8,6 +8,8 @@ secure default on; ``manage.py check --deploy`` is then clean.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -362,6 +364,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("TECHNOPARK_LOG_LEVEL", "WARNING")},
 }
+
+# --- Audit chain ------------------------------------------------------------------------------------
+# Every entry is an HMAC over the one before it, under a key kept outside the database (a secret
+# like SECRET_KEY: TECHNOPARK_AUDIT_KEY or TECHNOPARK_AUDIT_KEY_FILE). Entries name their key by a
+# fingerprint, so the key can rotate: the old one moves to TECHNOPARK_AUDIT_RETIRED_KEYS (one per
+# line) and still verifies what it signed. See docs/security.md.
+
+
+def _audit_key() -> str:
+    key = env("TECHNOPARK_AUDIT_KEY")
+    if key:
+        if PRODUCTION and (len(key) < 32 or key == SECRET_KEY):
+            raise ImproperlyConfigured(
+                "TECHNOPARK_AUDIT_KEY must be at least 32 characters and differ from the secret key."
+            )
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "Set TECHNOPARK_AUDIT_KEY or TECHNOPARK_AUDIT_KEY_FILE in production (the audit "
+            "chain's HMAC key, kept outside the database)."
+        )
+    # The demo derives its audit key from the secret key under var/: convenient, and no better
+    # kept than that file. Production sets a key of its own.
+    return hmac.new(SECRET_KEY.encode(), b"technopark audit key (demo)", hashlib.sha256).hexdigest()
+
+
+TECHNOPARK_AUDIT_KEY = _audit_key()
+TECHNOPARK_AUDIT_RETIRED_KEYS = env("TECHNOPARK_AUDIT_RETIRED_KEYS").split()
+# Checkpoints are signed with a key of their own, one that can be handed to whoever checks them
+# (a ministry) without letting them sign entries; by default derived from the audit key.
+TECHNOPARK_AUDIT_CHECKPOINT_KEY = env("TECHNOPARK_AUDIT_CHECKPOINT_KEY")
+TECHNOPARK_AUDIT_RETIRED_CHECKPOINT_KEYS = env("TECHNOPARK_AUDIT_RETIRED_CHECKPOINT_KEYS").split()
+TECHNOPARK_AUDIT_CHECKPOINT_DIR = Path(
+    env("TECHNOPARK_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+TECHNOPARK_AUDIT_CHECKPOINT_EMAILS = env_list("TECHNOPARK_AUDIT_CHECKPOINT_EMAILS")
 
 # --- Technopark -------------------------------------------------------------------------------------
 TECHNOPARK_PAGE_SIZE = 25
