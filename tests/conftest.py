@@ -70,6 +70,19 @@ def _english_unless_chosen(settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(scope="session")
+def _checkpoint_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings: Any, _checkpoint_dir: Any) -> None:
+    # audit_verify reads every checkpoint file of the configured directory: the tests' own, never
+    # the ones of var/ (a test that writes checkpoints uses a directory of its own).
+    settings.TECHNOPARK_AUDIT_CHECKPOINT_DIR = _checkpoint_dir
+    settings.TECHNOPARK_AUDIT_CHECKPOINT_EMAILS = []
+
+
 @pytest.fixture(autouse=True)
 def _declared_writes() -> Iterator[None]:
     # Every service that writes a cached topic's tables declares the topic (tests/declared_writes).

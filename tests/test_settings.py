@@ -34,6 +34,8 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
     key_file = tmp_path / "secret"
     key_file.write_text(secrets.token_urlsafe(64))
+    audit_key_file = tmp_path / "audit"
+    audit_key_file.write_text(secrets.token_urlsafe(48))
     result = _manage(
         "check",
         "--deploy",
@@ -42,6 +44,7 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
         env={
             "TECHNOPARK_PRODUCTION": "1",
             "TECHNOPARK_SECRET_KEY_FILE": str(key_file),
+            "TECHNOPARK_AUDIT_KEY_FILE": str(audit_key_file),
             "TECHNOPARK_ALLOWED_HOSTS": "park.example.org",
             "TECHNOPARK_VAR_DIR": str(tmp_path / "var"),
         },
@@ -61,6 +64,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "TECHNOPARK_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    env = {
+        "TECHNOPARK_PRODUCTION": "1",
+        "TECHNOPARK_SECRET_KEY": secrets.token_urlsafe(64),
+        "TECHNOPARK_ALLOWED_HOSTS": "park.example.org",
+        "TECHNOPARK_VAR_DIR": str(tmp_path / "var"),
+    }
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "TECHNOPARK_AUDIT_KEY" in result.stderr
+    # Nor with a short key, or the secret key again.
+    for weak in ("short", env["TECHNOPARK_SECRET_KEY"]):
+        result = _manage("check", env={**env, "TECHNOPARK_AUDIT_KEY": weak})
+        assert result.returncode != 0
+        assert "TECHNOPARK_AUDIT_KEY must be" in result.stderr
 
 
 def test_demo_writes_a_secret_key_under_var_once(tmp_path):

@@ -11,6 +11,10 @@ from django.utils.translation import ngettext
 
 from technopark.accounts import services
 from technopark.accounts.models import ApiToken, Invitation, TokenRevocation, User
+from technopark.audit.services import audit_record
+
+# What of a person the admin grants or takes away: their platform role and the admin's flags.
+ACCESS_FIELDS = ("global_role", "is_active", "is_staff", "is_superuser")
 
 
 @admin.register(User)
@@ -30,6 +34,23 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups",)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # A platform role granted or taken away here is a role change: it goes to the platform's
+        # audit chain, before and after, in the admin's transaction.
+        stored = User.objects.filter(pk=obj.pk).values(*ACCESS_FIELDS).first() if change else None
+        super().save_model(request, obj, form, change)
+        after = {name: getattr(obj, name) for name in ACCESS_FIELDS}
+        if (stored or {}) != after:
+            audit_record(
+                park=None,
+                actor=request.user,
+                action="accounts.access_change",
+                target=obj,
+                summary=obj.email,
+                before=stored or {},
+                after=after,
+            )
 
 
 @admin.register(ApiToken)

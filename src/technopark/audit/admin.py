@@ -9,7 +9,16 @@ from technopark.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the chain is appended by the services, never edited."""
 
-    list_display = ("sequence", "at", "park", "actor_label", "action", "target_type", "target_id")
+    list_display = (
+        "at",
+        "park",
+        "sequence",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "key_id",
+    )
     list_filter = ("action", "park")
     search_fields = ("target_id", "actor_label", "summary")
 

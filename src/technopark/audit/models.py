@@ -1,9 +1,13 @@
-"""The append-only, hash-chained log of decisions and money.
+"""The append-only, keyed, hash-chained log of decisions and money.
 
-Each entry carries the hash of the one before it; the head row holds the last sequence number and
-hash, so that a deleted tail is detected too. Entries are never updated or deleted by the code:
-``save`` refuses an existing row and ``delete`` refuses always. ``manage.py audit_verify`` recomputes
-the chain and names the first entry that does not match.
+There is one chain per park (``chain`` is the park's id) and one for the platform (``chain`` 0,
+entries without a park). Each entry carries the HMAC of its content and of the entry before it in
+its chain, under a key kept outside the database (``audit.keys``; ``key_id`` names it, so keys can
+rotate); each chain's head row holds its last sequence number and hash, so that a deleted tail is
+detected too, and signed checkpoint files outside the database hold the heads as they were.
+Entries are never updated or deleted by the code: ``save`` refuses an existing row and ``delete``
+refuses always. ``manage.py audit_verify`` recomputes every chain, checks every checkpoint and
+reconciles the money, and names the first entry that does not match.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
+PLATFORM_CHAIN = 0  # the chain of entries without a park
 
 
 class AuditEntry(models.Model):
-    sequence = models.BigIntegerField(_("number"), unique=True)
+    # The park's id, or PLATFORM_CHAIN: a column of its own so that (chain, sequence) is unique on
+    # every database (a NULL park would not be).
+    chain = models.BigIntegerField(_("chain"), default=PLATFORM_CHAIN)
+    sequence = models.BigIntegerField(_("number"))
     at = models.DateTimeField(_("when"))
     park = models.ForeignKey(
         "parks.Park", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -40,13 +48,20 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which key (its fingerprint, audit.keys) and which algorithm made ``hash``.
+    key_id = models.CharField(_("key"), max_length=16)
+    algorithm = models.PositiveSmallIntegerField(_("algorithm"))
 
     class Meta:
-        ordering = ["sequence"]
+        ordering = ["id"]  # the order entries were appended in, across chains
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_sequence_per_chain"),
+        ]
         indexes = [
             models.Index(fields=["park", "target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["action"], name="audit_action_idx"),
         ]
 
     def __str__(self) -> str:
@@ -62,8 +77,13 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row: the chain's last sequence number and hash. Appending locks it."""
+    """One row per chain: its last sequence number and hash. Appending locks the chain's row only,
+    so the parks' writers never queue on each other."""
 
+    chain = models.BigIntegerField(unique=True)
+    park = models.ForeignKey(
+        "parks.Park", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sequence = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
 
@@ -71,4 +91,4 @@ class AuditHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.hash[:12]}"
+        return f"{self.chain}#{self.sequence} {self.hash[:12]}"

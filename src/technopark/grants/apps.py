@@ -13,3 +13,9 @@ class GrantsConfig(AppConfig):
         from technopark.programmes.queries import provide_grant_summaries
 
         provide_grant_summaries(lambda cohort: grant_summary_by_participant(cohort=cohort))
+
+        # audit_verify reconciles the money with the chain; the audit app imports no grants code.
+        from technopark.audit.services import provide_money_ledger
+        from technopark.grants.queries import audit_money_ledger
+
+        provide_money_ledger(audit_money_ledger)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from technopark.core.admin import TopicAdmin
-from technopark.parks import caching
+from technopark.parks import caching, services
 from technopark.parks.models import Direction, Membership, Park, Site
 
 
@@ -61,17 +61,28 @@ class MembershipAdmin(TopicAdmin):
 
     # A removed or changed role takes effect at the next request: the roles are cached under
     # the memberships token (renewed by TopicAdmin, bulk deletes included), the switcher per
-    # person.
+    # person. Every grant, change and removal here is appended to the park's audit chain in the
+    # same transaction, as the services do.
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            stored = Membership.all_parks.filter(pk=obj.pk).first() if change else None
+            before = services.membership_state(stored)
+            super().save_model(request, obj, form, change)
+            services.membership_admin_saved(membership=obj, actor=request.user, before=before)
         caching.forget_switcher(user_id=obj.user_id)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        super().delete_model(request, obj)
-        caching.forget_switcher(user_id=obj.user_id)
+        user_id = obj.user_id
+        with transaction.atomic():
+            services.membership_admin_deleted(membership=obj, actor=request.user)
+            super().delete_model(request, obj)
+        caching.forget_switcher(user_id=user_id)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        user_ids = set(queryset.values_list("user_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for user_id in user_ids:
+        with transaction.atomic():
+            doomed = list(queryset.select_related("user", "park"))
+            for membership in doomed:
+                services.membership_admin_deleted(membership=membership, actor=request.user)
+            super().delete_queryset(request, queryset)
+        for user_id in {m.user_id for m in doomed}:
             caching.forget_switcher(user_id=user_id)

@@ -1,4 +1,9 @@
-"""Every write to parks, sites, directions and memberships."""
+"""Every write to parks, sites, directions and memberships.
+
+Every grant and removal of a role is appended to the park's audit chain in the same transaction
+(``parks.membership_grant``, ``…_approve``, ``…_remove``; edits in the admin as
+``parks.membership_admin_save`` / ``…_admin_delete``), with the actor and the state before and after.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.parks import caching
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
+
+
+def membership_state(membership: Membership | None) -> dict[str, Any]:
+    """What the audit chain keeps of a membership: whose, which role, its status."""
+    if membership is None:
+        return {}
+    return {
+        "user_id": membership.user_id,
+        "user": getattr(membership.user, "email", ""),
+        "role": membership.role,
+        "status": membership.status,
+    }
+
+
+def _audit(membership: Membership, actor: Any, action: str, before: Any, after: Any) -> None:
+    audit_record(
+        park=membership.park,
+        actor=actor,
+        action=action,
+        target=membership,
+        summary=f"{getattr(membership.user, 'email', '')}: {membership.role}",
+        before=before,
+        after=after,
+    )
 
 
 def _memberships_changed(membership: Membership) -> None:
@@ -94,7 +124,8 @@ def membership_grant(
 ) -> Membership:
     """Give ``user`` an active ``role`` in ``park``; an open request for that role becomes active.
 
-    Idempotent: granting a role the user already holds changes nothing.
+    Idempotent: granting a role the user already holds changes nothing (and records nothing).
+    Audit-logged as ``parks.membership_grant``.
     """
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -104,10 +135,15 @@ def membership_grant(
         role=role,
         defaults={"status": MembershipStatus.ACTIVE, "decided_by": granted_by},
     )
+    before = {} if created else membership_state(membership)
     if not created and membership.status != MembershipStatus.ACTIVE:
         membership.status = MembershipStatus.ACTIVE
         membership.decided_by = granted_by
         membership.save(update_fields=["status", "decided_by"])
+    if created or before["status"] != membership.status:
+        _audit(
+            membership, granted_by, "parks.membership_grant", before, membership_state(membership)
+        )
     _memberships_changed(membership)
     return membership
 
@@ -131,21 +167,26 @@ def membership_request(*, park: Park, user: Any, message: str = "") -> Membershi
 
 @transaction.atomic
 def membership_approve(*, membership: Membership, actor: Any) -> Membership:
+    """Accept a request to join. Locking: the membership row. Audit-logged as
+    ``parks.membership_approve``."""
     locked = Membership.all_parks.select_for_update().get(
         park_id=membership.park_id, pk=membership.pk
     )
     if locked.status != MembershipStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))
+    before = membership_state(locked)
     locked.status = MembershipStatus.ACTIVE
     locked.decided_by = actor
     locked.save(update_fields=["status", "decided_by"])
+    _audit(locked, actor, "parks.membership_approve", before, membership_state(locked))
     _memberships_changed(locked)
     return locked
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
-    """Decline a request or take a role away. The last park admin cannot be removed."""
+    """Decline a request or take a role away. The last park admin cannot be removed.
+    Locking: the membership row. Audit-logged as ``parks.membership_remove``."""
     locked = Membership.all_parks.select_for_update().get(
         park_id=membership.park_id, pk=membership.pk
     )
@@ -159,5 +200,21 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
         .exists()
     ):
         raise ValidationError(_("A park needs at least one administrator."))
+    _audit(locked, actor, "parks.membership_remove", membership_state(locked), {})
     locked.delete()
     _memberships_changed(locked)
+
+
+def membership_admin_saved(*, membership: Membership, actor: Any, before: dict[str, Any]) -> None:
+    """Record a membership added or changed in the admin (``before``: its state as loaded, empty
+    for a new one), inside the admin's transaction. Audit-logged as ``parks.membership_admin_save``
+    when the person, role or status changed."""
+    after = membership_state(membership)
+    if before != after:
+        _audit(membership, actor, "parks.membership_admin_save", before, after)
+
+
+def membership_admin_deleted(*, membership: Membership, actor: Any) -> None:
+    """Record a membership the admin is about to delete (call before the delete, inside its
+    transaction). Audit-logged as ``parks.membership_admin_delete``."""
+    _audit(membership, actor, "parks.membership_admin_delete", membership_state(membership), {})

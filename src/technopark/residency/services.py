@@ -348,7 +348,8 @@ def report_file(
 
     Late reports are accepted (they clear the overdue flag). A report is filed once; the unique
     constraint refuses a concurrent second one. Locking: the resident's row, so that the report is
-    not filed for a status being revoked at the same moment.
+    not filed for a status being revoked at the same moment. Audit-logged as
+    ``residency.report_file`` with its figures.
     """
     locked = (
         ResidentStatus.all_parks.select_for_update()
@@ -410,6 +411,22 @@ def report_file(
             report.save()
     except IntegrityError as error:
         raise ValidationError({"quarter": taken}) from error
+    audit_record(
+        park=locked.park,
+        actor=report.submitted_by,
+        action="residency.report_file",
+        target=report,
+        summary=f"{locked.company}: {period}",
+        after={
+            "resident_id": locked.pk,
+            "company_id": locked.company_id,
+            "year": year,
+            "quarter": quarter,
+            "submitted_at": report.submitted_at,
+            **figures,
+            "ip_note": note,
+        },
+    )
     writes("residency", park_id=locked.park_id)
     return report
 

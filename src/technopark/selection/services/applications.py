@@ -165,7 +165,8 @@ def application_submit(
 ) -> Application:
     """Submit a draft before the call's deadline: every required answer must be given (refused
     field by field otherwise). Runs the eligibility checks, keeps a revision and mails a
-    confirmation to the company's team once the transaction commits. Locks the application."""
+    confirmation to the company's team once the transaction commits. Locks the application.
+    Audit-logged as ``selection.application_submit``."""
     now = at or timezone.now()
     locked = _lock(application)
     if locked.status != ApplicationStatus.DRAFT:
@@ -198,6 +199,21 @@ def application_submit(
         now=now,
     )
     run_checks(application=locked, at=now)
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="selection.application_submit",
+        target=locked,
+        summary=f"call {locked.call_id}: company {locked.company_id}",
+        before={"status": ApplicationStatus.DRAFT},
+        after={
+            "status": locked.status,
+            "call_id": locked.call_id,
+            "company_id": locked.company_id,
+            "submitted_at": now,
+            "declares_no_tax_debt": locked.declares_no_tax_debt,
+        },
+    )
     writes("selection", park_id=locked.park_id)
     _notify(locked, "submitted", base_url)
     return locked
@@ -220,7 +236,8 @@ def _notify(application: Application, what: str, base_url: str) -> None:
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: User) -> Application:
     """The applicant withdraws an open application (at any time); the company may then apply to
-    the call again while it is open. Locks the application row."""
+    the call again while it is open. Locks the application row. Audit-logged as
+    ``selection.application_withdraw``."""
     locked = _lock(application)
     if locked.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -230,6 +247,7 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
             }
         )
     before = locked.get_status_display()
+    before_status = locked.status
     locked.status = ApplicationStatus.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
@@ -239,6 +257,15 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         kind=RevisionKind.WITHDRAWN,
         changes=[(None, str(_("Status")), str(before), str(ApplicationStatus.WITHDRAWN.label))],
         now=locked.withdrawn_at,
+    )
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="selection.application_withdraw",
+        target=locked,
+        summary=f"call {locked.call_id}: company {locked.company_id}",
+        before={"status": before_status},
+        after={"status": locked.status, "withdrawn_at": locked.withdrawn_at},
     )
     writes("selection", park_id=locked.park_id)
     return locked

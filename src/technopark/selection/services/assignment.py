@@ -221,22 +221,48 @@ def _check_pair(*, call: Call, application: Application, expert: ExpertProfile) 
         )
 
 
-@transaction.atomic
-def assignment_add(
-    *, call: Call, application: Application, expert: ExpertProfile, actor: User
-) -> ReviewAssignment:
-    """Propose one more expert for an application by hand. Refused across a conflict, beyond the
-    expert's capacity for the call (proposed and published count), or twice. Locks the call."""
-    call = _lock_call(call)
+def _add(*, call: Call, application: Application, expert: ExpertProfile) -> ReviewAssignment:
+    """Check the pair and insert it as proposed (the call is locked by the caller)."""
     _check_pair(call=call, application=application, expert=expert)
     taken = ReviewAssignment.objects.filter(application__call=call, expert=expert).count()
     capacity = capacities_for_call(call=call, experts=[expert])[expert.pk]
-    assignment = ReviewAssignment.objects.create(
+    return ReviewAssignment.objects.create(
         application=application,
         expert=expert,
         status=AssignmentStatus.PROPOSED,
         proposed_load=taken + 1,
         proposed_capacity=capacity,
+    )
+
+
+def _assignment_state(assignment: ReviewAssignment) -> dict[str, Any]:
+    return {
+        "application_id": assignment.application_id,
+        "expert_id": assignment.expert_id,
+        "status": assignment.status,
+    }
+
+
+@transaction.atomic
+def assignment_add(
+    *, call: Call, application: Application, expert: ExpertProfile, actor: User
+) -> ReviewAssignment:
+    """Propose one more expert for an application by hand. Refused across a conflict, beyond the
+    expert's capacity for the call (proposed and published count), or twice. Locks the call.
+    Audit-logged as ``selection.assignment_add``."""
+    call = _lock_call(call)
+    assignment = _add(call=call, application=application, expert=expert)
+    audit_record(
+        park=call.park,
+        actor=actor,
+        action="selection.assignment_add",
+        target=assignment,
+        summary=f"application {application.pk}: expert {expert.pk}",
+        after={
+            **_assignment_state(assignment),
+            "load": assignment.proposed_load,
+            "capacity": assignment.proposed_capacity,
+        },
     )
     writes("selection", park_id=call.park_id)
     return assignment
@@ -245,21 +271,22 @@ def assignment_add(
 @transaction.atomic
 def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
     """Take an expert off an application. A proposed one simply goes; a published one only while
-    its review is not filed (recorded in the audit log). Locks the call."""
+    its review is not filed. Locks the call. Audit-logged as ``selection.assignment_remove``."""
     call = _lock_call(assignment.application.call)
     locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if locked.status == AssignmentStatus.PUBLISHED:
-        if Review.objects.filter(assignment=locked, submitted_at__isnull=False).exists():
-            raise ValidationError({"assignment": _("The expert has filed their review: it stays.")})
-        audit_record(
-            park=call.park,
-            actor=actor,
-            action="selection.assignment_remove",
-            target=locked,
-            summary=_("Expert taken off an application"),
-            before={"application": locked.application_id, "expert": locked.expert_id},
-            after=None,
-        )
+    if locked.status == AssignmentStatus.PUBLISHED and (
+        Review.objects.filter(assignment=locked, submitted_at__isnull=False).exists()
+    ):
+        raise ValidationError({"assignment": _("The expert has filed their review: it stays.")})
+    audit_record(
+        park=call.park,
+        actor=actor,
+        action="selection.assignment_remove",
+        target=locked,
+        summary=f"application {locked.application_id}: expert {locked.expert_id}",
+        before=_assignment_state(locked),
+        after=None,
+    )
     locked.delete()
     writes("selection", park_id=call.park_id)
 
@@ -268,14 +295,29 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
 def assignment_swap(
     *, assignment: ReviewAssignment, expert: ExpertProfile, actor: User
 ) -> ReviewAssignment:
-    """Put another expert in a proposed assignment's place (refused as ``assignment_add`` is)."""
+    """Put another expert in a proposed assignment's place (refused as ``assignment_add`` is).
+    Locks the call, then the assignment. Audit-logged as one ``selection.assignment_swap``."""
     if assignment.status != AssignmentStatus.PROPOSED:
         raise ValidationError({"expert": _("Only a proposed assignment can be swapped.")})
     application = assignment.application
-    assignment_remove(assignment=assignment, actor=actor)
-    return assignment_add(
-        call=application.call, application=application, expert=expert, actor=actor
+    call = _lock_call(application.call)
+    locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.status != AssignmentStatus.PROPOSED:
+        raise ValidationError({"expert": _("Only a proposed assignment can be swapped.")})
+    before = _assignment_state(locked)
+    locked.delete()
+    replacement = _add(call=call, application=application, expert=expert)
+    audit_record(
+        park=call.park,
+        actor=actor,
+        action="selection.assignment_swap",
+        target=replacement,
+        summary=f"application {application.pk}: expert {before['expert_id']} → {expert.pk}",
+        before=before,
+        after=_assignment_state(replacement),
     )
+    writes("selection", park_id=call.park_id)
+    return replacement
 
 
 @transaction.atomic
@@ -325,7 +367,8 @@ def assignment_publish(*, call: Call, actor: User, due_at: datetime) -> int:
 def expert_capacity_set(
     *, call: Call, expert: ExpertProfile, capacity: int, actor: User
 ) -> ExpertCapacity:
-    """How many applications of ``call`` the expert takes; not below what is already assigned."""
+    """How many applications of ``call`` the expert takes; not below what is already assigned.
+    Locks the call. Audit-logged as ``selection.capacity_set``."""
     call = _lock_call(call)
     if expert.park_id != call.park_id:
         raise ValidationError({"expert": _("Choose an expert of this park.")})
@@ -339,8 +382,23 @@ def expert_capacity_set(
                 % {"count": taken}
             }
         )
+    previous = (
+        ExpertCapacity.objects.filter(call=call, expert=expert)
+        .values_list("capacity", flat=True)
+        .first()
+    )
     row, _created = ExpertCapacity.objects.update_or_create(
         call=call, expert=expert, defaults={"capacity": capacity}
     )
+    if previous != capacity:
+        audit_record(
+            park=call.park,
+            actor=actor,
+            action="selection.capacity_set",
+            target=row,
+            summary=f"call {call.pk}: expert {expert.pk}: {capacity}",
+            before={"call_id": call.pk, "expert_id": expert.pk, "capacity": previous},
+            after={"call_id": call.pk, "expert_id": expert.pk, "capacity": capacity},
+        )
     writes("selection", park_id=call.park_id)
     return row

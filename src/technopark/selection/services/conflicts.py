@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
+from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.fragments import writes
 from technopark.parks.models import Membership, MembershipStatus
@@ -42,6 +43,30 @@ __all__ = [
 _SPACES = re.compile(r"\s+")
 
 
+def _state(conflict: ConflictOfInterest) -> dict[str, object]:
+    return {
+        "expert_id": conflict.expert_id,
+        "kind": conflict.kind,
+        "company_id": conflict.company_id,
+        "person_id": conflict.person_id,
+        "organisation": conflict.organisation,
+        "reason": conflict.reason,
+    }
+
+
+def _audit(conflict: ConflictOfInterest, action: str, before: dict, after: dict) -> None:
+    expert = conflict.expert
+    audit_record(
+        park=expert.park,
+        actor=expert.user,
+        action=action,
+        target=conflict,
+        summary=f"{expert.user.email}: {conflict.kind}",
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def conflict_declare(
     *,
@@ -54,7 +79,8 @@ def conflict_declare(
 ) -> ConflictOfInterest:
     """An expert declares a conflict with a company of the park (by INN), a person of the park (by
     e-mail) or an organisation (by name or INN). Declaring the same conflict twice is refused.
-    No lock: a declaration only adds a row."""
+    No lock: a declaration only adds a row. Audit-logged as ``selection.conflict_declare`` (the
+    expert is the actor)."""
     reason = reason.strip()
     if len(reason) > 300:
         raise ValidationError({"reason": _("A reason has at most 300 characters.")})
@@ -103,13 +129,16 @@ def conflict_declare(
         field = "company_inn" if kind == ConflictKind.COMPANY else "person_email"
         raise ValidationError({field: _("You have already declared this conflict.")})
     conflict.save()
+    _audit(conflict, "selection.conflict_declare", {}, _state(conflict))
     writes("selection", park_id=expert.park_id)
     return conflict
 
 
 @transaction.atomic
 def conflict_withdraw(*, conflict: ConflictOfInterest) -> None:
-    """An expert withdraws a declaration (the automatic conflicts stay: they are not rows)."""
+    """An expert withdraws a declaration (the automatic conflicts stay: they are not rows).
+    Audit-logged as ``selection.conflict_withdraw``, before the row goes."""
     park_id = conflict.expert.park_id
+    _audit(conflict, "selection.conflict_withdraw", _state(conflict), {})
     conflict.delete()
     writes("selection", park_id=park_id)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
+from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.core.scopes import in_park
 from technopark.parks.models import Direction, Park
@@ -200,7 +201,8 @@ def review_file(
 ) -> Review:
     """Save and file the review: every criterion answered (a score or "not applicable"), at least
     one scored, a recommendation chosen. Computes the total and marks the park's pages stale
-    (the ranking table is cached per park version). Locks the assignment."""
+    (the ranking table is cached per park version). Locks the assignment. Audit-logged as
+    ``selection.review_file`` with the scores, the total and the recommendation (not the notes)."""
     locked = _locked_assignment(assignment, actor)
     writes("selection", park_id=locked.application.park_id)  # the ranking counts filed reviews
     review, criteria, current = _write(
@@ -225,6 +227,22 @@ def review_file(
     )
     review.submitted_at = timezone.now()
     review.save(update_fields=["total", "submitted_at", "updated_at"])
+    application = locked.application
+    audit_record(
+        park=application.park,
+        actor=actor,
+        action="selection.review_file",
+        target=review,
+        summary=f"application {application.pk}: {review.total} ({review.recommendation})",
+        after={
+            "assignment_id": locked.pk,
+            "application_id": application.pk,
+            "expert_id": locked.expert_id,
+            "scores": {str(cid): score for cid, score in sorted(current.items())},
+            "total": review.total,
+            "recommendation": review.recommendation,
+        },
+    )
     return review
 
 

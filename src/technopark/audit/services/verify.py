@@ -1,0 +1,186 @@
+"""``audit_verify``: every chain, every checkpoint, and the money.
+
+1. **Chains.** Each chain's entries are read in order and each HMAC recomputed with the key the
+   entry names: a changed entry, a missing one, one signed without a known key (the unkeyed SHA-256
+   of the first version included), or a tail cut off behind the head are named.
+2. **Checkpoints.** Each checkpoint file's signature is checked, and each chain must still hold the
+   entry it recorded, with the same hash: history rewritten with recomputed hashes, or a tail cut
+   off together with the head, fails against any checkpoint taken before.
+3. **Money.** The ledgers the money apps hand down (``services.money``) are reconciled with the
+   chain, and with their own running totals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from technopark.audit import keys
+from technopark.audit.models import GENESIS, PLATFORM_CHAIN, AuditEntry, AuditHead
+from technopark.audit.services.chain import entry_content
+from technopark.audit.services.checkpoints import (
+    FORMAT,
+    canonical,
+    checkpoint_files,
+    stored_hashes,
+)
+from technopark.audit.services.money import reconcile_money
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int  # entries whose HMAC was recomputed
+    problems: tuple[str, ...] = ()
+    chains: int = 0
+    checkpoints: int = 0
+    money_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def problem(self) -> str:
+        """The first problem (empty when everything holds)."""
+        return self.problems[0] if self.problems else ""
+
+
+class _Labels:
+    """How a problem names a chain: "park yakutia", "the platform chain"."""
+
+    def __init__(self) -> None:
+        self.slugs = dict(
+            AuditHead.objects.filter(park__isnull=False).values_list("chain", "park__slug")
+        )
+
+    def __call__(self, chain: int) -> str:
+        if chain == PLATFORM_CHAIN:
+            return "the platform chain"
+        return f"park {self.slugs.get(chain) or f'#{chain}'}"
+
+
+def _describe(entry: AuditEntry) -> str:
+    return f"{entry.action} on {entry.target_type} {entry.target_id}, {entry.at:%Y-%m-%d %H:%M} UTC"
+
+
+def _verify_chains(batch: int, labels: _Labels) -> tuple[int, int, list[str]]:
+    known = keys.entry_keys()
+    heads = {head.chain: head for head in AuditHead.objects.all()}
+    problems: list[str] = []
+    checked = 0
+    chains_seen: set[int] = set()
+    # Per chain: the sequence and hash the next entry must follow, and whether it is broken.
+    state: dict[int, list[Any]] = {}
+
+    def fail(chain: int, text: str) -> None:
+        state[chain][2] = True
+        problems.append(f"{labels(chain)}: {text}")
+
+    for entry in AuditEntry.objects.order_by("chain", "sequence").iterator(chunk_size=batch):
+        chain = entry.chain
+        if chain not in state:
+            chains_seen.add(chain)
+            state[chain] = [1, GENESIS, False]
+        expected, prev, broken = state[chain]
+        if broken:
+            continue
+        key = known.get(entry.key_id)
+        if entry.sequence != expected:
+            fail(chain, f"entry #{expected} is missing")
+        elif entry.prev_hash != prev:
+            fail(chain, f"entry #{entry.sequence} does not follow the one before")
+        elif chain != (entry.park_id if entry.park_id is not None else PLATFORM_CHAIN):
+            fail(chain, f"entry #{entry.sequence} belongs to another chain")
+        elif entry.algorithm != keys.ALGORITHM_HMAC_SHA256:
+            fail(chain, f"entry #{entry.sequence} is not signed with an audit key")
+        elif key is None:
+            fail(
+                chain,
+                f"entry #{entry.sequence} is signed with an unknown key {entry.key_id!r} "
+                "(a retired key belongs in TECHNOPARK_AUDIT_RETIRED_KEYS)",
+            )
+        elif not key.verifies(entry_content(entry), entry.hash):
+            fail(
+                chain,
+                f"entry #{entry.sequence} was changed after it was written ({_describe(entry)})",
+            )
+        else:
+            state[chain] = [expected + 1, entry.hash, False]
+            checked += 1
+    for chain in sorted(set(state) | {c for c, h in heads.items() if h.sequence}):
+        expected, prev, broken = state.get(chain, [1, GENESIS, False])
+        if broken:
+            continue
+        last = expected - 1
+        head = heads.get(chain)
+        if head is None:
+            problems.append(f"{labels(chain)}: the chain's head is missing")
+        elif head.sequence > last:
+            problems.append(f"{labels(chain)}: entries after #{last} are missing")
+        elif head.sequence != last or head.hash != prev:
+            problems.append(f"{labels(chain)}: the head does not match entry #{last}")
+    return checked, len(chains_seen), problems
+
+
+def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
+    """Check one checkpoint file: its signature, and that every chain still holds the entry it
+    recorded with the same hash."""
+    labels = labels or _Labels()
+    name = path.name
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return [f"checkpoint {name} cannot be read"]
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return [f"checkpoint {name} is not an audit checkpoint"]
+    key = keys.checkpoint_keys().get(str(document.get("key_id")))
+    if key is None:
+        return [f"checkpoint {name} is signed with an unknown key {document.get('key_id')!r}"]
+    signature = document.get("signature")
+    if not isinstance(signature, str) or not key.verifies(canonical(document), signature):
+        return [f"checkpoint {name}: the signature does not match (the file was changed)"]
+    chains: Any = document.get("chains")
+    try:
+        pairs = [(int(c["chain"]), int(c["sequence"]), str(c["hash"])) for c in chains]
+    except (KeyError, TypeError, ValueError):
+        return [f"checkpoint {name} is not an audit checkpoint"]
+    stored = stored_hashes([(chain, sequence) for chain, sequence, _hash in pairs])
+    problems = []
+    for chain, sequence, digest in pairs:
+        found = stored.get((chain, sequence))
+        if found is None:
+            problems.append(
+                f"{labels(chain)}: entry #{sequence}, held by checkpoint {name}, is missing "
+                "(the chain was cut)"
+            )
+        elif found != digest:
+            problems.append(
+                f"{labels(chain)}: entry #{sequence} differs from checkpoint {name} "
+                "(the history was rewritten)"
+            )
+    return problems
+
+
+def audit_verify(
+    *,
+    batch: int = 2000,
+    directory: Path | None = None,
+    checkpoints: Iterable[Path] = (),
+    money: bool = True,
+) -> VerifyResult:
+    """Verify every chain, every checkpoint file of ``directory`` (the configured one by
+    default) and of ``checkpoints``, and reconcile the money; name every problem, the first
+    bad entry or row of each kind first. Reads only; takes no lock."""
+    labels = _Labels()
+    checked, chains, problems = _verify_chains(batch, labels)
+    files = [*checkpoint_files(directory), *checkpoints]
+    for path in files:
+        problems.extend(verify_checkpoint(path, labels))
+    rows = 0
+    if money:
+        rows, money_problems = reconcile_money(labels)
+        problems.extend(money_problems)
+    return VerifyResult(checked, tuple(problems), chains, len(files), rows)
