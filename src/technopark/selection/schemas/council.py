@@ -63,7 +63,7 @@ class RankingFilterParams(Schema):
     ] = None
     flagged: bool = Field(False, description="Only the applications the experts disagree on.")
     sort: Annotated[
-        str, Field(json_schema_extra={"enum": list(SORTS)}), AfterValidator(_known_sort)
+        str, Field(json_schema_extra={"enum": list(SORTS)}), OneLine, AfterValidator(_known_sort)
     ] = "rank"
 
 
