@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.inputs import check_text
 from technopark.core.localtime import wall_time
 from technopark.core.params import ID, Text, param_value
 from technopark.parks.http import access_of, park_of, require
@@ -181,11 +182,9 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.booking_approve(actor=signed_in_user(request), booking=booking)
             messages.success(request, _("The booking has been approved."))
         else:
-            services.booking_reject(
-                actor=signed_in_user(request),
-                booking=booking,
-                reason=request.POST.get("reason", "")[:200],
-            )
+            reason = request.POST.get("reason", "")[:200]
+            check_text(reason)  # read without a form: the same rule, refused below
+            services.booking_reject(actor=signed_in_user(request), booking=booking, reason=reason)
             messages.success(request, _("The booking has been rejected."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
