@@ -74,12 +74,14 @@ pytest-postgres:
 	DATABASE_URL="$(TEST_DB_URL)" $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 ## Production: gunicorn + whitenoise, DEBUG off, every setting from the environment (README)
+# gunicorn believes X-Forwarded-* only from TECHNOPARK_FORWARDED_ALLOW_IPS (comma-separated; the
+# reverse proxy on this machine by default); TECHNOPARK_TRUSTED_PROXY_COUNT tells the rate limits.
 serve: install
 	TECHNOPARK_PRODUCTION=1 $(MANAGE) migrate --noinput
 	TECHNOPARK_PRODUCTION=1 $(MANAGE) collectstatic --noinput -v0
 	TECHNOPARK_PRODUCTION=1 $(VENV)/bin/gunicorn technopark.wsgi:application \
 		--pythonpath src --bind $(or $(BIND),0.0.0.0:8000) --workers $(or $(WORKERS),3) \
-		--access-logfile - --forwarded-allow-ips '*'
+		--access-logfile - --forwarded-allow-ips '$(or $(TECHNOPARK_FORWARDED_ALLOW_IPS),127.0.0.1)'
 
 ## The background worker for e-mail and scheduled work (database backend)
 worker: install

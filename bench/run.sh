@@ -119,10 +119,11 @@ bench_database() {
 
     log "$db: migrate, seed the demo, generate $COMPANIES companies"
     "$PY" manage.py migrate --noinput -v0
-    "$PY" manage.py seed_demo >/dev/null
+    # A throw-away database in production mode: the demo commands are told so explicitly.
+    "$PY" manage.py seed_demo --allow-in-production >/dev/null
     local bookings="$BOOKINGS_SQLITE"
     [ "$db" = postgres ] && bookings="$BOOKINGS_PG"
-    "$PY" manage.py generate_park --park yakutia --companies "$COMPANIES" \
+    "$PY" manage.py generate_park --allow-in-production --park yakutia --companies "$COMPANIES" \
         --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
         --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
     "$PY" manage.py collectstatic --noinput -v0

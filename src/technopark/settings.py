@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks.backends.database",
     "ninja",
+    "csp",
     "technopark.core",
     "technopark.accounts",
     "technopark.parks",
@@ -101,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "technopark.core.headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,9 +234,18 @@ AUTHENTICATION_BACKENDS = [
     # Sessions made before the backend above existed name this one; it answers them the same way.
     "django.contrib.auth.backends.ModelBackend",
 ]
+# OWASP ASVS L2: at least 12 characters, not a common password, not like the person's own
+# address or name. allauth checks these too (ACCOUNT_PASSWORD_MIN_LENGTH is unset, so it defers to
+# them) on sign-up, password change and reset.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -308,6 +321,40 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies of ours stand in front of the application (nginx: 1). Rate limits
+# (allauth's login throttling among them) read the client's address from the X-Forwarded-For
+# entries those proxies appended (core.clientip); 0 ignores the header and uses REMOTE_ADDR.
+# Set gunicorn's --forwarded-allow-ips to the same proxies (TECHNOPARK_FORWARDED_ALLOW_IPS in
+# `make serve`).
+try:
+    TECHNOPARK_TRUSTED_PROXY_COUNT = int(env("TECHNOPARK_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    raise ImproperlyConfigured(
+        "TECHNOPARK_TRUSTED_PROXY_COUNT must be a whole number of proxies (0 for none)."
+    ) from None
+if not 0 <= TECHNOPARK_TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured("TECHNOPARK_TRUSTED_PROXY_COUNT must be between 0 and 10.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TECHNOPARK_TRUSTED_PROXY_COUNT
+# Content-Security-Policy (django-csp): no script runs unless it is a file served from this host.
+# The pages have no inline script and no inline style (htmx's indicator style is in site.css:
+# templates/base.html turns htmx's own off, and its eval with it). A nonce is added to script-src
+# only on a response whose template asked for ``request.csp_nonce`` — never inside a cached
+# fragment, whose nonce would be stale for the next visitor.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.forms import InputRulesMixin
 from technopark.parks.models import Role
 
@@ -22,6 +25,19 @@ class SignupForm(InputRulesMixin, forms.Form):
     )
 
     field_order = ["full_name", "email", "password1", "password2"]
+
+    def clean(self) -> dict[str, Any]:
+        """allauth checks the password against the address only (its stand-in user has no
+        name yet): the name is checked here, by the same rule as everywhere else."""
+        data = super().clean() or {}
+        password, full_name = data.get("password1"), data.get("full_name")
+        if password and full_name:
+            rule = UserAttributeSimilarityValidator(user_attributes=("full_name",))
+            try:
+                rule.validate(password, User(full_name=full_name))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
 
     def signup(self, request: HttpRequest, user: Any) -> None:
         """allauth's hook after the user is saved; ``AccountAdapter.save_user`` already kept the name."""

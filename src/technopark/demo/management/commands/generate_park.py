@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from technopark.core.scopes import scopes_disabled
 from technopark.demo.bulk import generate_companies
 from technopark.demo.grants_generate import generate_grants
+from technopark.demo.guard import add_production_flag, refuse_in_production
 from technopark.demo.programmes_generate import generate_programmes
 from technopark.demo.residency_generate import generate_residents
 from technopark.demo.selection_generate import generate_selection
@@ -45,9 +46,15 @@ class Command(BaseCommand):
         parser.add_argument("--awards", type=int, default=0, help="Grants the park should have.")
         parser.add_argument("--resources", type=int, default=0, help="Bookable resources.")
         parser.add_argument("--bookings", type=int, default=0, help="Bookings of those resources.")
+        add_production_flag(parser)
 
     @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_in_production(
+            "generate_park",
+            allowed=options["allow_in_production"],
+            what="would fill the park with invented companies, applications, grants and bookings",
+        )
         park = Park.objects.filter(slug=options["park"]).first()
         if park is None:
             raise CommandError(f"No park {options['park']!r}: run seed_demo first.")

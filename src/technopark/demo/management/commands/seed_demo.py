@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
 from technopark.core.scopes import scopes_disabled
 from technopark.demo import data
+from technopark.demo.guard import add_production_flag, refuse_in_production
 from technopark.demo.seed import accounts_table, format_table, seed_demo
 
 
@@ -19,8 +20,19 @@ class Command(BaseCommand):
         "and one account per role. Safe to run again: nothing is duplicated."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_production_flag(parser)
+
     @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_in_production(
+            "seed_demo",
+            allowed=options["allow_in_production"],
+            what=(
+                "would create demo accounts, a platform administrator among them, that sign in "
+                "with the public demo password"
+            ),
+        )
         # The demo's applications, decisions and reports would mail their notices: to nobody real,
         # and the console backend would print them all over the accounts table.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
