@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.company_list, name="list"),
     path("export.csv", views.company_export, name="export"),
     path("new/", views.company_create, name="create"),
-    path("<int:pk>/", views.company_detail, name="detail"),
-    path("<int:pk>/edit/", views.company_edit, name="edit"),
-    path("<int:pk>/team/", views.team_member_add, name="team_add"),
-    path("<int:pk>/team/<int:member_pk>/remove/", views.team_member_remove, name="team_remove"),
+    path("<id:pk>/", views.company_detail, name="detail"),
+    path("<id:pk>/edit/", views.company_edit, name="edit"),
+    path("<id:pk>/team/", views.team_member_add, name="team_add"),
+    path("<id:pk>/team/<id:member_pk>/remove/", views.team_member_remove, name="team_remove"),
 ]
