@@ -310,3 +310,45 @@ def test_session_writes_need_the_csrf_token(world, api_for, award):
         f"{BASE}/{award.pk}/tranches/{tranche.pk}/approvals", csrf=False
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "reference", ["PP\x001", "PP\x071", "PP\x1b[31m", "PP\n1", "PP\r1", "PP\x7f1", "PP\x851"]
+)
+def test_a_payment_reference_with_a_control_character_is_refused_and_nothing_paid(
+    world, api_for, admin, award, reference
+):
+    # Such a reference once made the ledger's XLSX answer 500 for every manager.
+    tranche = award.tranches.first()
+    approve_twice(tranche, world.users["manager"], admin)
+    response = api_for("manager").post(
+        f"{BASE}/{award.pk}/tranches/{tranche.pk}/payment",
+        {"payment_reference": reference, "idempotency_key": "k-1"},
+    )
+    assert response.status_code == 422
+    message = field_errors(response)["payment_reference"][0]
+    assert "control character" in message or "one line" in message
+    assert not Disbursement.objects.exists()
+
+
+def test_a_payment_reference_with_a_tab_is_kept(world, api_for, admin, award):
+    tranche = award.tranches.first()
+    approve_twice(tranche, world.users["manager"], admin)
+    response = api_for("manager").post(
+        f"{BASE}/{award.pk}/tranches/{tranche.pk}/payment",
+        {"payment_reference": "ПП\t1", "idempotency_key": "k-1"},
+    )
+    assert response.status_code == 201, response.content
+    assert Disbursement.objects.get().payment_reference == "ПП\t1"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+def test_a_payment_date_outside_the_platforms_years_is_refused(world, api_for, admin, award, day):
+    tranche = award.tranches.first()
+    approve_twice(tranche, world.users["manager"], admin)
+    response = api_for("manager").post(
+        f"{BASE}/{award.pk}/tranches/{tranche.pk}/payment",
+        {"payment_reference": "p", "idempotency_key": "k-1", "paid_on": day},
+    )
+    assert "Give a date between 1900-01-01 and 2100-12-31." in field_errors(response)["paid_on"]
+    assert not Disbursement.objects.exists()

@@ -257,3 +257,25 @@ def test_cohort_endpoint_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = client.get(f"{BASE}/cohorts/{prog.cohort.pk}")
     assert len(json.loads(response.content)["participants"]) == n + 1
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [
+        ("0001-01-01T00:00", "0001-01-01T01:00"),
+        ("9999-12-31T22:00", "9999-12-31T23:00"),
+        ("0001-01-01T00:00:00+14:00", "0001-01-01T01:00:00+14:00"),
+        ("9999-12-31T22:00:00-12:00", "9999-12-31T23:00:00-12:00"),
+    ],
+)
+def test_session_times_at_the_ends_of_the_calendar_are_refused_by_name(
+    prog, api_for, starts_at, ends_at
+):
+    # Year 1 and 9999 once overflowed on the way to UTC: a 500.
+    response = api_for("manager").post(
+        f"{BASE}/cohorts/{prog.cohort.pk}/sessions",
+        {"kind": "workshop", "title": "W", "starts_at": starts_at, "ends_at": ends_at},
+    )
+    errors = field_errors(response)
+    assert "Give a date between 1900-01-01 and 2100-12-31." in errors["starts_at"]
+    assert not CurriculumSession.objects.filter(title="W").exists()

@@ -144,3 +144,14 @@ def test_park_page_comes_from_the_cache_until_the_park_changes(
     services.site_create(park=world.park, name="Филиал в Нерюнгри", address="Нерюнгри")
     client.cookies["django_language"] = "ru"
     assert "Филиал в Нерюнгри" in client.get("/yakutia/").content.decode()
+
+
+def test_a_request_to_join_with_a_control_character_is_refused_with_a_message(world, client):
+    # The message is read without a form: the input rules apply all the same.
+    person = UserFactory(email="new@example.org")
+    client.force_login(person)
+    response = client.post("/yakutia/join/", {"message": "Дроны\x1b[31m"}, follow=True)
+    assert "control character U+001B" in response.content.decode()
+    assert not Membership.all_parks.filter(user=person).exists()
+    assert client.post("/yakutia/join/", {"message": "Дроны\nи роботы"}).status_code == 302
+    assert Membership.all_parks.get(user=person).message == "Дроны\nи роботы"

@@ -18,6 +18,7 @@ from technopark.programmes.models import (
     Attendee,
     Cohort,
     CurriculumSession,
+    DemoDay,
     Participant,
     PitchFeedback,
     Programme,
@@ -702,4 +703,26 @@ def test_a_session_at_the_ends_of_the_calendar_is_refused_at_the_field(
         },
     )
     assert response.status_code == 200
-    assert "outside the dates" in str(response.context["form"].errors["starts_at"])
+    # refused by the platform's years (core.inputs) before the zone is even asked
+    assert "Give a date between" in str(response.context["form"].errors["starts_at"])
+
+
+@pytest.mark.parametrize("year", ["0001", "9999", "1899", "2101"])
+@pytest.mark.parametrize("form", ["session", "demo day"])
+def test_times_at_the_ends_of_the_calendar_are_refused_next_to_the_field(
+    prog, client_as, year, form
+):
+    # Year 1 and 9999 once overflowed on the way to UTC: a 500.
+    if form == "session":
+        url = f"/yakutia/programmes/cohorts/{prog.cohort.pk}/sessions/new/"
+        data = {"kind": "workshop", "title": "Edge", "ends_at": f"{year}-12-31T23:00"}
+    else:
+        url = f"/yakutia/programmes/cohorts/{prog.cohort.pk}/demo-day/"
+        data = {"title": "Edge", "minutes_per_pitch": "10"}
+    before = CurriculumSession.objects.count(), DemoDay.objects.get(pk=prog.demo_day.pk).title
+    response = client_as("manager").post(url, {**data, "starts_at": f"{year}-12-31T22:00"})
+    assert response.status_code in (200, 400)
+    errors = response.context["form"].errors
+    assert "Give a date between 1900-01-01 and 2100-12-31." in errors["starts_at"]
+    after = CurriculumSession.objects.count(), DemoDay.objects.get(pk=prog.demo_day.pk).title
+    assert after == before

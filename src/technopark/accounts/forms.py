@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import TokenScope, User
+from technopark.core.forms import InputRulesMixin
 from technopark.parks.models import Role
 
 
-class SignupForm(forms.Form):
+class SignupForm(InputRulesMixin, forms.Form):
     """Extra fields on allauth's sign-up form (the adapter stores them on the new user)."""
 
     full_name = forms.CharField(
@@ -44,7 +45,7 @@ class SignupForm(forms.Form):
         """allauth's hook after the user is saved; ``AccountAdapter.save_user`` already kept the name."""
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(InputRulesMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=200,
@@ -52,7 +53,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(InputRulesMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -79,7 +80,7 @@ class ApiTokenForm(forms.Form):
         days.widget.attrs["max"] = settings.TECHNOPARK_API_TOKEN_MAX_DAYS
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(InputRulesMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

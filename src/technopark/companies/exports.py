@@ -9,14 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from technopark.companies.models import Company, Stage
-from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
+from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK, safe_row, text_cell
 from technopark.parks.regions import REGION_CHOICES
 
 # CHUNK_SIZE is read here by the view (``exports.CHUNK_SIZE``).
 __all__ = ["CHUNK_SIZE", "csv_lines", "header", "row"]
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -24,10 +21,6 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def header() -> list[str]:
@@ -61,19 +54,19 @@ class _Labels:
 def row(company: Company, labels: _Labels) -> list[str]:
     yes_no = labels.yes_no
     return [
-        _cell(company.short_name),
-        _cell(company.legal_name),
+        text_cell(company.short_name),
+        text_cell(company.legal_name),
         company.inn,
         company.ogrn,
         labels.regions.get(company.region, company.region),
         yes_no[company.is_sme],
         company.founded_on.isoformat() if company.founded_on else "",
         labels.stages.get(company.stage, company.stage),
-        _cell(company.site.display_name) if company.site else "",
-        _cell("; ".join(d.display_name for d in company.directions.all())),
+        text_cell(company.site.display_name) if company.site else "",
+        text_cell("; ".join(d.display_name for d in company.directions.all())),
         yes_no[company.started_in_park],
         yes_no[company.supported_by_park],
-        _cell(company.website),
+        text_cell(company.website),
     ]
 
 
@@ -90,7 +83,7 @@ def csv_lines(companies: Iterable[Company]) -> Iterator[str]:
     yield BOM + writer.writerow(header())
     block: list[str] = []
     for company in companies:
-        block.append(writer.writerow(row(company, labels)))
+        block.append(writer.writerow(safe_row(row(company, labels))))
         if len(block) >= LINES_PER_BLOCK:
             yield "".join(block)
             block = []

@@ -17,7 +17,7 @@ from technopark.companies.models import (
     TeamInvitationStatus,
     TeamMember,
 )
-from technopark.core.params import Choice, Integer, Param, Text, parse_or_none
+from technopark.core.params import ID, Choice, Integer, Param, Text, param_value
 from technopark.parks.models import Direction, Park
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -64,18 +64,12 @@ class CompanyFilters:
     def from_params(cls, params: Any) -> CompanyFilters:
         """Build filters from a query dict; anything unusable is ignored rather than an error."""
 
-        def as_int(name: str) -> int | None:
-            value = parse_or_none(Integer(), params.get(name))
-            return value if isinstance(value, int) else None
-
-        stage = str(params.get("stage") or "")
-        sort = str(params.get("sort") or "name")
         return cls(
-            q=str(params.get("q") or "").strip()[:100],
-            direction=as_int("direction"),
-            stage=stage if stage in Stage.values else "",
-            site=as_int("site"),
-            sort=sort if sort in SORTS else "name",
+            q=param_value(params, "q", Text(max_length=100), ""),
+            direction=param_value(params, "direction", ID, None),
+            stage=param_value(params, "stage", Choice.of(Stage.values), ""),
+            site=param_value(params, "site", ID, None),
+            sort=param_value(params, "sort", Choice.of(SORTS), "name"),
         )
 
 

@@ -13,19 +13,19 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from technopark.api.types import Id, NoNul, Omittable
+from technopark.api.types import Day, Id, Lines, Omittable, OneLine
 from technopark.companies.models import Stage
 from technopark.companies.queries import SORTS
 from technopark.parks.schemas import DirectionRefOut
 
-LegalName = Annotated[str, Field(max_length=300), NoNul]
-ShortName = Annotated[str, Field(max_length=120), NoNul]
-Inn = Annotated[str, Field(max_length=12, description="10 or 12 digits."), NoNul]
-Ogrn = Annotated[str, Field(max_length=15, description="13 (OGRN) or 15 (OGRNIP) digits."), NoNul]
-RegionCode = Annotated[str, Field(max_length=2, description="Two-digit region code."), NoNul]
-Website = Annotated[str, Field(max_length=200), NoNul]
-LongText = Annotated[str, Field(max_length=20_000), NoNul]
-Position = Annotated[str, Field(max_length=120), NoNul]
+LegalName = Annotated[str, Field(max_length=300), OneLine]
+ShortName = Annotated[str, Field(max_length=120), OneLine]
+Inn = Annotated[str, Field(max_length=12, description="10 or 12 digits."), OneLine]
+Ogrn = Annotated[str, Field(max_length=15, description="13 (OGRN) or 15 (OGRNIP) digits."), OneLine]
+RegionCode = Annotated[str, Field(max_length=2, description="Two-digit region code."), OneLine]
+Website = Annotated[str, Field(max_length=200), OneLine]
+LongText = Annotated[str, Field(max_length=20_000), Lines]
+Position = Annotated[str, Field(max_length=120), OneLine]
 DirectionIds = Annotated[list[Id], Field(max_length=100)]
 
 
@@ -38,14 +38,14 @@ def _known_sort(value: str) -> str:
 class CompanyFilterParams(Schema):
     """The company list's search, filters and order (the same as the companies page)."""
 
-    q: Annotated[str, Field(max_length=100), NoNul] = Field(
+    q: Annotated[str, Field(max_length=100), OneLine] = Field(
         "", description="Words of the name, the legal name, the INN or the OGRN."
     )
     direction: Id | None = Field(None, description="A direction id; its sub-directions match too.")
     stage: Stage | None = None
     site: Id | None = Field(None, description="A site id.")
     sort: Annotated[
-        str, Field(json_schema_extra={"enum": list(SORTS)}), AfterValidator(_known_sort)
+        str, Field(json_schema_extra={"enum": list(SORTS)}), OneLine, AfterValidator(_known_sort)
     ] = "name"
 
 
@@ -113,7 +113,7 @@ class CompanyCreateIn(Schema):
     ogrn: Ogrn
     region: RegionCode
     is_sme: bool = True
-    founded_on: date | None = None
+    founded_on: Day | None = None
     website: Website = ""
     description: LongText = ""
     site: Id | None = Field(None, description="A site of this park.")
@@ -141,7 +141,7 @@ class CompanyUpdateIn(Schema):
     ogrn: Omittable[Ogrn] = None
     region: Omittable[RegionCode] = None
     is_sme: Omittable[bool] = None
-    founded_on: date | None = None
+    founded_on: Day | None = None
     website: Omittable[Website] = None
     description: Omittable[LongText] = None
     site: Id | None = Field(None, description="A site of this park, or null for none.")

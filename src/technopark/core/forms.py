@@ -1,4 +1,12 @@
-"""Form error mapping: a service's refusal shown where the person filling the form will see it.
+"""What every form shares: the input rules, and a service's refusal shown where it is seen.
+
+**Input rules** (``InputRulesMixin``, part of ``ServiceErrorsMixin``, so every form of the
+project has them): after a form's own cleaning, each text value is checked for control characters
+(line breaks only in a textarea), each whole number for 64 bits and each date or date and time
+for the platform's years (``core.inputs``); a refused value is an error next to its field, and the form is invalid, so
+nothing is saved. ``tests/security`` checks that every form of the project mixes them in.
+
+**Service errors.**
 
 Guarantees: every message of a service's ``ValidationError`` reaches the form, none is dropped.
 A message keyed by a field the form has (or renamed onto one by ``service_error_fields``) is put
@@ -8,10 +16,14 @@ not know) is put above the form.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from technopark.core.inputs import day_problem, number_problem, text_problem
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -21,8 +33,41 @@ else:
     _FormBase = object
 
 
-class ServiceErrorsMixin(_FormBase):
-    """Mix into a ``forms.Form`` (before it) to give it ``add_service_error``."""
+def _value_problem(value: Any, *, multiline: bool) -> str | None:
+    if isinstance(value, str):
+        return text_problem(value, multiline=multiline)
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return day_problem(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_problem(value)
+    if isinstance(value, list | tuple):
+        for item in value:
+            problem = _value_problem(item, multiline=multiline)
+            if problem is not None:
+                return problem
+    return None
+
+
+class InputRulesMixin(_FormBase):
+    """Mix into a ``forms.Form`` (before it): refuse control characters and dates out of range."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        cleaned = getattr(self, "cleaned_data", None)
+        if not self.is_bound or cleaned is None:
+            return
+        for name, field in self.fields.items():
+            if name not in cleaned:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            problem = _value_problem(cleaned[name], multiline=multiline)
+            if problem is not None:
+                self.add_error(name, ValidationError(problem, code="input_rules"))
+
+
+class ServiceErrorsMixin(InputRulesMixin):
+    """Mix into a ``forms.Form`` (before it) to give it ``add_service_error`` and the input
+    rules."""
 
     # A service's name for an input → the form's field for it (the service says "user", the
     # form asks for an "email").

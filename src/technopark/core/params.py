@@ -9,8 +9,13 @@ the same parsers to decide which addresses may mint a cache entry at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from technopark.core.inputs import text_problem
+
+T = TypeVar("T")
 
 # Ids are positive 64-bit integers (PostgreSQL's bigint): anything larger cannot name a row.
 MAX_ID = 2**63 - 1
@@ -87,20 +92,24 @@ class Clock(Param):
 
 @dataclass(frozen=True)
 class Text(Param):
-    """Free text (a search) of at most ``max_length`` characters, trimmed."""
+    """Free text (a search) of at most ``max_length`` characters on one line, trimmed; a control
+    character (NUL, which PostgreSQL cannot compare with, among them) is refused."""
 
     max_length: int = 200
     free_text: bool = True
 
     def parse(self, raw: str) -> str:
         text = raw.strip()
-        if len(text) > self.max_length:
+        if len(text) > self.max_length or text_problem(text) is not None:
             raise ValueError(raw)
         return text
 
 
 #: a page of a paged list, as its links write it
 PAGE = Integer(high=100_000)
+
+#: a database id (a site, a cohort, a resource): a positive 64-bit integer
+ID = Integer()
 
 
 def parse_or_none(param: Param, raw: str | None) -> object | None:
@@ -111,3 +120,12 @@ def parse_or_none(param: Param, raw: str | None) -> object | None:
         return param.parse(raw)
     except ValueError:
         return None
+
+
+def param_value(params: Mapping[str, Any], name: str, param: Param, default: T) -> Any | T:
+    """The value of ``name`` in ``params`` (a ``QueryDict`` or a dict) typed by ``param``, or
+    ``default`` when it is missing, empty or refused: the filter is then not applied (the page
+    shows it so)."""
+    raw = params.get(name)
+    value = parse_or_none(param, raw if isinstance(raw, str) else None)
+    return default if value is None else value

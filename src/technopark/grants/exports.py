@@ -17,14 +17,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from technopark.core.exports import safe_row
 from technopark.grants.models import Clawback, Disbursement, GrantAward, Tranche, TrancheStatus
 
 MONEY_FORMAT = "#,##0.00"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def _header(sheet: WriteOnlyWorksheet, names: list[str]) -> None:
@@ -72,19 +68,21 @@ def grants_xlsx(
     for award in awards:
         company = award.participant.company
         sheet.append(
-            [
-                award.pk,
-                _text(company.short_name),
-                company.inn,
-                _text(award.participant.cohort.name),
-                _text(award.decision_reference),
-                award.decided_on,
-                award.currency,
-                _money(sheet, award.amount),
-                _money(sheet, award.paid_total),
-                _money(sheet, award.clawed_back_total),
-                _money(sheet, award.remaining),
-            ]
+            safe_row(
+                [
+                    award.pk,
+                    company.short_name,
+                    company.inn,
+                    award.participant.cohort.name,
+                    award.decision_reference,
+                    award.decided_on,
+                    award.currency,
+                    _money(sheet, award.amount),
+                    _money(sheet, award.paid_total),
+                    _money(sheet, award.clawed_back_total),
+                    _money(sheet, award.remaining),
+                ]
+            )
         )
 
     sheet = book.create_sheet(_("Tranches"))
@@ -107,17 +105,19 @@ def grants_xlsx(
             getattr(tranche, "disbursement", None) if tranche.status == TrancheStatus.PAID else None
         )
         sheet.append(
-            [
-                tranche.award_id,
-                _text(tranche.award.participant.company.short_name),
-                tranche.number,
-                _text(tranche.milestone.title),
-                tranche.milestone.due_on,
-                _money(sheet, tranche.amount),
-                str(statuses.get(tranche.status, tranche.status)),
-                getattr(tranche, "approval_count", 0),
-                _text(disbursement.payment_reference) if disbursement else "",
-            ]
+            safe_row(
+                [
+                    tranche.award_id,
+                    tranche.award.participant.company.short_name,
+                    tranche.number,
+                    tranche.milestone.title,
+                    tranche.milestone.due_on,
+                    _money(sheet, tranche.amount),
+                    str(statuses.get(tranche.status, tranche.status)),
+                    getattr(tranche, "approval_count", 0),
+                    disbursement.payment_reference if disbursement else "",
+                ]
+            )
         )
 
     sheet = book.create_sheet(_("Payments"))
@@ -137,16 +137,18 @@ def grants_xlsx(
     for payment in payments:
         company = payment.award.participant.company
         sheet.append(
-            [
-                payment.award_id,
-                _text(company.short_name),
-                company.inn,
-                payment.tranche.number,
-                payment.paid_on,
-                _money(sheet, payment.amount),
-                _text(payment.payment_reference),
-                _text(payment.paid_by.email),
-            ]
+            safe_row(
+                [
+                    payment.award_id,
+                    company.short_name,
+                    company.inn,
+                    payment.tranche.number,
+                    payment.paid_on,
+                    _money(sheet, payment.amount),
+                    payment.payment_reference,
+                    payment.paid_by.email,
+                ]
+            )
         )
 
     sheet = book.create_sheet(_("Clawbacks"))
@@ -156,14 +158,16 @@ def grants_xlsx(
     )
     for clawback in clawbacks:
         sheet.append(
-            [
-                clawback.award_id,
-                _text(clawback.award.participant.company.short_name),
-                clawback.decided_on,
-                _money(sheet, clawback.amount),
-                _text(clawback.reference),
-                _text(clawback.reason),
-            ]
+            safe_row(
+                [
+                    clawback.award_id,
+                    clawback.award.participant.company.short_name,
+                    clawback.decided_on,
+                    _money(sheet, clawback.amount),
+                    clawback.reference,
+                    clawback.reason,
+                ]
+            )
         )
 
     buffer = io.BytesIO()

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.money import MoneyField
 from technopark.grants.models import BudgetKind, Milestone
 from technopark.programmes.models import Participant
@@ -225,7 +225,7 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
 
 
-class ExportForm(forms.Form):
+class ExportForm(InputRulesMixin, forms.Form):
     cohort = forms.IntegerField(required=False, min_value=1)
     date_from = _date_field(_("From"), required=False)
     date_to = _date_field(_("To"), required=False)

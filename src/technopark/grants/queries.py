@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from technopark.audit.services import MoneyLedger, MoneyRow
 from technopark.core.localtime import local_today
+from technopark.core.params import ID, Choice, Text, param_value
 from technopark.core.scopes import active_park
 from technopark.grants.models import (
     ZERO,
@@ -134,11 +135,11 @@ class GrantFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> GrantFilters:
-        q = str(params.get("q") or "").strip()[:100]
-        cohort_raw = str(params.get("cohort") or "")
-        cohort = int(cohort_raw) if cohort_raw.isdigit() and len(cohort_raw) < 10 else None
-        state = str(params.get("state") or "")
-        return cls(q=q, cohort=cohort, state=state if state in cls.STATES else "")
+        return cls(
+            q=param_value(params, "q", Text(max_length=100), ""),
+            cohort=param_value(params, "cohort", ID, None),
+            state=param_value(params, "state", Choice.of(cls.STATES), ""),
+        )
 
 
 def award_list(*, park: Park, filters: GrantFilters | None = None, today: date) -> QuerySet[Any]:

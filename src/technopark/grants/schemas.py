@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, NoNul, Omittable
+from technopark.api.types import Day, Id, Lines, Omittable, OneLine
 from technopark.grants.models import BudgetKind, MilestoneStatus, ReportStatus, TrancheStatus
 
 Money = Annotated[
@@ -26,8 +26,8 @@ BudgetMoney = Annotated[
     Field(ge=0, max_digits=14, decimal_places=2, description='Roubles, e.g. "900000.00".'),
 ]
 MoneyOut = Annotated[Decimal, Field(description='Roubles as a decimal string, e.g. "500000.00".')]
-Text = Annotated[str, Field(min_length=1, max_length=4000), NoNul]
-Reference = Annotated[str, Field(min_length=1, max_length=100), NoNul]
+Text = Annotated[str, Field(min_length=1, max_length=4000), Lines]
+Reference = Annotated[str, Field(min_length=1, max_length=100), OneLine]
 
 
 class BudgetLineOut(Schema):
@@ -132,7 +132,7 @@ class GrantPageOut(Schema):
 
 
 class GrantListParams(Schema):
-    q: Annotated[str, Field(max_length=100), NoNul] = Field(
+    q: Annotated[str, Field(max_length=100), OneLine] = Field(
         "", description="Part of the company's name, its INN, or the decision reference."
     )
     cohort: Id | None = Field(None, description="A cohort id.")
@@ -151,9 +151,9 @@ class BudgetIn(Schema):
 class MilestonePlanIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, Field(min_length=1, max_length=200), NoNul]
-    due_on: date
-    deliverables: Omittable[Annotated[str, Field(max_length=4000), NoNul]] = None
+    title: Annotated[str, Field(min_length=1, max_length=200), OneLine]
+    due_on: Day
+    deliverables: Omittable[Annotated[str, Field(max_length=4000), Lines]] = None
     tranche_amount: Omittable[Money] = None
 
 
@@ -163,7 +163,7 @@ class GrantIn(Schema):
     participant_id: Id
     amount: Money
     decision_reference: Reference
-    decided_on: date
+    decided_on: Day
     budget: list[BudgetIn] = Field(..., min_length=1, max_length=5)
     milestones: list[MilestonePlanIn] = Field([], max_length=50)
 
@@ -184,7 +184,7 @@ class PaymentIn(Schema):
         description="Chosen by the client, unique per payment: resending the same request "
         "with the same key returns the first payment (200) and pays nothing more.",
     )
-    paid_on: Omittable[date] = None
+    paid_on: Omittable[Day] = None
 
 
 class CancelIn(Schema):
@@ -199,7 +199,7 @@ class ClawbackIn(Schema):
     amount: Money
     reason: Text
     reference: Reference
-    decided_on: Omittable[date] = None
+    decided_on: Omittable[Day] = None
 
 
 MilestoneOut.model_rebuild()

@@ -11,16 +11,16 @@ urlpatterns = [
     path("export.xlsx", views.grants_xlsx, name="export"),
     path("mine/", views.my_grants, name="my_grants"),
     path("new/", views.award_create, name="award_create"),
-    path("<int:pk>/", views.award_detail, name="detail"),
-    path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
-    path("<int:pk>/tranches/", views.tranche_request, name="tranche_request"),
+    path("<id:pk>/", views.award_detail, name="detail"),
+    path("<id:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("<id:pk>/tranches/", views.tranche_request, name="tranche_request"),
     path(
-        "<int:pk>/tranches/<int:tranche_pk>/approve/", views.tranche_approve, name="tranche_approve"
+        "<id:pk>/tranches/<id:tranche_pk>/approve/", views.tranche_approve, name="tranche_approve"
     ),
-    path("<int:pk>/tranches/<int:tranche_pk>/pay/", views.tranche_pay, name="tranche_pay"),
-    path("<int:pk>/tranches/<int:tranche_pk>/cancel/", views.tranche_cancel, name="tranche_cancel"),
-    path("<int:pk>/clawbacks/", views.clawback, name="clawback"),
-    path("<int:pk>/reports/<int:report_pk>/review/", views.report_review, name="report_review"),
-    path("milestones/<int:milestone_pk>/report/", views.report_file, name="report_file"),
-    path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("<id:pk>/tranches/<id:tranche_pk>/pay/", views.tranche_pay, name="tranche_pay"),
+    path("<id:pk>/tranches/<id:tranche_pk>/cancel/", views.tranche_cancel, name="tranche_cancel"),
+    path("<id:pk>/clawbacks/", views.clawback, name="clawback"),
+    path("<id:pk>/reports/<id:report_pk>/review/", views.report_review, name="report_review"),
+    path("milestones/<id:milestone_pk>/report/", views.report_file, name="report_file"),
+    path("files/<id:pk>/", views.attachment, name="attachment"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.fragments import Fragment
+from technopark.core.inputs import text_problem
 from technopark.parks import home_parts, queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
 
@@ -59,11 +60,16 @@ def membership_request_create(request: HttpRequest, park_slug: str) -> HttpRespo
     access = request.access  # type: ignore[attr-defined]
     if not rules.can_request_membership(access):
         raise PermissionDenied
+    message = request.POST.get("message", "")
+    problem = text_problem(message, multiline=True)  # read without a form: the same rule
+    if problem is not None:
+        messages.error(request, problem)
+        return redirect("parks:home", park_slug=park_slug)
     try:
         services.membership_request(
             park=request.park,  # type: ignore[attr-defined]
             user=request.user,
-            message=request.POST.get("message", ""),
+            message=message,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Stage
-from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.programmes.models import (
     DEFAULT_GRANT_CAP,
     GuestKind,
@@ -118,7 +118,7 @@ class CohortForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class FillForm(forms.Form):
+class FillForm(InputRulesMixin, forms.Form):
     applications = forms.MultipleChoiceField(
         label=_("Admitted applications"), widget=forms.CheckboxSelectMultiple
     )
@@ -160,7 +160,7 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(InputRulesMixin, forms.Form):
     """One checkbox per attendee (checked: present); the ids shown are posted back, so that a
     person added after the form was opened is not marked absent by mistake."""
 

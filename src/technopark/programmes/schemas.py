@@ -13,12 +13,12 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, NoNul
+from technopark.api.types import Id, Moment, OneLine
 from technopark.companies.models import Stage
 from technopark.programmes.models import ParticipantStatus, SessionKind
 
-Title = Annotated[str, Field(max_length=200), NoNul]
-Room = Annotated[str, Field(max_length=120), NoNul]
+Title = Annotated[str, Field(max_length=200), OneLine]
+Room = Annotated[str, Field(max_length=120), OneLine]
 
 
 class CohortOut(Schema):
@@ -112,8 +112,8 @@ class SessionIn(Schema):
     speaker: Title = ""
     site: Id | None = Field(None, description="A site of this park; its zone reads the times.")
     room: Room = ""
-    starts_at: datetime = Field(description="Without an offset: wall-clock time at the site.")
-    ends_at: datetime
+    starts_at: Moment = Field(description="Without an offset: wall-clock time at the site.")
+    ends_at: Moment
 
 
 class AttendanceRowOut(Schema):

@@ -12,24 +12,17 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK
+from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK, safe_row, text_cell
 from technopark.core.localtime import wall_time
 from technopark.residency.models import QuarterlyReport, ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter
 
 __all__ = ["CHUNK_SIZE", "register_csv_lines", "reports_xlsx"]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def _cell(value: str) -> str:
-    """Text a spreadsheet would run as a formula is kept as text."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def register_header() -> list[str]:
@@ -51,17 +44,17 @@ def register_header() -> list[str]:
 def register_row(resident: ResidentStatus, states: dict[str, str]) -> list[str]:
     company = resident.company
     return [
-        _cell(company.short_name),
-        _cell(company.legal_name),
+        text_cell(company.short_name),
+        text_cell(company.legal_name),
         company.inn,
         company.ogrn,
-        _cell(resident.agreement_number),
+        text_cell(resident.agreement_number),
         resident.start_date.isoformat(),
         states.get(resident.status, resident.status),
         resident.status_since.isoformat(),
         resident.end_date.isoformat() if resident.end_date else "",
-        _cell("; ".join(d.display_name for d in resident.directions.all())),
-        _cell(resident.site.display_name) if resident.site else "",
+        text_cell("; ".join(d.display_name for d in resident.directions.all())),
+        text_cell(resident.site.display_name) if resident.site else "",
     ]
 
 
@@ -72,7 +65,7 @@ def register_csv_lines(residents: Iterable[ResidentStatus]) -> Iterator[str]:
     yield BOM + writer.writerow(register_header())
     block: list[str] = []
     for resident in residents:
-        block.append(writer.writerow(register_row(resident, states)))
+        block.append(writer.writerow(safe_row(register_row(resident, states))))
         if len(block) >= LINES_PER_BLOCK:
             yield "".join(block)
             block = []
@@ -115,10 +108,10 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
     sheet.append(header_cells)
     for report in reports:
         row: list[Any] = [
-            _cell(report.company.short_name),
-            _cell(report.company.legal_name),
+            text_cell(report.company.short_name),
+            text_cell(report.company.legal_name),
             report.company.inn,
-            _cell(report.resident.agreement_number),
+            text_cell(report.resident.agreement_number),
             report.year,
             report.quarter,
         ]
@@ -126,11 +119,11 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
             cell = WriteOnlyCell(sheet, value=getattr(report, name))
             cell.number_format = MONEY_FORMAT
             row.append(cell)
-        row.extend([report.headcount, report.ip_registered, _cell(report.ip_note)])
+        row.extend([report.headcount, report.ip_registered, text_cell(report.ip_note)])
         filed = WriteOnlyCell(sheet, value=wall_time(report.submitted_at, tz))
         filed.number_format = "yyyy-mm-dd hh:mm"
         row.append(filed)
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

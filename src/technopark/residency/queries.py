@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from technopark.companies.models import Company, TeamMember
-from technopark.core.params import Choice, Integer, Param, Text
+from technopark.core.params import ID, Choice, Integer, Param, Text, param_value
 from technopark.parks.models import Direction, Park
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -55,13 +55,14 @@ FILTER_PARAMS: dict[str, Param] = {
 
 
 def _as_int(params: Any, name: str) -> int | None:
-    value = str(params.get(name) or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    value = param_value(params, name, ID, None)
+    return value if isinstance(value, int) else None
 
 
 def _text(params: Any, name: str) -> str:
-    """A search text: at most 100 characters, no NUL (PostgreSQL cannot compare with one)."""
-    return str(params.get(name) or "").replace("\x00", "").strip()[:100]
+    """A search text: at most 100 characters, no control character (PostgreSQL cannot compare
+    with NUL); anything else is no search."""
+    return str(param_value(params, name, FILTER_PARAMS["q"], ""))
 
 
 @dataclass(frozen=True)

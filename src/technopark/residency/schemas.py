@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, NoNul
+from technopark.api.types import Id, Lines, OneLine
 from technopark.parks.schemas import DirectionRefOut
 from technopark.residency.models import ResidentState
 
@@ -27,7 +27,7 @@ Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class RegisterParams(Schema):
-    q: Annotated[str, Field(max_length=100), NoNul] = Field(
+    q: Annotated[str, Field(max_length=100), OneLine] = Field(
         "", description="Words of the name, the legal name, the INN or the OGRN."
     )
     direction: Id | None = Field(None, description="A direction id; its sub-directions match too.")
@@ -114,7 +114,7 @@ class ReportIn(Schema):
     exports: Money
     headcount: Count
     ip_registered: Count
-    ip_note: Annotated[str, Field(max_length=5000), NoNul] = ""
+    ip_note: Annotated[str, Field(max_length=5000), Lines] = ""
 
 
 class QuarterParams(Schema):

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.http import signed_in_user
 from technopark.companies import queries as company_queries
 from technopark.core.fragments import Fragment
-from technopark.core.params import PAGE
+from technopark.core.params import PAGE, Integer, param_value
 from technopark.parks.http import (
     access_of,
     park_of,
@@ -381,10 +381,10 @@ def staff_overdue(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 def _quarter_param(request: HttpRequest, park: Park) -> Quarter:
     """The quarter named by ``year`` and ``quarter``; the current one when they are unusable."""
-    year = str(request.GET.get("year") or "")
-    number = str(request.GET.get("quarter") or "")
-    if year.isdigit() and number in ("1", "2", "3", "4") and 2000 <= int(year) <= 2100:
-        return Quarter(int(year), int(number))
+    year = param_value(request.GET, "year", Integer(low=2000, high=2100), None)
+    number = param_value(request.GET, "quarter", Integer(low=1, high=4), None)
+    if year is not None and number is not None:
+        return Quarter(year, number)
     return current_quarter(park.time_zone)
 
 

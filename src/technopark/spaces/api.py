@@ -20,7 +20,7 @@ from pydantic import field_validator
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import ErrorOut, documented
-from technopark.api.types import Id, NoNul
+from technopark.api.types import Id, Moment, OneLine
 from technopark.companies.models import Company
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
@@ -58,10 +58,8 @@ class ResourceFilterParams(Schema):
 
 
 class FreeSlotParams(Schema):
-    starts_at: datetime = Field(
-        description="ISO 8601 with an offset, e.g. 2026-12-01T14:00:00+09:00"
-    )
-    ends_at: datetime
+    starts_at: Moment = Field(description="ISO 8601 with an offset, e.g. 2026-12-01T14:00:00+09:00")
+    ends_at: Moment
     resource_type: ResourceType | None = None
     site: Id | None = None
     capacity: int = Field(1, ge=1, le=1000)
@@ -92,10 +90,10 @@ class BookingPageOut(Schema):
 
 class BookingCreateIn(Schema):
     resource: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     company: Id | None = None
-    title: Annotated[str, Field(max_length=200), NoNul] = ""
+    title: Annotated[str, Field(max_length=200), OneLine] = ""
 
     @field_validator("starts_at", "ends_at")
     @classmethod
@@ -106,8 +104,8 @@ class BookingCreateIn(Schema):
 
 
 class BookingMoveIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
 
     @field_validator("starts_at", "ends_at")
     @classmethod

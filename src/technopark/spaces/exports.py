@@ -7,6 +7,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from technopark.core.exports import safe_row
 from technopark.spaces.queries import Occupancy, OccupancyRow
 
 
@@ -47,7 +48,7 @@ def occupancy_xlsx(data: Occupancy) -> bytes:
         sheet.append([_("From"), data.first_day.isoformat(), _("To"), data.last_day.isoformat()])
         sheet.append([str(cell) for cell in header])
         for line in _sheet_rows(rows):
-            sheet.append(line)
+            sheet.append(safe_row(line))  # names are people's text: never a formula
         for cell in sheet["F"][2:] + sheet["I"][2:]:
             cell.number_format = "0.0%"
     buffer = BytesIO()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from technopark.core.exports import plain_text
 from technopark.core.localtime import to_local, zone_named
 from technopark.parks.rules import access_for
 from technopark.spaces.models import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed
@@ -64,7 +65,7 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
         if feed.resource_id is not None and feed.resource
         else _("My bookings")
     )
-    calendar.add("x-wr-calname", f"{feed.park.display_name}: {title}")
+    calendar.add("x-wr-calname", plain_text(f"{feed.park.display_name}: {title}"))
     spans: dict[str, tuple[datetime, datetime]] = {}
     for booking in feed_bookings(feed, now=now):
         zone = booking.resource.site.time_zone
@@ -76,9 +77,10 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
         event.add("dtstamp", timezone.now())
         event.add("dtstart", to_local(booking.starts_at, zone))
         event.add("dtend", to_local(booking.ends_at, zone))
-        event.add("summary", _summary(booking, show_company=show_booker))
+        event.add("summary", plain_text(_summary(booking, show_company=show_booker)))
         event.add(
-            "location", f"{booking.resource.site.display_name}, {booking.resource.site.address}"
+            "location",
+            plain_text(f"{booking.resource.site.display_name}, {booking.resource.site.address}"),
         )
         event.add("sequence", booking.sequence)
         if booking.status in ACTIVE_STATUSES:
@@ -91,7 +93,7 @@ def render_feed(feed: CalendarFeed, *, host: str, now: Any = None) -> bytes:
         else:
             event.add("status", "CANCELLED")
         if show_booker and booking.title:
-            event.add("description", booking.title)
+            event.add("description", plain_text(booking.title))
         calendar.add_component(event)
     for name, (first, last) in sorted(spans.items()):
         calendar.add_component(vtimezone(name, first, last))

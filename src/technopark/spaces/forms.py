@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.companies.models import Company
-from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.parks.models import Site
 from technopark.spaces.models import Resource, ResourceType
@@ -110,7 +110,7 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class SearchForm(forms.Form):
+class SearchForm(InputRulesMixin, forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
     resource_type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Any type")), *ResourceType.choices], required=False

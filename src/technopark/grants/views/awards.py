@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.http import signed_in_user
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today
-from technopark.core.params import PAGE, Choice, Integer, Text
+from technopark.core.params import ID, PAGE, Choice, Integer, Text, param_value
 from technopark.grants import exports, queries, rules, services
 from technopark.grants.forms import AwardForm, ExportForm, MilestoneForm
 from technopark.grants.views._common import _award_or_404, _done, _manage, _render_detail
@@ -153,8 +153,9 @@ def award_create(request: HttpRequest, park_slug: str) -> HttpResponse:
     park = park_of(request)
     participants = queries.participants_without_grant(park=park)
     initial = {}
-    if request.method == "GET" and str(request.GET.get("participant", "")).isdigit():
-        initial["participant"] = request.GET["participant"]
+    participant = param_value(request.GET, "participant", ID, None)
+    if request.method == "GET" and participant is not None:
+        initial["participant"] = str(participant)
     form = AwardForm(
         request.POST if request.method == "POST" else None,
         participants=participants,

@@ -140,7 +140,13 @@ class CallForm(ServiceErrorsMixin, forms.Form):
 class FormFieldForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=FieldKind.choices)
     label = forms.CharField(label=_("Question"), max_length=300)
-    help_text = forms.CharField(label=_("Help text"), max_length=500, required=False)
+    # several lines (shown with their line breaks), so a textarea: the input rules allow them
+    help_text = forms.CharField(
+        label=_("Help text"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     options = forms.CharField(
         label=_("Options"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.params import ID, parse_or_none
 from technopark.parks.models import Site
 from technopark.selection.models import Call, CallKind, DecisionOutcome
 from technopark.selection.services.council import MAX_BATCH, MAX_TEXT
@@ -119,10 +120,10 @@ class IdListField(forms.Field):
             value = [value]
         ids: list[int] = []
         for item in value:
-            text = str(item).strip()
-            if not text.isdigit() or len(text) > 18:
+            value = parse_or_none(ID, str(item))
+            if not isinstance(value, int):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-            ids.append(int(text))
+            ids.append(value)
         if len(ids) > MAX_BATCH:
             raise ValidationError(
                 _("Decide at most %(n)s applications at once.") % {"n": MAX_BATCH},

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, NoNul
+from technopark.api.types import Id, Lines, OneLine
 from technopark.selection.models import (
     ApplicationStatus,
     CallKind,
@@ -21,9 +21,9 @@ from technopark.selection.models import (
     FieldKind,
 )
 
-Title = Annotated[str, Field(max_length=300), NoNul]
+Title = Annotated[str, Field(max_length=300), OneLine]
 AnswerValue = (
-    Annotated[str, Field(max_length=20_000), NoNul]
+    Annotated[str, Field(max_length=20_000), Lines]
     | bool
     | int
     | Annotated[list[Annotated[int, Field(ge=0, le=1000)]], Field(max_length=100)]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from technopark.api.types import Id, NoNul
+from technopark.api.types import Day, Id, Lines, OneLine
 from technopark.selection.models import ApplicationStatus, DecisionOutcome
 from technopark.selection.queries.council import RANKED_STATUSES, SORTS
 from technopark.selection.services.council import MAX_BATCH, MAX_TEXT
@@ -31,8 +31,8 @@ __all__ = [
     "RankingRowOut",
 ]
 
-LongText = Annotated[str, Field(max_length=MAX_TEXT), NoNul]
-AgreementNumber = Annotated[str, Field(max_length=50), NoNul]
+LongText = Annotated[str, Field(max_length=MAX_TEXT), Lines]
+AgreementNumber = Annotated[str, Field(max_length=50), OneLine]
 
 
 def _decimal(value: Decimal | float | None) -> str | None:
@@ -63,7 +63,7 @@ class RankingFilterParams(Schema):
     ] = None
     flagged: bool = Field(False, description="Only the applications the experts disagree on.")
     sort: Annotated[
-        str, Field(json_schema_extra={"enum": list(SORTS)}), AfterValidator(_known_sort)
+        str, Field(json_schema_extra={"enum": list(SORTS)}), OneLine, AfterValidator(_known_sort)
     ] = "rank"
 
 
@@ -201,7 +201,7 @@ class DecisionIn(Schema):
     agreement_number: AgreementNumber = Field(
         "", description="Admission to a residency call: the resident agreement's number."
     )
-    start_date: date | None = Field(
+    start_date: Day | None = Field(
         None, description="Admission to a residency call: when the residency starts."
     )
     site: Id | None = Field(

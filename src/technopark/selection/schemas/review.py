@@ -12,10 +12,10 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, NoNul, Omittable
+from technopark.api.types import Id, Lines, Omittable
 from technopark.selection.models import Recommendation
 
-Note = Annotated[str, Field(max_length=20_000), NoNul]
+Note = Annotated[str, Field(max_length=20_000), Lines]
 
 
 class MyReviewSummaryOut(Schema):

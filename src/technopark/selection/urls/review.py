@@ -6,39 +6,39 @@ from technopark.selection.views import review as views
 
 urlpatterns: list[URLPattern] = [
     path("reviews/", views.review_queue, name="review_queue"),
-    path("reviews/<int:assignment_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<id:assignment_id>/", views.review_detail, name="review_detail"),
     path("experts/", views.expert_list, name="expert_list"),
     path("experts/me/", views.expert_profile, name="expert_profile"),
     path("experts/me/conflicts/", views.expert_conflict_add, name="expert_conflict_add"),
     path(
-        "experts/me/conflicts/<int:conflict_id>/withdraw/",
+        "experts/me/conflicts/<id:conflict_id>/withdraw/",
         views.expert_conflict_remove,
         name="expert_conflict_remove",
     ),
-    path("calls/<int:call_id>/assignments/", views.assignment_board, name="assignment_board"),
+    path("calls/<id:call_id>/assignments/", views.assignment_board, name="assignment_board"),
     path(
-        "calls/<int:call_id>/assignments/propose/",
+        "calls/<id:call_id>/assignments/propose/",
         views.assignment_propose,
         name="assignment_propose",
     ),
     path(
-        "calls/<int:call_id>/assignments/publish/",
+        "calls/<id:call_id>/assignments/publish/",
         views.assignment_publish,
         name="assignment_publish",
     ),
-    path("calls/<int:call_id>/assignments/add/", views.assignment_add, name="assignment_add"),
+    path("calls/<id:call_id>/assignments/add/", views.assignment_add, name="assignment_add"),
     path(
-        "calls/<int:call_id>/assignments/capacity/",
+        "calls/<id:call_id>/assignments/capacity/",
         views.assignment_capacity,
         name="assignment_capacity",
     ),
     path(
-        "calls/<int:call_id>/assignments/<int:assignment_id>/remove/",
+        "calls/<id:call_id>/assignments/<id:assignment_id>/remove/",
         views.assignment_remove,
         name="assignment_remove",
     ),
     path(
-        "calls/<int:call_id>/assignments/<int:assignment_id>/swap/",
+        "calls/<id:call_id>/assignments/<id:assignment_id>/swap/",
         views.assignment_swap,
         name="assignment_swap",
     ),

@@ -16,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.inputs import check_text
 from technopark.core.localtime import wall_time
+from technopark.core.params import ID, Text, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
 from technopark.spaces.forms import (
@@ -81,15 +83,15 @@ def book(request: HttpRequest, park_slug: str) -> HttpResponse:
         status = 409 if conflict is not None else 400
     else:
         initial: dict[str, Any] = {"weeks": 1}
-        resource_id = request.GET.get("resource", "")
-        if resource_id.isdigit():
-            resource = queries.resource_in_park(park=park, pk=int(resource_id))
+        resource_id = param_value(request.GET, "resource", ID, None)
+        if resource_id is not None:
+            resource = queries.resource_in_park(park=park, pk=resource_id)
             if resource is not None:
                 initial["resource"] = resource.pk
                 zone = services.zone_of(resource.site)
                 start, end = default_times(timezone.now(), zone)
                 for name, value in (("starts_at", start), ("ends_at", end)):
-                    raw = request.GET.get(name, "")
+                    raw = param_value(request.GET, name, Text(max_length=16), "")
                     initial[name] = raw or value.strftime("%Y-%m-%dT%H:%M")
         form = _booking_form(request, initial=initial)
         status = 200
@@ -180,11 +182,9 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.booking_approve(actor=signed_in_user(request), booking=booking)
             messages.success(request, _("The booking has been approved."))
         else:
-            services.booking_reject(
-                actor=signed_in_user(request),
-                booking=booking,
-                reason=request.POST.get("reason", "")[:200],
-            )
+            reason = request.POST.get("reason", "")[:200]
+            check_text(reason)  # read without a form: the same rule, refused below
+            services.booking_reject(actor=signed_in_user(request), booking=booking, reason=reason)
             messages.success(request, _("The booking has been rejected."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

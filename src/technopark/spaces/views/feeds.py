@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from technopark.core.params import ID, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.rules import access_for, is_member
 from technopark.spaces import feeds, queries, rules, services
@@ -23,9 +24,9 @@ def feed_create(request: HttpRequest, park_slug: str) -> HttpResponse:
     require(rules.can_subscribe(access))
     park = park_of(request)
     resource = None
-    raw = request.POST.get("resource", "")
-    if raw:
-        resource = queries.resource_in_park(park=park, pk=int(raw)) if raw.isdigit() else None
+    if request.POST.get("resource"):
+        resource_id = param_value(request.POST, "resource", ID, None)
+        resource = queries.resource_in_park(park=park, pk=resource_id) if resource_id else None
         if resource is None:
             raise Http404(_("No such resource in this park."))
     feed, secret = services.feed_issue(park=park, user=request.user, resource=resource)

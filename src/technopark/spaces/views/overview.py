@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today, zone_named
-from technopark.core.params import Choice, Clock, Day, Integer
+from technopark.core.params import ID, Choice, Clock, Day, Integer, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
@@ -194,17 +194,13 @@ def _calendar_rows(
 
 def _valid_date(request: HttpRequest) -> bool:
     """A readable date within the years a calendar can step through (others: today)."""
-    try:
-        day = parse_date(request.GET.get("date") or "")
-    except ValueError:
-        return False
-    return day is not None and services.FIRST_YEAR <= day.year <= services.LAST_YEAR
+    return param_value(request.GET, "date", _DAY, None) is not None
 
 
 def _pick_site(request: HttpRequest, sites: list[Site]) -> Site | None:
-    raw = request.GET.get("site", "")
-    if raw.isdigit():
-        site = queries.site_in_park(park=park_of(request), site_id=int(raw), options=sites)
+    site_id = param_value(request.GET, "site", ID, None)
+    if site_id is not None:
+        site = queries.site_in_park(park=park_of(request), site_id=site_id, options=sites)
         if site is None:
             raise Http404(_("No such site in this park."))
         return site
