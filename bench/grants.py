@@ -72,7 +72,9 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # 409s are expected here
     park = Park.objects.get(slug=args.park)
     manager = User.objects.get(email="manager@demo.technopark")
-    _token, secret = account_services.api_token_create(user=manager, name="bench.grants")
+    _token, secret = account_services.api_token_create(
+        user=manager, name="bench.grants", scope="write"
+    )
     marker = f"bench-pay-{int(time.time())}"
     awards_in_park = GrantAward.all_parks.filter(park=park).count()
     tranches_in_park = Tranche.objects.filter(award__park=park).count()

@@ -35,7 +35,9 @@ def main() -> None:
     # A browser that has opened one page carries the CSRF cookie on every later request.
     client.get("/yakutia/", SERVER_NAME="127.0.0.1")
     csrf = client.cookies[settings.CSRF_COOKIE_NAME].value
-    _token, secret = account_services.api_token_create(user=manager, name="benchmark")
+    _token, secret = account_services.api_token_create(
+        user=manager, name="benchmark", scope="write"
+    )
     print(f"BENCH_SESSION={session}")
     print(f"BENCH_CSRF={csrf}")
     print(f"BENCH_TOKEN={secret}")

@@ -46,7 +46,9 @@ def main() -> int:
         manager = User.objects.get(email=email + data.DEMO_EMAIL_DOMAIN)
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(manager)
-        _token, secret = account_services.api_token_create(user=manager, name="query counts")
+        _token, secret = account_services.api_token_create(
+            user=manager, name="query counts", scope="write"
+        )
         rows = Company.all_parks.filter(park__slug=park).count()
         return client, secret, rows
 

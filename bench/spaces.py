@@ -63,7 +63,9 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
     settings.ALLOWED_HOSTS = ["*"]
     park = Park.objects.get(slug=args.park)
     manager = User.objects.get(email="manager@demo.technopark")
-    _token, secret = account_services.api_token_create(user=manager, name="bench.spaces")
+    _token, secret = account_services.api_token_create(
+        user=manager, name="bench.spaces", scope="write"
+    )
     resources = list(
         Resource.all_parks.filter(park=park, requires_certification=False)
         .select_related("site")

@@ -404,4 +404,12 @@ TECHNOPARK_AUDIT_CHECKPOINT_EMAILS = env_list("TECHNOPARK_AUDIT_CHECKPOINT_EMAIL
 # --- Technopark -------------------------------------------------------------------------------------
 TECHNOPARK_PAGE_SIZE = 25
 TECHNOPARK_INVITATION_DAYS = 14
+# Personal API tokens: the lifetime offered by default and the longest one may choose.
+TECHNOPARK_API_TOKEN_DAYS = int(env("TECHNOPARK_API_TOKEN_DAYS", "90"))
+TECHNOPARK_API_TOKEN_MAX_DAYS = int(env("TECHNOPARK_API_TOKEN_MAX_DAYS", "365"))
+# Grant reports: how many times one report may be filed, and its attachments' total size.
+TECHNOPARK_GRANT_REPORT_MAX_SUBMISSIONS = int(env("TECHNOPARK_GRANT_REPORT_MAX_SUBMISSIONS", "5"))
+TECHNOPARK_GRANT_REPORT_MAX_UPLOAD_BYTES = int(
+    env("TECHNOPARK_GRANT_REPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
+)
 NINJA_PAGINATION_PER_PAGE = 25

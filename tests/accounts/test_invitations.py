@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import transaction
 from django.test import Client
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from technopark.accounts import services
 from technopark.accounts.models import Invitation
+from technopark.audit.models import AuditEntry
 from technopark.parks.models import Membership, MembershipStatus, Role
 from technopark.parks.rules import access_for
 from tests.factories import MembershipFactory, UserFactory
@@ -144,24 +146,75 @@ def test_signed_in_person_accepts_after_confirming(world, invitation):
     assert _invitation.accepted_by == guest
 
 
-def test_someone_else_holding_the_link_sees_the_invited_address(world, invitation, client_for):
+def test_someone_else_holding_the_link_is_refused_and_not_shown_the_address(
+    world, invitation, client_for
+):
     _invitation, secret = invitation
-    body = (
-        client_for("expert")
-        .get(f"/account/invitations/{secret}/", HTTP_ACCEPT_LANGUAGE="en")
-        .content.decode()
+    response = client_for("expert").get(
+        f"/account/invitations/{secret}/", HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert "guest@example.org" in body
-    assert "not with the address the invitation was sent to" in body
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert 'data-testid="invitation-other-address"' in body
+    assert "guest@example.org" not in body
+
+
+def test_a_staff_invitation_for_one_address_is_refused_for_another_account(world, client_for):
+    admin = UserFactory()
+    MembershipFactory(park=world.park, user=admin, role=Role.PARK_ADMIN)
+    invitation, secret = services.invitation_create(
+        park=world.park,
+        access=access_for(admin, world.park),
+        email="new.manager@example.org",
+        role=Role.MANAGER,
+        base_url="http://testserver/",
+    )
+    response = client_for("founder").post(f"/account/invitations/{secret}/")
+    assert response.status_code == 403
+    assert not Membership.all_parks.filter(user=world.users["founder"], role=Role.MANAGER).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and invitation.is_open
+    # And the service refuses it too, whoever calls it.
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(invitation=invitation, user=world.users["founder"])
+    assert not AuditEntry.objects.filter(action="accounts.invitation_accept").exists()
+
+
+def test_the_invited_address_matches_in_any_letter_case_once_confirmed(world, invitation):
+    _invitation, secret = invitation
+    guest = UserFactory(email="Guest@Example.ORG")
+    EmailAddress.objects.create(user=guest, email="Guest@Example.ORG", verified=True, primary=True)
+    client = Client()
+    client.force_login(guest)
+    assert client.post(f"/account/invitations/{secret}/").status_code == 302
+    assert Membership.all_parks.get(user=guest).role == Role.MENTOR
+    entry = AuditEntry.objects.get(action="accounts.invitation_accept")
+    assert (entry.park_id, entry.actor_id) == (world.park.pk, guest.pk)
+    assert entry.after["role"] == Role.MENTOR
+
+
+def test_an_unconfirmed_invited_address_is_not_enough(world, invitation):
+    _invitation, secret = invitation
+    squatter = UserFactory(email="guest@example.org")
+    EmailAddress.objects.create(user=squatter, email="guest@example.org", verified=False)
+    client = Client()
+    client.force_login(squatter)
+    assert client.post(f"/account/invitations/{secret}/").status_code == 403
+    assert not Membership.all_parks.filter(user=squatter).exists()
 
 
 def test_reuse_is_refused(world, invitation, client_for):
     _invitation, secret = invitation
     path = f"/account/invitations/{secret}/"
-    client_for("expert").post(path)
-    response = client_for("observer").post(path)
+    guest = UserFactory(email="guest@example.org")
+    client = Client()
+    client.force_login(guest)
+    assert client.post(path).status_code == 302
+    response = client.post(path)
     assert response.status_code == 410
     assert 'data-testid="invitation-closed"' in response.content.decode()
+    response = client_for("observer").post(path)
+    assert response.status_code == 410
     assert not Membership.all_parks.filter(user=world.users["observer"], role=Role.MENTOR).exists()
 
 

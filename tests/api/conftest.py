@@ -115,7 +115,9 @@ class ApiClient:
             self.client.force_login(user)
             self.client.cookies["csrftoken"] = CSRF_SECRET
         elif auth == "token":
-            self.token, secret = account_services.api_token_create(user=user, name="tests")
+            self.token, secret = account_services.api_token_create(
+                user=user, name="tests", scope="write"
+            )
             self.headers["Authorization"] = f"Bearer {secret}"
 
     def request(

@@ -80,8 +80,8 @@ def test_page_api_and_feed_agree_on_who_sees_the_booker(
         assert calendar.status_code == 200 and "10:00–12:00" in calendar.content.decode()
         seen["calendar"] = NAME in calendar.content.decode()
         # The resource's iCal feed.
-        feed = services.feed_get_or_create(park=world.park, user=user, resource=spaces.room)
-        ics = client_for(role).get(f"/yakutia/spaces/feeds/{feed.token}.ics").content.decode()
+        _feed, secret = services.feed_issue(park=world.park, user=user, resource=spaces.room)
+        ics = client_for(role).get(f"/yakutia/spaces/feeds/{secret}.ics").content.decode()
         assert "Переговорная Лена" in ics
         seen["feed"] = NAME in ics
         seen["feed purpose"] = "Секретная встреча" in ics

@@ -241,14 +241,24 @@ def test_a_person_may_be_in_the_teams_of_two_companies(world):
     assert TeamMember.objects.filter(user=world.users["founder"]).count() == 2
 
 
-def test_team_member_add_by_email_ignores_case_and_names_the_email_field(world):
-    member = services.team_member_add_by_email(
-        company=world.company, email=" Observer@Example.org ", position="Analyst"
+def test_team_member_invite_by_email_ignores_case_and_names_the_email_field(world):
+    founder = world.users["founder"]
+    offer = services.team_member_invite_by_email(
+        company=world.company, email=" Observer@Example.org ", position="Analyst", actor=founder
     )
-    assert member.user == world.users["observer"]
-    for email in ("outsider@example.org", "nobody@example.org", "", "founder@example.org"):
+    assert offer.user == world.users["observer"]
+    assert not TeamMember.objects.filter(user=world.users["observer"]).exists()
+    for email in (
+        "outsider@example.org",
+        "nobody@example.org",
+        "",
+        "founder@example.org",
+        "observer@example.org",  # already asked
+    ):
         with pytest.raises(ValidationError) as raised:
-            services.team_member_add_by_email(company=world.company, email=email, position="X")
+            services.team_member_invite_by_email(
+                company=world.company, email=email, position="X", actor=founder
+            )
         assert set(raised.value.message_dict) == {"email"}
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.http import HttpResponse
 from django.utils import timezone
 
-from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.models import Company, Stage, StageChange, TeamInvitation, TeamMember
 from technopark.parks.models import MembershipStatus, Role
 from tests.conftest import ROLES
 from tests.factories import (
@@ -174,6 +174,7 @@ def test_another_parks_company_is_not_found_for_team_changes(world, client_for):
     response = client.post(url, {"email": "expert@example.org", "position": "CTO"})
     assert response.status_code == 404
     assert not TeamMember.objects.filter(company=world.foreign_company).exists()
+    assert not TeamInvitation.objects.exists()
 
 
 def test_a_company_that_does_not_exist_is_not_found(client_for):
@@ -447,10 +448,11 @@ def test_detail_page_query_count_does_not_grow(
             company=world.company, from_stage="idea", to_stage="prototype", changed_by=person
         )
     client = client_for("founder")
-    # middleware (3); the company with its site, its directions, team with people, stage history
-    # with who changed it (4); the park switcher (1); the founder's report banner (1). Whether the
-    # founder may edit is answered from the loaded team, without a query.
-    with django_assert_num_queries(9):
+    # middleware (3); the company with its site, its directions, team with people, the open offers
+    # of a team seat, stage history with who changed it (5); the park switcher (1); the founder's
+    # report banner (1). Whether the founder may edit is answered from the loaded team, without a
+    # query.
+    with django_assert_num_queries(10):
         response = client.get(detail_url(world.company))
     assert response.status_code == 200
     assert 'id="team-add"' in response.content.decode()
@@ -741,10 +743,20 @@ def team_url(company: Any) -> str:
     return f"/yakutia/companies/{company.pk}/team/"
 
 
-def test_founder_adds_a_park_member_to_the_team(world, client_for):
+def test_founder_asks_a_park_member_to_join_and_they_accept(world, client_for):
     response = client_for("founder").post(
         team_url(world.company),
         {"email": "EXPERT@example.org", "position": "Advisor", "acts_for_company": ""},
+    )
+    assert response.status_code == 302
+    # Nobody joins a team without saying yes.
+    assert not TeamMember.objects.filter(user=world.users["expert"]).exists()
+    offer = TeamInvitation.objects.get(company=world.company, user=world.users["expert"])
+    expert = client_for("expert")
+    page = expert.get(f"/yakutia/companies/{world.company.pk}/").content.decode()
+    assert 'data-testid="team-offer"' in page
+    response = expert.post(
+        f"{team_url(world.company)}invitations/{offer.pk}/", {"decision": "accept"}
     )
     assert response.status_code == 302
     member = TeamMember.objects.get(company=world.company, user=world.users["expert"])
@@ -770,6 +782,7 @@ def test_team_add_errors_are_shown_at_the_email_field(email, message, world, cli
         team_url(world.company), {"email": email, "position": "CTO"}
     )
     assert response.status_code == 200
+    assert not TeamInvitation.objects.exists()
     errors = response.context["team_form"].errors
     assert message in " ".join(errors["email"])
     assert 'id="id_email_error"' in response.content.decode()
@@ -792,6 +805,7 @@ def test_team_changes_by_those_not_allowed_change_nothing(role, world, client_fo
     remove = client.post(f"{team_url(world.company)}{member.pk}/remove/")
     assert add.status_code == remove.status_code == EDIT_STATUS[role]
     assert list(TeamMember.objects.filter(company=world.company)) == [member]
+    assert not TeamInvitation.objects.exists()
 
 
 def test_manager_removes_a_team_member(world, client_for):

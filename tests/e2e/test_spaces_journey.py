@@ -125,7 +125,8 @@ def test_founder_is_refused_then_trained_then_books_and_subscribes(
     # The founder subscribes: the secret link serves their booking as iCal.
     page.goto("/yakutia/spaces/my/")
     page.get_by_test_id("feed-create").click()
-    page.wait_for_url("**/yakutia/spaces/my/")
+    # The link is shown once, on the answer to the form: only its hash is kept.
+    page.get_by_test_id("feed-url").wait_for()
     url = page.get_by_test_id("feed-url").inner_text().strip()
     assert url.endswith(".ics")
     response = page.request.get(url)

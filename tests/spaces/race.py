@@ -68,7 +68,7 @@ def setup_world(slug: str = "race") -> tuple[Any, Any, list[str], datetime]:
     for n in range(CLIENTS):
         user = User.objects.create_user(email=f"racer{n}@example.org", password=None)
         Membership.all_parks.create(park=park, user=user, role=Role.MANAGER)
-        secrets.append(account_services.api_token_create(user=user, name="race")[1])
+        secrets.append(account_services.api_token_create(user=user, name="race", scope="write")[1])
     zone = zoneinfo.ZoneInfo("Asia/Yakutsk")
     day = timezone.localtime(timezone.now(), zone).date() + timedelta(days=1)
     return park, room, secrets, datetime.combine(day, time(10), zone)

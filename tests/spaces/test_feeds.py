@@ -3,6 +3,7 @@ wrote them): time zones right, cancelled bookings as cancelled events, privacy k
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from datetime import timedelta
 
@@ -60,15 +61,19 @@ def test_a_personal_feed(spaces, residents, access_of, world, client_for):
         ends_at=local(5, 11),
     )
     client = client_for("founder")
-    assert client.post(BASE + "feeds/").status_code == 302
-    feed = CalendarFeed.all_parks.get(user=world.users["founder"])
-    page = client.get(BASE + "my/").content.decode()
-    assert f"/yakutia/spaces/feeds/{feed.token}.ics" in page
+    made = client.post(BASE + "feeds/")
+    assert made.status_code == 200
+    assert "no-store" in made["Cache-Control"]
+    url = made.context["new_feed_url"]
+    assert url.startswith("http://testserver/yakutia/spaces/feeds/") and url.endswith(".ics")
+    assert f'data-testid="feed-url">{url}<' in made.content.decode()
+    # Shown once: the page never shows it again.
+    assert url not in client.get(BASE + "my/").content.decode()
 
     # Calendar apps send no cookie: the secret link is the key.
     from django.test import Client
 
-    response = Client().get(f"/yakutia/spaces/feeds/{feed.token}.ics")
+    response = Client().get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = parse(response.content)
@@ -102,29 +107,71 @@ def test_a_resource_feed_hides_other_companies(spaces, residents, access_of, wor
         title="Секрет",
     )
     client = client_for("other_founder")
-    client.post(BASE + "feeds/", {"resource": spaces.room.pk})
-    feed = CalendarFeed.all_parks.get(user=world.users["other_founder"], resource=spaces.room)
-    calendar = parse(client.get(f"{BASE}feeds/{feed.token}.ics").content)
+    url = client.post(BASE + "feeds/", {"resource": spaces.room.pk}).context["new_feed_url"]
+    assert CalendarFeed.all_parks.get(user=world.users["other_founder"], resource=spaces.room)
+    calendar = parse(client.get(url).content)
     (event,) = calendar.vevent_list
     assert event.summary.value == "Переговорная Лена"
     assert not hasattr(event, "description")
     # Staff see whose it is.
     manager = client_for("manager")
-    manager.post(BASE + "feeds/", {"resource": spaces.room.pk})
-    staff_feed = CalendarFeed.all_parks.get(user=world.users["manager"], resource=spaces.room)
-    (staff_event,) = parse(manager.get(f"{BASE}feeds/{staff_feed.token}.ics").content).vevent_list
+    staff_url = manager.post(BASE + "feeds/", {"resource": spaces.room.pk}).context["new_feed_url"]
+    (staff_event,) = parse(manager.get(staff_url).content).vevent_list
     assert "Северный код" in staff_event.summary.value
 
 
 def test_renewing_the_link_kills_the_old_one(spaces, world, client_for):
     client = client_for("expert")
-    client.post(BASE + "feeds/")
-    old = CalendarFeed.all_parks.get(user=world.users["expert"]).token
-    client.post(BASE + "feeds/", {"rotate": "1"})
-    new = CalendarFeed.all_parks.get(user=world.users["expert"]).token
+    old = client.post(BASE + "feeds/").context["new_feed_url"]
+    assert client.get(old).status_code == 200
+    new = client.post(BASE + "feeds/").context["new_feed_url"]
     assert new != old
-    assert client.get(f"{BASE}feeds/{old}.ics").status_code == 404
-    assert client.get(f"{BASE}feeds/{new}.ics").status_code == 200
+    assert CalendarFeed.all_parks.filter(user=world.users["expert"]).count() == 1
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_the_database_holds_no_plain_secret(spaces, world, client_for):
+    url = client_for("founder").post(BASE + "feeds/").context["new_feed_url"]
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    feed = CalendarFeed.all_parks.get()
+    assert feed.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    row = CalendarFeed.all_parks.filter(pk=feed.pk).values().get()
+    assert secret not in repr(row)
+
+
+def test_an_old_plain_link_still_works_after_the_migration(spaces, residents, world, client):
+    """The data migration hashes each stored secret: the link people already have still opens."""
+    from importlib import import_module
+
+    from django.apps import apps as global_apps
+
+    migration = import_module("technopark.spaces.migrations.0003_calendar_feed_token_hashed")
+    old_secret = "legacy-plain-secret-0123456789abcdef"
+    feed, _secret = services.feed_issue(park=world.park, user=world.users["founder"])
+
+    class Legacy:
+        """The model as it was between the two migrations: the plain ``token`` and its hash."""
+
+        def get_model(self, app_label, name):
+            model = global_apps.get_model(app_label, name)
+
+            class Rows:
+                def all(self):
+                    return self
+
+                def only(self, *fields):
+                    return [type("Row", (), {"pk": feed.pk, "token": old_secret})()]
+
+                def filter(self, **kwargs):
+                    return model._base_manager.filter(**kwargs)
+
+            model_view = type("Historical", (), {"_base_manager": Rows()})
+            return model_view
+
+    migration.hash_existing(Legacy(), None)
+    assert client.get(f"{BASE}feeds/{old_secret}.ics").status_code == 200
+    assert client.get(f"{BASE}feeds/{_secret}.ics").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["anonymous", "outsider"])
@@ -140,9 +187,8 @@ def test_bad_feed_requests(spaces, world, client_for):
     assert client.post(BASE + "feeds/", {"resource": "abc"}).status_code == 404
     assert client.post(BASE + "feeds/", {"resource": 999999}).status_code == 404
     # Another park's token does not open in this park.
-    client.post(BASE + "feeds/")
-    token = CalendarFeed.all_parks.get().token
-    assert client.get(f"/kolyma/spaces/feeds/{token}.ics").status_code == 404
+    url = client.post(BASE + "feeds/").context["new_feed_url"]
+    assert client.get(url.replace("/yakutia/", "/kolyma/")).status_code == 404
 
 
 def test_the_time_zone_block_is_exact_across_a_daylight_saving_change():
@@ -172,8 +218,8 @@ def test_the_time_zone_block_is_exact_across_a_daylight_saving_change():
 
 
 def _feed_url(world, user) -> str:
-    feed = services.feed_get_or_create(park=world.park, user=user, resource=None)
-    return f"{BASE}feeds/{feed.token}.ics"
+    _feed, secret = services.feed_issue(park=world.park, user=user, resource=None)
+    return f"{BASE}feeds/{secret}.ics"
 
 
 def test_a_feed_stops_when_its_owner_leaves_the_park(spaces, residents, world, client):

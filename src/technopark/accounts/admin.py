@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.accounts import services
+from technopark.accounts.models import ApiToken, Invitation, TokenRevocation, User
 from technopark.audit.services import audit_record
 
 # What of a person the admin grants or takes away: their platform role and the admin's flags.
@@ -52,16 +55,62 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are seen and revoked here, never created: the secret exists only at creation."""
+    """Tokens are seen and revoked here, never created or edited: the secret exists only at
+    creation, and a revocation is the "revoke" action (audited, effective at the next request),
+    never an edit of ``revoked_at`` that could also clear it."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_reason",
+    )
+    list_filter = ("scope", "revoked_reason")
     search_fields = ("name", "prefix", "user__email")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
-    exclude = ("key_hash",)
+    fields = (
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "for_staff",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_reason",
+    )
+    readonly_fields = fields
     list_select_related = ("user",)
+    actions = ("revoke",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Viewing stays possible (the view permission); nothing can be edited or cleared here.
+        return False
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["view"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.api_token_revoke(token=token, actor=request.user, reason=TokenRevocation.ADMIN)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d API token has been revoked.",
+                "%(count)d API tokens have been revoked.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Invitation)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import User
+from technopark.accounts.models import TokenScope, User
 from technopark.core.forms import InputRulesMixin
 from technopark.parks.models import Role
 
@@ -57,6 +59,25 @@ class ApiTokenForm(InputRulesMixin, forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. “Reporting script”."),
     )
+    scope = forms.ChoiceField(
+        label=_("What it may do"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("A read-only token cannot change anything."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        help_text=_("The token stops working after this many days."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        days.initial = settings.TECHNOPARK_API_TOKEN_DAYS
+        days.validators.append(MaxValueValidator(settings.TECHNOPARK_API_TOKEN_MAX_DAYS))
+        days.widget.attrs["max"] = settings.TECHNOPARK_API_TOKEN_MAX_DAYS
 
 
 class InvitationForm(InputRulesMixin, forms.Form):

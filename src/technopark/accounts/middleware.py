@@ -39,7 +39,9 @@ class ApiTokenMiddleware:
     A request that carries ``Authorization: Bearer …`` is about that token only: a valid token
     makes its owner ``request.user`` (the session, if any, is ignored) and marks the request as
     token-authenticated, which is why no CSRF token is asked for (a page on another site cannot
-    set this header); an invalid or revoked token is refused with 401 at once.
+    set this header). What the token may not do is refused at once
+    (``accounts.services.api_token_check``): 401 for an invalid, revoked or expired token, 403
+    for a read-only token on an unsafe method or a staff token without two-factor sign-in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -49,14 +51,15 @@ class ApiTokenMiddleware:
         if request.path_info.startswith(API_PATH_PREFIX):
             secret = bearer_secret(request)
             if secret is not None:
-                user = account_services.api_token_user(secret=secret)
-                if user is None:
+                check = account_services.api_token_check(secret=secret, method=request.method or "")
+                if check.user is None:
+                    headers = {"Vary": "Authorization"}
+                    if check.status == 401:
+                        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
                     return JsonResponse(
-                        {"detail": _("The API token is invalid or has been revoked.")},
-                        status=401,
-                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                        {"detail": check.message}, status=check.status, headers=headers
                     )
-                _sign_in(request, user)
+                _sign_in(request, check.user)
         return self.get_response(request)
 
 
@@ -100,7 +103,7 @@ class RequireStaffMfaMiddleware:
         if path.startswith(_ALWAYS_ALLOWED_PREFIXES) or path.startswith(settings.STATIC_URL):
             return False
         if is_token_authenticated(request):
-            # A personal token is its own credential, made on a page that already asked for
-            # the second factor while the policy is on.
+            # A personal token is checked by ApiTokenMiddleware, which refuses a staff token
+            # while its owner has no second factor and the policy is on.
             return False
         return bool(request.user.is_authenticated) and queries.needs_mfa_setup(user=request.user)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.models import Role
 from technopark.parks.tenancy import ParkOwned
@@ -85,8 +86,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class TokenScope(models.TextChoices):
+    """What a personal API token may do: read only (safe methods), or read and write."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class TokenRevocation(models.TextChoices):
+    """Why a token was revoked (shown on the account page and kept in the audit chain)."""
+
+    OWNER = "owner", pgettext_lazy("token revoked by", "by its owner")
+    ADMIN = "admin", pgettext_lazy("token revoked by", "by an administrator")
+    PASSWORD = "password", pgettext_lazy("token revoked by", "the password was changed")
+    ROLE = "role", pgettext_lazy("token revoked by", "its owner became park staff")
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is stored; the token is shown once, at creation."""
+    """A personal API token. Only its SHA-256 is stored; the token is shown once, at creation.
+
+    It carries a scope (read, or read and write), an expiry, a fingerprint of its owner's
+    password when it was made (a new password, by any path, ends it) and whether its owner was
+    staff then (a token made before the owner became staff stops working).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -94,21 +116,46 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        pgettext_lazy("API token", "scope"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.READ,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("revocation reason"),
+        max_length=10,
+        choices=TokenRevocation.choices,
+        blank=True,
+        default="",
+    )
+    password_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    for_staff = models.BooleanField(_("made by staff"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class Invitation(ParkOwned):
@@ -149,3 +196,15 @@ class Invitation(ParkOwned):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+PASSWORD_FINGERPRINT_SALT = "technopark.accounts.ApiToken.password"  # noqa: S105 - a salt name
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A keyed digest of a user's stored password hash: it changes whenever the password does."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(
+        PASSWORD_FINGERPRINT_SALT, password_hash or "", algorithm="sha256"
+    ).hexdigest()

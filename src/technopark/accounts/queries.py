@@ -7,7 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from technopark.accounts.models import ApiToken, Invitation, User
@@ -20,7 +20,22 @@ _USER_BY_TOKEN = PreparedRead(
             api_tokens__key_hash=key_hash, api_tokens__revoked_at__isnull=True, is_active=True
         )
         .order_by()
-        .annotate(token_id=F("api_tokens__id"), token_last_used_at=F("api_tokens__last_used_at"))
+        .annotate(
+            token_id=F("api_tokens__id"),
+            token_last_used_at=F("api_tokens__last_used_at"),
+            token_expires_at=F("api_tokens__expires_at"),
+            token_scope=F("api_tokens__scope"),
+            token_fingerprint=F("api_tokens__password_fingerprint"),
+            token_for_staff=F("api_tokens__for_staff"),
+            staff_member=Exists(
+                Membership.all_parks.filter(
+                    user=OuterRef("pk"), role__in=STAFF_ROLES, status=MembershipStatus.ACTIVE
+                )
+            ),
+            totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+        )
     ),
     key_hash="\x00token-hash\x00",
 )
@@ -30,7 +45,10 @@ _ACTIVE_USER = PreparedRead(
 
 
 def user_by_token_hash(*, key_hash: str) -> User | None:
-    """The active user behind an unrevoked token, with ``token_id`` and ``token_last_used_at``.
+    """The active user behind an unrevoked token, annotated with the token's fields
+    (``token_id``, ``token_last_used_at``, ``token_expires_at``, ``token_scope``,
+    ``token_fingerprint``, ``token_for_staff``) and whether the owner is staff in some park
+    (``staff_member``) and has an authenticator app (``totp``): one query.
 
     Asked on every API call with a token, so prepared once (``parks.prepared``).
     """
@@ -42,6 +60,12 @@ def user_by_id(*, user_id: Any) -> User | None:
     """The user of a session: asked on every signed-in request, so prepared once."""
     rows = _ACTIVE_USER.objects(user_id=user_id)
     return rows[0] if rows else None
+
+
+def token_hashes_of(*, user_id: Any) -> QuerySet[ApiToken, str]:
+    return ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).values_list(
+        "key_hash", flat=True
+    )
 
 
 def holds_staff_role(*, user: Any) -> bool:
@@ -73,6 +97,22 @@ def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
         Membership.all_parks.filter(user=user)
         .select_related("park")
         .order_by("park__name", "park_id", "status", "role")
+    )
+
+
+def holds_verified_address(*, user: Any, email: str) -> bool:
+    """Does ``user`` hold ``email`` (any letter case) as a confirmed address?
+
+    Confirmed by allauth (a verified ``EmailAddress``), or the account's own address when no
+    sign-up ever recorded it (accounts made by an administrator or a command): such an address
+    was never claimed by anyone unconfirmed. One or two queries.
+    """
+    email = email.strip()
+    if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+        return True
+    return (
+        str(getattr(user, "email", "")).lower() == email.lower()
+        and not EmailAddress.objects.filter(email__iexact=email).exists()
     )
 
 

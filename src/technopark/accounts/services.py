@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +17,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from technopark.accounts import caching
-from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.accounts import caching, queries
+from technopark.accounts.models import (
+    ApiToken,
+    Invitation,
+    TokenRevocation,
+    TokenScope,
+    User,
+    password_fingerprint,
+)
+from technopark.audit.services import audit_record
 from technopark.parks import rules as park_rules
 from technopark.parks import services as park_services
 from technopark.parks.models import Park, Role
@@ -42,53 +52,214 @@ def user_update_profile(*, user: User, full_name: str) -> User:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; return it with the secret, which is never stored and never shown again."""
-    name = name.strip()
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scope: str = TokenScope.READ,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token; return it with the secret, which is never stored and never shown again.
+
+    ``scope`` is read only or read and write; the token expires after ``days`` (default
+    ``TECHNOPARK_API_TOKEN_DAYS``, at most ``TECHNOPARK_API_TOKEN_MAX_DAYS``). With
+    ``TECHNOPARK_MFA_REQUIRED_FOR_STAFF``, staff need an authenticator app first. The token is
+    bound to the owner's current password and staff state, and its creation is audited. The
+    page that calls this asks for a recent re-authentication first.
+    """
+    name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose what the token may do.")})
+    max_days = settings.TECHNOPARK_API_TOKEN_MAX_DAYS
+    days = settings.TECHNOPARK_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= max_days:
+        raise ValidationError(
+            {"days": _("A token can last from 1 to %(max)d days.") % {"max": max_days}}
+        )
+    staff = queries.holds_staff_role(user=user)
+    if staff and settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF and not queries.has_totp(user=user):
+        raise ValidationError(
+            _(
+                "Your role requires two-factor sign-in: set up an authenticator app before you "
+                "create a token."
+            )
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=secret[:12], key_hash=_digest(secret)
+        user=user,
+        name=name[:100],
+        prefix=secret[:12],
+        key_hash=_digest(secret),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+        password_fingerprint=password_fingerprint(user.password),
+        for_staff=staff,
+    )
+    audit_record(
+        park=None,
+        actor=user,
+        action="accounts.token_create",
+        target=token,
+        summary=f"API token “{token.name}” ({token.prefix}…)",
+        after=_token_state(token),
     )
     return token, secret
 
 
+def _token_state(token: ApiToken) -> dict[str, Any]:
+    return {
+        "user": token.user_id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "scope": token.scope,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "revoked_reason": token.revoked_reason,
+    }
+
+
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    """Revoke a token: it stops working at the next request (its cached owner is dropped)."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        caching.forget_token(key_hash=token.key_hash)
-    return token
+def api_token_revoke(
+    *, token: ApiToken, actor: Any = None, reason: str = TokenRevocation.OWNER
+) -> ApiToken:
+    """Revoke a token: it stops working at the next request (its cached owner is dropped).
 
-
-def api_token_user(*, secret: str) -> User | None:
-    """The active user behind a token, or None. Marks the token used at most once a minute.
-
-    Token and user come from the cache on most calls (``accounts.caching``).
+    Locks the token row; revoking a revoked token changes nothing. Audited.
     """
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        before = _token_state(locked)
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_record(
+            park=None,
+            actor=actor,
+            action="accounts.token_revoke",
+            target=locked,
+            summary=f"API token “{locked.name}” ({locked.prefix}…): {reason}",
+            before=before,
+            after=_token_state(locked),
+        )
+    caching.forget_token(key_hash=locked.key_hash)
+    token.revoked_at, token.revoked_reason = locked.revoked_at, locked.revoked_reason
+    return locked
+
+
+def api_tokens_reconcile(*, user: Any, staff: bool | None = None) -> int:
+    """Revoke the live tokens of ``user`` that their account no longer allows; how many.
+
+    A token made under another password is revoked (the password was changed or reset, by any
+    path: the account pages, a reset link, the admin), and so is a token made before its owner
+    became staff. Called when a user or a membership is saved (``AccountsConfig.ready``); the
+    same two rules are checked again on every request (``api_token_check``), so a change that
+    skipped the signal (a bulk update) still ends the token at its next use.
+    """
+    tokens = list(ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    if staff is None:
+        staff = queries.holds_staff_role(user=user)
+    fingerprint = password_fingerprint(user.password)
+    revoked = 0
+    for token in tokens:
+        reason = ""
+        if not hmac.compare_digest(token.password_fingerprint, fingerprint):
+            reason = TokenRevocation.PASSWORD
+        elif staff and not token.for_staff:
+            reason = TokenRevocation.ROLE
+        if reason:
+            api_token_revoke(token=token, actor=None, reason=reason)
+            revoked += 1
+    return revoked
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """What a request's token allows: its owner and scope, or a refusal (status and message)."""
+
+    user: User | None
+    scope: str = ""
+    status: int = 200
+    message: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.user is None
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refused(status: int, message: str) -> TokenCheck:
+    return TokenCheck(user=None, status=status, message=message)
+
+
+def api_token_check(*, secret: str, method: str = "GET") -> TokenCheck:
+    """Who may act with this token for a request of ``method``, or why not.
+
+    Refused with 401: unknown, revoked or expired tokens, tokens of inactive people, tokens made
+    before the owner's password changed or before the owner became staff (those two are revoked
+    here, once, and audited). Refused with 403: staff tokens while staff need two-factor sign-in
+    and the owner has none, and a read-only token on an unsafe method. Marks the token used at
+    most once a minute. Token and user come from the cache on most calls (``accounts.caching``).
+    """
+    invalid = _refused(401, _("The API token is invalid or has been revoked."))
     if not secret.startswith(TOKEN_PREFIX):
-        return None
+        return invalid
     key_hash = _digest(secret)
     entry = caching.token_owner(key_hash=key_hash)
     if entry is None:
-        return None
-    user_id, token_id, last_used = entry
-    user = caching.user_by_id(user_id=user_id)
+        return invalid
+    user = caching.user_by_id(user_id=entry.user_id)
     if user is None or not user.is_active:
-        return None
+        return invalid
     now = timezone.now()
-    if last_used is not None and timezone.is_naive(last_used):
-        last_used = last_used.replace(tzinfo=UTC)  # SQLite hands a raw column back without a zone
-    if last_used is None or now - last_used > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        caching.remember_token_use(key_hash=key_hash, entry=(user_id, token_id, now))
-    return user
+    staff = bool(user.is_platform_admin or user.is_superuser or entry.staff_member)
+    if not hmac.compare_digest(entry.fingerprint, password_fingerprint(user.password)):
+        _revoke_by_id(entry.token_id, TokenRevocation.PASSWORD)
+        return _refused(
+            401, _("The API token was revoked because the password of its owner was changed.")
+        )
+    if staff and not entry.for_staff:
+        _revoke_by_id(entry.token_id, TokenRevocation.ROLE)
+        return _refused(
+            401,
+            _("The API token was revoked because its owner became park staff. Create a new one."),
+        )
+    if entry.expires_at <= now:
+        return _refused(401, _("The API token has expired. Create a new one on your account page."))
+    if staff and settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF and not entry.totp:
+        return _refused(
+            403, _("Your role requires two-factor sign-in. Set it up before using an API token.")
+        )
+    if entry.scope != TokenScope.WRITE and method.upper() not in SAFE_METHODS:
+        return _refused(
+            403,
+            _(
+                "This API token may only read. Create a token with the “read and write” scope "
+                "to make changes."
+            ),
+        )
+    if entry.last_used is None or now - entry.last_used > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=now)
+        caching.remember_token_use(key_hash=key_hash, entry=entry._replace(last_used=now))
+    return TokenCheck(user=user, scope=entry.scope)
 
 
-@transaction.atomic
+def _revoke_by_id(token_id: int, reason: str) -> None:
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is not None:
+        api_token_revoke(token=token, actor=None, reason=reason)
+
+
+def api_token_user(*, secret: str) -> User | None:
+    """The user a token acts for on a reading request, or None (see ``api_token_check``)."""
+    return api_token_check(secret=secret).user
+
+
 @transaction.atomic
 def invitation_create(
     *, park: Park, access: park_rules.ParkAccess, email: str, role: str, base_url: str
@@ -139,20 +310,53 @@ def invitation_by_secret(*, secret: str) -> Invitation | None:
     return Invitation.all_parks.select_related("park").filter(key_hash=_digest(secret)).first()
 
 
+class InvitationForAnotherAddress(PermissionDenied):
+    """The invitation was sent to an address the person does not hold (confirmed)."""
+
+
+def invitation_is_for(*, invitation: Invitation, user: Any) -> bool:
+    """Only the invited address may accept: ``user`` must hold it, confirmed (any letter case)."""
+    return bool(getattr(user, "is_authenticated", False)) and queries.holds_verified_address(
+        user=user, email=invitation.email
+    )
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Invitation:
-    """Accept an open invitation as ``user``: they get the role in the park. Works once."""
+    """Accept an open invitation as ``user``: they get the role in the park. Works once.
+
+    Only for the person who holds the invited address, confirmed (``invitation_is_for``):
+    anyone else gets ``InvitationForAnotherAddress`` and nothing changes. Locks the invitation
+    row; the acceptance is audited (``accounts.invitation_accept``).
+    """
     locked = Invitation.all_parks.select_for_update().get(
         park_id=invitation.park_id, pk=invitation.pk
     )
     if not locked.is_open:
         raise ValidationError(_("This invitation has expired or has already been used."))
+    if not invitation_is_for(invitation=locked, user=user):
+        raise InvitationForAnotherAddress(_("This invitation was sent to another e-mail address."))
     park_services.membership_grant(
         park=locked.park, user=user, role=locked.role, granted_by=locked.invited_by
     )
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        park=locked.park,
+        actor=user,
+        action="accounts.invitation_accept",
+        target=locked,
+        summary=f"{locked.email} → {locked.role}",
+        before={"accepted_at": None, "accepted_by": None},
+        after={
+            "email": locked.email,
+            "role": locked.role,
+            "accepted_at": locked.accepted_at,
+            "accepted_by": user.pk,
+            "invited_by": locked.invited_by_id,
+        },
+    )
     return locked
 
 

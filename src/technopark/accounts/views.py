@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any, cast
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,15 +64,25 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@reauthentication_required(allow_get=True)
 def token_list(request: HttpRequest) -> HttpResponse:
-    """The person's API tokens; creating one shows its secret on this response only."""
+    """The person's API tokens; creating one shows its secret on this response only.
+
+    Creating one (POST) needs a recent re-authentication: allauth asks for the password (or
+    the second factor) and then replays the form.
+    """
     user = cast(User, request.user)  # login_required: never anonymous here
     created: tuple[ApiToken, str] | None = None
     if request.method == "POST":
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                created = services.api_token_create(user=user, name=form.cleaned_data["name"])
+                created = services.api_token_create(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    days=form.cleaned_data["days"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -94,14 +105,18 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
 
 
 @never_cache
 def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
-    """Anyone holding the link: signed-in people confirm and get the role; others sign in first."""
+    """The holder of the invited address confirms and gets the role; others sign in first.
+
+    A signed-in person who does not hold the invited address (confirmed) is refused, and
+    nothing changes.
+    """
     invitation = services.invitation_by_secret(secret=secret)
     if invitation is None:
         raise Http404(_("No such invitation."))
@@ -111,9 +126,13 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
         login_url = reverse("account_login" if has_account else "account_signup")
         return redirect_to_login(request.get_full_path(), login_url=login_url)
+    if not services.invitation_is_for(invitation=invitation, user=request.user):
+        return _invitation_other_address(request, invitation)
     if request.method == "POST":
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
+        except services.InvitationForAnotherAddress:
+            return _invitation_other_address(request, invitation)
         except ValidationError:
             return _invitation_closed(request, invitation)
         messages.success(
@@ -122,13 +141,16 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
             % {"park": invitation.park.display_name, "role": invitation.get_role_display()},
         )
         return redirect("parks:home", park_slug=invitation.park.slug)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+
+
+def _invitation_other_address(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Refuse, and say how to go on: sign in with the invited address (or confirm it)."""
     return render(
         request,
-        "accounts/invitation_accept.html",
-        {
-            "invitation": invitation,
-            "other_address": invitation.email.lower() != request.user.email.lower(),
-        },
+        "accounts/invitation_other_address.html",
+        {"invitation": invitation},
+        status=403,
     )
 
 

@@ -17,3 +17,7 @@ class CompaniesConfig(AppConfig):
             "my_companies",
             lambda park, user: list(queries.companies_of_user(park=park, user=user)),
         )
+        home_parts.add_personal_part(
+            "my_team_invitations",
+            lambda park, user: queries.pending_team_invitations(park=park, user=user),
+        )

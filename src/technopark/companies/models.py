@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.validators import validate_inn, validate_ogrn
 from technopark.parks.models import Direction, Park, Site
@@ -105,6 +107,91 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.position})"
+
+
+class TeamInvitationStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("team invitation", "Waiting for an answer")
+    ACCEPTED = "accepted", pgettext_lazy("team invitation", "Accepted")
+    DECLINED = "declined", pgettext_lazy("team invitation", "Declined")
+
+
+class TeamInvitation(models.Model):
+    """An offer of a seat in a company's team, waiting for the person's consent.
+
+    Nobody is put in a team without saying yes: until they accept, the offer counts for nothing
+    (it is not a ``TeamMember``: not in the public team, not a conflict of interest, no right to
+    act for the company). Accepting makes the ``TeamMember``.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="team_invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    position = models.CharField(_("position"), max_length=120)
+    acts_for_company = models.BooleanField(_("acts for the company"), default=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TeamInvitationStatus.choices,
+        default=TeamInvitationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user"],
+                condition=models.Q(status="pending"),
+                name="team_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TeamInvitationStatus.values),
+                name="team_invitation_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.company} ({self.status})"
+
+
+class TeamChangeKind(models.TextChoices):
+    JOINED = "joined", pgettext_lazy("team change", "joined the team")
+    LEFT = "left", pgettext_lazy("team change", "left the team")
+
+
+class TeamChange(models.Model):
+    """Who joined or left a company's team, when and by whose hand: managers see the changes
+    made after a call's review assignments were published (a team member is a conflict)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="team_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(
+        pgettext_lazy("team change", "change"), max_length=10, choices=TeamChangeKind.choices
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["company", "at", "pk"]
+        verbose_name = _("team change")
+        verbose_name_plural = _("team changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TeamChangeKind.values), name="team_change_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()}"
 
 
 class StageChange(models.Model):

@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import OrderBy
 
-from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.models import (
+    Company,
+    Stage,
+    StageChange,
+    TeamChange,
+    TeamInvitation,
+    TeamInvitationStatus,
+    TeamMember,
+)
 from technopark.core.params import ID, Choice, Integer, Param, Text, param_value
 from technopark.parks.models import Direction, Park
 
@@ -140,6 +148,40 @@ def companies_of_user(*, park: Park, user: Any) -> QuerySet[Company]:
     if not user.is_authenticated:
         return Company.all_parks.none()
     return Company.all_parks.filter(park=park, team__user=user).order_by("short_name")
+
+
+def open_team_offers(*, company: Company) -> list[TeamInvitation]:
+    """The offers of a seat in the company's team still waiting for an answer (one query)."""
+    return list(
+        TeamInvitation.objects.filter(company=company, status=TeamInvitationStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_team_invitations(*, park: Park, user: Any) -> list[TeamInvitation]:
+    """The offers of a team seat in ``park`` waiting for ``user``'s answer (none for anonymous
+    visitors, without a query)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        TeamInvitation.objects.filter(
+            company__park=park, user=user, status=TeamInvitationStatus.PENDING
+        )
+        .select_related("company")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def team_changes_since(*, company_id: int, since: Any) -> list[TeamChange]:
+    """Who joined or left the company's team after ``since`` (oldest first), with the people."""
+    if since is None:
+        return []
+    return list(
+        TeamChange.objects.filter(company_id=company_id, at__gt=since)
+        .select_related("user", "by")
+        .order_by("at", "pk")
+    )
 
 
 def headline_figures(*, park: Park) -> dict[str, Any]:

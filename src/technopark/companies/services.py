@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
-from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.audit.services import audit_record
+from technopark.companies.models import (
+    Company,
+    Stage,
+    StageChange,
+    TeamChange,
+    TeamChangeKind,
+    TeamInvitation,
+    TeamInvitationStatus,
+    TeamMember,
+)
 from technopark.companies.validators import validate_inn_ogrn_pair
 from technopark.core.fragments import writes
 from technopark.core.scopes import in_park
@@ -174,20 +185,48 @@ def _is_active_member(*, park_id: int, user: Any) -> bool:
     )
 
 
-@transaction.atomic
-def team_member_add(
-    *, company: Company, user: Any, position: str, acts_for_company: bool = True
-) -> TeamMember:
-    """Add ``user`` to the company's team with ``position``.
-
-    The person must be active and hold an active role in the company's park, and not be in the
-    team yet; the position must be given. A concurrent add of the same person is refused too.
-    """
+def _check_position(position: str) -> str:
     position = position.strip()
     if not position:
         raise ValidationError({"position": _("Give the person's position in the company.")})
     if len(position) > 120:
         raise ValidationError({"position": _("A position has at most 120 characters.")})
+    return position
+
+
+def _team_changed(*, company: Company, user: Any, kind: str, actor: Any) -> None:
+    """Keep the change (managers see it on the applications it may touch) and audit it."""
+    TeamChange.objects.create(company=company, user=user, kind=kind, by=actor)
+    audit_record(
+        park=company.park,
+        actor=actor,
+        action=f"companies.team_{'join' if kind == TeamChangeKind.JOINED else 'leave'}",
+        target=company,
+        summary=f"{company.short_name}: {user.email} {kind}",
+        before={"member": kind == TeamChangeKind.LEFT, "user": user.pk},
+        after={"member": kind == TeamChangeKind.JOINED, "user": user.pk},
+    )
+
+
+@transaction.atomic
+def team_member_add(
+    *,
+    company: Company,
+    user: Any,
+    position: str,
+    acts_for_company: bool = True,
+    actor: Any = None,
+) -> TeamMember:
+    """Put ``user`` in the company's team with ``position``, with their consent already given.
+
+    The pages and the API never call this for someone else: they offer a seat
+    (``team_member_invite_by_email``) and the person's acceptance calls it
+    (``team_invitation_accept``); demo seeding calls it directly. The person must be active and
+    hold an active role in the company's park, and not be in the team yet; the position must be
+    given. A concurrent add of the same person is refused too. The change is kept
+    (``TeamChange``) and audited (``companies.team_join``).
+    """
+    position = _check_position(position)
     if not _is_active_member(park_id=company.park_id, user=user):
         raise ValidationError(
             {"user": _("This person is not an active member of the park: invite them first.")}
@@ -197,22 +236,32 @@ def team_member_add(
     writes("companies", park_id=company.park_id)  # teams decide who acts for a company
     try:
         with transaction.atomic():
-            return TeamMember.objects.create(
+            member = TeamMember.objects.create(
                 company=company, user=user, position=position, acts_for_company=acts_for_company
             )
     except IntegrityError as error:  # the same person added at the same moment
         raise ValidationError({"user": _("This person is already in the team.")}) from error
+    _team_changed(company=company, user=user, kind=TeamChangeKind.JOINED, actor=actor or user)
+    return member
 
 
 @transaction.atomic
-def team_member_add_by_email(
-    *, company: Company, email: str, position: str, acts_for_company: bool = True
-) -> TeamMember:
-    """Add the park member with ``email`` to the team; every refusal names the ``email`` field.
+def team_member_invite_by_email(
+    *,
+    company: Company,
+    email: str,
+    position: str,
+    acts_for_company: bool = True,
+    actor: Any,
+) -> TeamInvitation:
+    """Offer the park member with ``email`` a seat in the team; they join once they accept.
 
-    Guarantees of ``team_member_add`` hold. No person's existence outside the park is revealed:
-    an unknown address and a non-member get the same answer.
+    Until then the offer counts for nothing: it is not a team member (not in the public team,
+    not a conflict of interest, no right to act for the company). Every refusal names the
+    ``email`` field; no person's existence outside the park is revealed (an unknown address and
+    a non-member get the same answer). One open offer per person and company (a constraint).
     """
+    position = _check_position(position)
     address = email.strip()
     user = User.objects.filter(email__iexact=address).first() if address else None
     if user is None or not _is_active_member(park_id=company.park_id, user=user):
@@ -221,14 +270,73 @@ def team_member_add_by_email(
         )
     if TeamMember.objects.filter(company=company, user=user).exists():
         raise ValidationError({"email": _("This person is already in the team.")})
-    return team_member_add(
-        company=company, user=user, position=position, acts_for_company=acts_for_company
+    if TeamInvitation.objects.filter(
+        company=company, user=user, status=TeamInvitationStatus.PENDING
+    ).exists():
+        raise ValidationError({"email": _("This person has already been asked to join the team.")})
+    writes("companies", park_id=company.park_id)
+    try:
+        with transaction.atomic():
+            return TeamInvitation.objects.create(
+                company=company,
+                user=user,
+                position=position,
+                acts_for_company=acts_for_company,
+                invited_by=actor,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"email": _("This person has already been asked to join the team.")}
+        ) from error
+
+
+def _locked_pending(invitation: TeamInvitation, actor: Any) -> TeamInvitation:
+    locked = (
+        TeamInvitation.objects.select_for_update()
+        .select_related("company__park", "user")
+        .get(pk=invitation.pk)
     )
+    if locked.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if locked.status != TeamInvitationStatus.PENDING:
+        raise ValidationError(_("This invitation has already been answered."))
+    return locked
 
 
 @transaction.atomic
-def team_member_remove(*, member: TeamMember) -> None:
-    """Take a person out of a company's team; their park membership stays."""
-    park_id = Company.all_parks.filter(pk=member.company_id).values_list("park_id", flat=True)[0]
+def team_invitation_accept(*, invitation: TeamInvitation, actor: Any) -> TeamMember:
+    """The invited person says yes and joins the team. Only they may. Locks the invitation."""
+    locked = _locked_pending(invitation, actor)
+    member = team_member_add(
+        company=locked.company,
+        user=locked.user,
+        position=locked.position,
+        acts_for_company=locked.acts_for_company,
+        actor=actor,
+    )
+    locked.status = TeamInvitationStatus.ACCEPTED
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    return member
+
+
+@transaction.atomic
+def team_invitation_decline(*, invitation: TeamInvitation, actor: Any) -> TeamInvitation:
+    """The invited person says no; nothing else changes. Only they may. Locks the invitation."""
+    locked = _locked_pending(invitation, actor)
+    locked.status = TeamInvitationStatus.DECLINED
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    writes("companies", park_id=locked.company.park_id)
+    return locked
+
+
+@transaction.atomic
+def team_member_remove(*, member: TeamMember, actor: Any = None) -> None:
+    """Take a person out of a company's team; their park membership stays. The change is kept
+    (``TeamChange``) and audited (``companies.team_leave``)."""
+    company = Company.all_parks.select_related("park").get(pk=member.company_id)
+    user = member.user
     member.delete()
-    writes("companies", park_id=park_id)
+    _team_changed(company=company, user=user, kind=TeamChangeKind.LEFT, actor=actor)
+    writes("companies", park_id=company.park_id)

@@ -12,4 +12,9 @@ urlpatterns = [
     path("<id:pk>/edit/", views.company_edit, name="edit"),
     path("<id:pk>/team/", views.team_member_add, name="team_add"),
     path("<id:pk>/team/<id:member_pk>/remove/", views.team_member_remove, name="team_remove"),
+    path(
+        "<id:pk>/team/invitations/<id:invitation_pk>/",
+        views.team_invitation_answer,
+        name="team_invitation_answer",
+    ),
 ]

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.http import signed_in_user
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
-from technopark.companies.models import Company, Stage, TeamMember
+from technopark.companies.models import Company, Stage, TeamInvitation, TeamMember
 from technopark.core.fragments import Fragment
 from technopark.core.params import PAGE
 from technopark.parks.http import (
@@ -157,6 +157,7 @@ def _render_detail(
         {
             "company": company,
             "team": list(company.team.all()),
+            "pending_invitations": queries.open_team_offers(company=company),
             "history": list(company.stage_history.all()),
             "team_form": team_form,
         },
@@ -243,18 +244,60 @@ def team_member_add(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
     form = TeamMemberForm(request.POST)
     if form.is_valid():
         try:
-            member = services.team_member_add_by_email(
+            offer = services.team_member_invite_by_email(
                 company=company,
                 email=form.cleaned_data["email"],
                 position=form.cleaned_data["position"],
                 acts_for_company=form.cleaned_data["acts_for_company"],
+                actor=signed_in_user(request),
             )
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("%(name)s has joined the team.") % {"name": member.user})
+            messages.success(
+                request,
+                _("%(name)s has been asked to join the team and will join once they accept.")
+                % {"name": offer.user},
+            )
             return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
     return _render_detail(request, company, form)
+
+
+@login_required
+@require_POST
+def team_invitation_answer(
+    request: HttpRequest, park_slug: str, pk: int, invitation_pk: int
+) -> HttpResponse:
+    """The invited person accepts or declines a seat in the team (nobody else may answer)."""
+    require(rules.can_list_companies(access_of(request)))
+    company = _company_or_404(request, pk)
+    offer = get_object_or_404(
+        TeamInvitation.objects.select_related("user"),
+        company=company,
+        pk=invitation_pk,
+        user=request.user,
+    )
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose whether to accept or decline."))
+        return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
+    actor = signed_in_user(request)
+    try:
+        if decision == "accept":
+            services.team_invitation_accept(invitation=offer, actor=actor)
+        else:
+            services.team_invitation_decline(invitation=offer, actor=actor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decision == "accept":
+            messages.success(
+                request,
+                _("You have joined the team of %(company)s.") % {"company": company.short_name},
+            )
+        else:
+            messages.success(request, _("You have declined to join the team."))
+    return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
 
 
 @login_required
@@ -269,6 +312,6 @@ def team_member_remove(
     member = get_object_or_404(
         TeamMember.objects.select_related("user"), company=company, pk=member_pk
     )
-    services.team_member_remove(member=member)
+    services.team_member_remove(member=member, actor=signed_in_user(request))
     messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
     return redirect("companies:detail", park_slug=park_slug, pk=company.pk)

@@ -13,6 +13,7 @@ The promise that a resource is never booked twice for the same time is the datab
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -406,8 +407,14 @@ def _new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def feed_token_hash(secret: str) -> str:
+    """What is stored of a feed's secret: its SHA-256. The secret itself is shown once."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 class CalendarFeed(ParkOwned):
-    """A secret link to an iCal feed: a person's bookings, or one resource's."""
+    """A secret link to an iCal feed: a person's bookings, or one resource's. Only the secret's
+    hash is kept, so the database cannot give the link away."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
@@ -416,8 +423,10 @@ class CalendarFeed(ParkOwned):
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
     )
-    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    # The SHA-256 of the secret in the link; the secret is shown once, when made or renewed.
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    renewed_at = models.DateTimeField(_("link made"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
@@ -52,6 +55,35 @@ def _check_attachment(upload: UploadedFile) -> None:
         raise ValidationError({"attachments": _("A file may be at most 10 MB.")})
 
 
+def _check_total_size(files: list[UploadedFile]) -> None:
+    limit = settings.TECHNOPARK_GRANT_REPORT_MAX_UPLOAD_BYTES
+    if sum(upload.size or 0 for upload in files) > limit:
+        raise ValidationError(
+            {
+                "attachments": _("The files of one report may take at most %(size)s together.")
+                % {"size": filesizeformat(limit)}
+            }
+        )
+
+
+def _check_filings(milestone: Milestone) -> None:
+    """A milestone's report may be filed (and re-filed) a bounded number of times."""
+    limit = settings.TECHNOPARK_GRANT_REPORT_MAX_SUBMISSIONS
+    if GrantReport.objects.filter(milestone=milestone).count() >= limit:
+        raise ValidationError(
+            {
+                "milestone": ngettext(
+                    "The report on this milestone has already been filed %(count)d time, the "
+                    "most allowed. Ask the park's staff to review it.",
+                    "The report on this milestone has already been filed %(count)d times, the "
+                    "most allowed. Ask the park's staff to review it.",
+                    limit,
+                )
+                % {"count": limit}
+            }
+        )
+
+
 @transaction.atomic
 def grant_report_file(
     *,
@@ -63,8 +95,11 @@ def grant_report_file(
 ) -> GrantReport:
     """A founder's report on ``milestone``: what was done, the spending per budget line, files.
 
-    Refused once the milestone is accepted. The milestone becomes ``reported``. Locking: the
-    milestone row. Audit-logged as ``grants.report``.
+    Refused once the milestone is accepted, once the report has been filed
+    ``TECHNOPARK_GRANT_REPORT_MAX_SUBMISSIONS`` times, and when the files together exceed
+    ``TECHNOPARK_GRANT_REPORT_MAX_UPLOAD_BYTES``; nothing is stored then. The milestone becomes
+    ``reported``. Locking: the milestone row (the count of filings is read under it). Audit-logged
+    as ``grants.report``.
     """
     summary = _clean_text(summary, "summary")
     files = list(attachments)
@@ -74,6 +109,7 @@ def grant_report_file(
         )
     for upload in files:
         _check_attachment(upload)
+    _check_total_size(files)
     lines: dict[str, Decimal] = {}
     for kind, value in spending.items():
         if kind not in BudgetKind.values:
@@ -88,6 +124,7 @@ def grant_report_file(
     )
     if locked.status == MilestoneStatus.ACCEPTED:
         raise ValidationError({"milestone": _("This milestone is already accepted.")})
+    _check_filings(locked)
     report = GrantReport.objects.create(milestone=locked, summary=summary, filed_by=actor)
     ReportSpending.objects.bulk_create(
         [ReportSpending(report=report, kind=kind, amount=value) for kind, value in lines.items()]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 
+from technopark.companies import queries as company_queries
 from technopark.companies.models import Company, TeamMember
 from technopark.parks.models import Direction, Park
 from technopark.selection.models import (
@@ -16,6 +17,7 @@ from technopark.selection.models import (
     EligibilityCheck,
     FormField,
     InformationRequest,
+    ReviewAssignment,
     RevisionChange,
 )
 
@@ -43,6 +45,16 @@ def own_applications(*, park: Park, user: Any) -> QuerySet[Application]:
         .order_by("-created_at", "-id")
         .distinct()
     )
+
+
+def team_changes_after_assignment(*, application: Application) -> list[Any]:
+    """Who joined or left the applying company's team after the application's first review
+    assignment was published (a team member is a conflict of interest, so such a change may
+    touch the review): for the staff's note on the application page. Two queries at most."""
+    first = ReviewAssignment.objects.filter(
+        application=application, published_at__isnull=False
+    ).aggregate(first=Min("published_at"))["first"]
+    return company_queries.team_changes_since(company_id=application.company_id, since=first)
 
 
 def application_detail(*, park: Park, pk: int) -> Application | None:

@@ -92,6 +92,11 @@ def _render_detail(
         "answer_form": forms.get("answer_form") or InformationAnswerForm(),
         "decision_forms": forms.get("decision_forms", {}),
         "decision_form": CheckDecisionForm(),
+        "team_changes": (
+            queries.team_changes_after_assignment(application=application)
+            if rules.can_screen_applications(access_of(request))
+            else []
+        ),
     }
     return render(request, "selection/applications/application_detail.html", context, status=status)
 

@@ -30,7 +30,7 @@ from technopark.spaces.services.bookings import (
     booking_series_create,
     bookings_release_no_shows,
 )
-from technopark.spaces.services.feeds import feed_get_or_create, feed_rotate
+from technopark.spaces.services.feeds import feed_by_secret, feed_issue
 from technopark.spaces.services.resources import (
     booking_rule_set,
     certificate_record,
@@ -67,8 +67,8 @@ __all__ = [
     "closure_create",
     "conflict_message",
     "describe_range",
-    "feed_get_or_create",
-    "feed_rotate",
+    "feed_by_secret",
+    "feed_issue",
     "has_valid_certificate",
     "offers_expire",
     "open_intervals",

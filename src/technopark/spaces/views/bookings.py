@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
@@ -235,6 +235,15 @@ def approvals(request: HttpRequest, park_slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_bookings(request: HttpRequest, park_slug: str) -> HttpResponse:
+    return render_my_bookings(request)
+
+
+@never_cache
+def render_my_bookings(
+    request: HttpRequest, new_feed: tuple[CalendarFeed, str] | None = None
+) -> HttpResponse:
+    """The person's bookings, waitlist and calendar links; ``new_feed`` (a link just made or
+    renewed, with its address) is shown on this response only: only its hash is kept."""
     access = access_of(request)
     require(rules.can_subscribe(access))
     park = park_of(request)
@@ -260,15 +269,10 @@ def my_bookings(request: HttpRequest, park_slug: str) -> HttpResponse:
             "upcoming": [b for b in bookings if b.ends_at >= now],
             "past": [b for b in bookings if b.ends_at < now],
             "waitlist": queries.my_waitlist(park=park, user=request.user),
-            "feeds": [
-                (
-                    feed,
-                    request.build_absolute_uri(
-                        reverse("spaces:feed", kwargs={"park_slug": park.slug, "token": feed.token})
-                    ),
-                )
-                for feed in feeds_list
-            ],
+            "feeds": feeds_list,
+            "has_personal_feed": any(feed.resource_id is None for feed in feeds_list),
+            "new_feed": new_feed[0] if new_feed else None,
+            "new_feed_url": new_feed[1] if new_feed else None,
             "may_book": rules.can_book(access),
         },
     )
