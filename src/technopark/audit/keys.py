@@ -35,8 +35,15 @@ class Key:
     def sign(self, payload: bytes) -> str:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()
 
-    def verifies(self, payload: bytes, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(payload), signature)
+    def verifies(self, payload: bytes, signature: object) -> bool:
+        """Whether ``signature`` is this key's HMAC of ``payload``. Any stored value is compared
+        as bytes (``compare_digest`` refuses non-ASCII text): a non-hex, non-ASCII or non-text
+        value is simply not the signature."""
+        if not isinstance(signature, str):
+            return False
+        return hmac.compare_digest(
+            self.sign(payload).encode("ascii"), signature.encode("utf-8", "surrogatepass")
+        )
 
 
 def fingerprint(secret: bytes) -> str:

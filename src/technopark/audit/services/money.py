@@ -50,10 +50,13 @@ def provide_money_ledger(provider: Callable[[], MoneyLedger]) -> None:
 def _recorded_amount(entry: AuditEntry, side: str) -> Decimal | None:
     data = entry.after if side == "after" else entry.before
     value = data.get("amount") if isinstance(data, dict) else None
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
+    if value is None or isinstance(value, (bool, dict, list)):
         return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None  # "sNaN" would raise on comparison
 
 
 def reconcile_money(labels: Callable[[int], str]) -> tuple[int, list[str]]:

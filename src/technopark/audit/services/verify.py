@@ -125,28 +125,55 @@ def _verify_chains(batch: int, labels: _Labels) -> tuple[int, int, list[str]]:
     return checked, len(chains_seen), problems
 
 
+_BIGGEST_ID = 2**63 - 1
+
+
+def _checkpointed_heads(chains: Any) -> list[tuple[int, int, str]] | None:
+    """The (chain, sequence, hash) a checkpoint's ``chains`` names, or None when it is not a
+    list of such records (a whole number from 0 to 2⁶³−1, at least 1, a text)."""
+    if not isinstance(chains, list):
+        return None
+    pairs = []
+    for record in chains:
+        if not isinstance(record, dict):
+            return None
+        chain, sequence, digest = record.get("chain"), record.get("sequence"), record.get("hash")
+        if (
+            type(chain) is not int
+            or type(sequence) is not int
+            or not isinstance(digest, str)
+            or not 0 <= chain <= _BIGGEST_ID
+            or not 1 <= sequence <= _BIGGEST_ID
+        ):
+            return None
+        pairs.append((chain, sequence, digest))
+    return pairs
+
+
 def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
     """Check one checkpoint file: its signature, and that every chain still holds the entry it
-    recorded with the same hash."""
+    recorded with the same hash. Any malformed file is named, never raised."""
     labels = labels or _Labels()
     name = path.name
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeError, ValueError, RecursionError):
         return [f"checkpoint {name} cannot be read"]
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         return [f"checkpoint {name} is not an audit checkpoint"]
-    key = keys.checkpoint_keys().get(str(document.get("key_id")))
+    key_id = document.get("key_id")
+    key = keys.checkpoint_keys().get(key_id) if isinstance(key_id, str) else None
     if key is None:
-        return [f"checkpoint {name} is signed with an unknown key {document.get('key_id')!r}"]
-    signature = document.get("signature")
-    if not isinstance(signature, str) or not key.verifies(canonical(document), signature):
-        return [f"checkpoint {name}: the signature does not match (the file was changed)"]
-    chains: Any = document.get("chains")
+        return [f"checkpoint {name} is signed with an unknown key {key_id!r}"[:300]]
     try:
-        pairs = [(int(c["chain"]), int(c["sequence"]), str(c["hash"])) for c in chains]
-    except (KeyError, TypeError, ValueError):
-        return [f"checkpoint {name} is not an audit checkpoint"]
+        body = canonical(document)
+    except (TypeError, ValueError, RecursionError):
+        return [f"checkpoint {name} cannot be read"]
+    if not key.verifies(body, document.get("signature")):
+        return [f"checkpoint {name}: the signature does not match (the file was changed)"]
+    pairs = _checkpointed_heads(document.get("chains"))
+    if pairs is None:
+        return [f"checkpoint {name} is not an audit checkpoint (malformed chains)"]
     stored = stored_hashes([(chain, sequence) for chain, sequence, _hash in pairs])
     problems = []
     for chain, sequence, digest in pairs:

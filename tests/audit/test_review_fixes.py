@@ -1,0 +1,164 @@
+"""Review findings on the audit chain: malformed stored values, retired keys, the money's links
+and checkpoints that are missing or old."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from technopark.audit import keys
+from technopark.audit.models import AuditEntry
+from technopark.audit.services import audit_record, audit_verify, checkpoint_write
+from technopark.audit.services.checkpoints import canonical
+from technopark.grants import services as grants
+from technopark.grants.models import Disbursement
+from tests.grants.factories import approve_twice, make_award, make_participant
+
+KEY_A = "a" * 40
+KEY_B = "b" * 40
+KEY_C = "c" * 40
+
+
+@pytest.fixture
+def keyed(settings: Any, tmp_path: Path) -> Path:
+    settings.TECHNOPARK_AUDIT_KEY = KEY_A
+    settings.TECHNOPARK_AUDIT_RETIRED_KEYS = []
+    settings.TECHNOPARK_AUDIT_CHECKPOINT_KEY = ""
+    settings.TECHNOPARK_AUDIT_RETIRED_CHECKPOINT_KEYS = []
+    settings.TECHNOPARK_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return tmp_path / "checkpoints"
+
+
+@pytest.fixture
+def admin(world: Any) -> Any:
+    from technopark.parks.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    person = UserFactory(email="park_admin@example.org")
+    MembershipFactory(park=world.park, user=person, role=Role.PARK_ADMIN)
+    return person
+
+
+@pytest.fixture
+def paid(world: Any, keyed: Path, admin: Any) -> Disbursement:
+    """An award of the park with its first tranche paid (and its entries in the park's chain)."""
+    manager = world.users["manager"]
+    award = make_award(make_participant(world.park, world.company), manager)
+    tranche = award.tranches.order_by("number").first()
+    approve_twice(tranche, manager, admin)
+    result = grants.tranche_pay(
+        tranche=tranche, actor=manager, payment_reference="ПП-1", idempotency_key="k-1"
+    )
+    return result.disbursement
+
+
+def _record(park: Any, target: Any, actor: Any, n: int = 3) -> list[AuditEntry]:
+    return [
+        audit_record(park=park, actor=actor, action="test.decide", target=target, after={"i": i})
+        for i in range(n)
+    ]
+
+
+def _resign(path: Path, **changes: Any) -> None:
+    """Rewrite a checkpoint file with ``changes``, properly signed under the checkpoint key."""
+    document = json.loads(path.read_text())
+    document.update(changes)
+    document["signature"] = keys.checkpoint_key().sign(canonical(document))
+    path.write_text(json.dumps(document, ensure_ascii=False))
+
+
+# --- 1. malformed stored values are named, never raised -------------------------------------------
+
+
+@pytest.mark.parametrize("digest", ["é" * 64, "not hex at all", "", "\ud800"])
+def test_a_malformed_entry_hash_is_named(world: Any, keyed: Path, digest: str) -> None:
+    _record(world.park, world.company, world.users["manager"], 3)
+    if digest == "\ud800":  # a lone surrogate cannot be stored; only compared
+        assert not keys.entry_key().verifies(b"x", digest)
+        return
+    AuditEntry.objects.filter(chain=world.park.pk, sequence=2).update(hash=digest)
+    result = audit_verify(money=False)
+    assert result.problem.startswith("park yakutia: entry #2 was changed after it was written")
+
+
+def test_a_non_ascii_checkpoint_signature_is_named(world: Any, keyed: Path) -> None:
+    _record(world.park, world.company, world.users["manager"], 2)
+    path = checkpoint_write().path
+    document = json.loads(path.read_text())
+    document["signature"] = "подпись"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    assert audit_verify().problems == (
+        f"checkpoint {path.name}: the signature does not match (the file was changed)",
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"chains": "all of them"},
+        {"chains": {"chain": 1}},
+        {"chains": [["chain", 1]]},
+        {"chains": [{"chain": "1", "sequence": 2, "hash": "x"}]},
+        {"chains": [{"chain": 1, "sequence": 2.5, "hash": "x"}]},
+        {"chains": [{"chain": 2**70, "sequence": 2, "hash": "x"}]},
+        {"chains": [{"chain": 1, "sequence": 2, "hash": None}]},
+        {"chains": [{"chain": True, "sequence": 2, "hash": "x"}]},
+        {"chains": None},
+    ],
+)
+def test_a_signed_checkpoint_with_wrong_types_is_named(
+    world: Any, keyed: Path, changes: dict[str, Any]
+) -> None:
+    _record(world.park, world.company, world.users["manager"], 2)
+    path = checkpoint_write().path
+    _resign(path, **changes)
+    assert audit_verify().problems == (
+        f"checkpoint {path.name} is not an audit checkpoint (malformed chains)",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "technopark-audit-checkpoint/1", "key_id": ["x"], "chains": []}',
+        '{"format": "technopark-audit-checkpoint/1", "key_id": {"a": 1}}',
+        '{"format": "technopark-audit-checkpoint/1", "chains": [{"chain": Infinity}]}',
+        "[" * 100_000 + "]" * 100_000,
+        "[]",
+    ],
+)
+def test_any_checkpoint_file_is_named_never_raised(world: Any, keyed: Path, text: str) -> None:
+    _record(world.park, world.company, world.users["manager"], 1)
+    keyed.mkdir(parents=True)
+    path = keyed / "audit-checkpoint-20261206T000000Z.json"
+    path.write_text(text)
+    (problem,) = audit_verify().problems
+    assert problem.startswith(f"checkpoint {path.name} ")
+
+
+def test_a_checkpoint_with_an_infinite_sequence_is_named(world: Any, keyed: Path) -> None:
+    _record(world.park, world.company, world.users["manager"], 1)
+    path = checkpoint_write().path
+    document = json.loads(path.read_text())
+    document["chains"][0]["sequence"] = float("inf")
+    document["signature"] = keys.checkpoint_key().sign(canonical(document))
+    path.write_text(json.dumps(document))
+    assert audit_verify().problems == (
+        f"checkpoint {path.name} is not an audit checkpoint (malformed chains)",
+    )
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", ["1"], True, "много"])
+def test_a_malformed_amount_in_an_entry_is_named(paid: Disbursement, amount: Any) -> None:
+    entry = AuditEntry.objects.get(action="grants.pay")
+    AuditEntry.objects.filter(pk=entry.pk).update(after={**entry.after, "amount": amount})
+    problems = audit_verify().problems
+    assert problems[0].startswith(f"park yakutia: entry #{entry.sequence} was changed")
+    assert any(
+        p.startswith(f"disbursement {paid.pk} ")
+        and p.endswith(f"None in entry #{entry.sequence} of park yakutia")
+        for p in problems
+    ), problems
