@@ -68,6 +68,9 @@ def _describe(entry: AuditEntry) -> str:
 
 def _verify_chains(batch: int, labels: _Labels) -> tuple[int, int, list[str]]:
     known = keys.entry_keys()
+    ages = keys.entry_key_ages()
+    # Per chain: the newest key that has signed an entry so far (its age, fingerprint, entry).
+    newest: dict[int, tuple[int, str, int]] = {}
     heads = {head.chain: head for head in AuditHead.objects.all()}
     problems: list[str] = []
     checked = 0
@@ -107,7 +110,16 @@ def _verify_chains(batch: int, labels: _Labels) -> tuple[int, int, list[str]]:
                 chain,
                 f"entry #{entry.sequence} was changed after it was written ({_describe(entry)})",
             )
+        elif ages[entry.key_id] < newest.get(chain, (-1, "", 0))[0]:
+            _age, newer_id, first = newest[chain]
+            fail(
+                chain,
+                f"entry #{entry.sequence} is signed with a retired key {entry.key_id!r} after "
+                f"key {newer_id!r} took over (entry #{first}; {_describe(entry)})",
+            )
         else:
+            if ages[entry.key_id] > newest.get(chain, (-1, "", 0))[0]:
+                newest[chain] = (ages[entry.key_id], entry.key_id, entry.sequence)
             state[chain] = [expected + 1, entry.hash, False]
             checked += 1
     for chain in sorted(set(state) | {c for c, h in heads.items() if h.sequence}):
@@ -163,6 +175,12 @@ def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
         return [f"checkpoint {name} is not an audit checkpoint"]
     key_id = document.get("key_id")
     key = keys.checkpoint_keys().get(key_id) if isinstance(key_id, str) else None
+    if isinstance(key_id, str) and key is None and key_id in keys.retired_audit_subkey_ids():
+        return [
+            f"checkpoint {name} is signed with the checkpoint key {key_id!r} of a retired audit "
+            "key, which no longer verifies on its own (list it in "
+            "TECHNOPARK_AUDIT_RETIRED_CHECKPOINT_KEYS if that audit key did not leak)"
+        ]
     if key is None:
         return [f"checkpoint {name} is signed with an unknown key {key_id!r}"[:300]]
     try:
