@@ -4,6 +4,7 @@ and checkpoints that are missing or old."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,73 @@ def test_a_checkpoint_signed_with_a_retired_audit_keys_subkey_is_refused(
     settings.TECHNOPARK_AUDIT_KEY = KEY_A
     assert "signed with an unknown key" in audit_verify(money=False).problem
     assert set(keys.checkpoint_keys()) == {keys.fingerprint(KEY_C.encode())}
+
+
+# --- 3. the money: each row's award and tranche ---------------------------------------------------
+
+
+def test_a_payment_moved_to_another_tranche_is_named(paid: Disbursement) -> None:
+    entry = AuditEntry.objects.get(action="grants.pay")
+    assert (entry.after["award_id"], entry.after["tranche_id"]) == (paid.award_id, paid.tranche_id)
+    other = paid.award.tranches.exclude(pk=paid.tranche_id).order_by("number").first()
+    Disbursement.objects.filter(pk=paid.pk).update(tranche=other)
+    assert audit_verify().problems == (
+        f"disbursement {paid.pk} (award {paid.award.decision_reference}): tranche_id {other.pk} "
+        f"in the ledger, {paid.tranche_id} in entry #{entry.sequence} of park yakutia",
+    )
+
+
+def test_a_payment_moved_to_another_award_is_named(world: Any, paid: Disbursement) -> None:
+    from technopark.grants.models import GrantAward
+    from tests.factories import CompanyFactory
+
+    entry = AuditEntry.objects.get(action="grants.pay")
+    manager = world.users["manager"]
+    other = make_award(make_participant(world.park, CompanyFactory(park=world.park)), manager)
+    target = other.tranches.order_by("number").first()
+    # Move the payment with its tranche to the other award and carry the running totals over:
+    # the amount, payer and totals all still add up.
+    Disbursement.objects.filter(pk=paid.pk).update(award=other, tranche=target)
+    GrantAward.all_parks.filter(pk=paid.award_id).update(paid_total=0)
+    GrantAward.all_parks.filter(pk=other.pk).update(paid_total=paid.amount)
+    problems = audit_verify().problems
+    label = f"disbursement {paid.pk} (award {other.decision_reference})"
+    where = f"entry #{entry.sequence} of park yakutia"
+    assert problems == (
+        f"{label}: award_id {other.pk} in the ledger, {paid.award_id} in {where}",
+        f"{label}: tranche_id {target.pk} in the ledger, {paid.tranche_id} in {where}",
+    )
+
+
+def test_a_clawback_or_cancellation_moved_to_another_award_is_named(
+    world: Any, paid: Disbursement
+) -> None:
+    from technopark.grants.models import Clawback, GrantAward, Tranche
+    from tests.factories import CompanyFactory
+
+    manager = world.users["manager"]
+    award = paid.award
+    second = award.tranches.order_by("number")[1]
+    grants.tranche_cancel(tranche=second, actor=manager, reason="Этап исключён.")
+    clawback = grants.clawback_record(
+        award=award, actor=manager, amount=D("1000.00"), reason="Возврат", reference="ВЗ-1"
+    )
+    assert audit_verify().ok
+    other = make_award(make_participant(world.park, CompanyFactory(park=world.park)), manager)
+    Clawback.objects.filter(pk=clawback.pk).update(award=other)
+    GrantAward.all_parks.filter(pk=award.pk).update(clawed_back_total=0)
+    GrantAward.all_parks.filter(pk=other.pk).update(
+        paid_total=D("1000.00"), clawed_back_total=D("1000.00")
+    )
+    Disbursement.objects.filter(pk=paid.pk).update(amount=paid.amount)  # untouched
+    Tranche.objects.filter(pk=second.pk).update(award=other, number=99)
+    problems = [p for p in audit_verify().problems if "award_id" in p]
+    assert [p.split(":")[0] for p in problems] == [
+        f"cancellation of tranche {second.pk} (award {other.decision_reference})",
+        f"clawback {clawback.pk} (award {other.decision_reference})",
+    ]
+    assert problems[1].endswith(
+        f"award_id {other.pk} in the ledger, {award.pk} in entry "
+        f"#{AuditEntry.objects.get(action='grants.clawback').sequence} "
+        "of park yakutia"
+    )
