@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal as D
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from technopark.audit import keys
 from technopark.audit.models import AuditEntry
@@ -299,3 +301,63 @@ def test_a_clawback_or_cancellation_moved_to_another_award_is_named(
         f"#{AuditEntry.objects.get(action='grants.clawback').sequence} "
         "of park yakutia"
     )
+
+
+# --- 4. no checkpoint, or only old ones ----------------------------------------------------------
+
+
+def test_a_missing_or_old_checkpoint_is_a_warning(world: Any, keyed: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert audit_verify(money=False).warnings == ()  # no entries: nothing to pin
+    _record(world.park, world.company, world.users["manager"], 1)
+    result = audit_verify(money=False)
+    assert result.ok and result.checkpoint_stale and result.newest_checkpoint is None
+    assert result.warnings == (
+        "no signed checkpoint: nothing outside the database pins the chains "
+        "(run manage.py audit_checkpoint daily)",
+    )
+    taken = timezone.now() - timedelta(hours=50)
+    checkpoint_write(now=taken)
+    result = audit_verify(money=False)
+    assert result.ok and result.checkpoint_stale
+    assert result.newest_checkpoint == taken
+    assert result.warnings[0].startswith(
+        f"the newest signed checkpoint was taken {taken:%Y-%m-%d %H:%M} UTC, 50 hours ago "
+        "(more than 48 hours)"
+    )
+    # A forged or tampered file does not count as recent.
+    fresh = checkpoint_write().path
+    assert audit_verify(money=False).warnings == ()
+    document = json.loads(fresh.read_text())
+    document["signature"] = "0" * 64
+    fresh.write_text(json.dumps(document))
+    assert audit_verify(money=False).checkpoint_stale
+
+
+def test_the_command_warns_and_fails_only_when_asked(world: Any, keyed: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _record(world.park, world.company, world.users["manager"], 1)
+    out, err = StringIO(), StringIO()
+    call_command("audit_verify", stdout=out, stderr=err)
+    assert "Audit chain intact" in out.getvalue()
+    assert "Warning: no signed checkpoint" in err.getvalue()
+    with pytest.raises(CommandError, match="No recent checkpoint: no signed checkpoint"):
+        call_command(
+            "audit_verify", "--max-checkpoint-age", "24", stdout=StringIO(), stderr=StringIO()
+        )
+    checkpoint_write(now=timezone.now() - timedelta(hours=30))
+    err = StringIO()
+    call_command("audit_verify", "--max-checkpoint-age", "36", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
+    with pytest.raises(CommandError, match=r"30 hours ago \(more than 24 hours\)"):
+        call_command(
+            "audit_verify", "--max-checkpoint-age", "24", stdout=StringIO(), stderr=StringIO()
+        )
+    with pytest.raises(CommandError, match="whole number of hours"):
+        call_command("audit_verify", "--max-checkpoint-age", "0", stdout=StringIO())

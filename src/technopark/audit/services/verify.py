@@ -15,8 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from django.utils import timezone
 
 from technopark.audit import keys
 from technopark.audit.models import GENESIS, PLATFORM_CHAIN, AuditEntry, AuditHead
@@ -37,6 +40,11 @@ class VerifyResult:
     chains: int = 0
     checkpoints: int = 0
     money_rows: int = 0
+    # The newest time a checkpoint with a valid signature was taken (None: there is none), and
+    # what is worth saying without failing: no checkpoint, or none taken recently.
+    newest_checkpoint: datetime | None = None
+    warnings: tuple[str, ...] = ()
+    checkpoint_stale: bool = False  # the chains hold entries and no checkpoint is recent enough
 
     @property
     def ok(self) -> bool:
@@ -165,14 +173,28 @@ def _checkpointed_heads(chains: Any) -> list[tuple[int, int, str]] | None:
 def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
     """Check one checkpoint file: its signature, and that every chain still holds the entry it
     recorded with the same hash. Any malformed file is named, never raised."""
-    labels = labels or _Labels()
+    return _check_checkpoint(path, labels or _Labels())[0]
+
+
+def _signed_time(document: dict[str, Any]) -> datetime | None:
+    """A signed checkpoint's ``created_at``, when it is an ISO time with a zone."""
+    value = document.get("created_at")
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _check_checkpoint(path: Path, labels: Any) -> tuple[list[str], datetime | None]:
+    """(problems, the time it was signed at — None unless the signature verifies)."""
     name = path.name
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError, ValueError, RecursionError):
-        return [f"checkpoint {name} cannot be read"]
+        return [f"checkpoint {name} cannot be read"], None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return [f"checkpoint {name} is not an audit checkpoint"]
+        return [f"checkpoint {name} is not an audit checkpoint"], None
     key_id = document.get("key_id")
     key = keys.checkpoint_keys().get(key_id) if isinstance(key_id, str) else None
     if isinstance(key_id, str) and key is None and key_id in keys.retired_audit_subkey_ids():
@@ -180,18 +202,19 @@ def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
             f"checkpoint {name} is signed with the checkpoint key {key_id!r} of a retired audit "
             "key, which no longer verifies on its own (list it in "
             "TECHNOPARK_AUDIT_RETIRED_CHECKPOINT_KEYS if that audit key did not leak)"
-        ]
+        ], None
     if key is None:
-        return [f"checkpoint {name} is signed with an unknown key {key_id!r}"[:300]]
+        return [f"checkpoint {name} is signed with an unknown key {key_id!r}"[:300]], None
     try:
         body = canonical(document)
     except (TypeError, ValueError, RecursionError):
-        return [f"checkpoint {name} cannot be read"]
+        return [f"checkpoint {name} cannot be read"], None
     if not key.verifies(body, document.get("signature")):
-        return [f"checkpoint {name}: the signature does not match (the file was changed)"]
+        return [f"checkpoint {name}: the signature does not match (the file was changed)"], None
+    signed_at = _signed_time(document)
     pairs = _checkpointed_heads(document.get("chains"))
     if pairs is None:
-        return [f"checkpoint {name} is not an audit checkpoint (malformed chains)"]
+        return [f"checkpoint {name} is not an audit checkpoint (malformed chains)"], None
     stored = stored_hashes([(chain, sequence) for chain, sequence, _hash in pairs])
     problems = []
     for chain, sequence, digest in pairs:
@@ -206,7 +229,10 @@ def verify_checkpoint(path: Path, labels: Any | None = None) -> list[str]:
                 f"{labels(chain)}: entry #{sequence} differs from checkpoint {name} "
                 "(the history was rewritten)"
             )
-    return problems
+    return problems, signed_at
+
+
+CHECKPOINT_MAX_AGE = timedelta(hours=48)
 
 
 def audit_verify(
@@ -215,17 +241,52 @@ def audit_verify(
     directory: Path | None = None,
     checkpoints: Iterable[Path] = (),
     money: bool = True,
+    max_checkpoint_age: timedelta = CHECKPOINT_MAX_AGE,
+    now: datetime | None = None,
 ) -> VerifyResult:
     """Verify every chain, every checkpoint file of ``directory`` (the configured one by
     default) and of ``checkpoints``, and reconcile the money; name every problem, the first
-    bad entry or row of each kind first. Reads only; takes no lock."""
+    bad entry or row of each kind first. Reads only; takes no lock.
+
+    A warning (not a problem) says when the chains hold entries but no checkpoint with a valid
+    signature was taken within ``max_checkpoint_age`` (48 hours): they pin nothing newer."""
     labels = _Labels()
     checked, chains, problems = _verify_chains(batch, labels)
     files = [*checkpoint_files(directory), *checkpoints]
+    newest: datetime | None = None
     for path in files:
-        problems.extend(verify_checkpoint(path, labels))
+        found, signed_at = _check_checkpoint(path, labels)
+        problems.extend(found)
+        if signed_at is not None and (newest is None or signed_at > newest):
+            newest = signed_at
     rows = 0
     if money:
         rows, money_problems = reconcile_money(labels)
         problems.extend(money_problems)
-    return VerifyResult(checked, tuple(problems), chains, len(files), rows)
+    warnings: list[str] = []
+    has_entries = AuditHead.objects.filter(sequence__gt=0).exists() or AuditEntry.objects.exists()
+    now = now or timezone.now()
+    stale = has_entries and (newest is None or now - newest > max_checkpoint_age)
+    limit = f"{max_checkpoint_age.total_seconds() / 3600:g} hours"
+    if stale and newest is None:
+        warnings.append(
+            "no signed checkpoint: nothing outside the database pins the chains "
+            "(run manage.py audit_checkpoint daily)"
+        )
+    elif stale and newest is not None:
+        age = (now - newest).total_seconds() / 3600
+        warnings.append(
+            f"the newest signed checkpoint was taken {newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC, "
+            f"{age:.0f} hours ago (more than {limit}): entries since then are pinned by nothing "
+            "outside the database (run manage.py audit_checkpoint daily)"
+        )
+    return VerifyResult(
+        checked,
+        tuple(problems),
+        chains,
+        len(files),
+        rows,
+        newest_checkpoint=newest,
+        warnings=tuple(warnings),
+        checkpoint_stale=stale,
+    )
