@@ -2,10 +2,12 @@
 
 1. **Chains.** Each chain's entries are read in order and each HMAC recomputed with the key the
    entry names: a changed entry, a missing one, one signed without a known key (the unkeyed SHA-256
-   of the first version included), or a tail cut off behind the head are named.
+   of the first version included), one signed with a retired key after a newer key took over in
+   its chain, or a tail cut off behind the head are named.
 2. **Checkpoints.** Each checkpoint file's signature is checked, and each chain must still hold the
    entry it recorded, with the same hash: history rewritten with recomputed hashes, or a tail cut
-   off together with the head, fails against any checkpoint taken before.
+   off together with the head, fails against any checkpoint taken before. A malformed file is
+   named, never raised; no checkpoint with a valid signature within 48 hours is a warning.
 3. **Money.** The ledgers the money apps hand down (``services.money``) are reconciled with the
    chain, and with their own running totals.
 """
