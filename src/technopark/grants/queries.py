@@ -363,8 +363,24 @@ def audit_money_ledger() -> MoneyLedger:
     whose running totals are not the sum of their rows (handed to ``audit_verify``; four queries,
     every park)."""
     rows: list[MoneyRow] = []
-    for pk, park_id, reference, amount, actor_id in Disbursement.objects.order_by("pk").values_list(
-        "pk", "award__park_id", "award__decision_reference", "amount", "paid_by_id"
+    # Each row's award and tranche must be the ones its entry recorded: moving a payment to
+    # another award or tranche (and the running totals with it) is named.
+    for (
+        pk,
+        park_id,
+        reference,
+        amount,
+        actor_id,
+        award_id,
+        tranche_id,
+    ) in Disbursement.objects.order_by("pk").values_list(
+        "pk",
+        "award__park_id",
+        "award__decision_reference",
+        "amount",
+        "paid_by_id",
+        "award_id",
+        "tranche_id",
     ):
         rows.append(
             MoneyRow(
@@ -375,16 +391,23 @@ def audit_money_ledger() -> MoneyLedger:
                 str(pk),
                 amount,
                 actor_id,
+                links=(("award_id", award_id), ("tranche_id", tranche_id)),
             )
         )
-    for tranche_id, park_id, reference, amount, actor_id in TrancheCancellation.objects.order_by(
-        "pk"
-    ).values_list(
+    for (
+        tranche_id,
+        park_id,
+        reference,
+        amount,
+        actor_id,
+        award_id,
+    ) in TrancheCancellation.objects.order_by("pk").values_list(
         "tranche_id",
         "tranche__award__park_id",
         "tranche__award__decision_reference",
         "tranche__amount",
         "cancelled_by_id",
+        "tranche__award_id",
     ):
         rows.append(
             MoneyRow(
@@ -396,10 +419,13 @@ def audit_money_ledger() -> MoneyLedger:
                 amount,
                 actor_id,
                 amount_in="before",
+                links=(("award_id", award_id),),
             )
         )
-    for pk, park_id, reference, amount, actor_id in Clawback.objects.order_by("pk").values_list(
-        "pk", "award__park_id", "award__decision_reference", "amount", "decided_by_id"
+    for pk, park_id, reference, amount, actor_id, award_id in Clawback.objects.order_by(
+        "pk"
+    ).values_list(
+        "pk", "award__park_id", "award__decision_reference", "amount", "decided_by_id", "award_id"
     ):
         rows.append(
             MoneyRow(
@@ -410,6 +436,7 @@ def audit_money_ledger() -> MoneyLedger:
                 str(pk),
                 amount,
                 actor_id,
+                links=(("award_id", award_id),),
             )
         )
     paid = (

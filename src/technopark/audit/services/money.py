@@ -5,7 +5,8 @@ down instead (``provide_money_ledger`` in its ``AppConfig.ready()``; grants does
 its money rows — each with the audit entry it must have: the action, the record, the amount and
 who did it — and the problems it finds in itself (an award's running totals that are not the sum
 of its rows). ``reconcile_money`` checks both ways: every row has its one entry with the same
-amount and actor, and every entry of those actions has its row.
+amount, actor and records (the award and tranche it belongs to), and every entry of those
+actions has its row.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class MoneyRow:
     amount: Decimal
     actor_id: int | None
     amount_in: str = "after"  # which side of the entry holds the amount: "after" or "before"
+    # The records the row belongs to, as its entry's ``after`` must name them: (("award_id", 7),
+    # ("tranche_id", 12)). A row moved to another award or tranche no longer matches its entry.
+    links: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,13 @@ def provide_money_ledger(provider: Callable[[], MoneyLedger]) -> None:
 def _recorded_amount(entry: AuditEntry, side: str) -> Decimal | None:
     data = entry.after if side == "after" else entry.before
     value = data.get("amount") if isinstance(data, dict) else None
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
+    if value is None or isinstance(value, (bool, dict, list)):
         return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None  # "sNaN" would raise on comparison
 
 
 def reconcile_money(labels: Callable[[int], str]) -> tuple[int, list[str]]:
@@ -98,6 +105,14 @@ def reconcile_money(labels: Callable[[int], str]) -> tuple[int, list[str]]:
             recorded = _recorded_amount(entry, row.amount_in)
             if recorded != row.amount:
                 problems.append(f"{row.label}: {row.amount} in the ledger, {recorded} in {where}")
+            after = entry.after if isinstance(entry.after, dict) else {}
+            for name, value in row.links:
+                recorded_link = after.get(name)
+                if type(recorded_link) is not int or recorded_link != value:
+                    problems.append(
+                        f"{row.label}: {name} {value} in the ledger, "
+                        f"{recorded_link if name in after else 'none'} in {where}"[:500]
+                    )
             if entry.actor_id != row.actor_id:
                 problems.append(
                     f"{row.label}: made by user {row.actor_id} in the ledger, "

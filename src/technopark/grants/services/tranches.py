@@ -270,6 +270,7 @@ def _pay_locked(
         before=before,
         after={
             **_award_snapshot(award),
+            "award_id": award.pk,
             "tranche_id": locked.pk,
             "amount": locked.amount,
             "payment_reference": reference,
@@ -310,7 +311,7 @@ def tranche_cancel(*, tranche: Tranche, actor: User, reason: str) -> TrancheCanc
         target=locked,
         summary=f"{award.decision_reference} #{locked.number}",
         before={"status": before, "amount": locked.amount},
-        after={"status": locked.status, "reason": reason},
+        after={"status": locked.status, "reason": reason, "award_id": award.pk},
     )
     writes("grants", park_id=award.park_id)
     return cancellation
@@ -369,6 +370,7 @@ def clawback_record(
         before=before,
         after={
             **_award_snapshot(locked),
+            "award_id": locked.pk,
             "amount": amount,
             "reason": reason,
             "reference": reference,
