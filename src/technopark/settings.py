@@ -369,7 +369,8 @@ LOGGING = {
 # Every entry is an HMAC over the one before it, under a key kept outside the database (a secret
 # like SECRET_KEY: TECHNOPARK_AUDIT_KEY or TECHNOPARK_AUDIT_KEY_FILE). Entries name their key by a
 # fingerprint, so the key can rotate: the old one moves to TECHNOPARK_AUDIT_RETIRED_KEYS (one per
-# line) and still verifies what it signed. See docs/security.md.
+# line, oldest first) and still verifies what it signed until a newer key has signed in that chain.
+# See docs/security.md.
 
 
 def _audit_key() -> str:
