@@ -11,6 +11,7 @@ import time
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 
 from technopark.accounts import services
@@ -252,6 +253,52 @@ def test_a_password_set_anywhere_else_ends_the_token_at_the_next_request(world):
     # The admin's password form and a shell both come down to set_password and save().
     founder.set_password("another-long-passphrase-7")
     founder.save()
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.PASSWORD
+
+
+class CheapPBKDF2(PBKDF2PasswordHasher):
+    """PBKDF2 at a (cheap) iteration count above the one the test's stored hash was made with."""
+
+    iterations = 20
+
+
+def test_a_hash_upgraded_at_sign_in_keeps_the_tokens(world, settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_tokens.CheapPBKDF2"]
+    founder = world.users["founder"]
+    founder.password = PBKDF2PasswordHasher().encode("correct-horse-battery", "saltsalt", 10)
+    founder.save()
+    token, secret = services.api_token_create(user=founder, name="ci")
+    assert _api(secret).status_code == 200  # the token is now in the cache too
+    # Signing in checks the password; Django re-hashes it at the new iteration count and saves.
+    assert Client().login(email=founder.email, password="correct-horse-battery")
+    founder.refresh_from_db()
+    assert founder.password.startswith("pbkdf2_sha256$20$")
+    assert _api(secret).status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert not AuditEntry.objects.filter(action="accounts.token_revoke").exists()
+    # A new password still ends it.
+    founder.set_password("another-long-passphrase-7")
+    founder.save()
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.PASSWORD
+
+
+def test_a_hash_upgrade_does_not_revive_a_token_of_an_older_password(world, settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_tokens.CheapPBKDF2"]
+    founder = world.users["founder"]
+    founder.password = PBKDF2PasswordHasher().encode("old-long-passphrase-1", "saltsalt", 10)
+    ApiToken.objects.filter(user=founder).delete()
+    founder.save()
+    token, secret = services.api_token_create(user=founder, name="ci")
+    # The password is changed by a bulk write (no signal); then the new one is upgraded.
+    new_hash = PBKDF2PasswordHasher().encode("correct-horse-battery", "saltsalt", 10)
+    type(founder).objects.filter(pk=founder.pk).update(password=new_hash)
+    founder.refresh_from_db()
+    assert founder.check_password("correct-horse-battery")
     assert _api(secret).status_code == 401
     token.refresh_from_db()
     assert token.revoked_reason == TokenRevocation.PASSWORD
