@@ -304,6 +304,18 @@ def test_a_hash_upgrade_does_not_revive_a_token_of_an_older_password(world, sett
     assert token.revoked_reason == TokenRevocation.PASSWORD
 
 
+def test_a_tampered_non_ascii_fingerprint_is_a_mismatch_not_a_crash(world):
+    founder = world.users["founder"]
+    token, secret = services.api_token_create(user=founder, name="ci")
+    other, _ = services.api_token_create(user=founder, name="other")
+    ApiToken.objects.filter(pk__in=[token.pk, other.pk]).update(password_fingerprint="ж" * 64)
+    assert _api(secret).status_code == 401  # checked on the request
+    assert services.api_tokens_reconcile(user=founder) == 1  # and on a save
+    for revoked in (token, other):
+        revoked.refresh_from_db()
+        assert revoked.revoked_reason == TokenRevocation.PASSWORD
+
+
 def test_a_staff_membership_made_by_a_bulk_write_still_ends_the_token(world):
     from technopark.accounts import caching
     from technopark.parks.models import Membership

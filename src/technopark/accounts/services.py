@@ -38,6 +38,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _same(stored: str, expected: str) -> bool:
+    """A constant-time comparison; a tampered value with non-ASCII characters is a mismatch."""
+    return hmac.compare_digest(stored.encode(), expected.encode())
+
+
 @transaction.atomic
 def user_update_profile(*, user: User, full_name: str) -> User:
     """Change the name a person is shown by; it may not be blank."""
@@ -166,7 +171,7 @@ def api_tokens_reconcile(*, user: Any, staff: bool | None = None) -> int:
     revoked = 0
     for token in tokens:
         reason = ""
-        if not hmac.compare_digest(token.password_fingerprint, fingerprint):
+        if not _same(token.password_fingerprint, fingerprint):
             reason = TokenRevocation.PASSWORD
         elif staff and not token.for_staff:
             reason = TokenRevocation.ROLE
@@ -218,7 +223,7 @@ def api_token_check(*, secret: str, method: str = "GET") -> TokenCheck:
         return invalid
     now = timezone.now()
     staff = bool(user.is_platform_admin or user.is_superuser or entry.staff_member)
-    if not hmac.compare_digest(entry.fingerprint, password_fingerprint(user.password)):
+    if not _same(entry.fingerprint, password_fingerprint(user.password)):
         _revoke_by_id(entry.token_id, TokenRevocation.PASSWORD)
         return _refused(
             401, _("The API token was revoked because the password of its owner was changed.")
