@@ -384,8 +384,31 @@ def invitation_secret_renew(*, invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-    return invitation
+def invitation_revoke(*, invitation: Invitation, actor: Any = None) -> Invitation:
+    """Withdraw an invitation that is not accepted: its link stops working. Works once.
+
+    Locks the invitation row; revoking an accepted or revoked invitation changes nothing. The
+    revocation is audited (``accounts.invitation_revoke``) in the invitation's park.
+    """
+    locked = Invitation.all_parks.select_for_update().get(
+        park_id=invitation.park_id, pk=invitation.pk
+    )
+    if locked.accepted_at is None and locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(
+            park=locked.park,
+            actor=actor,
+            action="accounts.invitation_revoke",
+            target=locked,
+            summary=f"{locked.email} → {locked.role}",
+            before={"revoked_at": None},
+            after={
+                "email": locked.email,
+                "role": locked.role,
+                "expires_at": locked.expires_at,
+                "revoked_at": locked.revoked_at,
+            },
+        )
+    invitation.revoked_at = locked.revoked_at
+    return locked
