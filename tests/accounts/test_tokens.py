@@ -381,6 +381,27 @@ def test_a_token_made_by_staff_survives_other_memberships(world):
     assert _api(secret).status_code == 200
 
 
+def test_the_migration_binds_existing_tokens_of_staff_as_not_made_by_staff(world, settings):
+    """A token kept by the migration may predate its owner's promotion: it ends at its next use."""
+    import importlib
+
+    from django.apps import apps
+
+    settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF = False
+    migration = importlib.import_module(
+        "technopark.accounts.migrations.0003_api_token_scope_expiry_binding"
+    )
+    manager = world.users["manager"]
+    token, secret = services.api_token_create(user=manager, name="old")
+    migration.bind_existing(apps, None)
+    token.refresh_from_db()
+    assert not token.for_staff
+    assert token.password_fingerprint  # still bound to the current password
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.ROLE
+
+
 def test_staff_without_totp_cannot_create_a_token_when_it_is_required(world, client_for, settings):
     settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF = True
     manager = world.users["manager"]
