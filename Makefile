@@ -76,11 +76,12 @@ pytest-postgres:
 ## Production: gunicorn + whitenoise, DEBUG off, every setting from the environment (README)
 # gunicorn believes X-Forwarded-* only from TECHNOPARK_FORWARDED_ALLOW_IPS (comma-separated; the
 # reverse proxy on this machine by default); TECHNOPARK_TRUSTED_PROXY_COUNT tells the rate limits.
+# It listens on BIND, 127.0.0.1:8000 by default: only that proxy reaches it.
 serve: install
 	TECHNOPARK_PRODUCTION=1 $(MANAGE) migrate --noinput
 	TECHNOPARK_PRODUCTION=1 $(MANAGE) collectstatic --noinput -v0
 	TECHNOPARK_PRODUCTION=1 $(VENV)/bin/gunicorn technopark.wsgi:application \
-		--pythonpath src --bind $(or $(BIND),0.0.0.0:8000) --workers $(or $(WORKERS),3) \
+		--pythonpath src --bind $(or $(BIND),127.0.0.1:8000) --workers $(or $(WORKERS),3) \
 		--access-logfile - --forwarded-allow-ips '$(or $(TECHNOPARK_FORWARDED_ALLOW_IPS),127.0.0.1)'
 
 ## The background worker for e-mail and scheduled work (database backend)

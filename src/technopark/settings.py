@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -337,6 +338,20 @@ except ValueError:
 if not 0 <= TECHNOPARK_TRUSTED_PROXY_COUNT <= 10:
     raise ImproperlyConfigured("TECHNOPARK_TRUSTED_PROXY_COUNT must be between 0 and 10.")
 ALLAUTH_TRUSTED_PROXY_COUNT = TECHNOPARK_TRUSTED_PROXY_COUNT
+# The addresses of those proxies (comma-separated addresses or networks; the proxy on this
+# machine by default). X-Forwarded-For is read only from a request whose REMOTE_ADDR is one of
+# them; a client that reaches the application directly is counted by its own address. The same
+# variable is gunicorn's --forwarded-allow-ips in `make serve`. "*" (any address) only when set.
+TECHNOPARK_FORWARDED_ALLOW_IPS = env_list("TECHNOPARK_FORWARDED_ALLOW_IPS", "127.0.0.1")
+for _proxy in TECHNOPARK_FORWARDED_ALLOW_IPS:
+    try:
+        if _proxy != "*":
+            ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TECHNOPARK_FORWARDED_ALLOW_IPS must list IP addresses or networks, "
+            f"separated by commas (not {_proxy!r})."
+        ) from None
 # Content-Security-Policy (django-csp): no script runs unless it is a file served from this host.
 # The pages have no inline script and no inline style (htmx's indicator style is in site.css:
 # templates/base.html turns htmx's own off, and its eval with it). A nonce is added to script-src

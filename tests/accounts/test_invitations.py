@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from technopark.accounts import services
-from technopark.accounts.models import Invitation
+from technopark.accounts.models import GlobalRole, Invitation
 from technopark.audit.models import AuditEntry
 from technopark.parks.models import Membership, MembershipStatus, Role
 from technopark.parks.rules import access_for
@@ -370,3 +370,70 @@ def test_a_rolled_back_invitation_queues_no_mail(world, django_capture_on_commit
             base_url="http://testserver/",
         )
     assert queued and [m.to for m in mail.outbox] == [["kept@example.org"]]
+
+
+@pytest.fixture
+def root(client):
+    admin = UserFactory(
+        email="root@example.org",
+        is_staff=True,
+        is_superuser=True,
+        global_role=GlobalRole.PLATFORM_ADMIN,
+    )
+    client.force_login(admin)
+    return client
+
+
+def test_an_invitation_cannot_be_edited_or_deleted_in_the_admin(world, invitation, root):
+    _invitation, _secret = invitation
+    services.invitation_revoke(invitation=_invitation)
+    url = f"/admin/accounts/invitation/{_invitation.pk}/change/"
+    page = root.get(url).content.decode()
+    for field in ("email", "role", "park", "expires_at", "revoked_at"):
+        assert f'name="{field}' not in page
+    root.post(
+        url,
+        {
+            "email": "other@example.org",
+            "role": Role.PARK_ADMIN,
+            "park": world.park.pk,
+            "expires_at_0": "2099-01-01",
+            "expires_at_1": "00:00:00",
+            "revoked_at_0": "",
+            "revoked_at_1": "",
+        },
+    )
+    response = root.post(f"/admin/accounts/invitation/{_invitation.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    stored = Invitation.all_parks.get(pk=_invitation.pk)
+    assert (stored.email, stored.role, stored.expires_at) == (
+        _invitation.email,
+        _invitation.role,
+        _invitation.expires_at,
+    )
+    assert stored.revoked_at is not None
+
+
+def test_the_admin_revokes_invitations_with_an_audited_action(world, invitation, root):
+    _invitation, _secret = invitation
+    response = root.post(
+        "/admin/accounts/invitation/",
+        {"action": "revoke", "_selected_action": [_invitation.pk]},
+    )
+    assert response.status_code == 302
+    _invitation.refresh_from_db()
+    assert _invitation.revoked_at is not None
+    assert not _invitation.is_open
+    entry = AuditEntry.objects.get(action="accounts.invitation_revoke")
+    assert entry.actor.email == "root@example.org"
+    assert entry.park_id == world.park.pk
+
+
+def test_revoking_on_the_people_page_is_audited(world, invitation, client_for):
+    _invitation, _secret = invitation
+    client_for("manager").post(f"/yakutia/people/invitations/{_invitation.pk}/revoke/")
+    entry = AuditEntry.objects.get(action="accounts.invitation_revoke")
+    assert entry.actor == world.users["manager"]
+    # Revoking again changes nothing and records nothing.
+    client_for("manager").post(f"/yakutia/people/invitations/{_invitation.pk}/revoke/")
+    assert AuditEntry.objects.filter(action="accounts.invitation_revoke").count() == 1

@@ -11,6 +11,7 @@ import time
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 
 from technopark.accounts import services
@@ -257,6 +258,64 @@ def test_a_password_set_anywhere_else_ends_the_token_at_the_next_request(world):
     assert token.revoked_reason == TokenRevocation.PASSWORD
 
 
+class CheapPBKDF2(PBKDF2PasswordHasher):
+    """PBKDF2 at a (cheap) iteration count above the one the test's stored hash was made with."""
+
+    iterations = 20
+
+
+def test_a_hash_upgraded_at_sign_in_keeps_the_tokens(world, settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_tokens.CheapPBKDF2"]
+    founder = world.users["founder"]
+    founder.password = PBKDF2PasswordHasher().encode("correct-horse-battery", "saltsalt", 10)
+    founder.save()
+    token, secret = services.api_token_create(user=founder, name="ci")
+    assert _api(secret).status_code == 200  # the token is now in the cache too
+    # Signing in checks the password; Django re-hashes it at the new iteration count and saves.
+    assert Client().login(email=founder.email, password="correct-horse-battery")
+    founder.refresh_from_db()
+    assert founder.password.startswith("pbkdf2_sha256$20$")
+    assert _api(secret).status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert not AuditEntry.objects.filter(action="accounts.token_revoke").exists()
+    # A new password still ends it.
+    founder.set_password("another-long-passphrase-7")
+    founder.save()
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.PASSWORD
+
+
+def test_a_hash_upgrade_does_not_revive_a_token_of_an_older_password(world, settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_tokens.CheapPBKDF2"]
+    founder = world.users["founder"]
+    founder.password = PBKDF2PasswordHasher().encode("old-long-passphrase-1", "saltsalt", 10)
+    ApiToken.objects.filter(user=founder).delete()
+    founder.save()
+    token, secret = services.api_token_create(user=founder, name="ci")
+    # The password is changed by a bulk write (no signal); then the new one is upgraded.
+    new_hash = PBKDF2PasswordHasher().encode("correct-horse-battery", "saltsalt", 10)
+    type(founder).objects.filter(pk=founder.pk).update(password=new_hash)
+    founder.refresh_from_db()
+    assert founder.check_password("correct-horse-battery")
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.PASSWORD
+
+
+def test_a_tampered_non_ascii_fingerprint_is_a_mismatch_not_a_crash(world):
+    founder = world.users["founder"]
+    token, secret = services.api_token_create(user=founder, name="ci")
+    other, _ = services.api_token_create(user=founder, name="other")
+    ApiToken.objects.filter(pk__in=[token.pk, other.pk]).update(password_fingerprint="ж" * 64)
+    assert _api(secret).status_code == 401  # checked on the request
+    assert services.api_tokens_reconcile(user=founder) == 1  # and on a save
+    for revoked in (token, other):
+        revoked.refresh_from_db()
+        assert revoked.revoked_reason == TokenRevocation.PASSWORD
+
+
 def test_a_staff_membership_made_by_a_bulk_write_still_ends_the_token(world):
     from technopark.accounts import caching
     from technopark.parks.models import Membership
@@ -320,6 +379,27 @@ def test_a_token_made_by_staff_survives_other_memberships(world):
         park=world.other_park, user=manager, role=Role.PARK_ADMIN, granted_by=None
     )
     assert _api(secret).status_code == 200
+
+
+def test_the_migration_binds_existing_tokens_of_staff_as_not_made_by_staff(world, settings):
+    """A token kept by the migration may predate its owner's promotion: it ends at its next use."""
+    import importlib
+
+    from django.apps import apps
+
+    settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF = False
+    migration = importlib.import_module(
+        "technopark.accounts.migrations.0003_api_token_scope_expiry_binding"
+    )
+    manager = world.users["manager"]
+    token, secret = services.api_token_create(user=manager, name="old")
+    migration.bind_existing(apps, None)
+    token.refresh_from_db()
+    assert not token.for_staff
+    assert token.password_fingerprint  # still bound to the current password
+    assert _api(secret).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == TokenRevocation.ROLE
 
 
 def test_staff_without_totp_cannot_create_a_token_when_it_is_required(world, client_for, settings):
@@ -388,9 +468,15 @@ def test_admin_cannot_clear_revoked_at(world, root):
     assert _api(secret).status_code == 401
 
 
-def test_deleting_a_token_in_the_admin_takes_effect_at_the_next_request(world, root):
+def test_a_token_cannot_be_deleted_in_the_admin(world, root):
+    # A deletion would leave no audit entry: revoking (the action, audited) is the way.
     token, secret = services.api_token_create(user=world.users["founder"], name="ci")
     assert _api(secret).status_code == 200
-    root.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
-    assert not ApiToken.objects.exists()
-    assert _api(secret).status_code == 401
+    response = root.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert root.post(
+        "/admin/accounts/apitoken/",
+        {"action": "delete_selected", "_selected_action": [token.pk], "post": "yes"},
+    ).status_code in (200, 302)
+    assert ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).exists()
+    assert _api(secret).status_code == 200

@@ -95,6 +95,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # Viewing stays possible (the view permission); nothing can be edited or cleared here.
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a deletion would leave no audit entry: revoke instead
+
     @admin.action(description=_("Revoke the selected API tokens"), permissions=["view"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = 0
@@ -115,6 +118,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are seen and revoked here, never made, edited or deleted: they are made on the
+    park's People page (which checks who may grant the role and mails the link), and a
+    revocation is the "revoke" action (audited), never an edit that could also clear it, extend
+    the invitation or raise its role."""
+
     list_display = (
         "email",
         "role",
@@ -126,9 +134,43 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     list_filter = ("park", "role")
     search_fields = ("email",)
-    exclude = ("key_hash",)
-    readonly_fields = ("invited_by", "accepted_by", "accepted_at", "created_at")
+    fields = (
+        "email",
+        "role",
+        "park",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    )
+    readonly_fields = fields
     list_select_related = ("park",)
+    actions = ("revoke",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # invitations are made on the park's People page, which mails the link
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # viewing stays possible (the view permission)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a deletion would leave no audit entry: revoke instead
+
+    @admin.action(description=_("Revoke the selected invitations"), permissions=["view"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
+        count = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
+            services.invitation_revoke(invitation=invitation, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d invitation has been revoked.",
+                "%(count)d invitations have been revoked.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

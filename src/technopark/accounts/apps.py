@@ -45,6 +45,10 @@ class AccountsConfig(AppConfig):
                 update_fields is not None and not watched & set(update_fields)
             ):
                 return  # a sign-in's last_login, a new name: nothing a token depends on
+            if update_fields is None or "password" in update_fields:
+                # Not a rule: the cached token entries carry the password fingerprint, which a
+                # re-hash of the same password moves to the new hash (User.check_password).
+                caching.forget_tokens_of(user_id=instance.pk)
             services.api_tokens_reconcile(user=instance)
 
         def membership_changed(sender: type, instance: Membership, **kwargs: Any) -> None:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import acheck_password, check_password
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -78,6 +80,33 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_national_observer(self) -> bool:
         return self.global_role == GlobalRole.NATIONAL_OBSERVER
+
+    def check_password(self, raw_password: str | None) -> bool:
+        """Django's check, except that re-hashing the same password keeps the API tokens.
+
+        Django re-hashes a correct password in a stronger form (more iterations, another hasher)
+        and saves it; the password itself is unchanged, so the owner's tokens made under the old
+        hash are moved to the new one before the save (which would otherwise end them).
+        """
+        return check_password(raw_password, self.password, self._rehash_keeping_tokens)
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        return await acheck_password(
+            raw_password, self.password, sync_to_async(self._rehash_keeping_tokens)
+        )
+
+    def _rehash_keeping_tokens(self, raw_password: str | None) -> None:
+        old_fingerprint = password_fingerprint(self.password)
+        self.set_password(raw_password)
+        self._password = None  # the same password: nothing for the password validators
+        with transaction.atomic():
+            # Only tokens bound to the hash just checked: a token of an older password stays
+            # bound to that one and still ends at its next use.
+            # The save drops their cached entries, which hold the old fingerprint (apps.py).
+            ApiToken.objects.filter(
+                user_id=self.pk, revoked_at__isnull=True, password_fingerprint=old_fingerprint
+            ).update(password_fingerprint=password_fingerprint(self.password))
+            self.save(update_fields=["password"])
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

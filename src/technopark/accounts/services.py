@@ -38,6 +38,11 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _same(stored: str, expected: str) -> bool:
+    """A constant-time comparison; a tampered value with non-ASCII characters is a mismatch."""
+    return hmac.compare_digest(stored.encode(), expected.encode())
+
+
 @transaction.atomic
 def user_update_profile(*, user: User, full_name: str) -> User:
     """Change the name a person is shown by; it may not be blank."""
@@ -166,7 +171,7 @@ def api_tokens_reconcile(*, user: Any, staff: bool | None = None) -> int:
     revoked = 0
     for token in tokens:
         reason = ""
-        if not hmac.compare_digest(token.password_fingerprint, fingerprint):
+        if not _same(token.password_fingerprint, fingerprint):
             reason = TokenRevocation.PASSWORD
         elif staff and not token.for_staff:
             reason = TokenRevocation.ROLE
@@ -218,7 +223,7 @@ def api_token_check(*, secret: str, method: str = "GET") -> TokenCheck:
         return invalid
     now = timezone.now()
     staff = bool(user.is_platform_admin or user.is_superuser or entry.staff_member)
-    if not hmac.compare_digest(entry.fingerprint, password_fingerprint(user.password)):
+    if not _same(entry.fingerprint, password_fingerprint(user.password)):
         _revoke_by_id(entry.token_id, TokenRevocation.PASSWORD)
         return _refused(
             401, _("The API token was revoked because the password of its owner was changed.")
@@ -379,8 +384,31 @@ def invitation_secret_renew(*, invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-    return invitation
+def invitation_revoke(*, invitation: Invitation, actor: Any = None) -> Invitation:
+    """Withdraw an invitation that is not accepted: its link stops working. Works once.
+
+    Locks the invitation row; revoking an accepted or revoked invitation changes nothing. The
+    revocation is audited (``accounts.invitation_revoke``) in the invitation's park.
+    """
+    locked = Invitation.all_parks.select_for_update().get(
+        park_id=invitation.park_id, pk=invitation.pk
+    )
+    if locked.accepted_at is None and locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(
+            park=locked.park,
+            actor=actor,
+            action="accounts.invitation_revoke",
+            target=locked,
+            summary=f"{locked.email} → {locked.role}",
+            before={"revoked_at": None},
+            after={
+                "email": locked.email,
+                "role": locked.role,
+                "expires_at": locked.expires_at,
+                "revoked_at": locked.revoked_at,
+            },
+        )
+    invitation.revoked_at = locked.revoked_at
+    return locked

@@ -221,7 +221,7 @@ def invitation_revoke(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
     invitation: Invitation = get_object_or_404(Invitation.objects, pk=pk)
     if not rules.can_revoke_invitation(access, invitation):
         raise PermissionDenied
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(
         request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
     )

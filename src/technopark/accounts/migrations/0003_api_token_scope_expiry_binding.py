@@ -1,8 +1,9 @@
 """API tokens get a scope, an expiry, their owner's password fingerprint and staff flag.
 
-Existing tokens keep working for the read-and-write scope they always had, expire 90 days from
-this migration, are bound to their owner's current password and count as made by staff when the
-owner is staff now (so that they still need two-factor sign-in where it is required).
+Existing tokens keep the read-and-write scope they always had, expire 90 days from this migration
+and are bound to their owner's current password. None counts as made by staff: a token may have
+been made before its owner was promoted, which the new rules no longer allow, so a staff owner's
+old token is revoked (and audited) at its next use and they make a new one under the new rules.
 """
 
 from datetime import timedelta
@@ -12,28 +13,18 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 SALT = "technopark.accounts.ApiToken.password"  # models.PASSWORD_FINGERPRINT_SALT
-STAFF_ROLES = ("park_admin", "manager")
 
 
 def bind_existing(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
-    Membership = apps.get_model("parks", "Membership")
     expires = timezone.now() + timedelta(days=90)
-    staff_ids = set(
-        Membership._base_manager.filter(role__in=STAFF_ROLES, status="active").values_list(
-            "user_id", flat=True
-        )
-    )
     for token in ApiToken.objects.select_related("user"):
-        user = token.user
         token.scope = "write"
         token.expires_at = expires
         token.password_fingerprint = salted_hmac(
-            SALT, user.password or "", algorithm="sha256"
+            SALT, token.user.password or "", algorithm="sha256"
         ).hexdigest()
-        token.for_staff = bool(
-            user.global_role == "platform_admin" or user.is_superuser or user.pk in staff_ids
-        )
+        token.for_staff = False  # not known to be made under the staff rules: see above
         token.save(update_fields=["scope", "expires_at", "password_fingerprint", "for_staff"])
 
 
