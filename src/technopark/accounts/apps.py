@@ -41,9 +41,9 @@ class AccountsConfig(AppConfig):
 
         def user_saved(sender: type, instance: User, **kwargs: Any) -> None:
             update_fields = kwargs.get("update_fields")
-            if kwargs.get("raw") or (
-                update_fields is not None and not watched & set(update_fields)
-            ):
+            if kwargs.get("raw") or kwargs.get("created"):
+                return  # a new account has no token yet: nothing to forget or revoke
+            if update_fields is not None and not watched & set(update_fields):
                 return  # a sign-in's last_login, a new name: nothing a token depends on
             if update_fields is None or "password" in update_fields:
                 # Not a rule: the cached token entries carry the password fingerprint, which a
