@@ -56,6 +56,7 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/resident-reports": {"get", "post"},
         "/api/v1/parks/{park_slug}/resident-reports/mine": {"get"},
         "/api/v1/parks/{park_slug}/resident-reports/overdue": {"get"},
+        "/api/v1/parks/{park_slug}/resident-reports/{report_id}/review": {"post"},
         "/api/v1/parks/{park_slug}/spaces/resources": {"get"},
         "/api/v1/parks/{park_slug}/spaces/free": {"get"},
         "/api/v1/parks/{park_slug}/spaces/bookings": {"get", "post"},

@@ -31,7 +31,7 @@ def test_before_then_after_each_once(world):
     message = mail.outbox[0]
     assert message.to == ["other_founder@example.org"]
     assert world.other_company.short_name in message.subject
-    assert "Q1 2026" in message.body
+    assert "1 кв. 2026" in message.body
     assert f"{BASE}/yakutia/residents/reports/" in message.body
     # The same day again: nothing new.
     again = send_report_reminders(base_url=BASE, now=datetime(2026, 4, 3, 9, tzinfo=YAKUTSK))

@@ -45,6 +45,13 @@ def test_periods_run_across_years():
     assert str(Quarter(2026, 1)) == "Q1 2026"
 
 
+def test_a_quarter_reads_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("ru"):
+        assert str(Quarter(2026, 3)) == "3 кв. 2026"
+
+
 def test_q1_report_is_overdue_from_6_april_midnight_in_yakutsk_not_before():
     q1 = Quarter(2026, 1)
     last_minute = local(2026, 4, 5, 23, 59, 59)

@@ -1,4 +1,6 @@
-"""The money form field: roubles and kopecks as typed by people, parsed into an exact Decimal.
+"""Money as people type it and read it: the form field, and amounts formatted for the reader.
+
+The form field parses roubles and kopecks as typed by people into an exact Decimal.
 
 Guarantees: the value is a ``Decimal`` (never a float) with at most two decimal places and at most
 14 digits, between 0 and 999 999 999 999.99 — what a ``DECIMAL(14,2)`` column holds; anything else
@@ -12,9 +14,26 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 MAX_MONEY = Decimal("999999999999.99")
+
+
+def format_amount(amount: Decimal | int | None) -> str:
+    """``1,600,000.00`` in English, ``1 600 000,00`` in Russian (no-break spaces); a dash for
+    no amount. For columns whose heading names the currency."""
+    if amount is None:
+        return "—"
+    return formats.number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
+
+
+def format_money(amount: Decimal | int | None, currency: str = "RUB") -> str:
+    """``1,600,000.00 ₽`` in English, ``1 600 000,00 ₽`` in Russian."""
+    if amount is None:
+        return "—"
+    sign = "₽" if currency == "RUB" else currency
+    return f"{format_amount(amount)}\u00a0{sign}"
 
 
 class MoneyField(forms.DecimalField):

@@ -117,7 +117,7 @@ def seed_residency(park: Park, *, accounts: Any) -> None:
             if period in skip:
                 continue
             quarter = Quarter.from_period(period)
-            services.report_file(
+            report = services.report_file(
                 resident=resident,
                 actor=founder if is_founders else None,
                 year=quarter.year,
@@ -125,6 +125,20 @@ def seed_residency(park: Park, *, accounts: Any) -> None:
                 ip_note="Свидетельство о регистрации программы для ЭВМ" if has_team else "",
                 **_figures(rng, 1 + index % 3),
             )
+            # Staff have reviewed the older reports; the last one waits for review, and the
+            # founder's was returned for correction (the founder sees what to correct).
+            if manager is None:
+                continue
+            if is_founders and period == last_due.period:
+                services.report_review(
+                    report=report,
+                    actor=manager,
+                    accept=False,
+                    note="Выручка не совпадает с данными налоговой декларации: проверьте, "
+                    "пожалуйста, сумму и приложите пояснение.",
+                )
+            elif period < last_due.period:
+                services.report_review(report=report, actor=manager, accept=True)
         if index == 2:
             services.resident_suspend(
                 resident=resident,

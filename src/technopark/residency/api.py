@@ -1,5 +1,6 @@
-"""The residency part of the API: the public register, a founder's own reports (read and file),
-and the staff's view of every report of a quarter and of overdue ones.
+"""The residency part of the API: the public register, a founder's own reports (read, file, and
+file again once returned), and the staff's view of every report of a quarter and of overdue ones,
+and their review of a report (accept, or return for correction).
 
 The same permissions as the pages (``technopark.residency.rules``), asked before any record is
 looked up: anonymous → 401 (except the public register), not allowed → 403, not in this park →
@@ -20,6 +21,7 @@ from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
 from technopark.api.pagination import PAGE_PARAMS, PageParams, paginate
+from technopark.api.types import Id
 from technopark.core.fragments import Fragment
 from technopark.parks.http import access_of, park_of, require
 from technopark.residency import queries, rules, services
@@ -34,6 +36,7 @@ from technopark.residency.schemas import (
     RegisterParams,
     ReportIn,
     ReportPageOut,
+    ReportReviewIn,
 )
 
 router = Router(tags=["residency"])
@@ -119,6 +122,9 @@ def _report_out(report: QuarterlyReport, company_name: str) -> dict[str, Any]:
         "ip_registered": report.ip_registered,
         "ip_note": report.ip_note,
         "submitted_at": report.submitted_at,
+        "review": report.review,
+        "review_note": report.review_note,
+        "reviewed_at": report.reviewed_at,
     }
 
 
@@ -226,6 +232,32 @@ def reports_of_quarter(
     data = paginate(queries.reports_of_quarter(park=park, quarter=quarter), page)
     data["items"] = [_report_out(r, r.company.short_name) for r in data["items"]]
     return data
+
+
+@router.post(
+    "/parks/{slug:park_slug}/resident-reports/{report_id}/review",
+    auth=signed_in,
+    **documented({200: QuarterlyReportOut}, 400, 401, 403, 404, 422),
+    summary="Accept a quarterly report or return it for correction (staff)",
+)
+def report_review(
+    request: HttpRequest, park_slug: str, report_id: Id, payload: ReportReviewIn
+) -> Any:
+    """Staff who manage residents accept a report that waits for review, or return it with a
+    note of what to correct (the founder files it again). A report already reviewed, or a
+    return without a note, is a 422."""
+    require(rules.can_manage_residents(access_of(request)))
+    park = park_of(request)
+    report = queries.report_for_staff(park=park, pk=report_id)
+    if report is None:
+        raise Http404
+    reviewed = services.report_review(
+        report=report,
+        actor=signed_in_user(request),
+        accept=payload.decision == "accept",
+        note=payload.note,
+    )
+    return _report_out(reviewed, report.company.short_name)
 
 
 @router.get(

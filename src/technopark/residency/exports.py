@@ -99,6 +99,8 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
         _("Intellectual property registered"),
         _("Intellectual property, details"),
         _("Filed"),
+        _("Review"),
+        _("Note of the review"),
     ]
     header_cells = []
     for title in headers:
@@ -123,6 +125,7 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
         filed = WriteOnlyCell(sheet, value=wall_time(report.submitted_at, tz))
         filed.number_format = "yyyy-mm-dd hh:mm"
         row.append(filed)
+        row.extend([text_cell(str(report.get_review_display())), text_cell(report.review_note)])
         sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)

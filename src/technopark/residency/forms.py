@@ -75,6 +75,27 @@ class QuarterlyReportForm(ServiceErrorsMixin, forms.Form):
         return self._quarters[self.cleaned_data["quarter"]]
 
 
+class ReportReviewForm(ServiceErrorsMixin, forms.Form):
+    """Staff accept a quarterly report or return it with a note of what to correct."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept the report")), ("return", _("Return for correction"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether to accept the report or return it."),
+            "invalid_choice": _("Choose whether to accept the report or return it."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note to the resident"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the report is returned: say what to correct."),
+    )
+
+
 class StatusChangeForm(ServiceErrorsMixin, forms.Form):
     """A staff decision on a resident: the action, its date and the reason."""
 

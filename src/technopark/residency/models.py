@@ -11,10 +11,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.tenancy import ParkOwned
+from technopark.residency.schedule import Quarter
 
 
 class ResidentState(models.TextChoices):
@@ -141,8 +143,18 @@ class StatusChange(models.Model):
         return f"{self.resident}: {self.from_status or '—'} → {self.to_status}"
 
 
+class ReportReview(models.TextChoices):
+    """Where a quarterly report stands with the park's staff: figures count once accepted."""
+
+    FILED = "filed", pgettext_lazy("quarterly report", "Filed, not reviewed")
+    ACCEPTED = "accepted", pgettext_lazy("quarterly report", "Accepted")
+    RETURNED = "returned", pgettext_lazy("quarterly report", "Returned for correction")
+
+
 class QuarterlyReport(ParkOwned):
-    """What a resident reports for one quarter; filed once, due by the 5th day after it ends."""
+    """What a resident reports for one quarter, due by the 5th day after it ends. Filed once;
+    staff accept it or return it with a note, and a returned report is corrected and filed again
+    (the same row: the audit chain keeps every version of the figures)."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
     resident = models.ForeignKey(ResidentStatus, on_delete=models.CASCADE, related_name="reports")
@@ -166,6 +178,19 @@ class QuarterlyReport(ParkOwned):
         verbose_name=_("filed by"),
         on_delete=models.SET_NULL,
         null=True,
+        related_name="+",
+    )
+    review = models.CharField(
+        _("review"), max_length=10, choices=ReportReview.choices, default=ReportReview.FILED
+    )
+    review_note = models.TextField(_("note of the review"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -194,6 +219,9 @@ class QuarterlyReport(ParkOwned):
                 ),
                 name="report_money_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(review__in=ReportReview.values), name="report_known_review"
+            ),
         ]
         indexes = [
             models.Index(fields=["park", "period"], name="report_park_period_idx"),
@@ -201,7 +229,12 @@ class QuarterlyReport(ParkOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.company} {self.year} Q{self.quarter}"
+        return f"{self.company} {self.quarter_label}"
+
+    @property
+    def quarter_label(self) -> str:
+        """The report's quarter in the reader's language ("Q3 2026", «3 кв. 2026»)."""
+        return str(Quarter(self.year, self.quarter))
 
 
 class ReminderKind(models.TextChoices):

@@ -30,6 +30,7 @@ from technopark.parks.models import Direction, Park
 from technopark.residency.models import (
     CURRENT_STATES,
     QuarterlyReport,
+    ReportReview,
     ResidentState,
     ResidentStatus,
     StatusChange,
@@ -260,22 +261,35 @@ def reports_of_quarter(*, park: Park, quarter: Quarter) -> QuerySet[QuarterlyRep
 
 
 def quarter_summary(*, park: Park, quarter: Quarter) -> dict[str, int]:
-    """How many current residents owed ``quarter``'s report and how many filed it (one query)."""
+    """How many current residents owed ``quarter``'s report, how many filed it, and how many of
+    those wait for review or were returned for correction (one query)."""
     owed = ResidentStatus.all_parks.filter(
         park=park, status__in=CURRENT_STATES, reports_from__lte=quarter.period
     )
+
+    def filed(**review: Any) -> Count:
+        reports = QuarterlyReport.all_parks.filter(
+            resident=OuterRef("pk"), period=quarter.period, **review
+        )
+        return Count("id", filter=Q(Exists(reports)))
+
     totals = owed.aggregate(
         owed=Count("id"),
-        filed=Count(
-            "id",
-            filter=Q(
-                Exists(
-                    QuarterlyReport.all_parks.filter(resident=OuterRef("pk"), period=quarter.period)
-                )
-            ),
-        ),
+        filed=filed(),
+        waiting=filed(review=ReportReview.FILED),
+        returned=filed(review=ReportReview.RETURNED),
     )
-    return {"owed": totals["owed"], "filed": totals["filed"]}
+    return {key: totals[key] for key in ("owed", "filed", "waiting", "returned")}
+
+
+def report_for_staff(*, park: Park, pk: int) -> QuarterlyReport | None:
+    """One report of the park with its resident, company and the people who filed and reviewed
+    it (one query); None when the park has no such report."""
+    return (
+        QuarterlyReport.all_parks.filter(park=park, pk=pk)
+        .select_related("resident", "company", "submitted_by", "reviewed_by")
+        .first()
+    )
 
 
 def founder_residents(*, park: Park, user: Any) -> list[ResidentStatus]:

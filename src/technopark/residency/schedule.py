@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from technopark.core.localtime import local_today, zone_named
 
@@ -58,7 +59,11 @@ class Quarter:
         return Quarter.from_period(self.period - 1)
 
     def __str__(self) -> str:
-        return f"Q{self.quarter} {self.year}"
+        # "Q3 2026" in English, "3 кв. 2026" in Russian: in the reader's language.
+        return pgettext("quarter of a year", "Q%(quarter)d %(year)d") % {
+            "quarter": self.quarter,
+            "year": self.year,
+        }
 
 
 def current_quarter(tz: str, now: datetime | None = None) -> Quarter:

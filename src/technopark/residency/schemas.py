@@ -76,6 +76,20 @@ class QuarterlyReportOut(Schema):
     ip_registered: int
     ip_note: str
     submitted_at: datetime
+    review: Literal["filed", "accepted", "returned"] = Field(
+        description="filed: waits for the park's review; returned: to be corrected and filed again."
+    )
+    review_note: str
+    reviewed_at: datetime | None
+
+
+class ReportReviewIn(Schema):
+    """Accept a filed report, or return it with a note of what to correct (required then)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accept", "return"]
+    note: Annotated[str, Field(max_length=2000), Lines] = ""
 
 
 class ReportPageOut(Schema):

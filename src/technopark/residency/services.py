@@ -26,6 +26,7 @@ from technopark.parks.models import Direction, Park, Site
 from technopark.residency.models import (
     CURRENT_STATES,
     QuarterlyReport,
+    ReportReview,
     ResidentState,
     ResidentStatus,
     StatusChange,
@@ -347,7 +348,8 @@ def report_file(
     person filing it (None: entered by the platform, as the demo's history is).
 
     Late reports are accepted (they clear the overdue flag). A report is filed once; the unique
-    constraint refuses a concurrent second one. Locking: the resident's row, so that the report is
+    constraint refuses a concurrent second one. A report staff returned is filed again with the
+    corrected figures (the same row, waiting for review again). Locking: the resident's row, so that the report is
     not filed for a status being revoked at the same moment. Audit-logged as
     ``residency.report_file`` with its figures.
     """
@@ -390,10 +392,15 @@ def report_file(
         }
     )
     taken = _("The report for %(quarter)s has already been filed.") % {"quarter": period}
-    if QuarterlyReport.all_parks.filter(
-        company_id=locked.company_id, year=year, quarter=quarter
-    ).exists():
-        raise ValidationError({"quarter": taken})
+    earlier = (
+        QuarterlyReport.all_parks.select_for_update()
+        .filter(company_id=locked.company_id, year=year, quarter=quarter)
+        .first()
+    )
+    if earlier is not None:
+        if earlier.review != ReportReview.RETURNED:
+            raise ValidationError({"quarter": taken})
+        return _refile(earlier, locked, actor, figures, note, now)
     report = QuarterlyReport(
         park_id=locked.park_id,
         resident=locked,
@@ -429,6 +436,95 @@ def report_file(
     )
     writes("residency", park_id=locked.park_id)
     return report
+
+
+def _figures_of(report: QuarterlyReport) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in (*MONEY_FIELDS, *COUNT_FIELDS, "ip_note")}
+
+
+def _refile(
+    report: QuarterlyReport,
+    resident: ResidentStatus,
+    actor: User | None,
+    figures: dict[str, Any],
+    note: str,
+    now: datetime | None,
+) -> QuarterlyReport:
+    """File the corrected figures of a report staff returned: the same row, reviewed afresh."""
+    before = {**_figures_of(report), "review_note": report.review_note}
+    for name, value in figures.items():
+        setattr(report, name, value)
+    report.ip_note = note
+    report.submitted_at = now or timezone.now()
+    report.submitted_by = actor if getattr(actor, "pk", None) else None
+    report.review = ReportReview.FILED
+    report.reviewed_at = None
+    report.reviewed_by = None
+    report.save()
+    audit_record(
+        park=resident.park,
+        actor=report.submitted_by,
+        action="residency.report_refile",
+        target=report,
+        summary=f"{resident.company}: {Quarter(report.year, report.quarter)}",
+        before=before,
+        after={**figures, "ip_note": note, "submitted_at": report.submitted_at},
+    )
+    writes("residency", park_id=resident.park_id)
+    return report
+
+
+@transaction.atomic
+def report_review(
+    *,
+    report: QuarterlyReport,
+    actor: User,
+    accept: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> QuarterlyReport:
+    """Accept a filed report, or return it to the resident for correction with ``note`` (a
+    returned report needs one: it tells the founder what to correct). Only a report waiting for
+    review can be reviewed; a second reviewer at the same moment waits on the row's lock and is
+    then refused. Audit-logged as ``residency.report_accept`` or ``residency.report_return``."""
+    locked = (
+        QuarterlyReport.all_parks.select_for_update()
+        .select_related("park", "company")
+        .get(pk=report.pk)
+    )
+    period = Quarter(locked.year, locked.quarter)
+    if locked.review == ReportReview.ACCEPTED:
+        raise ValidationError(
+            _("The report for %(quarter)s has already been accepted.") % {"quarter": period}
+        )
+    if locked.review == ReportReview.RETURNED:
+        raise ValidationError(
+            _("The report for %(quarter)s was returned and has not been corrected yet.")
+            % {"quarter": period}
+        )
+    text = (note or "").strip()
+    if len(text) > MAX_REASON:
+        raise ValidationError(
+            {"note": _("The note has at most %(limit)d characters.") % {"limit": MAX_REASON}}
+        )
+    if not accept and not text:
+        raise ValidationError({"note": _("Say what the resident should correct.")})
+    locked.review = ReportReview.ACCEPTED if accept else ReportReview.RETURNED
+    locked.review_note = text
+    locked.reviewed_at = now or timezone.now()
+    locked.reviewed_by = actor
+    locked.save(update_fields=["review", "review_note", "reviewed_at", "reviewed_by"])
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="residency.report_accept" if accept else "residency.report_return",
+        target=locked,
+        summary=f"{locked.company}: {period}",
+        before={"review": ReportReview.FILED},
+        after={"review": locked.review, "review_note": text, "reviewed_at": locked.reviewed_at},
+    )
+    writes("residency", park_id=locked.park_id)
+    return locked
 
 
 def report_reminder_record(

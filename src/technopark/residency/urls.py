@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/new/", views.staff_admit, name="staff_admit"),
     path("staff/overdue/", views.staff_overdue, name="staff_overdue"),
     path("staff/reports/", views.staff_reports, name="staff_reports"),
+    path("staff/reports/<id:pk>/", views.staff_report_review, name="staff_report"),
     path("staff/reports/export.xlsx", views.staff_reports_xlsx, name="staff_reports_xlsx"),
     path("staff/<id:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<id:pk>/status/", views.staff_change, name="staff_change"),

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,8 +38,13 @@ from technopark.parks.http import (
 from technopark.parks.models import Park
 from technopark.parks.queries import site_options
 from technopark.residency import exports, queries, rules, services
-from technopark.residency.forms import AdmitForm, QuarterlyReportForm, StatusChangeForm
-from technopark.residency.models import ResidentState, ResidentStatus
+from technopark.residency.forms import (
+    AdmitForm,
+    QuarterlyReportForm,
+    ReportReviewForm,
+    StatusChangeForm,
+)
+from technopark.residency.models import QuarterlyReport, ReportReview, ResidentState, ResidentStatus
 from technopark.residency.schedule import Quarter, current_quarter, is_overdue
 
 
@@ -140,6 +146,9 @@ def my_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
             {
                 "resident": resident,
                 "reports": list(resident.reports.all()),
+                "returned": [
+                    r for r in resident.reports.all() if r.review == ReportReview.RETURNED
+                ],
                 "current_due": owed and quarter.period not in filed,
                 "missing": queries.missing_quarters(resident),
             }
@@ -156,14 +165,40 @@ def my_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 
 def _open_quarters(resident: ResidentStatus) -> list[Quarter]:
-    """The quarters the resident may still report: ended, owed, not filed; latest first."""
+    """The quarters the resident may still report: ended, owed, not filed or returned for
+    correction; latest first."""
     quarter = current_quarter(resident.park.time_zone)
-    filed = {report.period for report in resident.reports.all()}
+    filed = {
+        report.period for report in resident.reports.all() if report.review != ReportReview.RETURNED
+    }
     return [
         Quarter.from_period(p)
         for p in range(quarter.period, resident.reports_from - 1, -1)
         if p not in filed
     ]
+
+
+def _returned_report(resident: ResidentStatus, period: int | None) -> QuarterlyReport | None:
+    """The returned report of ``period`` (or the latest returned one), to correct."""
+    returned = [r for r in resident.reports.all() if r.review == ReportReview.RETURNED]
+    for report in returned:
+        if period is None or report.period == period:
+            return report
+    return None
+
+
+def _initial_from(report: QuarterlyReport | None) -> dict[str, Any]:
+    if report is None:
+        return {}
+    fields = ("revenue", "taxes_paid", "investment_raised", "rnd_spending", "exports")
+    initial: dict[str, Any] = {name: getattr(report, name) for name in fields}
+    initial |= {
+        "quarter": str(report.period),
+        "headcount": report.headcount,
+        "ip_registered": report.ip_registered,
+        "ip_note": report.ip_note,
+    }
+    return initial
 
 
 @login_required
@@ -178,8 +213,13 @@ def report_file(request: HttpRequest, park_slug: str, company_pk: int) -> HttpRe
         raise Http404(_("This company is not a resident of the park."))
     require(rules.can_file_report(access, resident))
     quarters = _open_quarters(resident)
+    returned = _returned_report(
+        resident, param_value(request.GET, "period", Integer(low=0, high=2100 * 4 + 3), None)
+    )
     form = QuarterlyReportForm(
-        request.POST if request.method == "POST" else None, quarters=quarters
+        request.POST if request.method == "POST" else None,
+        quarters=quarters,
+        initial=_initial_from(returned),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -210,7 +250,7 @@ def report_file(request: HttpRequest, park_slug: str, company_pk: int) -> HttpRe
     return render(
         request,
         "residency/report_form.html",
-        {"resident": resident, "form": form, "quarters": quarters},
+        {"resident": resident, "form": form, "quarters": quarters, "returned": returned},
         status=status,
     )
 
@@ -412,6 +452,58 @@ def staff_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
             "quarter_choices": [Quarter.from_period(current.period - n) for n in range(8)],
             "years": list(range(current.year, current.year - 6, -1)),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_report_review(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """One quarterly report with its figures; staff who manage residents accept it or return it
+    with a note. Observers see the figures and the review without the form."""
+    access = access_of(request)
+    require(rules.can_view_residents(access))
+    park = park_of(request)
+    report = queries.report_for_staff(park=park, pk=pk)
+    if report is None:
+        raise Http404(_("No such report."))
+    may_review = rules.can_manage_residents(access) and report.review == ReportReview.FILED
+    form = ReportReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        require(rules.can_manage_residents(access))
+        if form.is_valid():
+            accept = form.cleaned_data["decision"] == "accept"
+            try:
+                services.report_review(
+                    report=report,
+                    actor=signed_in_user(request),
+                    accept=accept,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                period = Quarter(report.year, report.quarter)
+                text = (
+                    _("The report of %(company)s for %(quarter)s has been accepted.")
+                    if accept
+                    else _("The report of %(company)s for %(quarter)s has been returned.")
+                )
+                messages.success(
+                    request, text % {"company": report.company.short_name, "quarter": period}
+                )
+                url = reverse("residency:staff_reports", kwargs={"park_slug": park.slug})
+                return redirect(f"{url}?year={report.year}&quarter={report.quarter}")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "residency/staff_report.html",
+        {
+            "report": report,
+            "quarter": Quarter(report.year, report.quarter),
+            "form": form,
+            "may_review": may_review,
+        },
+        status=status,
     )
 
 
