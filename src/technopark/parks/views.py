@@ -135,6 +135,13 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the database may be why we are here.
+    # When it is (unreachable, restarting), the visitor gets a 503 that says so.
+    import sys
+
     from django.template import loader
 
+    from technopark.core.health import database_unavailable, unavailable_response
+
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
