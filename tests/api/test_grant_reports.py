@@ -397,16 +397,21 @@ def test_an_empty_file_is_refused(world, api_for, award, milestone, private_file
     _refused(api, award, milestone, {"summary": "x", "attachments": [empty]}, private_files)
 
 
-def raw_multipart(api, path: str, filename_header: str, content: bytes = b"%PDF-1.4"):
-    """A multipart body written by hand: the test client would clean the file's name itself."""
+def raw_multipart_file(
+    api, path: str, part: str, filename_header: str, content: bytes = b"%PDF-1.4", fields=None
+):
+    """A multipart body written by hand (the test client would clean the file's name itself):
+    the form ``fields`` and one file part named ``part``."""
     boundary = "TechnoparkBoundary7MA4YWxk"
-    raw = (
+    raw = b""
+    for name, value in (fields or {}).items():
+        raw += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        ).encode()
+    raw += (
         (
             f"--{boundary}\r\n"
-            'Content-Disposition: form-data; name="summary"\r\n\r\n'
-            "x\r\n"
-            f"--{boundary}\r\n"
-            f'Content-Disposition: form-data; name="attachments"; {filename_header}\r\n'
+            f'Content-Disposition: form-data; name="{part}"; {filename_header}\r\n'
             "Content-Type: application/pdf\r\n\r\n"
         ).encode()
         + content
@@ -421,6 +426,10 @@ def raw_multipart(api, path: str, filename_header: str, content: bytes = b"%PDF-
     )
     assert_matches_spec(api.spec, response)
     return response
+
+
+def raw_multipart(api, path: str, filename_header: str):
+    return raw_multipart_file(api, path, "attachments", filename_header, fields={"summary": "x"})
 
 
 @pytest.mark.parametrize(
