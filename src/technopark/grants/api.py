@@ -596,7 +596,11 @@ def report_create(
     summary="Accept a milestone report, or return it for changes with a note (staff)",
 )
 def report_review(
-    request: HttpRequest, park_slug: str, grant_id: Id, report_id: Id, payload: api_schemas.ReviewIn
+    request: HttpRequest,
+    park_slug: str,
+    grant_id: Id,
+    report_id: Id,
+    payload: api_schemas.ReportReviewIn,
 ) -> Any:
     """Accepting accepts the milestone; returning opens it again for a new report and needs a
     ``note``. A report already reviewed is a 422."""

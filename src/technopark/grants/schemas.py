@@ -240,7 +240,7 @@ class MilestoneListOut(Schema):
     items: list[MilestoneStateOut]
 
 
-class AttachmentOut(Schema):
+class ReportAttachmentOut(Schema):
     id: int
     name: str
     size: int = Field(..., description="Bytes.")
@@ -254,7 +254,7 @@ class ReportDetailOut(Schema):
     filed_at: datetime
     filed_by_id: int
     spending: list[BudgetLineOut]
-    attachments: list[AttachmentOut]
+    attachments: list[ReportAttachmentOut]
     review_note: str
     reviewed_by_id: int | None
 
@@ -274,7 +274,7 @@ class ReportFileIn(Schema):
     spent_other: Omittable[BudgetMoney] = None
 
 
-class ReviewIn(Schema):
+class ReportReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "return"]
