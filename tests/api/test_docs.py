@@ -74,6 +74,20 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/payment": {"post"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/cancellation": {"post"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/clawbacks": {"post"},
+        # Issue 19, API parity: application files, milestones, reports and their files.
+        "/api/v1/parks/{park_slug}/applications/{application_id}/answers/{field_id}/file": {
+            "post",
+            "delete",
+        },
+        "/api/v1/parks/{park_slug}/applications/{application_id}/files": {"get"},
+        "/api/v1/parks/{park_slug}/applications/{application_id}/files/{answer_id}": {"get"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/milestones": {"get", "post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/milestones/{milestone_id}/reports": {
+            "get",
+            "post",
+        },
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/reports/{report_id}/review": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/attachments/{attachment_id}": {"get"},
     }
     assert {path: set(operations) for path, operations in paths.items()} == expected
 

@@ -6,11 +6,19 @@
   ``["body", "payload", "inn"]``. Refusals from the services (a Django ``ValidationError`` naming
   a model field) take the same shape, with the field under ``["body", "payload"]``.
 
+The messages are in the requester's language: Django's ``LocaleMiddleware`` activates it for every
+request, API ones included (the language cookie set by the site's language switch, else the
+``Accept-Language`` header, else the site's default). pydantic writes its own messages in English
+only, so each refusal is translated here by its ``type`` (``missing``, ``string_too_long``…), the
+limits it names (``ctx``: ``max_length``, ``ge``…) put into the translation; a type not listed
+keeps pydantic's message. The checks of ``api.types`` already speak the requester's language.
+
 A 500 is a bug: unexpected exceptions are not turned into JSON here, Django reports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Suspiciou
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -89,12 +98,159 @@ def field_errors_from_django(error: DjangoValidationError) -> list[dict[str, Any
     return items
 
 
+def _count(ctx: Mapping[str, Any], key: str) -> int:
+    try:
+        return int(ctx.get(key, 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _choices(ctx: Mapping[str, Any]) -> str:
+    # pydantic lists the choices as "'a', 'b' or 'c'"; keep the values, translate the "or".
+    expected = str(ctx.get("expected", ""))
+    head, separator, last = expected.rpartition(" or ")
+    if not separator:
+        return expected
+    return _("%(choices)s or %(last)s") % {"choices": head, "last": last}
+
+
+def _number(ctx: Mapping[str, Any]) -> str:
+    return _("Enter a number.")
+
+
+def _integer(ctx: Mapping[str, Any]) -> str:
+    return _("Enter a whole number.")
+
+
+def _date(ctx: Mapping[str, Any]) -> str:
+    return _("Enter a valid date (YYYY-MM-DD).")
+
+
+def _moment(ctx: Mapping[str, Any]) -> str:
+    return _("Enter a valid date and time (YYYY-MM-DDTHH:MM:SS).")
+
+
+def _boolean(ctx: Mapping[str, Any]) -> str:
+    return _("Enter true or false.")
+
+
+def _object(ctx: Mapping[str, Any]) -> str:
+    return _("Send an object here.")
+
+
+# pydantic's error types, each with its message in the requester's language.
+PYDANTIC_MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda ctx: pgettext("API validation", "This field is required."),
+    "string_type": lambda ctx: _("Enter text."),
+    "string_too_short": lambda ctx: (
+        ngettext(
+            "Enter at least %(min_length)d character.",
+            "Enter at least %(min_length)d characters.",
+            _count(ctx, "min_length"),
+        )
+        % {"min_length": _count(ctx, "min_length")}
+    ),
+    "string_too_long": lambda ctx: (
+        ngettext(
+            "Enter at most %(max_length)d character.",
+            "Enter at most %(max_length)d characters.",
+            _count(ctx, "max_length"),
+        )
+        % {"max_length": _count(ctx, "max_length")}
+    ),
+    "string_pattern_mismatch": lambda ctx: _("Enter a value in the expected format."),
+    "int_type": _integer,
+    "int_parsing": _integer,
+    "int_parsing_size": lambda ctx: _("Give a smaller number."),
+    "int_from_float": lambda ctx: _("Enter a whole number, without a fractional part."),
+    "float_type": _number,
+    "float_parsing": _number,
+    "decimal_type": _number,
+    "decimal_parsing": _number,
+    "finite_number": lambda ctx: _("Enter a finite number."),
+    "decimal_max_digits": lambda ctx: (
+        ngettext(
+            "Enter at most %(n)d digit in all.",
+            "Enter at most %(n)d digits in all.",
+            _count(ctx, "max_digits"),
+        )
+        % {"n": _count(ctx, "max_digits")}
+    ),
+    "decimal_max_places": lambda ctx: (
+        ngettext(
+            "Enter at most %(n)d digit after the decimal point.",
+            "Enter at most %(n)d digits after the decimal point.",
+            _count(ctx, "decimal_places"),
+        )
+        % {"n": _count(ctx, "decimal_places")}
+    ),
+    "decimal_whole_digits": lambda ctx: (
+        ngettext(
+            "Enter at most %(n)d digit before the decimal point.",
+            "Enter at most %(n)d digits before the decimal point.",
+            _count(ctx, "whole_digits"),
+        )
+        % {"n": _count(ctx, "whole_digits")}
+    ),
+    "greater_than": lambda ctx: (
+        _("Enter a value greater than %(limit)s.") % {"limit": ctx.get("gt")}
+    ),
+    "greater_than_equal": lambda ctx: (
+        _("Enter a value of at least %(limit)s.") % {"limit": ctx.get("ge")}
+    ),
+    "less_than": lambda ctx: _("Enter a value less than %(limit)s.") % {"limit": ctx.get("lt")},
+    "less_than_equal": lambda ctx: (
+        _("Enter a value of at most %(limit)s.") % {"limit": ctx.get("le")}
+    ),
+    "multiple_of": lambda ctx: _("Enter a multiple of %(n)s.") % {"n": ctx.get("multiple_of")},
+    "bool_type": _boolean,
+    "bool_parsing": _boolean,
+    "date_type": _date,
+    "date_parsing": _date,
+    "date_from_datetime_parsing": _date,
+    "date_from_datetime_inexact": lambda ctx: _("Enter a date without a time."),
+    "datetime_type": _moment,
+    "datetime_parsing": _moment,
+    "datetime_from_date_parsing": _moment,
+    "timezone_aware": lambda ctx: _("Give the time with its time zone offset."),
+    "uuid_type": lambda ctx: _("Enter a valid UUID."),
+    "uuid_parsing": lambda ctx: _("Enter a valid UUID."),
+    "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": _choices(ctx)},
+    "literal_error": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": _choices(ctx)},
+    "list_type": lambda ctx: _("Send a list here."),
+    "too_short": lambda ctx: (
+        ngettext(
+            "Give at least %(n)d item.", "Give at least %(n)d items.", _count(ctx, "min_length")
+        )
+        % {"n": _count(ctx, "min_length")}
+    ),
+    "too_long": lambda ctx: (
+        ngettext("Give at most %(n)d item.", "Give at most %(n)d items.", _count(ctx, "max_length"))
+        % {"n": _count(ctx, "max_length")}
+    ),
+    "dict_type": _object,
+    "model_type": _object,
+    "model_attributes_type": _object,
+    "extra_forbidden": lambda ctx: _("This field is not expected here."),
+    "json_invalid": lambda ctx: _("The request body is not valid JSON."),
+}
+
+
+def translated_message(item: Mapping[str, Any]) -> str:
+    """pydantic's refusal ``item`` in the active language; its own message for an unknown type."""
+    maker = PYDANTIC_MESSAGES.get(str(item.get("type", "")))
+    if maker is not None:
+        ctx = item.get("ctx")
+        return maker(ctx if isinstance(ctx, Mapping) else {})
+    return str(item.get("msg", "")).removeprefix("Value error, ")
+
+
 def _field_errors_from_ninja(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # Keep the documented keys only: pydantic adds hints (ctx, url) whose shape is its own.
     return [
         {
             "loc": [part if isinstance(part, int) else str(part) for part in item.get("loc", ())],
-            "msg": str(item.get("msg", "")).removeprefix("Value error, "),
+            "msg": translated_message(item),
             "type": str(item.get("type", "invalid")),
         }
         for item in errors

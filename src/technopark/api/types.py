@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeVar
 
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
 from technopark.core.inputs import day_problem, text_problem
@@ -58,7 +59,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 def _reject_null(value: object) -> object:
     if value is None:
-        raise ValueError("Leave the field out instead of sending null.")
+        raise ValueError(_("Leave the field out instead of sending null."))
     return value
 
 

@@ -11,20 +11,24 @@ answers 200 with the first payment; a new payment answers 201.
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
-from technopark.api.errors import ErrorOut, documented
+from technopark.api.errors import ErrorOut, ValidationErrorOut, documented
 from technopark.api.pagination import PageParams
 from technopark.api.types import Id
+from technopark.core.inputs import text_problem
 from technopark.core.localtime import local_today
+from technopark.grants import models as grant_models
 from technopark.grants import queries, rules, services
+from technopark.grants import schemas as api_schemas
 from technopark.grants.models import GrantAward, Tranche, TrancheStatus
 from technopark.grants.schemas import (
     CancelIn,
@@ -405,3 +409,251 @@ def clawback_create(request: HttpRequest, park_slug: str, grant_id: Id, payload:
             "decided_on": clawback.decided_on,
         },
     )
+
+
+# --- Milestones, milestone reports, their review and their files ---------------------------
+#
+# The same rules as the award page and the report form (``grants.rules``). A grant the visitor
+# may not see (another park's, or another company's for a founder) is not found: 404.
+
+FILE_MEANING = (
+    "The file, always as a download (`Content-Disposition: attachment`), of the type its name "
+    "says (`application/octet-stream` when unknown)."
+)
+
+
+def _visible_award(request: HttpRequest, grant_id: int) -> GrantAward:
+    access = access_of(request)
+    require(rules.can_open_awards(access))
+    award = queries.award_detail(park=park_of(request), pk=grant_id)
+    if award is None or not rules.can_view_award(access, award):
+        raise Http404
+    return award
+
+
+def _milestone_state(milestone: grant_models.Milestone, today: Any) -> dict[str, Any]:
+    reports = list(milestone.reports.all())  # prefetched, the last filed first
+    latest = reports[0] if reports else None
+    return {
+        "id": milestone.pk,
+        "number": milestone.number,
+        "title": milestone.title,
+        "deliverables": milestone.deliverables,
+        "due_on": milestone.due_on,
+        "status": milestone.status,
+        "overdue": milestone.is_overdue(today),
+        "reports_filed": len(reports),
+        "latest_report": None
+        if latest is None
+        else {"id": latest.pk, "status": latest.status, "filed_at": latest.filed_at},
+    }
+
+
+def _report_out(report: grant_models.GrantReport) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "milestone_id": report.milestone_id,
+        "status": report.status,
+        "summary": report.summary,
+        "filed_at": report.filed_at,
+        "filed_by_id": report.filed_by_id,
+        "spending": [{"kind": s.kind, "amount": s.amount} for s in report.spending.all()],
+        "attachments": [
+            {"id": a.pk, "name": a.name, "size": a.size} for a in report.attachments.all()
+        ],
+        "review_note": report.review_note,
+        "reviewed_by_id": report.reviewed_by_id,
+    }
+
+
+def _milestone_of(award: GrantAward, milestone_id: int) -> grant_models.Milestone:
+    for milestone in award.milestones.all():  # prefetched with the award
+        if milestone.pk == milestone_id:
+            return milestone
+    raise Http404
+
+
+def _fresh_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    report = (
+        grant_models.GrantReport.objects.filter(pk=report_id)
+        .prefetch_related("spending", "attachments")
+        .get()
+    )
+    return _report_out(report)
+
+
+@router.get(
+    "/parks/{slug:park_slug}/grants/{grant_id}/milestones",
+    auth=signed_in,
+    **documented({200: api_schemas.MilestoneListOut}, 401, 403, 404, 422),
+    summary="A grant's milestones with the state of their reports",
+)
+def milestone_list(request: HttpRequest, park_slug: str, grant_id: Id) -> Any:
+    """Staff and observers; founders for the grants of the companies they act for. Each
+    milestone with how many times its report was filed and the last report's state."""
+    award = _visible_award(request, grant_id)
+    today = local_today(park_of(request).time_zone)
+    return {"items": [_milestone_state(m, today) for m in award.milestones.all()]}
+
+
+@router.post(
+    "/parks/{slug:park_slug}/grants/{grant_id}/milestones",
+    auth=signed_in,
+    **documented({201: api_schemas.MilestoneStateOut}, 400, 401, 403, 404, 422),
+    summary="Add the next milestone of a grant (staff)",
+)
+def milestone_create(
+    request: HttpRequest, park_slug: str, grant_id: Id, payload: api_schemas.MilestoneIn
+) -> Any:
+    award = _manage(request, grant_id)
+    milestone = services.milestone_add(
+        award=award,
+        actor=signed_in_user(request),
+        title=payload.title,
+        due_on=payload.due_on,
+        deliverables=payload.deliverables or "",
+    )
+    fresh = grant_models.Milestone.objects.prefetch_related("reports").get(pk=milestone.pk)
+    return Status(201, _milestone_state(fresh, local_today(park_of(request).time_zone)))
+
+
+@router.get(
+    "/parks/{slug:park_slug}/grants/{grant_id}/milestones/{milestone_id}/reports",
+    auth=signed_in,
+    **documented({200: api_schemas.ReportListOut}, 401, 403, 404, 422),
+    summary="The reports filed on a milestone, the last filed first",
+)
+def report_list(request: HttpRequest, park_slug: str, grant_id: Id, milestone_id: Id) -> Any:
+    """Whoever may see the grant: its spending per budget line, its files and the review."""
+    award = _visible_award(request, grant_id)
+    milestone = _milestone_of(award, milestone_id)
+    return {"items": [_report_out(r) for r in milestone.reports.all()]}
+
+
+def _upload_problem(upload: UploadedFile) -> str | None:
+    """What the report form's file field (and the storage) would refuse, said before the
+    service sees the file: an empty file, a name that is empty, too long, or holds a control
+    character (it would end up in the download's ``Content-Disposition`` header)."""
+    name = upload.name or ""
+    if not name or len(name) > 200:
+        return _("Give each file a name of at most 200 characters.")
+    if "\\" in name or text_problem(name, multiline=False) is not None:
+        return _("A file's name may not contain control characters or path separators.")
+    if not upload.size:
+        return _("The file is empty.")
+    return None
+
+
+@router.post(
+    "/parks/{slug:park_slug}/grants/{grant_id}/milestones/{milestone_id}/reports",
+    auth=signed_in,
+    **documented({201: api_schemas.ReportDetailOut}, 400, 401, 403, 404, 422),
+    summary="File a report on a milestone (a founder acting for the company; multipart)",
+)
+def report_create(
+    request: HttpRequest,
+    park_slug: str,
+    grant_id: Id,
+    milestone_id: Id,
+    payload: Form[api_schemas.ReportFileIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """``multipart/form-data``: ``summary``, the spending per budget line (``spent_<kind>``,
+    roubles) and up to ten ``attachments`` (PDF, images, office documents, CSV, text or ZIP; at
+    most 10 MB each and the report's limit together), kept in private storage. Refused once the
+    milestone is accepted or its report has been filed the most times allowed (422)."""
+    access = access_of(request)
+    require(rules.can_view_my_grants(access))
+    award = _visible_award(request, grant_id)
+    milestone = _milestone_of(award, milestone_id)
+    if milestone.status != grant_models.MilestoneStatus.ACCEPTED:
+        # An accepted milestone is the service's refusal (422, naming the milestone).
+        require(rules.can_file_grant_report(access, milestone))
+    files = list(attachments or [])
+    for upload in files:
+        problem = _upload_problem(upload)
+        if problem is not None:
+            raise ValidationError({"attachments": problem})
+    spending = {
+        kind: getattr(payload, f"spent_{kind}")
+        for kind in grant_models.BudgetKind.values
+        if getattr(payload, f"spent_{kind}", None) is not None
+    }
+    report = services.grant_report_file(
+        milestone=milestone,
+        actor=signed_in_user(request),
+        summary=payload.summary,
+        spending=spending,
+        attachments=files,
+    )
+    return Status(201, _fresh_report(request, report.pk))
+
+
+@router.post(
+    "/parks/{slug:park_slug}/grants/{grant_id}/reports/{report_id}/review",
+    auth=signed_in,
+    **documented({200: api_schemas.ReportDetailOut}, 400, 401, 403, 404, 422),
+    summary="Accept a milestone report, or return it for changes with a note (staff)",
+)
+def report_review(
+    request: HttpRequest,
+    park_slug: str,
+    grant_id: Id,
+    report_id: Id,
+    payload: api_schemas.ReportReviewIn,
+) -> Any:
+    """Accepting accepts the milestone; returning opens it again for a new report and needs a
+    ``note``. A report already reviewed is a 422."""
+    award = _manage(request, grant_id)
+    report = queries.report_in_park(park=park_of(request), pk=report_id)
+    if report is None or report.milestone.award_id != award.pk:
+        raise Http404
+    services.grant_report_review(
+        report=report,
+        actor=signed_in_user(request),
+        accept=payload.decision == "accept",
+        note=payload.note or "",
+    )
+    return _fresh_report(request, report.pk)
+
+
+@router.get(
+    "/parks/{slug:park_slug}/grants/{grant_id}/attachments/{attachment_id}",
+    auth=signed_in,
+    response={
+        code: ValidationErrorOut if code == 422 else ErrorOut for code in (401, 403, 404, 422)
+    },
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": FILE_MEANING,
+                # OpenAPI 3.1: a body of raw bytes has no schema, only its media type.
+                "content": {"*/*": {}},
+            },
+            **documented({}, 401, 403, 404, 422)["openapi_extra"]["responses"],
+        }
+    },
+    summary="Download a report's file (whoever may see the grant)",
+)
+def attachment_download(
+    request: HttpRequest, park_slug: str, grant_id: Id, attachment_id: Id
+) -> Any:
+    """Served as the grant page serves it: ``Content-Disposition: attachment``,
+    ``X-Content-Type-Options: nosniff``, ``Cache-Control: private, no-store``."""
+    access = access_of(request)
+    award = _visible_award(request, grant_id)
+    item = queries.attachment_in_park(park=park_of(request), pk=attachment_id)
+    if item is None or item.report.milestone.award_id != award.pk:
+        raise Http404
+    require(rules.can_open_report_files(access, item.report.milestone.award))
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -203,3 +203,81 @@ class ClawbackIn(Schema):
 
 
 MilestoneOut.model_rebuild()
+
+
+# --- Milestones and their reports (API parity with the award page and the report form) ------
+
+
+class MilestoneIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200), OneLine]
+    due_on: Day
+    deliverables: Omittable[Annotated[str, Field(max_length=4000), Lines]] = None
+
+
+class ReportStateOut(Schema):
+    id: int
+    status: ReportStatus
+    filed_at: datetime
+
+
+class MilestoneStateOut(Schema):
+    id: int
+    number: int
+    title: str
+    deliverables: str
+    due_on: date
+    status: MilestoneStatus
+    overdue: bool
+    reports_filed: int = Field(..., description="How many times a report has been filed.")
+    latest_report: ReportStateOut | None = Field(
+        ..., description="The report filed last, or null when none has been."
+    )
+
+
+class MilestoneListOut(Schema):
+    items: list[MilestoneStateOut]
+
+
+class ReportAttachmentOut(Schema):
+    id: int
+    name: str
+    size: int = Field(..., description="Bytes.")
+
+
+class ReportDetailOut(Schema):
+    id: int
+    milestone_id: int
+    status: ReportStatus
+    summary: str
+    filed_at: datetime
+    filed_by_id: int
+    spending: list[BudgetLineOut]
+    attachments: list[ReportAttachmentOut]
+    review_note: str
+    reviewed_by_id: int | None
+
+
+class ReportListOut(Schema):
+    items: list[ReportDetailOut]
+
+
+class ReportFileIn(Schema):
+    """The form fields of a milestone report (``multipart/form-data``, with the files)."""
+
+    summary: Text = Field(..., description="What was done.")
+    spent_equipment: Omittable[BudgetMoney] = None
+    spent_salaries: Omittable[BudgetMoney] = None
+    spent_services: Omittable[BudgetMoney] = None
+    spent_materials: Omittable[BudgetMoney] = None
+    spent_other: Omittable[BudgetMoney] = None
+
+
+class ReportReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accept", "return"]
+    note: Omittable[Annotated[str, Field(max_length=4000), Lines]] = Field(
+        None, description="Required when the report is returned: what to change."
+    )

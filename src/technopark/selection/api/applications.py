@@ -5,6 +5,10 @@
 * Own applications: a founder lists, starts, changes, submits and withdraws the applications of
   the companies they act for.
 * Staff: every application to a call, with its eligibility checks.
+* Files: the applicant uploads (multipart) or removes the file answering a question of a draft
+  (or while more information is asked), with the page's size and type checks and private
+  storage; the applicant's team, staff and assigned experts without a conflict list and download
+  an application's files, as the page serves them.
 
 The same permissions as the pages (``selection.rules.applications``), asked before a record is
 looked up: anonymous → 401, not allowed → 403, not in this park → 404. Refusals of the services
@@ -13,25 +17,28 @@ are 422 naming the field (``field_<id>`` for an answer).
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status, UploadedFile
 
 from technopark.accounts.http import signed_in_user
 from technopark.api.auth import signed_in
-from technopark.api.errors import documented
+from technopark.api.errors import ErrorOut, ValidationErrorOut, documented
 from technopark.api.types import Id
 from technopark.companies.models import Company
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Direction
 from technopark.selection import rules
-from technopark.selection.models import Application
+from technopark.selection.models import Answer, Application, FieldKind
 from technopark.selection.queries import applications as app_queries
 from technopark.selection.queries import calls as call_queries
 from technopark.selection.schemas.applications import (
+    ApplicationFileListOut,
     CallDetailOut,
     CallSummaryListOut,
     OwnApplicationCreateIn,
@@ -211,3 +218,168 @@ def application_withdraw(request: HttpRequest, park_slug: str, application_id: I
     application = _application(request, application_id)
     services.application_withdraw(application=application, actor=signed_in_user(request))
     return _reloaded(request, application)
+
+
+# --- Files: upload to a draft, list, download --------------------------------------------------
+
+
+def _editable(request: HttpRequest, application_id: int) -> Application:
+    """The applicant's own application; another company's (or park's) is not found."""
+    access = access_of(request)
+    require(rules.can_apply(access))
+    application = app_queries.application_detail(park=park_of(request), pk=application_id)
+    if application is None or not rules.is_applicant(access, application):
+        raise Http404
+    if not rules.can_edit_application(access, application):
+        raise ValidationError(_("This application can no longer be changed."))
+    return application
+
+
+def _file_question(application: Application, field_id: int) -> Any:
+    for field in application.call.fields.all():  # prefetched with the application
+        if field.pk == field_id:
+            if field.kind != FieldKind.FILE:
+                raise ValidationError({"file": _("This question takes no file.")})
+            return field
+    raise Http404
+
+
+@router.post(
+    "/parks/{slug:park_slug}/applications/{application_id}/answers/{field_id}/file",
+    auth=signed_in,
+    **documented({200: OwnApplicationDetailOut}, 400, 401, 403, 404, 422),
+    summary="Upload the file answering a question of your draft (multipart)",
+)
+def application_file_upload(
+    request: HttpRequest,
+    park_slug: str,
+    application_id: Id,
+    field_id: Id,
+    file: File[UploadedFile],
+) -> Any:
+    """``multipart/form-data`` with one part, ``file`` (two are refused). The question's own limits apply (its
+    types and size in MB; not empty; a name of at most 200 characters); the file replaces the
+    one answered before and is kept in private storage. Only a draft, or an application whose
+    answers are asked to be completed, takes a file (422 otherwise)."""
+    application = _editable(request, application_id)
+    field = _file_question(application, field_id)
+    if len(request.FILES.getlist("file")) > 1:
+        raise ValidationError({"file": _("Send one file for a question.")})
+    draft_services.application_save(
+        application=application, actor=signed_in_user(request), files={field.pk: file}
+    )
+    return _reloaded(request, application)
+
+
+@router.delete(
+    "/parks/{slug:park_slug}/applications/{application_id}/answers/{field_id}/file",
+    auth=signed_in,
+    **documented({200: OwnApplicationDetailOut}, 401, 403, 404, 422),
+    summary="Remove the file answering a question of your draft",
+)
+def application_file_remove(
+    request: HttpRequest, park_slug: str, application_id: Id, field_id: Id
+) -> Any:
+    """Nothing happens when the question has no file."""
+    application = _editable(request, application_id)
+    field = _file_question(application, field_id)
+    draft_services.application_save(
+        application=application, actor=signed_in_user(request), remove_files=[field.pk]
+    )
+    return _reloaded(request, application)
+
+
+def _readable(request: HttpRequest, application_id: int) -> Application:
+    """An application whose files the visitor may open (as the page's file view decides);
+    another company's, another park's, or one an expert is not assigned to is not found."""
+    access = access_of(request)
+    if not access.roles and not access.is_platform_admin:
+        raise PermissionDenied
+    application = app_queries.application_detail(park=park_of(request), pk=application_id)
+    if application is None or not rules.can_open_application_file(access, application):
+        raise Http404
+    return application
+
+
+def _shown_name(request: HttpRequest, answer: Answer, application: Application) -> str:
+    if application.call.blind_review and not rules.can_view_application(
+        access_of(request), application
+    ):
+        # An expert on a blind call: the file's name could say who applied.
+        return f"attachment-{answer.field_id}{Path(answer.file_name).suffix.lower()}"
+    return answer.file_name
+
+
+@router.get(
+    "/parks/{slug:park_slug}/applications/{application_id}/files",
+    auth=signed_in,
+    **documented({200: ApplicationFileListOut}, 401, 403, 404, 422),
+    summary="An application's files (its team, staff, assigned experts)",
+)
+def application_file_list(request: HttpRequest, park_slug: str, application_id: Id) -> Any:
+    application = _readable(request, application_id)
+    questions = {field.pk: field for field in application.call.fields.all()}
+    items = []
+    for answer in application.answers.all():
+        field = questions.get(answer.field_id)
+        if field is None or not answer.file:
+            continue
+        items.append(
+            {
+                "answer_id": answer.pk,
+                "field_id": answer.field_id,
+                "question": field.label,
+                "file_name": _shown_name(request, answer, application),
+                "file_size": answer.file_size or 0,
+            }
+        )
+    return {"items": items}
+
+
+FILE_MEANING = (
+    "The file, always as a download (`Content-Disposition: attachment`), of the type its name "
+    "says (`application/octet-stream` when unknown)."
+)
+
+
+@router.get(
+    "/parks/{slug:park_slug}/applications/{application_id}/files/{answer_id}",
+    auth=signed_in,
+    response={
+        code: ValidationErrorOut if code == 422 else ErrorOut for code in (401, 403, 404, 422)
+    },
+    openapi_extra={
+        "responses": {
+            # OpenAPI 3.1: a body of raw bytes has no schema, only its media type.
+            200: {"description": FILE_MEANING, "content": {"*/*": {}}},
+            **documented({}, 401, 403, 404, 422)["openapi_extra"]["responses"],
+        }
+    },
+    summary="Download one of an application's files",
+)
+def application_file_download(
+    request: HttpRequest, park_slug: str, application_id: Id, answer_id: Id
+) -> Any:
+    """Served as the application page serves it: ``Content-Disposition: attachment``,
+    ``X-Content-Type-Options: nosniff``, ``Cache-Control: private, no-store``; an expert of a
+    blind call gets it as ``attachment-<field_id>.<ext>``."""
+    application = _readable(request, application_id)
+    answer = app_queries.answer_for_file(
+        park=park_of(request), application_pk=application.pk, answer_pk=answer_id
+    )
+    if answer is None:
+        raise Http404
+    try:
+        handle = answer.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(answer.file_name)[0] or "application/octet-stream"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_shown_name(request, answer, application),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

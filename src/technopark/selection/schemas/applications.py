@@ -200,3 +200,20 @@ class OwnApplicationSubmitIn(Schema):
     declares_no_tax_debt: bool = Field(
         description="The company has no overdue taxes (an eligibility check)."
     )
+
+
+class ApplicationFileOut(Schema):
+    """A file answered to a question of the application's form."""
+
+    answer_id: int = Field(description="Download it at `…/applications/{id}/files/{answer_id}`.")
+    field_id: int
+    question: str
+    file_name: str = Field(
+        description="The uploaded file's name; `attachment-<field_id>.<ext>` for an expert of "
+        "a blind call, whom the name could tell who applied."
+    )
+    file_size: int = Field(description="Bytes.")
+
+
+class ApplicationFileListOut(Schema):
+    items: list[ApplicationFileOut]
