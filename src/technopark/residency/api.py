@@ -36,7 +36,7 @@ from technopark.residency.schemas import (
     RegisterParams,
     ReportIn,
     ReportPageOut,
-    ReportReviewIn,
+    QuarterlyReportReviewIn,
 )
 
 router = Router(tags=["residency"])
@@ -241,7 +241,7 @@ def reports_of_quarter(
     summary="Accept a quarterly report or return it for correction (staff)",
 )
 def report_review(
-    request: HttpRequest, park_slug: str, report_id: Id, payload: ReportReviewIn
+    request: HttpRequest, park_slug: str, report_id: Id, payload: QuarterlyReportReviewIn
 ) -> Any:
     """Staff who manage residents accept a report that waits for review, or return it with a
     note of what to correct (the founder files it again). A report already reviewed, or a

@@ -83,7 +83,7 @@ class QuarterlyReportOut(Schema):
     reviewed_at: datetime | None
 
 
-class ReportReviewIn(Schema):
+class QuarterlyReportReviewIn(Schema):
     """Accept a filed report, or return it with a note of what to correct (required then)."""
 
     model_config = ConfigDict(extra="forbid")
