@@ -175,9 +175,9 @@ def test_ranking_query_count_does_not_grow(
         for expert in experts:
             file_review(application, total=str(50 + n), expert=expert)
     client = api_for("manager")
-    # user (the session comes from the cache), park, roles (3); the call, the page of rows, the
-    # latest decisions, the count.
-    with django_assert_num_queries(7):
+    # user (the session comes from the cache), park, roles (3); the call, the page of rows with
+    # their eligibility, the latest decisions, the failing checks, the count.
+    with django_assert_num_queries(8):
         assert client.get(ranking(council.call)).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(ranking(council.call)).status_code == 200
