@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='EligibilityRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('submitted', 'Checked at submission'), ('info_answered', "Re-checked after the applicant's answer"), ('checks_changed', "Re-checked after the call's checks changed"), ('staff', 'Re-checked by staff')], max_length=20, verbose_name='why')),
+                ('trigger', models.CharField(choices=[('submitted', 'Checked at submission'), ('info_answered', "Re-checked after the applicant's answer"), ('checks_changed', "Re-checked after the call's checks changed"), ('staff', 'Re-checked by staff')], max_length=20, verbose_name='reason for the run')),
                 ('ran_at', models.DateTimeField(verbose_name='when')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eligibility_runs', to='selection.application')),
                 ('triggered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(choices=[('region', "Registered in the park's region"), ('sme', 'Small or medium business'), ('taxes', 'No overdue taxes declared'), ('directions', "Directions within the call's"), ('not_resident', 'Not already a resident'), ('single_application', 'No other open application to this call')], max_length=30, verbose_name='check')),
                 ('passed', models.BooleanField(verbose_name='passed')),
                 ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('changed', models.BooleanField(default=False, verbose_name='changed')),
+                ('changed', models.BooleanField(default=False, verbose_name='differs from the previous run')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='selection.eligibilityrun')),
             ],
             options={

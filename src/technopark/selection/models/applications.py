@@ -322,7 +322,7 @@ class EligibilityRun(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="eligibility_runs"
     )
-    trigger = models.CharField(_("why"), max_length=20, choices=RunTrigger.choices)
+    trigger = models.CharField(_("reason for the run"), max_length=20, choices=RunTrigger.choices)
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -346,7 +346,7 @@ class EligibilityRunResult(models.Model):
     passed = models.BooleanField(_("passed"))
     reason = models.CharField(_("reason"), max_length=500)
     # The result differs from the previous run's for the same check (or the check is new).
-    changed = models.BooleanField(_("changed"), default=False)
+    changed = models.BooleanField(_("differs from the previous run"), default=False)
 
     class Meta:
         ordering = ["run", "id"]
