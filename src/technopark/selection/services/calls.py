@@ -131,7 +131,11 @@ def call_update(
     if unknown:
         raise TypeError(f"Unknown call fields: {sorted(unknown)}")
     now = at or timezone.now()
-    locked = Call.all_parks.select_for_update().select_related("site", "park").get(pk=call.pk)
+    locked = (
+        Call.all_parks.select_for_update(of=("self",))
+        .select_related("site", "park")
+        .get(pk=call.pk)
+    )
     deadline = locked.closes_at
     checks_before = [getattr(locked, name) for name in CHECK_SETTINGS]
     directions_before = set(locked.directions.values_list("pk", flat=True))
