@@ -175,9 +175,9 @@ def test_ranking_query_count_does_not_grow(
         for expert in experts:
             file_review(application, total=str(50 + n), expert=expert)
     client = api_for("manager")
-    # user (the session comes from the cache), park, roles (3); the call, the page of rows, the
-    # latest decisions, the count.
-    with django_assert_num_queries(7):
+    # user (the session comes from the cache), park, roles (3); the call, the page of rows with
+    # their eligibility, the latest decisions, the failing checks, the count.
+    with django_assert_num_queries(8):
         assert client.get(ranking(council.call)).status_code == 200
     with django_assert_num_queries(0):
         assert client.get(ranking(council.call)).status_code == 200
@@ -359,3 +359,42 @@ def test_notice_of_another_parks_application_is_404(api_for, world):
         call=CallFactory(park=world.other_park), company=world.foreign_company
     )
     assert api_for("founder").get(notice(foreign)).status_code == 404
+
+
+def test_ranking_keeps_each_rank_under_filters_and_carries_eligibility(api_for, council, world):
+    from technopark.selection.models import CheckVerdict
+    from tests.selection.fixtures_apply import EligibilityCheckFactory
+
+    top = ApplicationFactory(call=council.call, company=CompanyFactory(park=world.park))
+    file_review(top, total="99.00")
+    EligibilityCheckFactory(application=top, code="region", passed=True)
+    EligibilityCheckFactory(
+        application=council.split,
+        code="sme",
+        passed=False,
+        verdict=CheckVerdict.CONFIRMED,
+        verdict_reason="Too big",
+        decided_on_passed=False,
+    )
+    EligibilityCheckFactory(
+        application=council.strong,
+        code="taxes",
+        passed=True,
+        verdict=CheckVerdict.CONFIRMED,
+        verdict_reason="Declared",
+        decided_on_passed=True,
+    )
+    client = api_for("manager", "token")
+    whole = {i["application_id"]: i for i in client.get(ranking(council.call)).json()["items"]}
+    assert [whole[a.pk]["rank"] for a in (top, council.strong, council.split)] == [1, 2, 3]
+    assert whole[top.pk]["eligibility"] == "not_screened"
+    assert whole[top.pk]["failing_checks"] == []
+    assert whole[council.strong.pk]["eligibility"] == "eligible"
+    assert whole[council.split.pk]["eligibility"] == "ineligible"
+    assert whole[council.split.pk]["failing_checks"] == ["sme"]
+    assert whole[council.pending.pk]["eligibility"] == "not_screened"
+    flagged = client.get(ranking(council.call), {"flagged": "true"}).json()
+    assert [(i["application_id"], i["rank"]) for i in flagged["items"]] == [(council.split.pk, 3)]
+    assert flagged["count"] == 1
+    by_company = client.get(ranking(council.call), {"status": "submitted", "sort": "-rank"}).json()
+    assert [i["rank"] for i in by_company["items"]][:3] == [3, 2, 1]

@@ -6,7 +6,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from technopark.selection.models import Answer, ApplicationStatus, Call, EligibilityCheck
+from technopark.selection.models import (
+    Answer,
+    ApplicationStatus,
+    Call,
+    EligibilityCheck,
+    EligibilityRun,
+    EligibilityRunResult,
+    RunTrigger,
+)
 from technopark.selection.services import drafts as draft_services
 from tests.conftest import ROLES
 from tests.factories import CompanyFactory
@@ -372,10 +380,16 @@ def test_screening_query_count(
         application = ApplicationFactory(call=apply_call, company=CompanyFactory(park=world.park))
         EligibilityCheckFactory(application=application, code="region")
         EligibilityCheckFactory(application=application, code="sme", passed=False)
+        for trigger in (RunTrigger.SUBMITTED, RunTrigger.INFO_ANSWERED):
+            run = EligibilityRun.objects.create(
+                application=application, trigger=trigger, ran_at=timezone.now()
+            )
+            EligibilityRunResult.objects.create(run=run, code="sme", passed=False, reason="x")
     client = client_for("manager")
     # middleware (3); the call with site, its directions, fields, criteria (4); the applications
-    # with companies, their checks (2); the park switcher (1).
-    with django_assert_num_queries(10):
+    # with companies, their checks, their runs with who ran them, the runs' results (4); the
+    # park switcher (1).
+    with django_assert_num_queries(12):
         response = client.get(f"{P}/calls/manage/{apply_call.pk}/screening/")
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="screening-row"') == n_applications

@@ -194,8 +194,9 @@ def test_ranking_query_count_does_not_grow(
     )
     client = client_for("manager")
     # middleware: user, park, roles (3); the call, the count, the page of rows with their
-    # aggregates and companies, the page's latest decisions (4); the park switcher (1).
-    with django_assert_num_queries(8):
+    # aggregates, eligibility and companies, the page's latest decisions, the page's failing
+    # checks (5); the park switcher (1).
+    with django_assert_num_queries(9):
         response = client.get(ranking_url(council.call), {"sort": "spread"})
     assert response.status_code == 200
     # Again: from the cache, and so are the session, user, park, roles and switcher.
@@ -211,8 +212,9 @@ def test_htmx_ranking_query_count_does_not_grow(
 ):
     grow(council, world, n_applications)
     client = client_for("manager")
-    # middleware (3); the call, the count, the rows, the latest decisions (4). No page frame.
-    with django_assert_num_queries(7):
+    # middleware (3); the call, the count, the rows, the latest decisions, the failing checks
+    # (5). No page frame.
+    with django_assert_num_queries(8):
         client.get(ranking_url(council.call), {"page": "2"}, headers={"HX-Request": "true"})
 
 
@@ -221,7 +223,8 @@ def test_unknown_parameters_are_answered_but_not_cached(
 ):
     client = client_for("manager")
     client.get(ranking_url(council.call), {"utm": "x"})
-    with django_assert_num_queries(4):
+    # the call, the count, the rows, the latest decisions, the failing checks.
+    with django_assert_num_queries(5):
         assert client.get(ranking_url(council.call), {"utm": "x"}).status_code == 200
 
 

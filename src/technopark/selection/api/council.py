@@ -89,9 +89,11 @@ def council_ranking(
     page: Query[PageParams],
 ) -> Any:
     """The call's applications with their weighted totals, reviews filed and assigned, spread,
-    recommendations and disagreement flag, filtered and sorted as on the council's page (staff).
+    recommendations, disagreement flag and eligibility (with the checks that fail), filtered and
+    sorted as on the council's page (staff). ``rank`` is the application's rank in the whole
+    call, the same whatever the filters.
 
-    The body is cached under the park's data version; a fresh one takes four queries however
+    The body is cached under the park's data version; a fresh one takes five queries however
     many applications the call has.
     """
     require(rules.can_view_council(access_of(request)))
@@ -108,9 +110,12 @@ def council_ranking(
             ),
         )
         items = list(rows[page.offset : page.offset + page.limit])
-        decisions = queries.latest_decisions(application_ids=[row.pk for row in items])
+        ids = [row.pk for row in items]
+        decisions = queries.latest_decisions(application_ids=ids)
+        hints = queries.eligibility_hints(application_ids=ids)
         for row in items:
             row.latest_decision = decisions.get(row.pk)  # type: ignore[attr-defined]
+            row.failing_checks = hints.get(row.pk, [])  # type: ignore[attr-defined]
         body = {
             "count": rows.count(),
             "limit": page.limit,

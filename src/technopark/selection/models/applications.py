@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 
@@ -18,6 +19,7 @@ from technopark.selection.models.calls import Call, FormField
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "FAILING_CHECK",
     "OPEN_STATUSES",
     "Answer",
     "Application",
@@ -26,9 +28,13 @@ __all__ = [
     "CheckCode",
     "CheckVerdict",
     "EligibilityCheck",
+    "EligibilityRun",
+    "EligibilityRunResult",
+    "EligibilityState",
     "InformationRequest",
     "RevisionChange",
     "RevisionKind",
+    "RunTrigger",
     "answer_display",
     "private_storage",
 ]
@@ -254,6 +260,10 @@ class EligibilityCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The platform's result the manager's verdict was given on: a later run that finds otherwise
+    # keeps the verdict (it still counts) but asks for a new decision.
+    decided_on_passed = models.BooleanField(_("decided on the result"), null=True, blank=True)
+    needs_decision = models.BooleanField(_("needs a new decision"), default=False)
 
     class Meta:
         ordering = ["application", "id"]
@@ -272,8 +282,80 @@ class EligibilityCheck(models.Model):
 
     @property
     def final_passed(self) -> bool:
-        """The result that counts: the platform's, turned when a manager overrode it."""
-        return (not self.passed) if self.verdict == CheckVerdict.OVERRIDDEN else self.passed
+        """The result that counts: the platform's, turned when a manager overrode it. A verdict
+        is kept when a later run finds otherwise (``needs_decision``): until a manager decides
+        again, the result the verdict was given on counts."""
+        if self.verdict == CheckVerdict.PENDING:
+            return self.passed
+        decided_on = self.passed if self.decided_on_passed is None else self.decided_on_passed
+        return (not decided_on) if self.verdict == CheckVerdict.OVERRIDDEN else decided_on
+
+
+# The checks whose result counts as failed (``EligibilityCheck.final_passed`` in SQL).
+FAILING_CHECK = (
+    models.Q(verdict=CheckVerdict.PENDING, passed=False)
+    | models.Q(verdict=CheckVerdict.CONFIRMED, decided_on_passed=False)
+    | models.Q(verdict=CheckVerdict.OVERRIDDEN, decided_on_passed=True)
+)
+
+
+class EligibilityState(models.TextChoices):
+    """Where an application stands on eligibility, as the council reads it."""
+
+    ELIGIBLE = "eligible", pgettext_lazy("eligibility", "Eligible")
+    INELIGIBLE = "ineligible", pgettext_lazy("eligibility", "Ineligible")
+    NEEDS_DECISION = "needs_decision", pgettext_lazy("eligibility", "Needs a decision")
+    NOT_SCREENED = "not_screened", pgettext_lazy("eligibility", "Not screened")
+
+
+class RunTrigger(models.TextChoices):
+    SUBMITTED = "submitted", _("Checked at submission")
+    INFO_ANSWERED = "info_answered", _("Re-checked after the applicant's answer")
+    CHECKS_CHANGED = "checks_changed", _("Re-checked after the call's checks changed")
+    STAFF = "staff", _("Re-checked by staff")
+
+
+class EligibilityRun(models.Model):
+    """One run of the automatic checks on an application: when, why and at whose action. Its
+    results are kept as they were, whatever later runs and verdicts say."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_runs"
+    )
+    trigger = models.CharField(_("reason for the run"), max_length=20, choices=RunTrigger.choices)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ran_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["application", "-ran_at", "-id"]
+        verbose_name = _("eligibility run")
+        verbose_name_plural = _("eligibility runs")
+        indexes = [models.Index(fields=["application", "ran_at"], name="eligibility_run_app_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.trigger} {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class EligibilityRunResult(models.Model):
+    """What one run found for one check (a dated verdict of the platform)."""
+
+    run = models.ForeignKey(EligibilityRun, on_delete=models.CASCADE, related_name="results")
+    code = models.CharField(_("check"), max_length=30, choices=CheckCode.choices)
+    passed = models.BooleanField(_("passed"))
+    reason = models.CharField(_("reason"), max_length=500)
+    # The result differs from the previous run's for the same check (or the check is new).
+    changed = models.BooleanField(_("differs from the previous run"), default=False)
+
+    class Meta:
+        ordering = ["run", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "code"], name="run_result_once_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.passed}"
 
 
 class InformationRequest(models.Model):

@@ -15,6 +15,8 @@ from technopark.selection.models import (
     ApplicationRevision,
     Call,
     EligibilityCheck,
+    EligibilityRun,
+    EligibilityRunResult,
     FormField,
     InformationRequest,
     ReviewAssignment,
@@ -99,16 +101,34 @@ def application_for_update(*, park: Park, pk: int) -> Application | None:
 
 
 def screening_list(*, call: Call) -> QuerySet[Application]:
-    """The call's applications past the draft, with their companies and checks (two queries
+    """The call's applications past the draft, with their companies, checks and the history of
+    their checks' runs, newest first, with who started each and what each found (four queries
     whatever their number)."""
     return (
         Application.all_parks.filter(park_id=call.park_id, call=call)
         .exclude(status="draft")
         .select_related("company")
         .prefetch_related(
-            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id"))
+            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
+            Prefetch(
+                "eligibility_runs",
+                queryset=EligibilityRun.objects.select_related("triggered_by")
+                .order_by("-ran_at", "-id")
+                .prefetch_related(
+                    Prefetch("results", queryset=EligibilityRunResult.objects.order_by("id"))
+                ),
+            ),
         )
         .order_by("submitted_at", "id")
+    )
+
+
+def screening_application(*, call: Call, pk: int) -> Application | None:
+    """One application of ``call`` past the draft (for staff re-running its checks)."""
+    return (
+        Application.all_parks.filter(park_id=call.park_id, call=call, pk=pk)
+        .exclude(status="draft")
+        .first()
     )
 
 

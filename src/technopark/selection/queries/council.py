@@ -16,10 +16,13 @@ from django.db.models import (
     Avg,
     BooleanField,
     Case,
+    CharField,
     Count,
+    Exists,
     F,
     Max,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -28,7 +31,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Rank
+from django.db.models.functions import FirstValue, Rank
 
 from technopark.parks.models import Park
 from technopark.selection.models import (
@@ -39,9 +42,12 @@ from technopark.selection.models import (
     CriterionScore,
     Decision,
     DecisionOutcome,
+    EligibilityCheck,
+    EligibilityState,
     Recommendation,
     Review,
 )
+from technopark.selection.models.applications import FAILING_CHECK
 
 __all__ = [
     "DISAGREEMENT_SPREAD",
@@ -54,6 +60,8 @@ __all__ = [
     "council_call",
     "decision_for_applicant",
     "decisions_of",
+    "eligibility_hints",
+    "eligibility_state",
     "latest_decisions",
     "ranking_table",
 ]
@@ -112,26 +120,46 @@ def council_call(*, park: Park, call_id: int) -> Call | None:
     return Call.all_parks.filter(park=park, pk=call_id).select_related("site").first()
 
 
+def eligibility_state() -> Case:
+    """Where an application stands on eligibility (an ``EligibilityState`` code), in SQL: a check
+    needing a new decision first; then not screened (no check, or one still awaiting a manager's
+    verdict); then ineligible when a check fails as decided; eligible otherwise."""
+    checks = EligibilityCheck.objects.filter(application_id=OuterRef("pk"))
+    return Case(
+        When(
+            Exists(checks.filter(needs_decision=True)), then=Value(EligibilityState.NEEDS_DECISION)
+        ),
+        When(~Exists(checks), then=Value(EligibilityState.NOT_SCREENED)),
+        When(
+            Exists(checks.filter(verdict="pending")),
+            then=Value(EligibilityState.NOT_SCREENED),
+        ),
+        When(Exists(checks.filter(FAILING_CHECK)), then=Value(EligibilityState.INELIGIBLE)),
+        default=Value(EligibilityState.ELIGIBLE),
+        output_field=CharField(),
+    )
+
+
 def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> QuerySet[Application]:
     """The applications of ``call`` the council ranks, each annotated with:
 
     ``weighted_total`` (the mean of the filed reviews' totals, 0–100), ``reviews_filed``,
     ``reviews_assigned`` (published assignments), ``total_max``/``total_min`` and ``spread``,
     ``n_admit``/``n_conditions``/``n_reject`` (the filed recommendations), ``flagged`` (the spread
-    exceeds ``DISAGREEMENT_SPREAD`` or the recommendations split between admitting and rejecting)
-    and ``rank`` (1 for the highest total among the rows listed; ties share a rank).
+    exceeds ``DISAGREEMENT_SPREAD`` or the recommendations split between admitting and rejecting),
+    ``eligibility`` (an ``EligibilityState`` code) and ``rank``.
 
-    One query however many rows (aggregates over one LEFT JOIN of assignments and reviews); the
-    company is joined.
+    ``rank`` is 1 for the highest total among all the applications of the call the council
+    ranks (ties share a rank), whatever the filters: the window is computed over the whole call,
+    and the filters apply to its result (an outer query), so a filtered table shows the ranks
+    the applications hold in the call (1, 4, 7), not their places in the filtered list.
+
+    One query however many rows (aggregates over one LEFT JOIN of assignments and reviews, the
+    eligibility as correlated EXISTS); the company is joined.
     """
     filters = filters or RankingFilters()
     filed = Q(assignments__review__submitted_at__isnull=False)
-    rows = Application.all_parks.filter(park_id=call.park_id, call=call)
-    rows = (
-        rows.filter(status=filters.status)
-        if filters.status
-        else rows.filter(status__in=RANKED_STATUSES)
-    )
+    rows = Application.all_parks.filter(park_id=call.park_id, call=call, status__in=RANKED_STATUSES)
     rows = rows.annotate(
         reviews_assigned=Count(
             "assignments", filter=Q(assignments__status=AssignmentStatus.PUBLISHED)
@@ -166,13 +194,37 @@ def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> Query
             default=Value(False),
             output_field=BooleanField(),
         ),
-    )
-    if filters.flagged:
-        rows = rows.filter(flagged=True)
-    rows = rows.annotate(
+        eligibility=eligibility_state(),
         rank=Window(Rank(), order_by=F("weighted_total").desc(nulls_last=True)),
     )
+    # A filter on a window's value applies after the window is computed over the whole call
+    # (Django puts it in an outer query): the row's own status and flag, read through a window
+    # of one row, so that filtering keeps the ranks.
+    if filters.status:
+        rows = rows.annotate(
+            row_status=Window(FirstValue("status"), partition_by=[F("pk")])
+        ).filter(row_status=filters.status)
+    if filters.flagged:
+        rows = rows.annotate(
+            row_flagged=Window(FirstValue("flagged"), partition_by=[F("pk")])
+        ).filter(row_flagged=True)
     return rows.select_related("company").order_by(*SORTS[filters.sort])
+
+
+def eligibility_hints(*, application_ids: list[int]) -> dict[int, list[str]]:
+    """The checks (``CheckCode`` values) that keep each application from being eligible: those
+    failing as decided and those needing a new decision (one query, none for an empty list)."""
+    if not application_ids:
+        return {}
+    hints: dict[int, list[str]] = {}
+    for application_id, code in (
+        EligibilityCheck.objects.filter(application_id__in=application_ids)
+        .filter(FAILING_CHECK | Q(needs_decision=True))
+        .order_by("application_id", "id")
+        .values_list("application_id", "code")
+    ):
+        hints.setdefault(application_id, []).append(code)
+    return hints
 
 
 def latest_decisions(*, application_ids: list[int]) -> dict[int, Decision]:

@@ -14,7 +14,12 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
 from technopark.api.types import Day, Id, Lines, OneLine
-from technopark.selection.models import ApplicationStatus, DecisionOutcome
+from technopark.selection.models import (
+    ApplicationStatus,
+    CheckCode,
+    DecisionOutcome,
+    EligibilityState,
+)
 from technopark.selection.queries.council import RANKED_STATUSES, SORTS
 from technopark.selection.services.council import MAX_BATCH, MAX_TEXT
 
@@ -79,7 +84,12 @@ class RankingRowOut(Schema):
     company_id: int
     company_name: str
     status: ApplicationStatus
-    rank: int | None = Field(description="1 for the highest total; null without a filed review.")
+    rank: int | None = Field(
+        description=(
+            "1 for the highest total among all the applications of the call the council ranks,"
+            " whatever the filters (ties share a rank); null without a filed review."
+        )
+    )
     weighted_total: str | None = Field(description="Mean of the filed reviews' totals, 0–100.")
     reviews_filed: int
     reviews_assigned: int
@@ -87,6 +97,15 @@ class RankingRowOut(Schema):
     recommendations: RecommendationCountsOut
     flagged: bool = Field(description="The experts disagree widely.")
     decision: DecisionOutcome | None = Field(description="The latest decision, if any.")
+    eligibility: EligibilityState = Field(
+        description=(
+            "eligible, ineligible (a check fails as decided), needs_decision (a re-run found"
+            " otherwise than a manager's verdict) or not_screened (a check awaits a verdict)."
+        )
+    )
+    failing_checks: list[CheckCode] = Field(
+        description="The checks that fail as decided or need a new decision."
+    )
 
     @staticmethod
     def build(row: Any) -> dict[str, Any]:
@@ -110,6 +129,8 @@ class RankingRowOut(Schema):
             },
             "flagged": bool(row.flagged),
             "decision": latest.outcome if latest else None,
+            "eligibility": row.eligibility,
+            "failing_checks": list(getattr(row, "failing_checks", [])),
         }
 
 

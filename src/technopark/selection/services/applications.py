@@ -32,6 +32,7 @@ from technopark.selection.models import (
     InformationRequest,
     RevisionChange,
     RevisionKind,
+    RunTrigger,
     answer_display,
 )
 from technopark.selection.services.eligibility import run_checks
@@ -198,7 +199,7 @@ def application_submit(
         ],
         now=now,
     )
-    run_checks(application=locked, at=now)
+    run_checks(application=locked, trigger=RunTrigger.SUBMITTED, actor=actor, at=now)
     audit_record(
         park=locked.park,
         actor=actor,
@@ -322,7 +323,8 @@ def application_answer_info(
     *, application: Application, actor: User, answer: str
 ) -> InformationRequest:
     """The applicant answers the open request for information: the application is submitted
-    again (its deadline does not apply: the park asked). Locks the application row."""
+    again (its deadline does not apply: the park asked) and its eligibility checks run again
+    (kept in their history; audit-logged). Locks the application row."""
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Write your answer.")})
@@ -361,5 +363,7 @@ def application_answer_info(
         changes=[(None, str(_("Answer to the request for information")), "", answer)],
         now=now,
     )
+    # The answer may have changed what the checks find (directions, the company's record).
+    run_checks(application=locked, trigger=RunTrigger.INFO_ANSWERED, actor=actor, at=now)
     writes("selection", park_id=locked.park_id)
     return request

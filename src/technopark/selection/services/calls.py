@@ -29,6 +29,7 @@ from technopark.selection.models import (
     FieldKind,
     FormField,
 )
+from technopark.selection.services.eligibility import CHECK_SETTINGS, rerun_for_call
 
 # Call fields staff set directly (status goes through publish/close).
 CALL_FIELDS = (
@@ -111,13 +112,33 @@ def call_create(
 
 @transaction.atomic
 def call_update(
-    *, call: Call, actor: User, directions: Iterable[Direction] | None = None, **changes: Any
+    *,
+    call: Call,
+    actor: User,
+    directions: Iterable[Direction] | None = None,
+    at: datetime | None = None,
+    **changes: Any,
 ) -> Call:
-    """Change a call's settings. Locks the call row."""
+    """Change a call's settings. Locks the call row, then (in id order) the applications whose
+    checks run again.
+
+    When the change touches the eligibility checks (which apply, or the call's directions or
+    kind) before the deadline in force when the change is made, the checks of every submitted
+    application not yet decided run again (kept in their history, audit-logged). After the
+    deadline they do not: applicants could no longer answer a rule changed under them; staff
+    may still re-run one application's checks by hand."""
     unknown = set(changes) - set(CALL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown call fields: {sorted(unknown)}")
-    locked = Call.all_parks.select_for_update().select_related("site", "park").get(pk=call.pk)
+    now = at or timezone.now()
+    locked = (
+        Call.all_parks.select_for_update(of=("self",))
+        .select_related("site", "park")
+        .get(pk=call.pk)
+    )
+    deadline = locked.closes_at
+    checks_before = [getattr(locked, name) for name in CHECK_SETTINGS]
+    directions_before = set(locked.directions.values_list("pk", flat=True))
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     directions = list(directions) if directions is not None else None
@@ -125,6 +146,11 @@ def call_update(
     locked.save()
     if directions is not None:
         locked.directions.set(directions)
+    checks_changed = checks_before != [getattr(locked, name) for name in CHECK_SETTINGS] or (
+        directions is not None and {d.pk for d in directions} != directions_before
+    )
+    if checks_changed and now < deadline:
+        rerun_for_call(call=locked, actor=actor, at=now)
     writes("selection", park_id=locked.park_id)
     return locked
 

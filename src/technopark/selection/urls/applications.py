@@ -42,6 +42,11 @@ urlpatterns: list[URLPattern] = [
         name="call_criterion_remove",
     ),
     path("calls/manage/<id:call_id>/screening/", call_views.call_screening, name="call_screening"),
+    path(
+        "calls/manage/<id:call_id>/screening/<id:application_id>/rerun/",
+        call_views.call_screening_rerun,
+        name="call_screening_rerun",
+    ),
     path("applications/", app_views.application_list, name="application_list"),
     path("applications/<id:pk>/", app_views.application_detail, name="application_detail"),
     path("applications/<id:pk>/edit/", app_views.application_edit, name="application_edit"),

@@ -27,6 +27,7 @@ from technopark.selection.models import Call, Criterion, FormField
 from technopark.selection.queries import applications as app_queries
 from technopark.selection.queries import calls as queries
 from technopark.selection.services import calls as services
+from technopark.selection.services.eligibility import eligibility_rerun
 
 
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
@@ -407,3 +408,24 @@ def call_screening(request: HttpRequest, park_slug: str, call_id: int) -> HttpRe
     call = _call_or_404(request, call_id)
     rows: list[Any] = list(app_queries.screening_list(call=call))
     return render(request, "selection/calls/screening.html", {"call": call, "applications": rows})
+
+
+@login_required
+@require_POST
+def call_screening_rerun(
+    request: HttpRequest, park_slug: str, call_id: int, application_id: int
+) -> HttpResponse:
+    """Staff run one application's eligibility checks again (kept in its history)."""
+    require(rules.can_screen_applications(access_of(request)))
+    call = _call_or_404(request, call_id)
+    application = app_queries.screening_application(call=call, pk=application_id)
+    if application is None:
+        raise Http404(_("No such application in this call."))
+    try:
+        eligibility_rerun(application=application, actor=signed_in_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The checks have been run again."))
+    return _manage_redirect(call, "call_screening")

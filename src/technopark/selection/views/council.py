@@ -31,7 +31,14 @@ from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 from technopark.parks.queries import site_options
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
-from technopark.selection.models import ApplicationStatus, Call, CallKind, DecisionOutcome
+from technopark.selection.models import (
+    ApplicationStatus,
+    Call,
+    CallKind,
+    CheckCode,
+    DecisionOutcome,
+    EligibilityState,
+)
 from technopark.selection.queries import council as queries
 from technopark.selection.rules import council as rules
 from technopark.selection.services import council as services
@@ -73,8 +80,9 @@ def council_ranking(request: HttpRequest, park_slug: str, call_id: int) -> HttpR
     their recommendations and a flag where they disagree widely; filters, sort and pages.
 
     The table's content is the declared fragment ``RANKING`` (renewed by every review filed and
-    every decision): a repeat view costs no query of its own. A fresh render runs a fixed number of queries: the
-    call, the count, the page of rows with their aggregates, the page's latest decisions.
+    every decision): a repeat view costs no query of its own. A fresh render runs a fixed number of
+    queries: the call, the count, the page of rows with their aggregates and eligibility, the
+    page's latest decisions, the names of the page's failing checks.
     """
     require(rules.can_view_council(access_of(request)))
     return _ranking_page(request, call_id)
@@ -149,9 +157,15 @@ def _render_ranking(
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    decisions = queries.latest_decisions(application_ids=[row.pk for row in rows])
+    ids = [row.pk for row in rows]
+    decisions = queries.latest_decisions(application_ids=ids)
+    hints = queries.eligibility_hints(application_ids=ids)
     for row in rows:
         row.latest_decision = decisions.get(row.pk)  # type: ignore[attr-defined]
+        row.eligibility_label = EligibilityState(row.eligibility).label  # type: ignore[attr-defined]
+        row.eligibility_hint = [  # type: ignore[attr-defined]
+            CheckCode(code).label for code in hints.get(row.pk, [])
+        ]
     context: dict[str, Any] = {
         "call": call,
         "call_id": call.pk,
