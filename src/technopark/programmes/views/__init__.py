@@ -30,6 +30,8 @@ from technopark.programmes.views.participants import (
     my_programme,
     participant_detail,
     participant_manage,
+    participant_seat_allocate,
+    participant_seat_release,
     stage_decide,
     stage_propose,
 )
@@ -49,6 +51,8 @@ __all__ = [
     "my_programme",
     "participant_detail",
     "participant_manage",
+    "participant_seat_allocate",
+    "participant_seat_release",
     "programme_create",
     "programme_list",
     "session_attendance",
