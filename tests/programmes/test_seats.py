@@ -17,8 +17,13 @@ from technopark.programmes.forms import FillForm
 from technopark.programmes.models import ParticipantStatus
 from technopark.selection.models import ApplicationStatus
 from technopark.spaces import services as spaces_services
-from technopark.spaces.models import Booking, BookingKind, BookingStatus, ResourceType
-from technopark.spaces.models import SeatAllocation
+from technopark.spaces.models import (
+    Booking,
+    BookingKind,
+    BookingStatus,
+    ResourceType,
+    SeatAllocation,
+)
 from tests.factories import CompanyFactory
 from tests.selection.factories import ApplicationFactory
 

@@ -75,7 +75,7 @@ _provider: SeatProvider | None = None
 
 def set_seat_provider(provider: SeatProvider | None) -> None:
     """Register (or, with None, remove) the app that gives coworking seats."""
-    global _provider  # noqa: PLW0603 - one registry, set once from an AppConfig.ready()
+    global _provider
     _provider = provider
 
 
