@@ -343,6 +343,15 @@ class GuestForm(ServiceErrorsMixin, forms.Form):
     )
     name = forms.CharField(label=_("Or a guest from outside: name"), max_length=200, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("The guest's e-mail"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "A guest from outside gets a link to give feedback without an account; it works "
+            "until the end of the demo day."
+        ),
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *GuestKind.choices], required=False
     )

@@ -27,4 +27,8 @@ urlpatterns = [
     path("demo-days/<id:pk>/order/", views.demo_day_order, name="demo_day_order"),
     path("demo-days/<id:pk>/guests/", views.demo_day_invite, name="demo_day_invite"),
     path("demo-days/<id:pk>/feedback/", views.demo_day_feedback, name="demo_day_feedback"),
+    path("demo-days/<id:pk>/feedback.csv", views.demo_day_feedback_export, name="feedback_export"),
+    path("demo-day-guests/<id:pk>/resend/", views.guest_resend, name="guest_resend"),
+    path("demo-day-guests/<id:pk>/revoke/", views.guest_revoke, name="guest_revoke"),
+    path("demo-days/<id:pk>/guest/<str:token>/", views.guest_feedback, name="guest_feedback"),
 ]

@@ -31,7 +31,15 @@ from technopark.programmes.queries.dashboard import (
     grant_view,
     provide_grant_summaries,
 )
-from technopark.programmes.queries.demo_day import demo_day_for, guest_options
+from technopark.programmes.queries.demo_day import (
+    demo_day_feedback_rows,
+    demo_day_for,
+    guest_by_link,
+    guest_for,
+    guest_links_expire_at,
+    guest_options,
+    guest_pitches,
+)
 from technopark.programmes.queries.participants import (
     admitted_applications,
     applications_by_ids,
@@ -62,9 +70,14 @@ __all__ = [
     "cohort_for",
     "cohort_participants",
     "cohort_sessions",
+    "demo_day_feedback_rows",
     "demo_day_for",
     "grant_view",
+    "guest_by_link",
+    "guest_for",
+    "guest_links_expire_at",
     "guest_options",
+    "guest_pitches",
     "is_active_participant",
     "members_with_roles",
     "mentor_options",

@@ -15,6 +15,11 @@ from technopark.programmes.services.demo_day import (
     demo_day_set_order,
     feedback_record,
     guest_invite,
+    guest_link_digest,
+    guest_link_is_open,
+    guest_link_renew,
+    guest_link_resend,
+    guest_revoke,
 )
 from technopark.programmes.services.participants import (
     STAGE_ORDER,
@@ -43,6 +48,11 @@ __all__ = [
     "demo_day_set_order",
     "feedback_record",
     "guest_invite",
+    "guest_link_digest",
+    "guest_link_is_open",
+    "guest_link_renew",
+    "guest_link_resend",
+    "guest_revoke",
     "participant_add",
     "participant_seat_allocate",
     "participant_seat_release",

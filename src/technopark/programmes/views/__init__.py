@@ -21,9 +21,11 @@ from technopark.programmes.views.demo_day import (
     demo_day_detail,
     demo_day_edit,
     demo_day_feedback,
+    demo_day_feedback_export,
     demo_day_invite,
     demo_day_order,
 )
+from technopark.programmes.views.guests import guest_feedback, guest_resend, guest_revoke
 from technopark.programmes.views.participants import (
     cohort_fill,
     grants_url,
@@ -45,9 +47,13 @@ __all__ = [
     "demo_day_detail",
     "demo_day_edit",
     "demo_day_feedback",
+    "demo_day_feedback_export",
     "demo_day_invite",
     "demo_day_order",
     "grants_url",
+    "guest_feedback",
+    "guest_resend",
+    "guest_revoke",
     "my_programme",
     "participant_detail",
     "participant_manage",
