@@ -355,3 +355,12 @@ def feedback_record(
     )
     writes("programmes", park_id=demo_day.cohort.park_id)
     return feedback
+
+
+@transaction.atomic
+def feedback_record_many(
+    *, guest: DemoDayGuest, entries: list[tuple[Pitch, dict[str, Any]]]
+) -> list[PitchFeedback]:
+    """A guest's feedback on several pitches (``(pitch, {meet, invest, pilot, note})``): all
+    saved or none (``feedback_record`` for each)."""
+    return [feedback_record(guest=guest, pitch=pitch, **values) for pitch, values in entries]

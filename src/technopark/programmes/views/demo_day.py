@@ -209,8 +209,7 @@ def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
     )
     if form.is_valid():
         try:
-            for pitch, values in form.entries():
-                services.feedback_record(guest=guest, pitch=pitch, **values)
+            services.feedback_record_many(guest=guest, entries=form.entries())
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -116,8 +116,7 @@ def guest_feedback(request: HttpRequest, park_slug: str, pk: int, token: str) ->
     saved = False
     if started and form.is_valid():
         try:
-            for pitch, values in form.entries():
-                services.feedback_record(guest=guest, pitch=pitch, **values)
+            services.feedback_record_many(guest=guest, entries=form.entries())
         except ValidationError as error:
             form.add_service_error(error)
         else:
