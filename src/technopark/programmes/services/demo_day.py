@@ -227,7 +227,7 @@ def guest_invite(
 
 def _lock_guest(guest: DemoDayGuest) -> DemoDayGuest:
     locked: DemoDayGuest = (
-        DemoDayGuest.objects.select_for_update()
+        DemoDayGuest.objects.select_for_update(of=("self",))
         .select_related("demo_day__cohort__park", "demo_day__cohort__site", "demo_day__site")
         .get(pk=guest.pk)
     )
