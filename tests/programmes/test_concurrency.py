@@ -115,6 +115,5 @@ def test_the_same_participant_given_a_seat_twice_at_once_holds_one(world, prog):
     assert not outcome.failures, outcome.failures
     assert len(outcome.values) == 1 and len(outcome.refusals) == 2
     assert (
-        Booking.all_parks.filter(kind=BookingKind.SEAT, status=BookingStatus.CONFIRMED).count()
-        == 1
+        Booking.all_parks.filter(kind=BookingKind.SEAT, status=BookingStatus.CONFIRMED).count() == 1
     )
