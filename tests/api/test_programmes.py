@@ -253,8 +253,9 @@ def test_cohort_endpoint_runs_a_fixed_number_of_queries(
         )
     client = api_for("manager", "token")
     # the token and its owner on first use, its last use stamped, park, roles (5); the cohort;
-    # participants, their attendees, their mentors, their companies' teams (5)
-    with django_assert_num_queries(10):
+    # participants, their attendees, their mentors, their companies' teams (5); their coworking
+    # seats (1)
+    with django_assert_num_queries(11):
         response = client.get(f"{BASE}/cohorts/{prog.cohort.pk}")
     assert len(json.loads(response.content)["participants"]) == n + 1
 

@@ -43,7 +43,7 @@ from technopark.programmes.models import (
     Programme,
     SessionKind,
 )
-from technopark.programmes.queries import zone_name
+from technopark.programmes.queries import seats_offered, zone_name
 from technopark.selection.models import Application, ApplicationStatus, CallKind
 
 logger = logging.getLogger(__name__)
@@ -212,6 +212,13 @@ def seed_programmes(park: Park, *, users: Any = None, accounts: Any = None) -> N
     participants = _fill(running, manager, entries)
     for index, participant in enumerate(participants[:4]):
         services.participant_set_seat(participant=participant, seat=f"Коворкинг, стол {index + 1}")
+    # A real coworking seat for the first participant: a desk held for the rest of the cohort,
+    # when spaces (seeded before) has one free for all of it.
+    if seats_offered() and participants:
+        try:
+            services.participant_seat_allocate(participant=participants[0], actor=manager)
+        except ValidationError as error:
+            logger.info("demo: no coworking seat for the first participant: %s", error.messages)
     if mentor is not None:
         for participant in participants[:2]:
             services.participant_set_mentors(participant=participant, mentors=[mentor])

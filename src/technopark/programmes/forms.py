@@ -123,8 +123,20 @@ class FillForm(InputRulesMixin, forms.Form):
         label=_("Admitted applications"), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, applications: list[Any], **kwargs: Any) -> None:
+    seats = forms.BooleanField(
+        label=_("Give each a coworking seat for the cohort's dates"),
+        required=False,
+        help_text=_(
+            "The first free desk for the whole cohort; if one cannot be given, nobody joins."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, applications: list[Any], seats_offered: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not seats_offered:
+            del self.fields["seats"]
         self.fields["applications"].choices = _choices(  # type: ignore[attr-defined]
             applications, lambda a: f"{a.company.short_name} — {a.title or a.call.title}"
         )
@@ -222,7 +234,12 @@ class StageDecisionForm(ServiceErrorsMixin, forms.Form):
 
 
 class ParticipantForm(ServiceErrorsMixin, forms.Form):
-    coworking_seat = forms.CharField(label=_("Coworking seat"), max_length=120, required=False)
+    coworking_seat = forms.CharField(
+        label=_("Coworking seat note"),
+        max_length=120,
+        required=False,
+        help_text=_("A note kept from before seats were booked; a booked seat shows above."),
+    )
     mentors = forms.MultipleChoiceField(
         label=_("Mentors"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -236,6 +253,27 @@ class ParticipantForm(ServiceErrorsMixin, forms.Form):
     def chosen_mentors(self) -> list[Any]:
         wanted = set(self.cleaned_data["mentors"])
         return [m for m in self._mentors if str(m.pk) in wanted]
+
+
+class SeatForm(ServiceErrorsMixin, forms.Form):
+    """Staff pick a desk free for the participant's whole cohort, or let the first free one go."""
+
+    seat = forms.ChoiceField(label=_("Desk"), required=False)
+
+    def __init__(self, *args: Any, choices: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices = choices
+        self.fields["seat"].choices = [  # type: ignore[attr-defined]
+            ("", _("The first free desk")),
+            *[(str(c.resource_id), c.label) for c in choices],
+        ]
+        self.fields["seat"].error_messages["invalid_choice"] = _(
+            "Choose a desk of the list: it is no longer free for all the cohort's dates."
+        )
+
+    def resource_id(self) -> int | None:
+        value = self.cleaned_data.get("seat") or ""
+        return int(value) if value else None
 
 
 class DemoDayForm(ServiceErrorsMixin, forms.Form):
@@ -305,6 +343,15 @@ class GuestForm(ServiceErrorsMixin, forms.Form):
     )
     name = forms.CharField(label=_("Or a guest from outside: name"), max_length=200, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("The guest's e-mail"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "A guest from outside gets a link to give feedback without an account; it works "
+            "until the end of the demo day."
+        ),
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *GuestKind.choices], required=False
     )

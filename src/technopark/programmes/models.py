@@ -301,7 +301,11 @@ class StageProposal(models.Model):
 
 
 class DemoDay(models.Model):
-    """The cohort's closing event: start-ups pitch in order to invited investors and customers."""
+    """The cohort's closing event: start-ups pitch in order to invited investors and customers.
+
+    Outside guests' feedback links work until the end of the demo day's date in its zone
+    (``programmes.queries.guest_links_expire_at``).
+    """
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="demo_day")
     title = models.CharField(_("title"), max_length=200)
@@ -373,6 +377,20 @@ class DemoDayGuest(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=GuestKind.choices)
+    # An outside guest invited by e-mail gets a secret link to the feedback page (no account).
+    # Only the secret's SHA-256 is kept; the secret travels only in the e-mail, made afresh by
+    # each sending (``tasks.guest_link_send``), so a re-sent link replaces the earlier one.
+    email = models.EmailField(_("e-mail"), blank=True)
+    link_hash = models.CharField(max_length=64, blank=True, editable=False)
+    link_sent_at = models.DateTimeField(_("link sent"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("invitation withdrawn"), null=True, blank=True)
 
     class Meta:
         ordering = ["demo_day", "kind", "name", "id"]
@@ -388,6 +406,16 @@ class DemoDayGuest(models.Model):
                 condition=models.Q(user__isnull=False) | ~models.Q(name=""),
                 name="demo_day_guest_named",
             ),
+            models.UniqueConstraint(
+                fields=["link_hash"],
+                condition=~models.Q(link_hash=""),
+                name="demo_day_guest_link_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["demo_day", "email"],
+                condition=~models.Q(email="") & models.Q(revoked_at__isnull=True),
+                name="demo_day_guest_email_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -398,6 +426,11 @@ class DemoDayGuest(models.Model):
         if self.user_id is not None and self.user is not None:
             return str(self.user.full_name or self.user.email)
         return self.name
+
+    @property
+    def is_outside(self) -> bool:
+        """A guest without an account in the park: their feedback comes through the secret link."""
+        return self.user_id is None
 
 
 class PitchFeedback(models.Model):

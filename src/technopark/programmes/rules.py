@@ -104,6 +104,13 @@ def can_manage_participant(access: ParkAccess, participant: Participant | None =
     return is_staff(access)
 
 
+def can_allocate_seat(access: ParkAccess, participant: Participant | None = None) -> bool:
+    """Give or release a participant's coworking seat (a booking in spaces)."""
+    if participant is not None and not in_park(access, participant.cohort):
+        return False
+    return is_staff(access)
+
+
 def guest_of(access: ParkAccess, demo_day: DemoDay) -> DemoDayGuest | None:
     """The visitor's invitation to ``demo_day`` (reads the prefetched guests when loaded)."""
     if not access.is_authenticated:

@@ -13,9 +13,9 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, Moment, OneLine
+from technopark.api.types import Id, Lines, Moment, OneLine
 from technopark.companies.models import Stage
-from technopark.programmes.models import ParticipantStatus, SessionKind
+from technopark.programmes.models import GuestKind, ParticipantStatus, SessionKind
 
 Title = Annotated[str, Field(max_length=200), OneLine]
 Room = Annotated[str, Field(max_length=120), OneLine]
@@ -58,6 +58,17 @@ class ProgrammeOut(Schema):
         return list(programme.cohorts.all())  # type: ignore[attr-defined]
 
 
+class SeatOut(Schema):
+    """A participant's coworking seat: a desk booked for every day of the cohort."""
+
+    booking_id: int
+    resource_id: int
+    resource_name: str
+    site_name: str
+    starts_on: date = Field(description="The first day held (local to the desk's site).")
+    ends_on: date = Field(description="The last day held, inclusive.")
+
+
 class ParticipantOut(Schema):
     id: int
     company_id: int
@@ -65,6 +76,7 @@ class ParticipantOut(Schema):
     status: ParticipantStatus
     stage: Stage
     attendees: int
+    seat: SeatOut | None = Field(description="The coworking seat, when one is booked.")
 
 
 class CohortDetailOut(CohortOut):
@@ -100,7 +112,8 @@ class ParticipationOut(Schema):
     company_name: str
     status: ParticipantStatus
     stage: Stage
-    coworking_seat: str
+    coworking_seat: str = Field(description="A note kept from before seats were booked.")
+    seat: SeatOut | None = Field(description="The coworking seat, when one is booked.")
     sessions: list[MySessionOut]
 
 
@@ -141,3 +154,98 @@ class AttendanceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     marks: Annotated[list[MarkIn], Field(min_length=1, max_length=2000)]
+
+
+# --- Coworking seats ------------------------------------------------------------------------------
+
+
+class SeatChoiceOut(Schema):
+    resource_id: int
+    resource_name: str
+    site_name: str
+
+
+class SeatIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    resource_id: Id | None = Field(
+        None, description="A desk of the free list; none: the first desk free for all the dates."
+    )
+
+
+class SeatReleaseOut(Schema):
+    released: SeatOut | None = Field(description="The seat given back; null when there was none.")
+
+
+# --- Demo day: guests and feedback ----------------------------------------------------------------
+
+Name = Annotated[str, Field(max_length=200), OneLine]
+Email = Annotated[str, Field(max_length=254), OneLine]
+Note = Annotated[str, Field(max_length=5000), Lines]
+
+
+class GuestOut(Schema):
+    id: int
+    user_id: int | None = Field(description="The member invited; null for a guest from outside.")
+    name: str
+    organisation: str
+    kind: GuestKind
+    outside: bool = Field(description="A guest from outside the park (no account).")
+    email: str = Field(description="Where an outside guest's feedback link is sent.")
+    link_sent_at: datetime | None
+    revoked_at: datetime | None = Field(description="When the invitation was withdrawn.")
+
+
+class GuestIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Id | None = Field(None, description="An investor, customer or partner of the park.")
+    name: Name = Field("", description="An outside guest's name (without user_id).")
+    organisation: Name = ""
+    kind: GuestKind | None = None
+    email: Email = Field(
+        "", description="An outside guest's address: they get a link to give feedback."
+    )
+
+
+class FeedbackOut(Schema):
+    pitch_id: int
+    position: int
+    company_name: str
+    guest_id: int
+    guest_name: str
+    organisation: str
+    kind: GuestKind
+    outside: bool = Field(description="From a guest from outside, through their link.")
+    meet: bool
+    invest: bool
+    pilot: bool
+    note: str
+    updated_at: datetime
+
+
+class MyFeedbackOut(Schema):
+    pitch_id: int
+    position: int
+    company_name: str
+    given: bool = Field(description="Whether you have given feedback on this pitch.")
+    meet: bool
+    invest: bool
+    pilot: bool
+    note: str
+
+
+class FeedbackEntryIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    pitch_id: Id
+    meet: bool = False
+    invest: bool = False
+    pilot: bool = False
+    note: Note = ""
+
+
+class FeedbackIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: Annotated[list[FeedbackEntryIn], Field(min_length=1, max_length=500)]

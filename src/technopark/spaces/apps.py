@@ -21,3 +21,10 @@ class SpacesConfig(AppConfig):
         # A database built without migrations (tests with --no-migrations) gets the exclusion
         # constraint too; on a migrated database this finds it and does nothing.
         post_migrate.connect(_ensure_constraint, sender=self, dispatch_uid="spaces-no-overlap")
+
+        # Cohort participants get real coworking seats: programmes imports no spaces code
+        # (spaces depends on it), so spaces hands its seat service in.
+        from technopark.programmes.seats import set_seat_provider
+        from technopark.spaces.services.seats import SpacesSeatProvider
+
+        set_seat_provider(SpacesSeatProvider())

@@ -441,3 +441,48 @@ class CalendarFeed(ParkOwned):
                 name="spaces_feed_unique_personal",
             ),
         ]
+
+
+class SeatAllocation(ParkOwned):
+    """A cohort participant's coworking seat: a long booking (kind ``seat``) on a desk, held
+    from the first to the last day of the participant's cohort.
+
+    The booking holds the time (the overlap rules are the booking's); this row says whose seat
+    it is, so that the participant's page shows it and leaving the cohort releases it. One
+    unreleased allocation per participant at a time (a partial unique constraint).
+    """
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        "programmes.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="seat_allocation"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-allocated_at", "-id"]
+        verbose_name = _("coworking seat")
+        verbose_name_plural = _("coworking seats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(released_at__isnull=True),
+                name="spaces_seat_one_per_participant",
+            )
+        ]

@@ -31,7 +31,15 @@ from technopark.programmes.queries.dashboard import (
     grant_view,
     provide_grant_summaries,
 )
-from technopark.programmes.queries.demo_day import demo_day_for, guest_options
+from technopark.programmes.queries.demo_day import (
+    demo_day_feedback_rows,
+    demo_day_for,
+    guest_by_link,
+    guest_for,
+    guest_links_expire_at,
+    guest_options,
+    guest_pitches,
+)
 from technopark.programmes.queries.participants import (
     admitted_applications,
     applications_by_ids,
@@ -41,8 +49,12 @@ from technopark.programmes.queries.participants import (
     participant_attendance,
     participant_follow_ups,
     participant_for,
+    participant_seat,
+    participant_seats,
     participants_query,
     proposal_for,
+    seat_choices,
+    seats_offered,
 )
 
 __all__ = [
@@ -58,9 +70,14 @@ __all__ = [
     "cohort_for",
     "cohort_participants",
     "cohort_sessions",
+    "demo_day_feedback_rows",
     "demo_day_for",
     "grant_view",
+    "guest_by_link",
+    "guest_for",
+    "guest_links_expire_at",
     "guest_options",
+    "guest_pitches",
     "is_active_participant",
     "members_with_roles",
     "mentor_options",
@@ -68,12 +85,16 @@ __all__ = [
     "participant_attendance",
     "participant_follow_ups",
     "participant_for",
+    "participant_seat",
+    "participant_seats",
     "participants_query",
     "programme_calls",
     "programme_detail",
     "programme_list",
     "proposal_for",
     "provide_grant_summaries",
+    "seat_choices",
+    "seats_offered",
     "session_for",
     "session_sheet",
     "sessions_of_cohorts",

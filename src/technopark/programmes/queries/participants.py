@@ -23,6 +23,7 @@ from technopark.programmes.models import (
     StageProposal,
 )
 from technopark.programmes.queries._common import members_with_roles
+from technopark.programmes.seats import SeatChoice, SeatInfo, seat_provider
 from technopark.selection.models import Application, ApplicationStatus, CallKind
 
 
@@ -124,3 +125,30 @@ def is_active_participant(*, company: Company) -> bool:
         cohort__starts_on__lte=today,
         cohort__ends_on__gte=today,
     ).exists()
+
+
+# --- Coworking seats (given by the app that registered a seat provider: spaces) ------------------
+
+
+def seats_offered() -> bool:
+    """Whether an app gives real coworking seats (else the pages offer no allocation)."""
+    return seat_provider() is not None
+
+
+def participant_seat(*, participant: Participant) -> SeatInfo | None:
+    provider = seat_provider()
+    return provider.describe(participant=participant) if provider is not None else None
+
+
+def participant_seats(*, participant_ids: list[int]) -> dict[int, SeatInfo]:
+    """Current seats by participant id (one query; empty without a provider)."""
+    provider = seat_provider()
+    if provider is None or not participant_ids:
+        return {}
+    return provider.describe_many(participant_ids=participant_ids)
+
+
+def seat_choices(*, participant: Participant) -> list[SeatChoice]:
+    """Desks free for the participant's whole remaining cohort (empty without a provider)."""
+    provider = seat_provider()
+    return provider.free_seats(participant=participant) if provider is not None else []

@@ -26,6 +26,7 @@ from technopark.programmes.models import (
     ProposalStatus,
     StageProposal,
 )
+from technopark.programmes.seats import SeatInfo, SeatProvider, seat_provider
 from technopark.programmes.services._common import _text
 from technopark.selection.models import Application, ApplicationStatus, CallKind
 
@@ -57,22 +58,61 @@ def _lock_cohort(cohort: Cohort) -> Cohort:
     return locked
 
 
+def _seats() -> SeatProvider:
+    provider = seat_provider()
+    if provider is None:
+        raise ValidationError({"seat": _("Coworking seats are not given on this platform.")})
+    return provider
+
+
+def _check_seats_left(cohort: Cohort, *, wanted: int) -> None:
+    """The cohort holds at most the programme's coworking seats (the cohort row is locked)."""
+    ids = list(cohort.participants.values_list("pk", flat=True))
+    taken = len(_seats().describe_many(participant_ids=ids))
+    if taken + wanted > cohort.programme.coworking_seats:
+        raise ValidationError(
+            {
+                "seat": _(
+                    "All %(seats)d coworking seats of the programme are taken in this cohort."
+                )
+                % {"seats": cohort.programme.coworking_seats}
+            }
+        )
+
+
 @transaction.atomic
 def participant_add(
-    *, cohort: Cohort, actor: User, company: Company, application: Application | None = None
+    *,
+    cohort: Cohort,
+    actor: User,
+    company: Company,
+    application: Application | None = None,
+    seat: bool = False,
 ) -> Participant:
-    """Add one company to the cohort (with its team as attendees), within the cohort's places.
+    """Add one company to the cohort (with its team as attendees), within the cohort's places;
+    with ``seat``, also a coworking seat for the cohort's dates (see ``cohort_fill_companies``).
 
     Locking: the cohort row (``select_for_update``), so that two staff filling the same cohort at
     once never put it over its capacity.
     """
-    return cohort_fill_companies(cohort=cohort, actor=actor, entries=[(company, application)])[0]
+    return cohort_fill_companies(
+        cohort=cohort, actor=actor, entries=[(company, application)], seats=seat
+    )[0]
 
 
 def cohort_fill_companies(
-    *, cohort: Cohort, actor: User, entries: Sequence[tuple[Company, Application | None]]
+    *,
+    cohort: Cohort,
+    actor: User,
+    entries: Sequence[tuple[Company, Application | None]],
+    seats: bool = False,
 ) -> list[Participant]:
-    """Add companies to the cohort; all or none. Locks the cohort row (capacity check)."""
+    """Add companies to the cohort; all or none. Locks the cohort row (capacity check).
+
+    With ``seats`` every new participant also gets a coworking seat (the first desk free for the
+    whole cohort, ``participant_seat_allocate``) in the same transaction: when a seat cannot be
+    given (none free, the programme's seats all taken) nobody joins and nothing is booked.
+    """
     with transaction.atomic():
         locked = _lock_cohort(cohort)
         if not entries:
@@ -115,12 +155,17 @@ def cohort_fill_companies(
                 ) from error
             _add_team(participant)
             made.append(participant)
+        if seats:
+            _check_seats_left(locked, wanted=len(made))
+            for participant in made:
+                participant.cohort = locked
+                _seats().allocate(participant=participant, actor=actor)
         writes("programmes", park_id=locked.park_id)
         return made
 
 
 def cohort_fill(
-    *, cohort: Cohort, actor: User, applications: list[Application]
+    *, cohort: Cohort, actor: User, applications: list[Application], seats: bool = False
 ) -> list[Participant]:
     """Fill the cohort from admitted applications of its programme-intake call.
 
@@ -141,7 +186,7 @@ def cohort_fill(
                 {"applications": _("Choose applications to this cohort's intake call.")}
             )
     return cohort_fill_companies(
-        cohort=cohort, actor=actor, entries=[(a.company, a) for a in applications]
+        cohort=cohort, actor=actor, entries=[(a.company, a) for a in applications], seats=seats
     )
 
 
@@ -203,7 +248,47 @@ def participant_set_mentors(*, participant: Participant, mentors: Iterable[Any])
 
 
 @transaction.atomic
-def participant_set_status(*, participant: Participant, status: str) -> Participant:
+def participant_seat_allocate(
+    *, participant: Participant, actor: User, resource_id: int | None = None
+) -> SeatInfo:
+    """Give an active participant a coworking seat for the cohort's (remaining) dates: the desk
+    ``resource_id`` (from ``seat_choices``), or the first free one. At most the programme's
+    coworking seats per cohort.
+
+    Refused with a ``ValidationError`` keyed ``seat`` (nothing changes) when no desk is free for
+    all the dates, the participant is not active or holds a seat, or the cohort has none left.
+    Locking: the cohort row (the programme's seats counted against concurrent allocations), then
+    what the seat provider locks (the booking's overlap rule). Audited by the provider
+    (``spaces.seat_allocate``).
+    """
+    cohort = _lock_cohort(participant.cohort)
+    if participant.status != ParticipantStatus.ACTIVE:
+        raise ValidationError({"seat": _("Only an active participant gets a seat.")})
+    _check_seats_left(cohort, wanted=1)
+    participant.cohort = cohort
+    info = _seats().allocate(participant=participant, actor=actor, resource_id=resource_id)
+    writes("programmes", park_id=cohort.park_id)
+    return info
+
+
+@transaction.atomic
+def participant_seat_release(*, participant: Participant, actor: User | None) -> SeatInfo | None:
+    """Free the participant's coworking seat from today on (None when there was none).
+
+    Audited by the seat provider (``spaces.seat_release``). Locking: the provider's.
+    """
+    info = _seats().release(participant=participant, actor=actor)
+    if info is not None:
+        writes("programmes", park_id=participant.cohort.park_id)
+    return info
+
+
+@transaction.atomic
+def participant_set_status(
+    *, participant: Participant, status: str, actor: User | None = None
+) -> Participant:
+    """Change the status; a participant who leaves or graduates gives their coworking seat back
+    (released from today on, audited as ``spaces.seat_release``). Locking: the cohort row."""
     if status not in ParticipantStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     cohort = _lock_cohort(participant.cohort)
@@ -215,12 +300,20 @@ def participant_set_status(*, participant: Participant, status: str) -> Particip
         raise ValidationError({"status": _("The cohort has no free place.")})
     Participant.objects.filter(pk=participant.pk).update(status=status)
     participant.status = status
+    provider = seat_provider()
+    if status != ParticipantStatus.ACTIVE and provider is not None:
+        provider.release(participant=participant, actor=actor)
     writes("programmes", park_id=cohort.park_id)
     return participant
 
 
 def participant_update(
-    *, participant: Participant, seat: str, mentors: Iterable[Any], status: str
+    *,
+    participant: Participant,
+    seat: str,
+    mentors: Iterable[Any],
+    status: str,
+    actor: User | None = None,
 ) -> Participant:
     """Staff's form for one participant: the coworking seat, the mentors and the status, then the
     attendees refreshed from the company's team.
@@ -240,7 +333,7 @@ def participant_update(
             participant_set_seat(participant=participant, seat=seat)
             participant_set_mentors(participant=participant, mentors=mentors)
             if status != participant.status:
-                participant_set_status(participant=participant, status=status)
+                participant_set_status(participant=participant, status=status, actor=actor)
             participant_sync_team(participant=participant)
     except Exception:
         # The rows are as they were; the object the caller holds must be too.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -9,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.core.exports import BOM, safe_row
 from technopark.core.localtime import to_utc, wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.queries import site_options
-from technopark.programmes import queries, rules, services
+from technopark.programmes import queries, rules, services, tasks
 from technopark.programmes.forms import (
     DemoDayForm,
     FeedbackForm,
@@ -113,6 +117,7 @@ def _render_demo_day(
             "starts": wall_time(demo_day.starts_at, zone),
             "pitches": [{"pitch": p, "starts": wall_time(p.starts_at, zone)} for p in pitches],
             "guests": list(demo_day.guests.all()),
+            "links_open": timezone.now() < queries.guest_links_expire_at(demo_day),
             "manage": manage,
             "order_form": order_form,
             "guest_form": guest_form,
@@ -161,17 +166,27 @@ def demo_day_invite(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.guest_invite(
+            guest = services.guest_invite(
                 demo_day=demo_day,
                 user=data["user"],
                 name=data["name"],
                 organisation=data["organisation"],
                 kind=data["kind"],
+                email=data["email"],
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("The guest has been invited."))
+            if guest.email:
+                tasks.queue_guest_link(guest=guest, base_url=request.build_absolute_uri("/"))
+                messages.success(
+                    request,
+                    _("The guest has been invited: a feedback link goes to %(email)s.")
+                    % {"email": guest.email},
+                )
+            else:
+                messages.success(request, _("The guest has been invited."))
             return redirect("programmes:demo_day", park_slug=park_slug, pk=demo_day.pk)
     return _render_demo_day(request, demo_day, guest_form=form, status=400)
 
@@ -194,8 +209,7 @@ def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
     )
     if form.is_valid():
         try:
-            for pitch, values in form.entries():
-                services.feedback_record(guest=guest, pitch=pitch, **values)
+            services.feedback_record_many(guest=guest, entries=form.entries())
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -214,3 +228,47 @@ def demo_day_feedback(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def demo_day_feedback_export(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Staff: every guest's feedback as CSV, outside guests marked as such."""
+    require(rules.can_manage_demo_day(access_of(request)))
+    demo_day = _demo_day(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Position"),
+            _("Start-up"),
+            _("Guest"),
+            _("Organisation"),
+            _("Kind"),
+            _("From"),
+            _("Meet"),
+            _("Invest"),
+            _("Pilot"),
+            _("Note"),
+        ]
+    )
+    for f in queries.demo_day_feedback_rows(demo_day=demo_day):
+        writer.writerow(
+            safe_row(
+                [
+                    f.pitch.position,
+                    f.pitch.participant.company.short_name,
+                    f.guest.display_name,
+                    f.guest.organisation,
+                    f.guest.get_kind_display(),
+                    _("outside guest") if f.guest.is_outside else _("member of the park"),
+                    _("yes") if f.meet else "",
+                    _("yes") if f.invest else "",
+                    _("yes") if f.pilot else "",
+                    f.note,
+                ]
+            )
+        )
+    response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="demo-day-{demo_day.pk}-feedback.csv"'
+    return response

@@ -21,6 +21,7 @@ from technopark.programmes import queries, rules, services
 from technopark.programmes.forms import (
     FillForm,
     ParticipantForm,
+    SeatForm,
     StageDecisionForm,
     StageProposalForm,
 )
@@ -44,13 +45,20 @@ def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     require(rules.can_manage_programmes(access_of(request)))
     cohort = _cohort(request, pk)
     candidates = queries.admitted_applications(cohort=cohort)
-    form = FillForm(request.POST if request.method == "POST" else None, applications=candidates)
+    form = FillForm(
+        request.POST if request.method == "POST" else None,
+        applications=candidates,
+        seats_offered=queries.seats_offered(),
+    )
     if form.is_valid():
         ids = {int(i) for i in form.cleaned_data["applications"]}
         chosen = [a for a in candidates if a.pk in ids]
         try:
             made = services.cohort_fill(
-                cohort=cohort, actor=signed_in_user(request), applications=chosen
+                cohort=cohort,
+                actor=signed_in_user(request),
+                applications=chosen,
+                seats=bool(form.cleaned_data.get("seats")),
             )
         except ValidationError as error:
             for messages_ in getattr(error, "message_dict", {"": error.messages}).values():
@@ -90,6 +98,7 @@ def _render_participant(
     *,
     proposal_form: StageProposalForm | None = None,
     manage_form: ParticipantForm | None = None,
+    seat_form: SeatForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     access = access_of(request)
@@ -111,6 +120,10 @@ def _render_participant(
         )
     if proposal_form is None and rules.can_propose_stage(access, participant):
         proposal_form = StageProposalForm()
+    seat = queries.participant_seat(participant=participant)
+    may_seat = rules.can_allocate_seat(access, participant) and queries.seats_offered()
+    if seat_form is None and may_seat and seat is None:
+        seat_form = SeatForm(choices=queries.seat_choices(participant=participant))
     return render(
         request,
         "programmes/participant_detail.html",
@@ -123,6 +136,9 @@ def _render_participant(
             "follow_ups": queries.participant_follow_ups(participant=participant),
             "proposal_form": proposal_form,
             "manage_form": manage_form if may_manage else None,
+            "seat": seat,
+            "seat_form": seat_form if may_seat and seat is None else None,
+            "may_release_seat": may_seat and seat is not None,
             "decision_form": StageDecisionForm() if rules.can_decide_stage(access) else None,
         },
         status=status,
@@ -151,6 +167,7 @@ def participant_manage(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
                 seat=data["coworking_seat"],
                 mentors=form.chosen_mentors(),
                 status=data["status"],
+                actor=signed_in_user(request),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -158,6 +175,55 @@ def participant_manage(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
             messages.success(request, _("The participant's data has been saved."))
             return redirect("programmes:participant", park_slug=park_slug, pk=participant.pk)
     return _render_participant(request, participant, manage_form=form, status=400)
+
+
+@login_required
+@require_POST
+def participant_seat_allocate(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Staff: a coworking seat for the cohort's dates, the desk picked or the first free one."""
+    require(rules.can_allocate_seat(access_of(request)))
+    participant = _participant(request, pk)
+    require(rules.can_allocate_seat(access_of(request), participant))
+    form = SeatForm(request.POST, choices=queries.seat_choices(participant=participant))
+    if form.is_valid():
+        try:
+            seat = services.participant_seat_allocate(
+                participant=participant,
+                actor=signed_in_user(request),
+                resource_id=form.resource_id(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("%(desk)s is held for %(company)s for the cohort's dates.")
+                % {"desk": seat.resource_name, "company": participant.company.short_name},
+            )
+            return redirect("programmes:participant", park_slug=park_slug, pk=participant.pk)
+    return _render_participant(request, participant, seat_form=form, status=400)
+
+
+@login_required
+@require_POST
+def participant_seat_release(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Staff: give the participant's seat back from today on."""
+    require(rules.can_allocate_seat(access_of(request)))
+    participant = _participant(request, pk)
+    require(rules.can_allocate_seat(access_of(request), participant))
+    try:
+        released = services.participant_seat_release(
+            participant=participant, actor=signed_in_user(request)
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return _render_participant(request, participant, status=400)
+    if released is None:
+        messages.info(request, _("The participant had no coworking seat."))
+    else:
+        messages.success(request, _("The coworking seat has been released."))
+    return redirect("programmes:participant", park_slug=park_slug, pk=participant.pk)
 
 
 @login_required
@@ -226,12 +292,19 @@ def my_programme(request: HttpRequest, park_slug: str) -> HttpResponse:
     cohort_ids = [p.cohort_id for p in participations]
     sessions = queries.sessions_of_cohorts(cohort_ids=cohort_ids)
     marks = queries.attendance_of_users(user=request.user, cohort_ids=cohort_ids)
+    seats = queries.participant_seats(participant_ids=[p.pk for p in participations])
     items = []
     for participation in participations:
         schedule = _schedule(sessions.get(participation.cohort_id, []), participation.cohort)
         for row in schedule:
             row["present"] = marks.get(row["session"].pk)
-        items.append({"participant": participation, "schedule": schedule})
+        items.append(
+            {
+                "participant": participation,
+                "schedule": schedule,
+                "seat": seats.get(participation.pk),
+            }
+        )
     return render(
         request,
         "programmes/my_programme.html",

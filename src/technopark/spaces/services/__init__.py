@@ -39,6 +39,14 @@ from technopark.spaces.services.resources import (
     opening_hours_set,
     resource_create,
 )
+from technopark.spaces.services.seats import (
+    SpacesSeatProvider,
+    seat_allocate,
+    seat_free_choices,
+    seat_of,
+    seat_release,
+    seats_of,
+)
 from technopark.spaces.services.waitlist import (
     offers_expire,
     waitlist_accept,
@@ -52,6 +60,7 @@ __all__ = [
     "LAST_YEAR",
     "BookingConflict",
     "SeriesResult",
+    "SpacesSeatProvider",
     "_overlapping",
     "acting_company_ids",
     "booking_approve",
@@ -75,6 +84,11 @@ __all__ = [
     "opening_hours_set",
     "resource_create",
     "rule_for",
+    "seat_allocate",
+    "seat_free_choices",
+    "seat_of",
+    "seat_release",
+    "seats_of",
     "times_readable_check",
     "waitlist_accept",
     "waitlist_join",

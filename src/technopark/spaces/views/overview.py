@@ -28,7 +28,7 @@ from technopark.spaces import exports, queries, rules, services
 from technopark.spaces.forms import (
     SearchForm,
 )
-from technopark.spaces.models import ResourceType
+from technopark.spaces.models import BookingKind, ResourceType
 from technopark.spaces.views._common import (
     _company_ids,
 )
@@ -162,6 +162,7 @@ def _calendar_rows(
     book_url = reverse("spaces:book", kwargs={"park_slug": park.slug})
     booked, park_label = escape(_("booked")), escape(_("Park"))
     certificate, book_label = escape(_("certificate")), escape(_("Book"))
+    seat_label = escape(_("coworking seat"))
     parts: list[str] = []
     for row in cal.rows:
         resource = row.resource
@@ -184,6 +185,12 @@ def _calendar_rows(
                 if rules.can_see_booker(access, booking, company_ids):
                     name = escape(booking.company.short_name) if booking.company else park_label
                     parts.append(f'<a href="{booking_url}{booking.pk}/">{name}</a>')
+                    if booking.kind == BookingKind.SEAT:
+                        # a cohort participant's seat: whose cohort it is
+                        parts.append(
+                            f' <span class="tag">{seat_label}</span>'
+                            f' <span class="muted">{escape(booking.title)}</span>'
+                        )
                 else:
                     parts.append(booked)
                 parts.append("</div>")
