@@ -174,3 +174,16 @@ def test_without_a_database_the_probes_and_pages_say_so(server_without_database)
     assert headers["Content-Type"].startswith("application/json")
     assert headers["Retry-After"] == "30"
     assert "detail" in json.loads(body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_error_on_a_reachable_database_stays_a_500():
+    from django.db import DatabaseError, OperationalError, connection
+
+    with pytest.raises(DatabaseError) as raised, connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_here")
+    # SQLite calls a missing table an operational error, PostgreSQL a programming error; a
+    # deadlock is operational on both: none of them means the database is gone.
+    assert health.database_unavailable(raised.value) is False
+    assert health.database_unavailable(OperationalError("deadlock detected")) is False
+    assert health.database_unavailable(ValueError("x")) is False

@@ -130,8 +130,18 @@ class HealthMiddleware:
 
 def database_unavailable(error: BaseException | None) -> bool:
     """Whether ``error`` is the database being unreachable (connection refused, server gone),
-    not a bug in a query: the operational errors of the database drivers."""
-    return isinstance(error, (OperationalError, InterfaceError))
+    not a bug in a query. A driver's operational error covers both (a deadlock, a statement
+    timeout, SQLite's "no such table" are operational errors too), so the answer is asked of the
+    database itself: a fresh connection that cannot be opened means unreachable."""
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return False
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except (OperationalError, InterfaceError):
+        return True
+    return False
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
