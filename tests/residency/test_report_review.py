@@ -249,3 +249,24 @@ def test_the_export_has_the_review_columns(world, client_for, report):
     assert header[-2:] == ("Review", "Note of the review")
     assert row[-2] == "Returned for correction"
     assert not str(row[-1]).startswith("=")
+
+
+def test_returning_a_report_tells_the_founder(
+    world, report, django_capture_on_commit_callbacks, mailoutbox
+):
+    from technopark.notices.models import Notice
+
+    with django_capture_on_commit_callbacks(execute=True):
+        returned(report, world, note="Уточните выручку")
+    notice = Notice.objects.get(recipient=world.users["founder"])
+    assert notice.kind == "residency.report_returned"
+    assert notice.url == f"{file_url(world.company)}?period={report.period}"
+    assert "Уточните выручку" in notice.body
+    assert [m.to for m in mailoutbox] == [[world.users["founder"].email]]
+    # The park writes in its language: the demo park's first language is Russian.
+    assert "возвращён на доработку" in mailoutbox[0].subject
+    # Accepting tells nobody (nothing waits on the founder).
+    again = file_report(report.resident, earlier(), actor=world.users["founder"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_review(report=again, actor=world.users["manager"], accept=True)
+    assert Notice.objects.count() == 1

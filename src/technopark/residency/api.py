@@ -31,12 +31,12 @@ from technopark.residency.schemas import (
     OverduePageOut,
     OwnResidentOut,
     QuarterlyReportOut,
+    QuarterlyReportReviewIn,
     QuarterParams,
     RegisterPageOut,
     RegisterParams,
     ReportIn,
     ReportPageOut,
-    QuarterlyReportReviewIn,
 )
 
 router = Router(tags=["residency"])

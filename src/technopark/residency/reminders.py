@@ -37,7 +37,8 @@ class ReminderRun:
     emails: int = 0
 
 
-def _language(park: Park) -> str:
+def park_language(park: Park) -> str:
+    """The language a park writes to its residents in: its first language, else the default."""
     first = (park.languages or "").split(",")[0].strip()
     codes = {code for code, _name in settings.LANGUAGES}
     return first if first in codes else settings.LANGUAGE_CODE
@@ -91,7 +92,7 @@ def _remind_park(park: Park, *, base_url: str, now: datetime) -> tuple[int, int]
     path = reverse("residency:my_reports", kwargs={"park_slug": park.slug})
     messages = []
     reminders = 0
-    with translation.override(_language(park)), timezone.override(tz):
+    with translation.override(park_language(park)), timezone.override(tz):
         for resident in residents:
             recipients = sorted(addresses.get(resident.company_id, []))
             if not services.report_reminder_record(

@@ -13,15 +13,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
-from technopark.companies.models import Company
+from technopark.companies.models import Company, TeamMember
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
 from technopark.core.scopes import in_park
+from technopark.notices.services import notify, render_notice
 from technopark.parks.models import Direction, Park, Site
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -524,7 +526,50 @@ def report_review(
         after={"review": locked.review, "review_note": text, "reviewed_at": locked.reviewed_at},
     )
     writes("residency", park_id=locked.park_id)
+    if not accept:
+        _notify_returned(locked)
     return locked
+
+
+def _notify_returned(report: QuarterlyReport) -> None:
+    """Tell the people who act for the company that their report waits for a correction: in
+    their inbox and by e-mail (on commit), in the park's language."""
+    from technopark.residency.reminders import park_language
+
+    recipients = [
+        member.user
+        for member in TeamMember.objects.filter(
+            company_id=report.company_id, acts_for_company=True, user__is_active=True
+        ).select_related("user")
+    ]
+    if not recipients:
+        return
+    park = report.park
+    subject, body = render_notice(
+        "residency/email/report_returned",
+        {
+            "company": report.company.short_name,
+            "quarter": report.quarter_label,
+            "park": park.display_name,
+            "note": report.review_note,
+        },
+        language=park_language(park),
+        time_zone=park.time_zone,
+    )
+    notify(
+        recipients=recipients,
+        park=park,
+        kind="residency.report_returned",
+        subject=subject,
+        body=body,
+        url=reverse(
+            "residency:report_file",
+            kwargs={"park_slug": park.slug, "company_pk": report.company_id},
+        )
+        + f"?period={report.period}",
+        # A report can be returned more than once: each return is a new step to act on.
+        key=f"residency-report:{report.pk}:returned:{report.reviewed_at:%Y%m%d%H%M%S%f}",
+    )
 
 
 def report_reminder_record(
