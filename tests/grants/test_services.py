@@ -23,7 +23,6 @@ from technopark.grants.models import (
 )
 from tests.grants.factories import (
     accountant,
-    approve_twice,
     make_award,
     make_participant,
     officer,

@@ -33,7 +33,6 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from technopark.accounts.models import User
-
 from technopark.core.localtime import local_today
 from technopark.demo.data import DEMO_PASSWORD
 from technopark.grants import services
