@@ -396,8 +396,9 @@ def test_detail_query_count_does_not_grow(
     # middleware (3); the award with participant, company, cohort, programme and decider; its
     # budget, milestones, their reports (and their spending and files), tranches with milestone,
     # requester, payment and cancellation, their approvals with approvers, clawbacks, the
-    # company's team (10); the milestone options of the request form; the park switcher.
-    with django_assert_num_queries(14):
+    # company's team (10); the milestone options of the request form; the park's grant policy;
+    # the park switcher.
+    with django_assert_num_queries(15):
         response = client.get(url("detail", pk=award.pk))
     assert response.status_code == 200
 
