@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "technopark.spaces",
     "technopark.programmes",
     "technopark.grants",
+    "technopark.notices",
     "technopark.api",
     "technopark.demo",
 ]
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "technopark.parks.context_processors.park",
+                "technopark.notices.context_processors.inbox",
             ],
         },
     },
@@ -280,6 +282,8 @@ EMAIL_PORT = int(env("TECHNOPARK_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = env("TECHNOPARK_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("TECHNOPARK_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("TECHNOPARK_EMAIL_USE_TLS", True)
+# The site's address for links in mail sent without a request at hand (notices).
+TECHNOPARK_SITE_URL = env("TECHNOPARK_SITE_URL", "http://localhost:8000")
 DEFAULT_FROM_EMAIL = env("TECHNOPARK_DEFAULT_FROM_EMAIL", "Technopark <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in env_list("TECHNOPARK_ADMINS")]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("technopark.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("inbox/", include("technopark.notices.urls")),
     path("<slug:park_slug>/", include("technopark.parks.urls")),
     path("<slug:park_slug>/companies/", include("technopark.companies.urls")),
     path("<slug:park_slug>/people/", include("technopark.accounts.park_urls")),

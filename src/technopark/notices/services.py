@@ -1,0 +1,203 @@
+"""Writing notices: ``notify`` puts a notice in each recipient's inbox and mails it on commit.
+
+Callers (the services of the apps above) pass the subject and body already written in the
+recipient's language: ``render_notice`` renders ``<base>_subject.txt`` and ``<base>_message.txt``
+for them. A notice is told once per person and ``key`` (the waiting step, ``tranche:17:approve``):
+asking again is a no-op, so a caller may notify on every pass through a step.
+
+``notify`` joins the caller's transaction: the rows are written with the caller's change and the
+mail is queued on commit (one task per call), so a rolled-back change notifies nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from technopark.core.inputs import text_problem
+from technopark.notices.models import BODY_MAX, KEY_MAX, KIND_MAX, SUBJECT_MAX, URL_MAX, Notice
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from technopark.parks.models import Park
+
+KIND_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+KEY_RE = re.compile(r"^[\w.:/-]+$", re.ASCII)
+ELLIPSIS = "…"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _control_free(text: str) -> str:
+    # Control characters have no place in a notice; the texts come from the park's own records,
+    # which have passed the input rules already, so this only guards against a caller's slip.
+    if text_problem(text, multiline=True) is None:
+        return text
+    return "".join(ch for ch in text if text_problem(ch, multiline=True) is None)
+
+
+def clean_url(url: str) -> str:
+    """``url`` if it is a path inside the site (``/…``, not ``//host``), else a ValidationError."""
+    if (
+        not isinstance(url, str)
+        or not url.startswith("/")
+        or url.startswith("//")
+        or "\\" in url
+        or len(url) > URL_MAX
+        or any(ch.isspace() for ch in url)
+        or text_problem(url) is not None
+    ):
+        raise ValidationError({"url": _("A notice links to a page of this site.")})
+    return url
+
+
+def _render_text(name: str, context: Mapping[str, Any]) -> str:
+    # Plain text: not HTML-escaped here (the inbox page escapes it when it shows it).
+    template = get_template(name)
+    return str(template.template.render(Context(dict(context), autoescape=False)))  # type: ignore[attr-defined]
+
+
+def _zone(time_zone: str | None) -> AbstractContextManager[object]:
+    return timezone.override(time_zone) if time_zone else nullcontext()
+
+
+def render_notice(
+    template_base: str,
+    context: Mapping[str, Any],
+    *,
+    language: str,
+    time_zone: str | None = None,
+) -> tuple[str, str]:
+    """(subject, body) of ``<template_base>_subject.txt`` and ``<template_base>_message.txt``,
+    rendered in ``language`` (and dates in ``time_zone``, when given). The subject comes on one
+    line; both fit a notice (longer ones are shortened with an ellipsis). The templates are
+    plain text: nothing is HTML-escaped (the inbox escapes what it shows)."""
+    with translation.override(language), _zone(time_zone):
+        subject = _render_text(f"{template_base}_subject.txt", context)
+        body = _render_text(f"{template_base}_message.txt", context)
+    return _shorten(" ".join(subject.split()), SUBJECT_MAX), _shorten(body.strip(), BODY_MAX)
+
+
+def notify(
+    *,
+    recipients: Iterable[AbstractBaseUser],
+    park: Park | None,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str,
+    key: str = "",
+    base_url: str = "",
+) -> int:
+    """Put a notice in the inbox of every active recipient who has not had ``key`` yet; the number
+    of notices made. Mailed on commit, in one background task (``tasks.notices_mail``), with a
+    link to ``base_url`` + ``url`` (``settings.TECHNOPARK_SITE_URL`` when ``base_url`` is empty).
+
+    ``kind`` is a short slug (``grants.tranche_to_approve``); ``url`` a path inside the site;
+    ``key`` the waiting step (empty: no deduplication). A subject over 200 or a body over 4000
+    characters is shortened. Runs inside the caller's transaction; no rows are locked.
+    """
+    if not isinstance(kind, str) or not KIND_RE.match(kind) or len(kind) > KIND_MAX:
+        raise ValidationError({"kind": _("A notice kind is a short slug.")})
+    if key and (len(key) > KEY_MAX or not KEY_RE.match(key)):
+        raise ValidationError({"key": _("A notice key is a short slug.")})
+    url = clean_url(url)
+    subject = _shorten(" ".join(_control_free(subject).split()), SUBJECT_MAX)
+    if not subject:
+        raise ValidationError({"subject": _("A notice needs a subject.")})
+    body = _shorten(_control_free(body).strip(), BODY_MAX)
+
+    wanted = {user.pk for user in recipients if user is not None and user.pk is not None}
+    if not wanted:
+        return 0
+    user_ids = set(
+        get_user_model().objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+    )
+    if key and user_ids:
+        user_ids -= set(
+            Notice.objects.filter(recipient_id__in=user_ids, key=key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+    if not user_ids:
+        return 0
+    now = timezone.now()
+    rows = [
+        Notice(
+            recipient_id=user_id,
+            park=park,
+            kind=kind,
+            subject=subject,
+            body=body,
+            url=url,
+            key=key,
+            created_at=now,
+        )
+        for user_id in sorted(user_ids)
+    ]
+    try:
+        with transaction.atomic():
+            made = Notice.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another transaction told someone of the same step meanwhile: one row at a time.
+        made = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            made.append(row)
+    ids = [row.pk for row in made if row.pk is not None]
+    if ids:
+        _queue_mail(ids, base_url or settings.TECHNOPARK_SITE_URL)
+    return len(made)
+
+
+def _queue_mail(notice_ids: list[int], base_url: str) -> None:
+    # Imported here: the task reads through this app's queries, a layer above.
+    from technopark.notices.tasks import notices_mail
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: notices_mail.enqueue(notice_ids=notice_ids, base_url=base_url, language=language)
+    )
+
+
+def notices_mark_emailed(*, notice_ids: Iterable[int]) -> int:
+    """Note that the notices were mailed (the mail task); the number noted."""
+    return Notice.objects.filter(pk__in=list(notice_ids), emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+
+
+def notice_mark_read(*, notice: Notice, user: AbstractBaseUser) -> Notice:
+    """The recipient has read ``notice`` (again: nothing changes). Only the recipient may."""
+    if notice.recipient_id != user.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        now = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        notice.read_at = now
+    return notice
+
+
+def notices_mark_all_read(*, user: AbstractBaseUser) -> int:
+    """Every unread notice of ``user`` is read; how many were unread."""
+    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
