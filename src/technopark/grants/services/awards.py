@@ -34,6 +34,7 @@ from technopark.grants.services._common import (
     _locked_award,
     format_money,
 )
+from technopark.grants.services.notices import tell_company
 from technopark.grants.services.tranches import _refuse_if_cancelled, tranche_request
 from technopark.programmes.models import Participant
 
@@ -247,6 +248,13 @@ def award_cancel(*, award: GrantAward, actor: User, reason: str) -> GrantAward:
             "reason": reason,
             "cancelled_tranches": cancelled,
         },
+    )
+    tell_company(
+        award=locked,
+        park=locked.park,
+        kind="award_cancelled",
+        context={},
+        key=f"grants.award:{locked.pk}:cancelled",
     )
     writes("grants", park_id=locked.park_id)
     return locked

@@ -33,6 +33,11 @@ from technopark.grants.models import (
     TrancheCancellation,
     TrancheStatus,
 )
+from technopark.grants.services.notices import (
+    tell_company,
+    tell_tranche_approved,
+    tell_tranche_requested,
+)
 from technopark.grants.services._common import (
     _award_snapshot,
     _clean_money,
@@ -134,6 +139,7 @@ def tranche_request(
         summary=f"{locked.decision_reference} #{number}: {amount}",
         after={"award_id": locked.pk, "milestone_id": milestone.pk, "amount": amount},
     )
+    tell_tranche_requested(tranche=tranche, award=locked, park=locked.park)
     writes("grants", park_id=locked.park_id)
     return tranche
 
@@ -202,6 +208,8 @@ def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
             "policy": policy.as_dict(),
         },
     )
+    if before != locked.status:
+        tell_tranche_approved(tranche=locked, award=award, park=award.park)
     writes("grants", park_id=award.park_id)
     return locked
 
@@ -364,6 +372,13 @@ def _pay_locked(
             "policy": policy.as_dict(),
         },
     )
+    tell_company(
+        award=award,
+        park=award.park,
+        kind="payment_made",
+        context={"tranche": locked, "payment": disbursement},
+        key=f"grants.payment:{disbursement.pk}",
+    )
     writes("grants", park_id=award.park_id)
     return PaymentResult(disbursement, created=True)
 
@@ -461,6 +476,13 @@ def clawback_record(
             "reason": reason,
             "reference": reference,
         },
+    )
+    tell_company(
+        award=locked,
+        park=locked.park,
+        kind="clawback_recorded",
+        context={"clawback": clawback},
+        key=f"grants.clawback:{clawback.pk}",
     )
     writes("grants", park_id=locked.park_id)
     return clawback
