@@ -196,7 +196,7 @@ def test_cancelling_an_award_cancels_unpaid_tranches_and_keeps_the_money(
     world, award, admin, accountant
 ):
     manager = world.users["manager"]
-    first, second, third = list(award.tranches.order_by("number"))
+    first, second, _third = list(award.tranches.order_by("number"))
     ready_to_pay(first, manager, admin)
     pay(first, accountant)
     approve_twice(second, manager, admin)

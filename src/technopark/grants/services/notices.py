@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from technopark.grants.models import GrantAward, GrantPolicy, Tranche, TrancheApproval
 from technopark.notices.services import notify, render_notice
-from technopark.parks.models import Membership, MembershipStatus, Park, STAFF_ROLES
+from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park
 
 TEMPLATES = "grants/email/"
 

@@ -33,17 +33,17 @@ from technopark.grants.models import (
     TrancheCancellation,
     TrancheStatus,
 )
-from technopark.grants.services.notices import (
-    tell_company,
-    tell_tranche_approved,
-    tell_tranche_requested,
-)
 from technopark.grants.services._common import (
     _award_snapshot,
     _clean_money,
     _clean_text,
     _locked_award,
     format_money,
+)
+from technopark.grants.services.notices import (
+    tell_company,
+    tell_tranche_approved,
+    tell_tranche_requested,
 )
 
 
