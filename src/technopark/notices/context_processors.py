@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -22,9 +23,14 @@ def unread_for(request: HttpRequest) -> int:
     return int(getattr(request, _UNREAD))
 
 
+@lru_cache(maxsize=1)
+def _inbox_url() -> str:
+    return reverse("notices:inbox")
+
+
 def inbox(request: HttpRequest) -> dict[str, Any]:
     """``inbox_url`` and ``inbox_unread`` (counted only when a template shows it)."""
     return {
-        "inbox_url": reverse("notices:inbox"),
+        "inbox_url": _inbox_url(),
         "inbox_unread": lambda: unread_for(request),
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KIND_MAX = 60
 SUBJECT_MAX = 200
@@ -40,7 +41,7 @@ class Notice(models.Model):
     url = models.CharField(_("address"), max_length=URL_MAX)
     key = models.CharField(_("key"), max_length=KEY_MAX, blank=True, default="")
     created_at = models.DateTimeField(_("created"))
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_at = models.DateTimeField(pgettext_lazy("notice", "read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
