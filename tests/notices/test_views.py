@@ -197,3 +197,22 @@ def test_admin_reads_notices_but_cannot_change_them(world, client):
     assert client.get("/admin/notices/notice/add/").status_code == 403
     assert client.post(f"/admin/notices/notice/{notice.pk}/delete/").status_code == 403
     assert Notice.objects.filter(pk=notice.pk).exists()
+
+
+def test_the_header_count_costs_no_query_of_its_own(world, client_for, django_assert_num_queries):
+    founder = world.users["founder"]
+    client = client_for("founder")
+    client.get("/account/")  # the user, the switcher and the session are cached
+    with django_assert_num_queries(0):
+        from django.test import RequestFactory
+
+        from technopark.accounts.caching import user_by_id
+        from technopark.notices.context_processors import unread_for
+
+        request = RequestFactory().get("/")
+        request.user = user_by_id(user_id=founder.pk)
+        assert unread_for(request) == 0
+    _notice(world, founder, 1)  # forgets the cached user: the next request counts again
+    request = RequestFactory().get("/")
+    request.user = user_by_id(user_id=founder.pk)
+    assert unread_for(request) == 1

@@ -20,6 +20,15 @@ class AccountsConfig(AppConfig):
 
         post_save.connect(forget, sender=User, dispatch_uid="technopark.accounts.forget_user")
         post_delete.connect(forget, sender=User, dispatch_uid="technopark.accounts.forget_user_d")
+
+        from technopark.notices.signals import unread_changed
+
+        def forget_unread(sender: type, user_ids: list[int], **kwargs: object) -> None:
+            # The cached user carries the count of unread notices (accounts.queries.user_by_id).
+            for user_id in user_ids:
+                caching.forget_user(user_id=user_id)
+
+        unread_changed.connect(forget_unread, dispatch_uid="technopark.accounts.forget_unread")
         self._bind_tokens_to_accounts()
 
     @staticmethod

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.notices import queries as notice_queries
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.parks.prepared import PreparedRead
 
@@ -40,7 +41,12 @@ _USER_BY_TOKEN = PreparedRead(
     key_hash="\x00token-hash\x00",
 )
 _ACTIVE_USER = PreparedRead(
-    lambda user_id: User.objects.filter(pk=user_id).order_by(), user_id=-900_101
+    lambda user_id: (
+        User.objects.filter(pk=user_id)
+        .annotate(unread_notices=notice_queries.unread_count_of_outer_user())
+        .order_by()
+    ),
+    user_id=-900_101,
 )
 
 
@@ -57,7 +63,8 @@ def user_by_token_hash(*, key_hash: str) -> User | None:
 
 
 def user_by_id(*, user_id: Any) -> User | None:
-    """The user of a session: asked on every signed-in request, so prepared once."""
+    """The user of a session: asked on every signed-in request, so prepared once. It carries
+    ``unread_notices`` for the header's inbox link (no query of its own)."""
     rows = _ACTIVE_USER.objects(user_id=user_id)
     return rows[0] if rows else None
 

@@ -19,7 +19,10 @@ def unread_for(request: HttpRequest) -> int:
     if user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, _UNREAD):
-        setattr(request, _UNREAD, queries.unread_count(user))
+        # The session's user carries the count (accounts loads it in the same query); anyone
+        # else (a token, another backend) pays one indexed COUNT.
+        known = getattr(user, "unread_notices", None)
+        setattr(request, _UNREAD, queries.unread_count(user) if known is None else known)
     return int(getattr(request, _UNREAD))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from technopark.notices.models import Notice
 
@@ -36,6 +37,21 @@ def unread_count(user: AbstractBaseUser | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def unread_count_of_outer_user() -> Func:
+    """An expression for a query of users: how many notices of ``OuterRef("pk")`` are unread.
+
+    ``accounts`` adds it to the query that loads the session's user, so the header's count costs
+    no query of its own (``notices.signals.unread_changed`` tells it when to reload)."""
+    counted = (
+        Notice.objects.filter(recipient_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def notice_of(user: AbstractBaseUser, notice_id: int) -> Notice | None:

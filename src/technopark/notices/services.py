@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from technopark.core.inputs import text_problem
 from technopark.notices.models import BODY_MAX, KEY_MAX, KIND_MAX, SUBJECT_MAX, URL_MAX, Notice
+from technopark.notices.signals import unread_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -164,8 +165,16 @@ def notify(
             made.append(row)
     ids = [row.pk for row in made if row.pk is not None]
     if ids:
+        _unread_changed(sorted({row.recipient_id for row in made}))
         _queue_mail(ids, base_url or settings.TECHNOPARK_SITE_URL)
     return len(made)
+
+
+def _unread_changed(user_ids: list[int]) -> None:
+    # At once (the rest of this transaction reads the new count) and after the commit (a
+    # request may have cached the old count meanwhile).
+    unread_changed.send(sender=Notice, user_ids=user_ids)
+    transaction.on_commit(lambda: unread_changed.send(sender=Notice, user_ids=user_ids))
 
 
 def _queue_mail(notice_ids: list[int], base_url: str) -> None:
@@ -191,13 +200,17 @@ def notice_mark_read(*, notice: Notice, user: AbstractBaseUser) -> Notice:
         raise PermissionDenied
     if notice.read_at is None:
         now = timezone.now()
-        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        if Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now):
+            _unread_changed([notice.recipient_id])
         notice.read_at = now
     return notice
 
 
 def notices_mark_all_read(*, user: AbstractBaseUser) -> int:
     """Every unread notice of ``user`` is read; how many were unread."""
-    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+    marked = Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        _unread_changed([user.pk])
+    return marked
