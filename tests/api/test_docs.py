@@ -79,6 +79,8 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches": {"post"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/approvals": {"post"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/payment": {"post"},
+        "/api/v1/parks/{park_slug}/grants/{grant_id}/cancellation": {"post"},
+        "/api/v1/parks/{park_slug}/grants-policy": {"get", "put"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/tranches/{tranche_id}/cancellation": {"post"},
         "/api/v1/parks/{park_slug}/grants/{grant_id}/clawbacks": {"post"},
         # Issue 19, API parity: application files, milestones, reports and their files.

@@ -13,7 +13,15 @@ from technopark.grants.models import Disbursement, GrantAward, Tranche
 from tests.api.conftest import field_errors
 from tests.conftest import ROLES
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
-from tests.grants.factories import approve_twice, make_award, make_participant
+from tests.grants.factories import (
+    accept_report,
+    accountant,
+    approve_twice,
+    make_award,
+    make_participant,
+    officer,
+    ready_to_pay,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -95,7 +103,7 @@ def test_another_parks_grant_is_404(world, api_for):
     assert api.post(f"{BASE}/{foreign.pk}/tranches/{tranche.pk}/approvals").status_code == 404
 
 
-def test_award_approve_pay_over_the_api(world, api_for, admin):
+def test_award_approve_pay_over_the_api(world, api_for, api_as, admin):
     participant = make_participant(world.park, world.company)
     manager = api_for("manager", "token")
     created = manager.post(
@@ -120,14 +128,25 @@ def test_award_approve_pay_over_the_api(world, api_for, admin):
     assert grant["amount"] == "1500000.00" and len(grant["tranches"]) == 3
     tranche_id = grant["tranches"][0]["id"]
     path = f"{BASE}/{grant['id']}/tranches/{tranche_id}"
-    assert body(manager.post(f"{path}/approvals"))["status"] == "requested"
-    twice = manager.post(f"{path}/approvals")
+    # The manager requested the tranches (with the award): two other staff approve them.
+    own = manager.post(f"{path}/approvals")
+    assert "You requested this tranche" in field_errors(own)["approver"][0]
+    park_admin = api_for("park_admin", "session")
+    assert body(park_admin.post(f"{path}/approvals"))["status"] == "requested"
+    twice = park_admin.post(f"{path}/approvals")
     assert twice.status_code == 422
     assert "already approved" in field_errors(twice)["approver"][0]
-    second = api_for("park_admin", "session").post(f"{path}/approvals")
+    second = api_as(officer(world.park), "token").post(f"{path}/approvals")
     assert body(second)["status"] == "approved"
     assert len(body(second)["approvals"]) == 2
     payload = {"payment_reference": "ПП 1", "idempotency_key": "pay-1", "paid_on": "2026-05-05"}
+    gated = manager.post(f"{path}/payment", payload)
+    assert "no report on the milestone has been filed" in field_errors(gated)["tranche"][0]
+    accept_report(Tranche.objects.get(pk=tranche_id).milestone)
+    requester = manager.post(f"{path}/payment", payload)
+    assert "You requested this tranche" in field_errors(requester)["tranche"][0]
+    assert not Disbursement.objects.exists()
+    manager = api_as(accountant(world.park), "token")
     first = manager.post(f"{path}/payment", payload)
     assert first.status_code == 201
     replay = manager.post(f"{path}/payment", payload)
@@ -146,22 +165,23 @@ def test_award_approve_pay_over_the_api(world, api_for, admin):
     }
 
 
-def test_overpayment_is_a_409_naming_the_amounts(world, api_for, admin, award):
+def test_overpayment_is_a_409_naming_the_amounts(world, api_as, admin, award):
     manager_user = world.users["manager"]
+    payer = accountant(world.park)
     for n, tranche in enumerate(award.tranches.all()):
-        approve_twice(tranche, manager_user, admin)
+        ready_to_pay(tranche, manager_user, admin)
         services.tranche_pay(
-            tranche=tranche, actor=admin, payment_reference="p", idempotency_key=f"k{n}"
+            tranche=tranche, actor=payer, payment_reference="p", idempotency_key=f"k{n}"
         )
     extra = Tranche.objects.create(
         award=award,
         milestone=award.milestones.first(),
         number=4,
         amount=D("100000"),
-        requested_by=manager_user,
+        requested_by=officer(world.park),
     )
     approve_twice(extra, manager_user, admin)
-    response = api_for("manager").post(
+    response = api_as(payer).post(
         f"{BASE}/{award.pk}/tranches/{extra.pk}/payment",
         {"payment_reference": "p", "idempotency_key": "over"},
     )
@@ -229,8 +249,10 @@ def test_cancel_and_clawback_over_the_api(world, api_for, admin, award):
     assert cancelled.status_code == 201 and body(cancelled)["status"] == "cancelled"
     again = api.post(f"{BASE}/{award.pk}/tranches/{last.pk}/cancellation", {"reason": "Снят"})
     assert again.status_code == 422
-    first = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    services.tranche_pay(tranche=first, actor=admin, payment_reference="p", idempotency_key="k")
+    first = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    services.tranche_pay(
+        tranche=first, actor=accountant(world.park), payment_reference="p", idempotency_key="k"
+    )
     too_much = api.post(
         f"{BASE}/{award.pk}/clawbacks", {"amount": "500000.01", "reason": "x", "reference": "r"}
     )
@@ -331,10 +353,10 @@ def test_a_payment_reference_with_a_control_character_is_refused_and_nothing_pai
     assert not Disbursement.objects.exists()
 
 
-def test_a_payment_reference_with_a_tab_is_kept(world, api_for, admin, award):
+def test_a_payment_reference_with_a_tab_is_kept(world, api_as, admin, award):
     tranche = award.tranches.first()
-    approve_twice(tranche, world.users["manager"], admin)
-    response = api_for("manager").post(
+    ready_to_pay(tranche, world.users["manager"], admin)
+    response = api_as(accountant(world.park)).post(
         f"{BASE}/{award.pk}/tranches/{tranche.pk}/payment",
         {"payment_reference": "ПП\t1", "idempotency_key": "k-1"},
     )

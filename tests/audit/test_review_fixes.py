@@ -18,7 +18,7 @@ from technopark.audit.services import audit_record, audit_verify, checkpoint_wri
 from technopark.audit.services.checkpoints import canonical
 from technopark.grants import services as grants
 from technopark.grants.models import Disbursement
-from tests.grants.factories import approve_twice, make_award, make_participant
+from tests.grants.factories import accountant, make_award, make_participant, ready_to_pay
 
 KEY_A = "a" * 40
 KEY_B = "b" * 40
@@ -51,9 +51,12 @@ def paid(world: Any, keyed: Path, admin: Any) -> Disbursement:
     manager = world.users["manager"]
     award = make_award(make_participant(world.park, world.company), manager)
     tranche = award.tranches.order_by("number").first()
-    approve_twice(tranche, manager, admin)
+    ready_to_pay(tranche, manager, admin)
     result = grants.tranche_pay(
-        tranche=tranche, actor=manager, payment_reference="ПП-1", idempotency_key="k-1"
+        tranche=tranche,
+        actor=accountant(world.park),
+        payment_reference="ПП-1",
+        idempotency_key="k-1",
     )
     return result.disbursement
 

@@ -1,6 +1,7 @@
 """A manager builds a cohort from admitted applications, schedules an intensive and takes
-attendance, awards 1,500,000 roubles in three tranches; the manager and the park admin approve
-the first and it is paid; an attempt to pay out more than the award is refused with the amounts
+attendance, awards 1,500,000 roubles in three tranches (so requests them); the park admin and a
+second manager approve the first, its milestone's report is accepted, and the accountant pays it
+(segregation of duties: the payer neither requested nor approved); an attempt to pay out more than the award is refused with the amounts
 named; the founder sees the schedule and the grant.
 
 The checks read ids, data and figures, not English or Russian wording, so that they hold in
@@ -16,6 +17,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
+from technopark.grants import services as grant_services
 from technopark.grants.models import Disbursement, GrantAward, TrancheStatus
 from technopark.parks.models import Role
 from technopark.programmes import services as programme_services
@@ -58,6 +60,10 @@ def test_cohort_intensive_attendance_grant_four_eyes_payment_and_refusal(
     MembershipFactory(park=park, user=manager, role=Role.MANAGER)
     admin = UserFactory(email="admin@example.org", full_name="Аркадий Саввинов")
     MembershipFactory(park=park, user=admin, role=Role.PARK_ADMIN)
+    controller = UserFactory(email="controller@example.org", full_name="Мария Слепцова")
+    MembershipFactory(park=park, user=controller, role=Role.MANAGER)
+    accountant = UserFactory(email="accountant@example.org", full_name="Людмила Оконешникова")
+    MembershipFactory(park=park, user=accountant, role=Role.MANAGER)
     founder = UserFactory(email="founder@example.org", full_name="Туйаара Попова")
     MembershipFactory(park=park, user=founder, role=Role.FOUNDER)
     company = CompanyFactory(park=park, short_name="Северный код", site=site)
@@ -130,11 +136,15 @@ def test_cohort_intensive_attendance_grant_four_eyes_payment_and_refusal(
     assert _digits(page.get_by_test_id("awarded").inner_text()) == "150000000"
     first = award.tranches.get(number=1)
 
-    # Four eyes: the manager approves, then the park admin.
-    row = page.get_by_test_id("tranche-1")
-    row.locator("form[action$='/approve/'] button").click()
-    page.wait_for_url(f"**/yakutia/grants/{award.pk}/")
-    assert page.get_by_test_id("tranche-1").locator("form[action$='/approve/']").count() == 0
+    # Four eyes, neither of them the requester: a second manager approves, then the park admin.
+    third = _signed_in(browser, live_server, controller)
+    controller_page = third.new_page()
+    controller_page.goto(f"/yakutia/grants/{award.pk}/")
+    controller_page.get_by_test_id("tranche-1").locator("form[action$='/approve/'] button").click()
+    controller_page.wait_for_url(f"**/yakutia/grants/{award.pk}/")
+    approve = controller_page.get_by_test_id("tranche-1").locator("form[action$='/approve/']")
+    assert approve.count() == 0
+    third.close()
     second = _signed_in(browser, live_server, admin)
     admin_page = second.new_page()
     admin_page.goto(f"/yakutia/grants/{award.pk}/")
@@ -143,7 +153,15 @@ def test_cohort_intensive_attendance_grant_four_eyes_payment_and_refusal(
     first.refresh_from_db()
     assert first.status == TrancheStatus.APPROVED
 
-    # Paid, with the payment order's number.
+    # The milestone's report accepted (the journey of the payment gate is its own test), then
+    # paid by the accountant, with the payment order's number.
+    report = grant_services.grant_report_file(
+        milestone=first.milestone, actor=founder, summary="Прототип собран.", spending={}
+    )
+    grant_services.grant_report_review(report=report, actor=manager, accept=True)
+    staff.close()
+    staff = _signed_in(browser, live_server, accountant)
+    page = staff.new_page()
     page.goto(f"/yakutia/grants/{award.pk}/")
     row = page.get_by_test_id("tranche-1")
     form = row.locator("form[action$='/pay/']")

@@ -9,7 +9,8 @@ import pytest
 
 from technopark.parks.models import Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.grants.factories import make_award, make_participant
+from tests.grants.factories import accountant as park_accountant
+from tests.grants.factories import make_award, make_participant, officer
 
 
 @pytest.fixture
@@ -18,6 +19,22 @@ def admin(world: Any) -> Any:
     person = UserFactory(email="park_admin@example.org", full_name="Park Admin")
     MembershipFactory(park=world.park, user=person, role=Role.PARK_ADMIN)
     world.users["park_admin"] = person
+    return person
+
+
+@pytest.fixture
+def accountant(world: Any) -> Any:
+    """Staff who neither requests nor approves tranches, and so may pay them."""
+    person = park_accountant(world.park)
+    world.users["accountant"] = person
+    return person
+
+
+@pytest.fixture
+def requester(world: Any) -> Any:
+    """The grants officer who requests the tranches of ``award``."""
+    person = officer(world.park)
+    world.users["officer"] = person
     return person
 
 

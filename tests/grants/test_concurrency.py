@@ -13,7 +13,13 @@ from django.db import connection
 
 from technopark.grants import services
 from technopark.grants.models import Disbursement, GrantAward, Tranche
-from tests.grants.factories import approve_twice, make_award, make_participant
+from tests.grants.factories import (
+    accept_report,
+    accountant,
+    make_award,
+    make_participant,
+    ready_to_pay,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = Decimal
@@ -52,7 +58,7 @@ def approved(world, admin):
     assert connection.vendor == "postgresql"
     participant = make_participant(world.park, world.company)
     award = make_award(participant, world.users["manager"])
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
     return award, tranche
 
 
@@ -67,7 +73,7 @@ def _pay(tranche: Tranche, actor: Any, key: str) -> Callable[[], Any]:
 
 def test_twenty_requests_with_different_keys_pay_one_tranche_once(world, approved):
     award, tranche = approved
-    calls = [_pay(tranche, world.users["manager"], f"key-{n}") for n in range(PARALLEL)]
+    calls = [_pay(tranche, accountant(world.park), f"key-{n}") for n in range(PARALLEL)]
     results, errors = run_in_parallel(calls)
     assert len(results) == 1 and results[0].created
     assert len(errors) == PARALLEL - 1
@@ -79,7 +85,7 @@ def test_twenty_requests_with_different_keys_pay_one_tranche_once(world, approve
 
 def test_twenty_requests_with_the_same_key_pay_once_and_all_get_that_payment(world, approved):
     award, tranche = approved
-    calls = [_pay(tranche, world.users["manager"], "the-same-key") for _ in range(PARALLEL)]
+    calls = [_pay(tranche, accountant(world.park), "the-same-key") for _ in range(PARALLEL)]
     results, errors = run_in_parallel(calls)
     assert errors == []
     assert len(results) == PARALLEL
@@ -99,6 +105,7 @@ def test_parallel_payments_of_different_tranches_never_exceed_the_award(world, a
     milestone = services.milestone_add(
         award=award, actor=manager, title="Этап", due_on=award.decided_on
     )
+    accept_report(milestone)
     tranches = Tranche.objects.bulk_create(
         [
             Tranche(
@@ -112,7 +119,7 @@ def test_parallel_payments_of_different_tranches_never_exceed_the_award(world, a
             for n in range(PARALLEL)
         ]
     )
-    calls = [_pay(tranche, manager, f"t-{tranche.pk}") for tranche in tranches]
+    calls = [_pay(tranche, accountant(world.park), f"t-{tranche.pk}") for tranche in tranches]
     results, errors = run_in_parallel(calls)
     assert len(results) == 10
     assert len(errors) == 10
@@ -129,10 +136,12 @@ def test_parallel_clawbacks_and_payments_keep_the_totals_consistent(world, admin
     participant = make_participant(world.park, world.company)
     award = make_award(participant, manager, amount="1000000.00", tranches=("400000", "400000"))
     first, second = list(award.tranches.all())
-    approve_twice(first, manager, admin)
-    approve_twice(second, manager, admin)
-    services.tranche_pay(tranche=first, actor=manager, payment_reference="p", idempotency_key="a")
-    calls: list[Callable[[], Any]] = [_pay(second, manager, "b")]
+    ready_to_pay(first, manager, admin)
+    ready_to_pay(second, manager, admin)
+    services.tranche_pay(
+        tranche=first, actor=accountant(world.park), payment_reference="p", idempotency_key="a"
+    )
+    calls: list[Callable[[], Any]] = [_pay(second, accountant(world.park), "b")]
     calls += [
         (
             lambda: services.clawback_record(

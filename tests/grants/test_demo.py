@@ -42,7 +42,7 @@ def test_seed_grants_covers_every_step_and_is_idempotent(world, admin, private_f
         TrancheCancellation.objects.count(),
         GrantReport.objects.count(),
     )
-    assert counts == (5, 12, 2, 1, 1, 2)
+    assert counts == (5, 12, 2, 1, 1, 3)
     statuses = set(Tranche.objects.values_list("status", flat=True))
     assert statuses == {"requested", "approved", "paid", "cancelled"}
     own = GrantAward.all_parks.get(participant__company=world.company)

@@ -21,7 +21,13 @@ from technopark.grants.models import (
     TrancheCancellation,
     TrancheStatus,
 )
-from tests.grants.factories import approve_twice, make_award, make_participant
+from tests.grants.factories import (
+    accountant,
+    make_award,
+    make_participant,
+    officer,
+    ready_to_pay,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -132,15 +138,15 @@ def test_unapproved_tranche_is_not_paid(world, award):
     tranche = award.tranches.first()
     services.tranche_approve(tranche=tranche, actor=world.users["manager"])
     with pytest.raises(ValidationError) as error:
-        pay(tranche, world.users["manager"])
+        pay(tranche, accountant(world.park))
     assert "two staff" in error.value.message_dict["tranche"][0]
     assert not Disbursement.objects.exists()
 
 
 def test_same_request_twice_pays_once(world, award, admin):
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    first = pay(tranche, world.users["manager"], key="same")
-    again = pay(tranche, world.users["manager"], key="same")
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    first = pay(tranche, accountant(world.park), key="same")
+    again = pay(tranche, accountant(world.park), key="same")
     assert first.created and not again.created
     assert again.disbursement.pk == first.disbursement.pk
     award.refresh_from_db()
@@ -150,20 +156,20 @@ def test_same_request_twice_pays_once(world, award, admin):
 
 
 def test_a_tranche_is_never_paid_twice(world, award, admin):
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    pay(tranche, world.users["manager"], key="one")
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    pay(tranche, accountant(world.park), key="one")
     with pytest.raises(services.AlreadyPaid):
-        pay(tranche, admin, key="two")
+        pay(tranche, accountant(world.park), key="two")
     assert Disbursement.objects.count() == 1
 
 
 def test_a_key_of_another_payment_is_refused(world, award, admin):
     first, second = list(award.tranches.all())[:2]
-    approve_twice(first, world.users["manager"], admin)
-    approve_twice(second, world.users["manager"], admin)
-    pay(first, world.users["manager"], key="k")
+    ready_to_pay(first, world.users["manager"], admin)
+    ready_to_pay(second, world.users["manager"], admin)
+    pay(first, accountant(world.park), key="k")
     with pytest.raises(ValidationError) as error:
-        pay(second, world.users["manager"], key="k")
+        pay(second, accountant(world.park), key="k")
     assert "idempotency_key" in error.value.message_dict
 
 
@@ -171,8 +177,8 @@ def test_paid_total_never_exceeds_the_award(world, award, admin):
     manager = world.users["manager"]
     tranches = list(award.tranches.all())
     for n, tranche in enumerate(tranches):
-        approve_twice(tranche, manager, admin)
-        pay(tranche, manager, key=f"k{n}")
+        ready_to_pay(tranche, manager, admin)
+        pay(tranche, accountant(world.park), key=f"k{n}")
     # A clawback frees 100,000; a new tranche of 200,000 would overpay by 100,000.
     services.clawback_record(
         award=award, actor=manager, amount=D("100000"), reason="Не израсходовано", reference="В-1"
@@ -187,11 +193,11 @@ def test_paid_total_never_exceeds_the_award(world, award, admin):
         milestone=tranches[0].milestone,
         number=9,
         amount=D("200000"),
-        requested_by=manager,
+        requested_by=officer(world.park),
     )
-    approve_twice(extra, manager, admin)
+    ready_to_pay(extra, manager, admin)
     with pytest.raises(services.Overpayment) as error:
-        pay(extra, manager, key="over")
+        pay(extra, accountant(world.park), key="over")
     message = error.value.message_dict["amount"][0]
     assert message == (
         "This payment would bring the total paid to 1,600,000.00\u00a0₽, above the award of "
@@ -220,8 +226,8 @@ def test_cancellation_is_an_entry_and_frees_the_plan(world, award, admin):
 
 def test_a_paid_tranche_is_clawed_back_not_cancelled(world, award, admin):
     manager = world.users["manager"]
-    tranche = approve_twice(award.tranches.first(), manager, admin)
-    pay(tranche, manager)
+    tranche = ready_to_pay(award.tranches.first(), manager, admin)
+    pay(tranche, accountant(world.park))
     with pytest.raises(ValidationError) as error:
         services.tranche_cancel(tranche=tranche, actor=manager, reason="x")
     assert "clawback" in error.value.message_dict["tranche"][0]
@@ -241,8 +247,8 @@ def test_a_paid_tranche_is_clawed_back_not_cancelled(world, award, admin):
 
 def test_audit_chain_holds_every_decision_and_movement(world, award, admin):
     manager = world.users["manager"]
-    tranche = approve_twice(award.tranches.first(), manager, admin)
-    pay(tranche, manager)
+    tranche = ready_to_pay(award.tranches.first(), manager, admin)
+    pay(tranche, accountant(world.park))
     services.clawback_record(award=award, actor=manager, amount=D("1"), reason="x", reference="r")
     services.tranche_cancel(tranche=award.tranches.last(), actor=manager, reason="y")
     actions = set(AuditEntry.objects.values_list("action", flat=True))
@@ -261,24 +267,28 @@ def test_audit_chain_holds_every_decision_and_movement(world, award, admin):
 def test_a_twin_request_that_passed_the_precheck_gets_the_first_payment(world, award, admin):
     """What the row lock gives on SQLite too: a request that looked before the first payment
     committed looks again under the lock and returns that payment instead of paying again."""
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    first = pay(tranche, world.users["manager"], key="twin")
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    first = pay(tranche, accountant(world.park), key="twin")
     with transaction.atomic():
         twin = services.tranches._pay_locked(
-            tranche=tranche, actor=admin, reference="ПП-1", key="twin", paid_on=None
+            tranche=tranche,
+            actor=accountant(world.park),
+            reference="ПП-1",
+            key="twin",
+            paid_on=None,
         )
     assert not twin.created and twin.disbursement.pk == first.disbursement.pk
     with pytest.raises(services.AlreadyPaid), transaction.atomic():
         services.tranches._pay_locked(
-            tranche=tranche, actor=admin, reference="x", key="other", paid_on=None
+            tranche=tranche, actor=accountant(world.park), reference="x", key="other", paid_on=None
         )
     award.refresh_from_db()
     assert award.paid_total == D("500000.00")
 
 
 def test_database_refuses_a_second_payment_of_a_tranche(world, award, admin):
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    pay(tranche, world.users["manager"], key="a")
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    pay(tranche, accountant(world.park), key="a")
     with pytest.raises(IntegrityError), transaction.atomic():
         Disbursement.objects.create(
             award=award,
@@ -324,8 +334,8 @@ def test_grant_summary_states(world, award, admin):
     summary = grant_summary_by_participant(cohort=cohort)[award.participant_id]
     assert summary.status == GrantState.AWARDED
     assert summary.status_label == "Awarded, nothing paid yet"
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    pay(tranche, admin)
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    pay(tranche, accountant(world.park))
     summary = grant_summary_by_participant(cohort=cohort)[award.participant_id]
     assert (summary.status, summary.paid, summary.remaining) == (
         GrantState.IN_PAYMENT,

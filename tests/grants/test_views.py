@@ -22,7 +22,14 @@ from technopark.grants.models import (
 )
 from tests.conftest import ROLES
 from tests.factories import CompanyFactory
-from tests.grants.factories import approve_twice, make_award, make_participant
+from tests.grants.factories import (
+    accept_report,
+    approve_twice,
+    make_award,
+    make_participant,
+    officer,
+    ready_to_pay,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -171,7 +178,7 @@ def test_award_bad_input(world, client_for, participant, data, field, message):
     assert not GrantAward.all_parks.exists()
 
 
-def test_four_eyes_and_payment_through_the_pages(world, client_for, admin, award):
+def test_four_eyes_and_payment_through_the_pages(world, client_for, admin, accountant, award):
     tranche = award.tranches.first()
     manager = client_for("manager")
     response = manager.post(url("tranche_approve", pk=award.pk, tranche_pk=tranche.pk))
@@ -189,6 +196,18 @@ def test_four_eyes_and_payment_through_the_pages(world, client_for, admin, award
         f"pay-{tranche.pk}-paid_on": "2026-05-05",
         f"pay-{tranche.pk}-idempotency_key": "form-key-1",
     }
+    payer = client_for("accountant")
+    # No report on the milestone yet: the payment gate refuses, naming the milestone.
+    gated = payer.post(url("tranche_pay", pk=award.pk, tranche_pk=tranche.pk), data)
+    assert gated.status_code == 400
+    assert "milestone 1 “Этап 1” cannot be paid: no report" in gated.content.decode()
+    accept_report(tranche.milestone)
+    # An approver may not pay (segregation of duties).
+    approver = manager.post(url("tranche_pay", pk=award.pk, tranche_pk=tranche.pk), data)
+    assert approver.status_code == 400
+    assert "You approved this tranche, so you cannot pay it" in approver.content.decode()
+    assert not Disbursement.objects.exists()
+    manager = payer
     first = manager.post(url("tranche_pay", pk=award.pk, tranche_pk=tranche.pk), data)
     assert first.status_code == 302
     # The same form submitted again (a double click, a reload): paid once, said so.
@@ -202,12 +221,12 @@ def test_four_eyes_and_payment_through_the_pages(world, client_for, admin, award
     assert "already been paid" in third.content.decode()
 
 
-def test_overpayment_is_refused_with_the_amounts(world, client_for, admin, award):
+def test_overpayment_is_refused_with_the_amounts(world, client_for, admin, accountant, award):
     manager_user = world.users["manager"]
     for n, tranche in enumerate(award.tranches.all()):
-        approve_twice(tranche, manager_user, admin)
+        ready_to_pay(tranche, manager_user, admin)
         services.tranche_pay(
-            tranche=tranche, actor=manager_user, payment_reference=f"p{n}", idempotency_key=f"k{n}"
+            tranche=tranche, actor=accountant, payment_reference=f"p{n}", idempotency_key=f"k{n}"
         )
     from technopark.grants.models import Tranche
 
@@ -216,10 +235,10 @@ def test_overpayment_is_refused_with_the_amounts(world, client_for, admin, award
         milestone=award.milestones.first(),
         number=4,
         amount=D("100000"),
-        requested_by=manager_user,
+        requested_by=officer(world.park),
     )
     approve_twice(extra, manager_user, admin)
-    response = client_for("manager").post(
+    response = client_for("accountant").post(
         url("tranche_pay", pk=award.pk, tranche_pk=extra.pk),
         {f"pay-{extra.pk}-payment_reference": "p9", f"pay-{extra.pk}-idempotency_key": "k9"},
     )
@@ -321,10 +340,10 @@ def test_overdue_milestones_are_flagged_in_the_parks_time_zone(world, client_for
     assert participant.company.short_name in listing
 
 
-def test_export_has_numeric_money(world, client_for, admin, award):
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
+def test_export_has_numeric_money(world, client_for, admin, accountant, award):
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
     services.tranche_pay(
-        tranche=tranche, actor=admin, payment_reference="=HYPERLINK()", idempotency_key="x"
+        tranche=tranche, actor=accountant, payment_reference="=HYPERLINK()", idempotency_key="x"
     )
     services.clawback_record(
         award=award, actor=admin, amount=D("0.01"), reason="копейка", reference="В-1"
@@ -377,8 +396,9 @@ def test_detail_query_count_does_not_grow(
     # middleware (3); the award with participant, company, cohort, programme and decider; its
     # budget, milestones, their reports (and their spending and files), tranches with milestone,
     # requester, payment and cancellation, their approvals with approvers, clawbacks, the
-    # company's team (10); the milestone options of the request form; the park switcher.
-    with django_assert_num_queries(14):
+    # company's team (10); the milestone options of the request form; the park's grant policy;
+    # the park switcher.
+    with django_assert_num_queries(15):
         response = client.get(url("detail", pk=award.pk))
     assert response.status_code == 200
 
@@ -410,7 +430,7 @@ def test_my_grants_query_count_does_not_grow(
     assert response.content.decode().count('data-testid="awarded"') == n_awards
 
 
-def test_cached_ledger_shows_a_payment_at_once(world, client_for, admin, award):
+def test_cached_ledger_shows_a_payment_at_once(world, client_for, admin, accountant, award):
     client = client_for("manager")
 
     def total_paid() -> str:
@@ -419,8 +439,10 @@ def test_cached_ledger_shows_a_payment_at_once(world, client_for, admin, award):
         return page[start : page.index("<", start)]
 
     assert total_paid() == "0.00\u00a0₽"
-    tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    services.tranche_pay(tranche=tranche, actor=admin, payment_reference="p", idempotency_key="k")
+    tranche = ready_to_pay(award.tranches.first(), world.users["manager"], admin)
+    services.tranche_pay(
+        tranche=tranche, actor=accountant, payment_reference="p", idempotency_key="k"
+    )
     assert total_paid() == "500,000.00\u00a0₽"
 
 

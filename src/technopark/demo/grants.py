@@ -4,14 +4,20 @@
 company first) and, for each of up to five of them that has no grant yet, awards one through the
 services and moves it to a different step:
 
-1. the founder's company — 1,500,000 ₽ in three tranches: the first approved by the manager and
-   the park admin and paid, its milestone reported (spending per budget line, an attached act)
-   and accepted; the second approved once (waiting for a second staff member); the third
-   requested; the second milestone overdue;
+1. the founder's company — 1,500,000 ₽ in three tranches: the first approved by the park admin
+   and the grants controller, its milestone reported (spending per budget line, an attached act)
+   and accepted, then paid by the accountant; the second approved once (waiting for a second
+   staff member); the third requested; the second milestone overdue;
 2. 1,200,000 ₽ — the first tranche approved by two staff, waiting for payment;
-3. 1,000,000 ₽ — the first tranche paid, 150,000 ₽ clawed back (unspent equipment money);
+3. 1,000,000 ₽ — the first tranche reported, accepted and paid, 150,000 ₽ clawed back (unspent
+   equipment money);
 4. 800,000 ₽ — the second tranche cancelled (milestone dropped), the first requested;
 5. 2,000,000 ₽ (the cap) — just awarded, tranches requested, a report returned for changes.
+
+The park's grant policy is the default one (pay only against accepted reports, segregation of
+duties): the manager awards and so requests every tranche, the park admin and a grants
+controller approve, and an accountant — neither requester nor approver — pays. The controller
+and the accountant are demo staff accounts of their own, made here when missing.
 
 Idempotent: a participant that already has a grant is left alone, so a second run changes
 nothing. Payment idempotency keys are deterministic (``demo-<award>-<tranche>``).
@@ -23,12 +29,16 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from technopark.accounts.models import User
 from technopark.core.localtime import local_today
+from technopark.demo.data import DEMO_PASSWORD
 from technopark.grants import services
 from technopark.grants.models import GrantAward, Tranche
-from technopark.parks.models import Park
+from technopark.parks import services as park_services
+from technopark.parks.models import Park, Role
 from technopark.programmes.models import Participant
 
 DEMO_DOMAIN = "demo.technopark"
@@ -47,6 +57,26 @@ def _user(users: Any, *roles: str) -> Any:
             if getattr(value, "email", None) == email:
                 return value
     return None
+
+
+# The staff that segregation of duties needs beyond the manager (requester) and the park admin.
+GRANTS_STAFF = (
+    ("controller", "Мария Афанасьевна Слепцова"),
+    ("accountant", "Людмила Прокопьевна Оконешникова"),
+)
+
+
+def _grants_staff(park: Park, local: str, full_name: str) -> User:
+    """A demo staff account of ``park`` (a manager), made with a verified address if missing."""
+    email = f"{local}@{DEMO_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    park_services.membership_grant(park=park, user=user, role=Role.MANAGER)
+    return user
 
 
 def _approve(tranche: Tranche, *people: Any) -> None:
@@ -82,10 +112,24 @@ def seed_grants(park: Park, *, users: Any) -> None:
         participants = own[:1] + [p for p in participants if p not in own[:1]]
     today = local_today(park.time_zone)
     steps = [_founders_grant, _approved, _clawed_back, _cancelled, _just_awarded]
-    for step, participant in zip(steps, participants, strict=False):
-        if GrantAward.all_parks.filter(participant=participant).exists():
-            continue
-        step(participant, manager=manager, admin=admin, founder=founder, today=today)
+    pending = [
+        (step, participant)
+        for step, participant in zip(steps, participants, strict=False)
+        if not GrantAward.all_parks.filter(participant=participant).exists()
+    ]
+    if not pending:
+        return
+    controller, accountant = (_grants_staff(park, *spec) for spec in GRANTS_STAFF)
+    for step, participant in pending:
+        step(
+            participant,
+            manager=manager,
+            admin=admin,
+            founder=founder,
+            today=today,
+            controller=controller,
+            accountant=accountant,
+        )
 
 
 def _award(
@@ -131,7 +175,14 @@ def _award(
 
 
 def _founders_grant(
-    participant: Participant, *, manager: Any, admin: Any, founder: Any, today: Any
+    participant: Participant,
+    *,
+    manager: Any,
+    admin: Any,
+    founder: Any,
+    today: Any,
+    controller: Any,
+    accountant: Any,
 ) -> None:
     award = _award(
         participant,
@@ -146,10 +197,8 @@ def _founders_grant(
         1,
     )
     first, second, _third = list(award.tranches.order_by("number"))
-    _approve(first, manager, admin)
-    if admin is not None:
-        _pay(award, first, admin, today - timedelta(days=45))
-    _approve(second, manager)
+    _approve(first, admin, controller)
+    _approve(second, controller)
     milestone = first.milestone
     if founder is not None:
         report = services.grant_report_file(
@@ -164,10 +213,19 @@ def _founders_grant(
             ],
         )
         services.grant_report_review(report=report, actor=manager, accept=True)
+        if admin is not None:
+            _pay(award, first, accountant, today - timedelta(days=45))
 
 
 def _approved(
-    participant: Participant, *, manager: Any, admin: Any, founder: Any, today: Any
+    participant: Participant,
+    *,
+    manager: Any,
+    admin: Any,
+    founder: Any,
+    today: Any,
+    controller: Any,
+    accountant: Any,
 ) -> None:
     award = _award(
         participant,
@@ -178,11 +236,18 @@ def _approved(
         2,
     )
     first = award.tranches.get(number=1)
-    _approve(first, manager, admin)
+    _approve(first, admin, controller)
 
 
 def _clawed_back(
-    participant: Participant, *, manager: Any, admin: Any, founder: Any, today: Any
+    participant: Participant,
+    *,
+    manager: Any,
+    admin: Any,
+    founder: Any,
+    today: Any,
+    controller: Any,
+    accountant: Any,
 ) -> None:
     award = _award(
         participant,
@@ -193,9 +258,17 @@ def _clawed_back(
         3,
     )
     first = award.tranches.get(number=1)
-    _approve(first, manager, admin)
-    if admin is not None:
-        _pay(award, first, manager, today - timedelta(days=50))
+    _approve(first, admin, controller)
+    team_member = participant.company.team.filter(acts_for_company=True).first()
+    if admin is not None and team_member is not None:
+        report = services.grant_report_file(
+            milestone=first.milestone,
+            actor=team_member.user,
+            summary="Испытания пройдены, протоколы испытаний приложены.",
+            spending={"equipment": D("350000.00")},
+        )
+        services.grant_report_review(report=report, actor=manager, accept=True)
+        _pay(award, first, accountant, today - timedelta(days=50))
         services.clawback_record(
             award=award,
             actor=manager,
@@ -207,7 +280,14 @@ def _clawed_back(
 
 
 def _cancelled(
-    participant: Participant, *, manager: Any, admin: Any, founder: Any, today: Any
+    participant: Participant,
+    *,
+    manager: Any,
+    admin: Any,
+    founder: Any,
+    today: Any,
+    controller: Any,
+    accountant: Any,
 ) -> None:
     award = _award(
         participant,
@@ -224,7 +304,14 @@ def _cancelled(
 
 
 def _just_awarded(
-    participant: Participant, *, manager: Any, admin: Any, founder: Any, today: Any
+    participant: Participant,
+    *,
+    manager: Any,
+    admin: Any,
+    founder: Any,
+    today: Any,
+    controller: Any,
+    accountant: Any,
 ) -> None:
     award = _award(
         participant,

@@ -1,6 +1,7 @@
 """The grants part of the API: grants (a founder's own; staff and observers all), awarding,
 tranche requests, approvals (two different staff members), payment with an idempotency key,
-cancellation and clawback.
+cancellation and clawback, cancelling a whole grant, and the park's grant policy (pay only against
+accepted reports, segregation of duties).
 
 The same rules and services as the pages. Anonymous → 401, not allowed → 403 (asked before any
 record is looked up), not in this park → 404, refused input → 422 naming the field. A payment
@@ -38,6 +39,8 @@ from technopark.grants.schemas import (
     GrantIn,
     GrantListParams,
     GrantPageOut,
+    GrantPolicyIn,
+    GrantPolicyOut,
     PaymentIn,
     PaymentOut,
     TrancheIn,
@@ -87,6 +90,8 @@ def _grant_out(award: GrantAward, overdue: int) -> dict[str, Any]:
         "decided_on": award.decided_on,
         "ledger": _ledger(award),
         "overdue_milestones": overdue,
+        "cancelled_at": award.cancelled_at,
+        "cancellation_reason": award.cancellation_reason,
     }
 
 
@@ -366,6 +371,52 @@ def tranche_pay(
     except (services.Overpayment, services.AlreadyPaid) as error:
         return Status(409, {"detail": " ".join(str(m) for m in error.messages)})
     return Status(201 if result.created else 200, _payment_out(result.disbursement))
+
+
+@router.post(
+    "/parks/{slug:park_slug}/grants/{grant_id}/cancellation",
+    auth=signed_in,
+    **documented({201: GrantDetailOut}, 400, 401, 403, 404, 422),
+    summary="Cancel a whole grant: its unpaid tranches are cancelled, paid money stays (staff)",
+)
+def award_cancel(request: HttpRequest, park_slug: str, grant_id: Id, payload: CancelIn) -> Any:
+    award = _manage(request, grant_id)
+    services.award_cancel(award=award, actor=signed_in_user(request), reason=payload.reason)
+    fresh = _award_or_404(request, grant_id)
+    return Status(201, _detail_out(fresh, local_today(park_of(request).time_zone)))
+
+
+def _policy_out(request: HttpRequest) -> dict[str, Any]:
+    policy = queries.policy_for(park_of(request))
+    return {**policy.as_dict(), "can_change": rules.can_change_grant_policy(access_of(request))}
+
+
+@router.get(
+    "/parks/{slug:park_slug}/grants-policy",
+    auth=signed_in,
+    **documented({200: GrantPolicyOut}, 401, 403, 404),
+    summary="The park's grant policy (staff and observers)",
+)
+def grant_policy(request: HttpRequest, park_slug: str) -> Any:
+    require(rules.can_view_grant_policy(access_of(request)))
+    return _policy_out(request)
+
+
+@router.put(
+    "/parks/{slug:park_slug}/grants-policy",
+    auth=signed_in,
+    **documented({200: GrantPolicyOut}, 400, 401, 403, 404, 422),
+    summary="Change the park's grant policy (park admins; recorded in the audit log)",
+)
+def grant_policy_set(request: HttpRequest, park_slug: str, payload: GrantPolicyIn) -> Any:
+    require(rules.can_change_grant_policy(access_of(request)))
+    services.grant_policy_set(
+        park=park_of(request),
+        actor=signed_in_user(request),
+        pay_only_accepted_reports=payload.pay_only_accepted_reports,
+        segregation_of_duties=payload.segregation_of_duties,
+    )
+    return _policy_out(request)
 
 
 @router.post(

@@ -159,6 +159,19 @@ class CancelForm(ServiceErrorsMixin, forms.Form):
     )
 
 
+class GrantPolicyForm(ServiceErrorsMixin, forms.Form):
+    pay_only_accepted_reports = forms.BooleanField(
+        label=_("Pay a tranche only when its milestone's report is accepted"), required=False
+    )
+    segregation_of_duties = forms.BooleanField(
+        label=_(
+            "Segregation of duties: the requester of a tranche does not approve it, and the "
+            "payer is neither the requester nor an approver"
+        ),
+        required=False,
+    )
+
+
 class ClawbackForm(ServiceErrorsMixin, forms.Form):
     amount = MoneyField(label=_("Amount returned, roubles"))
     reference = forms.CharField(label=_("Reference"), max_length=100)

@@ -64,6 +64,13 @@ class GrantAward(ParkOwned):
     # Running totals, changed only by the paying and clawback services under the award's lock.
     paid_total = money_field(_("paid"), default=ZERO)
     clawed_back_total = money_field(_("clawed back"), default=ZERO)
+    # A whole award cancelled: its unpaid tranches are cancelled, what was paid stays (and may be
+    # clawed back); nothing new is requested, approved or paid on it.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -86,10 +93,19 @@ class GrantAward(ParkOwned):
                 condition=Q(paid_total__lte=F("amount") + F("clawed_back_total")),
                 name="grant_award_never_overpaid",
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | Q(cancelled_at__isnull=False, cancelled_by__isnull=False),
+                name="grant_award_cancelled_with_actor",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.decision_reference}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def net_paid(self) -> Decimal:
@@ -98,6 +114,49 @@ class GrantAward(ParkOwned):
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.net_paid
+
+
+class GrantPolicy(models.Model):
+    """A park's rules for paying grants. No row means the defaults: both rules on."""
+
+    park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="grant_policy")
+    pay_only_accepted_reports = models.BooleanField(
+        _("pay only against accepted reports"),
+        default=True,
+        help_text=_(
+            "A tranche tied to a milestone is paid only when that milestone's report is accepted."
+        ),
+    )
+    segregation_of_duties = models.BooleanField(
+        _("segregation of duties"),
+        default=True,
+        help_text=_(
+            "The requester of a tranche cannot approve it, the two approvers are different "
+            "people, and the payer is neither."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("grant policy")
+        verbose_name_plural = _("grant policies")
+
+    def __str__(self) -> str:
+        return f"{self.park_id}"
+
+    @classmethod
+    def for_park(cls, park: Park) -> GrantPolicy:
+        """The park's policy, or an unsaved one with the defaults when none was set."""
+        return cls.objects.filter(park_id=park.pk).first() or cls(park=park)
+
+    def as_dict(self) -> dict[str, bool]:
+        return {
+            "pay_only_accepted_reports": self.pay_only_accepted_reports,
+            "segregation_of_duties": self.segregation_of_duties,
+        }
 
 
 class BudgetLine(models.Model):

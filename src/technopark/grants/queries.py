@@ -24,6 +24,7 @@ from technopark.grants.models import (
     Clawback,
     Disbursement,
     GrantAward,
+    GrantPolicy,
     GrantReport,
     Milestone,
     MilestoneStatus,
@@ -34,6 +35,11 @@ from technopark.grants.models import (
 )
 from technopark.parks.models import Park
 from technopark.programmes.models import Cohort, Participant
+
+
+def policy_for(park: Park) -> GrantPolicy:
+    """The park's grant policy; the defaults (both rules on) when none has been set."""
+    return GrantPolicy.for_park(park)
 
 
 def _overdue_count(today: date) -> Subquery:
@@ -207,7 +213,9 @@ def award_detail(*, park: Park, pk: int) -> GrantAward | None:
     Seven queries whatever the counts."""
     return (
         GrantAward.all_parks.filter(park=park, pk=pk)
-        .select_related("participant__company", "participant__cohort__programme", "decided_by")
+        .select_related(
+            "participant__company", "participant__cohort__programme", "decided_by", "cancelled_by"
+        )
         .prefetch_related(
             "budget_lines",
             Prefetch(

@@ -4,6 +4,9 @@
   cancel, claw back, add milestones and review reports. Two *different* staff members approve
   each tranche (the services refuse the same person twice).
 * Observers (the ministry) read every grant, the ledger and the export; they change nothing.
+* The park's grant policy (pay only against accepted reports, segregation of duties) is read by
+  staff and observers and changed by park admins only: the managers who request, approve and
+  pay are the ones the policy controls.
 * Founders see the grants of the companies they act for ("my grants") and file milestone
   reports for them.
 """
@@ -14,7 +17,7 @@ from technopark.companies.rules import acts_for
 from technopark.core.scopes import in_park
 from technopark.grants.models import GrantAward, Milestone, MilestoneStatus
 from technopark.parks.models import Role
-from technopark.parks.rules import ParkAccess, has_role, is_staff
+from technopark.parks.rules import ParkAccess, has_role, is_park_admin, is_staff
 
 
 def can_view_grants(access: ParkAccess) -> bool:
@@ -25,6 +28,21 @@ def can_view_grants(access: ParkAccess) -> bool:
 def can_manage_grants(access: ParkAccess) -> bool:
     """Award, plan milestones, request, approve, pay, cancel, claw back, review: staff."""
     return is_staff(access)
+
+
+def can_view_grant_policy(access: ParkAccess) -> bool:
+    """The park's grant policy page: staff and observers."""
+    return can_view_grants(access)
+
+
+def can_change_grant_policy(access: ParkAccess) -> bool:
+    """Turn the payment gate or segregation of duties on or off: park admins."""
+    return is_park_admin(access)
+
+
+def can_cancel_award(access: ParkAccess, award: GrantAward) -> bool:
+    """Cancel a whole award (its unpaid tranches with it): staff, while it is not cancelled."""
+    return can_manage_award(access, award) and award.cancelled_at is None
 
 
 def can_export_grants(access: ParkAccess) -> bool:

@@ -115,6 +115,10 @@ class GrantOut(Schema):
     decided_on: date
     ledger: LedgerOut
     overdue_milestones: int
+    cancelled_at: datetime | None = Field(
+        ..., description="When the whole grant was cancelled; null while it is not."
+    )
+    cancellation_reason: str
 
 
 class GrantDetailOut(GrantOut):
@@ -191,6 +195,27 @@ class CancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text
+
+
+class GrantPolicyOut(Schema):
+    pay_only_accepted_reports: bool = Field(
+        ...,
+        description="A tranche tied to a milestone is paid only when that milestone's report "
+        "is accepted.",
+    )
+    segregation_of_duties: bool = Field(
+        ...,
+        description="The requester of a tranche cannot approve it, the two approvers are "
+        "different people, and the payer is neither.",
+    )
+    can_change: bool = Field(..., description="Whether the caller may change the policy.")
+
+
+class GrantPolicyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    pay_only_accepted_reports: bool
+    segregation_of_duties: bool
 
 
 class ClawbackIn(Schema):

@@ -11,7 +11,9 @@ urlpatterns = [
     path("export.xlsx", views.grants_xlsx, name="export"),
     path("mine/", views.my_grants, name="my_grants"),
     path("new/", views.award_create, name="award_create"),
+    path("policy/", views.grant_policy, name="policy"),
     path("<id:pk>/", views.award_detail, name="detail"),
+    path("<id:pk>/cancel/", views.award_cancel, name="award_cancel"),
     path("<id:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("<id:pk>/tranches/", views.tranche_request, name="tranche_request"),
     path(

@@ -6,8 +6,13 @@ The money guarantees:
 * **Never above the cap.** An award is checked against its programme's cap here, and the cap is
   copied onto the award where a database check holds ``amount <= cap``.
 * **Four eyes.** A tranche is paid only after two *different* staff members approved it (one
-  approval per person per tranche is also a unique constraint). Whoever requested the tranche may
-  be one of the two approvers: the request is the plan, the approvals are the control.
+  approval per person per tranche is also a unique constraint). Under the park's segregation of
+  duties (on by default, ``GrantPolicy``) whoever requested the tranche may not approve it, and
+  the payer is neither the requester nor an approver.
+* **Paid against accepted reports.** Under the park's policy (on by default) a tranche is paid
+  only once a report on its milestone is accepted.
+* **Cancelling a whole award** cancels its unpaid tranches; what was paid stays and may be
+  clawed back.
 * **Never twice.** A payment carries an idempotency key (unique in the database): the same
   request twice pays once and returns the first payment. A tranche has at most one payment
   (unique in the database) and must be ``approved`` to be paid.
@@ -34,9 +39,11 @@ from technopark.grants.services._common import (
 )
 from technopark.grants.services.awards import (
     MilestonePlan,
+    award_cancel,
     grant_award_create,
     milestone_add,
 )
+from technopark.grants.services.policy import grant_policy_set
 from technopark.grants.services.reports import (
     ATTACHMENT_EXTENSIONS,
     MAX_ATTACHMENT_BYTES,
@@ -65,9 +72,11 @@ __all__ = [
     "MilestonePlan",
     "Overpayment",
     "PaymentResult",
+    "award_cancel",
     "clawback_record",
     "format_money",
     "grant_award_create",
+    "grant_policy_set",
     "grant_report_file",
     "grant_report_review",
     "milestone_add",

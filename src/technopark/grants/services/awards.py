@@ -11,12 +11,22 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
-from technopark.grants.models import ZERO, BudgetKind, BudgetLine, GrantAward, Milestone
+from technopark.grants.models import (
+    ZERO,
+    BudgetKind,
+    BudgetLine,
+    GrantAward,
+    Milestone,
+    Tranche,
+    TrancheCancellation,
+    TrancheStatus,
+)
 from technopark.grants.services._common import (
     _award_snapshot,
     _clean_money,
@@ -24,7 +34,8 @@ from technopark.grants.services._common import (
     _locked_award,
     format_money,
 )
-from technopark.grants.services.tranches import tranche_request
+from technopark.grants.services.notices import tell_company
+from technopark.grants.services.tranches import _refuse_if_cancelled, tranche_request
 from technopark.programmes.models import Participant
 
 
@@ -177,9 +188,73 @@ def milestone_add(
     if not isinstance(due_on, date):
         raise ValidationError({"due_on": _("Give the milestone's due date.")})
     locked = _locked_award(award)
+    _refuse_if_cancelled(locked)
     number = (locked.milestones.aggregate(n=Max("number"))["n"] or 0) + 1
     milestone = Milestone.objects.create(
         award=locked, number=number, title=title, deliverables=deliverables, due_on=due_on
     )
     writes("grants", park_id=locked.park_id)
     return milestone
+
+
+@transaction.atomic
+def award_cancel(*, award: GrantAward, actor: User, reason: str) -> GrantAward:
+    """Cancel a whole award: every requested or approved tranche gets a cancellation entry with
+    ``reason``, what was paid stays paid (the ledger keeps it, and it may still be clawed back),
+    and nothing new is requested, approved or paid on the award. A second call is refused and
+    changes nothing. Locking: the award row, then its unpaid tranches (the order of paying, so a
+    payment and the cancellation never both win). Audit-logged as ``grants.award_cancel`` and
+    ``grants.tranche_cancel`` per tranche.
+    """
+    reason = _clean_text(reason, "reason")
+    locked = GrantAward.all_parks.select_for_update().select_related("park").get(pk=award.pk)
+    if locked.cancelled_at is not None:
+        raise ValidationError({"award": _("This grant is already cancelled.")})
+    open_tranches = list(
+        Tranche.objects.select_for_update()
+        .filter(award=locked, status__in=[TrancheStatus.REQUESTED, TrancheStatus.APPROVED])
+        .order_by("number")
+    )
+    cancelled = []
+    for tranche in open_tranches:
+        before = tranche.status
+        TrancheCancellation.objects.create(tranche=tranche, reason=reason, cancelled_by=actor)
+        tranche.status = TrancheStatus.CANCELLED
+        tranche.save(update_fields=["status"])
+        cancelled.append(tranche.pk)
+        audit_record(
+            park=locked.park,
+            actor=actor,
+            action="grants.tranche_cancel",
+            target=tranche,
+            summary=f"{locked.decision_reference} #{tranche.number}",
+            before={"status": before, "amount": tranche.amount},
+            after={"status": tranche.status, "reason": reason, "award_id": locked.pk},
+        )
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked.cancellation_reason = reason
+    locked.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="grants.award_cancel",
+        target=locked,
+        summary=f"{locked.decision_reference}: {reason[:100]}",
+        before={**_award_snapshot(locked), "cancelled": False},
+        after={
+            **_award_snapshot(locked),
+            "cancelled": True,
+            "reason": reason,
+            "cancelled_tranches": cancelled,
+        },
+    )
+    tell_company(
+        award=locked,
+        park=locked.park,
+        kind="award_cancelled",
+        context={},
+        key=f"grants.award:{locked.pk}:cancelled",
+    )
+    writes("grants", park_id=locked.park_id)
+    return locked

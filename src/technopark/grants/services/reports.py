@@ -27,6 +27,7 @@ from technopark.grants.models import (
     ReportStatus,
 )
 from technopark.grants.services._common import _clean_money, _clean_text
+from technopark.grants.services.notices import tell_company
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -181,6 +182,13 @@ def grant_report_review(
         summary=f"{award.decision_reference} / {milestone.number}: {locked.status}",
         before={"status": ReportStatus.SUBMITTED},
         after={"status": locked.status, "note": note},
+    )
+    tell_company(
+        award=award,
+        park=award.park,
+        kind="report_accepted" if accept else "report_returned",
+        context={"milestone": milestone, "report": locked, "note": note},
+        key=f"grants.report:{locked.pk}:{locked.status}",
     )
     writes("grants", park_id=award.park_id)
     return locked

@@ -24,7 +24,10 @@ from technopark.grants.models import (
     Clawback,
     Disbursement,
     GrantAward,
+    GrantPolicy,
+    GrantReport,
     Milestone,
+    ReportStatus,
     Tranche,
     TrancheApproval,
     TrancheCancellation,
@@ -36,6 +39,11 @@ from technopark.grants.services._common import (
     _clean_text,
     _locked_award,
     format_money,
+)
+from technopark.grants.services.notices import (
+    tell_company,
+    tell_tranche_approved,
+    tell_tranche_requested,
 )
 
 
@@ -51,6 +59,39 @@ def _actor(actor: User) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+def _refuse_if_cancelled(award: GrantAward, field: str = "award") -> None:
+    if award.cancelled_at is not None:
+        raise ValidationError(
+            {
+                field: _(
+                    "This grant has been cancelled: nothing more is requested, approved or paid."
+                )
+            }
+        )
+
+
+def _report_gate(milestone: Milestone) -> None:
+    """Refuse paying against ``milestone`` until a report on it is accepted, naming the state of
+    its latest report."""
+    reports = list(GrantReport.objects.filter(milestone=milestone).order_by("-filed_at", "-pk"))
+    if any(report.status == ReportStatus.ACCEPTED for report in reports):
+        return
+    if not reports:
+        state = _("no report on the milestone has been filed")
+    elif reports[0].status == ReportStatus.RETURNED:
+        state = _("the milestone's report was returned for changes")
+    else:
+        state = _("the milestone's report is under review")
+    raise ValidationError(
+        {
+            "tranche": _(
+                "The tranche for milestone %(number)d “%(title)s” cannot be paid: %(state)s."
+            )
+            % {"number": milestone.number, "title": milestone.title, "state": state}
+        }
+    )
+
+
 @transaction.atomic
 def tranche_request(
     *, award: GrantAward, milestone: Milestone, actor: User, amount: Decimal
@@ -63,6 +104,7 @@ def tranche_request(
     """
     amount = _clean_money(amount, "amount")
     locked = _locked_award(award)
+    _refuse_if_cancelled(locked)
     if milestone.award_id != locked.pk:
         raise ValidationError({"milestone": _("Choose a milestone of this grant.")})
     planned = (
@@ -97,6 +139,7 @@ def tranche_request(
         summary=f"{locked.decision_reference} #{number}: {amount}",
         after={"award_id": locked.pk, "milestone_id": milestone.pk, "amount": amount},
     )
+    tell_tranche_requested(tranche=tranche, award=locked, park=locked.park)
     writes("grants", park_id=locked.park_id)
     return tranche
 
@@ -108,12 +151,17 @@ def _locked_tranche(tranche: Tranche) -> Tranche:
 @transaction.atomic
 def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
     """One staff member's approval of a requested tranche; the second different one makes it
-    ``approved``. The same person twice is refused (here and by a unique constraint).
-    Locking: the tranche row. Audit-logged as ``grants.approve``.
+    ``approved``. The same person twice is refused (here and by a unique constraint). Under the
+    park's segregation of duties (on by default) whoever requested the tranche may not approve
+    it. Locking: the tranche row (a whole-award cancellation locks it too, so an approval never
+    lands on a cancelled tranche). Audit-logged as ``grants.approve``, with the policy in force.
     """
     if _actor(actor) is None:
         raise ValidationError({"approver": _("Sign in to approve.")})
     locked = _locked_tranche(tranche)
+    award = GrantAward.all_parks.select_related("park").get(pk=locked.award_id)
+    _refuse_if_cancelled(award, "tranche")
+    policy = GrantPolicy.for_park(award.park)
     if locked.status != TrancheStatus.REQUESTED:
         raise ValidationError(
             {
@@ -124,6 +172,15 @@ def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
     if TrancheApproval.objects.filter(tranche=locked, approver=actor).exists():
         raise ValidationError(
             {"approver": _("You have already approved this tranche: a second staff member must.")}
+        )
+    if policy.segregation_of_duties and locked.requested_by_id == actor.pk:
+        raise ValidationError(
+            {
+                "approver": _(
+                    "You requested this tranche, so you cannot approve it: two other staff "
+                    "members must (segregation of duties)."
+                )
+            }
         )
     try:
         with transaction.atomic():
@@ -137,7 +194,6 @@ def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
     if count >= APPROVALS_NEEDED:
         locked.status = TrancheStatus.APPROVED
         locked.save(update_fields=["status"])
-    award = locked.award
     audit_record(
         park=award.park,
         actor=actor,
@@ -145,8 +201,15 @@ def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
         target=locked,
         summary=f"{award.decision_reference} #{locked.number}: {count}/{APPROVALS_NEEDED}",
         before={"status": before},
-        after={"status": locked.status, "approvals": count, "amount": locked.amount},
+        after={
+            "status": locked.status,
+            "approvals": count,
+            "amount": locked.amount,
+            "policy": policy.as_dict(),
+        },
     )
+    if before != locked.status:
+        tell_tranche_approved(tranche=locked, award=award, park=award.park)
     writes("grants", park_id=award.park_id)
     return locked
 
@@ -186,7 +249,10 @@ def tranche_pay(
     up again, the tranche must be ``approved`` and unpaid, and ``paid − clawed back + amount`` must
     not exceed the award. The award's running totals change in the same transaction (their check
     constraint refuses an overpayment too), and the payment has unique keys on the tranche and
-    the idempotency key. Audit-logged as ``grants.pay``.
+    the idempotency key. Under the park's policy (both rules on by default) a tranche is paid only
+    when a report on its milestone is accepted, and the payer is neither the tranche's requester
+    nor one of its approvers; a refusal changes nothing. A cancelled award pays nothing.
+    Audit-logged as ``grants.pay``, with the policy in force.
     """
     key = _clean_text(idempotency_key, "idempotency_key", max_length=100)
     reference = _clean_text(payment_reference, "payment_reference", max_length=100)
@@ -210,6 +276,27 @@ def tranche_pay(
         raise AlreadyPaid({"tranche": _("This tranche has already been paid.")}) from error
 
 
+def _check_payer(tranche: Tranche, actor: User) -> None:
+    if tranche.requested_by_id == actor.pk:
+        raise ValidationError(
+            {
+                "tranche": _(
+                    "You requested this tranche, so you cannot pay it: a staff member who neither "
+                    "requested nor approved it must (segregation of duties)."
+                )
+            }
+        )
+    if TrancheApproval.objects.filter(tranche=tranche, approver_id=actor.pk).exists():
+        raise ValidationError(
+            {
+                "tranche": _(
+                    "You approved this tranche, so you cannot pay it: a staff member who neither "
+                    "requested nor approved it must (segregation of duties)."
+                )
+            }
+        )
+
+
 def _pay_locked(
     *, tranche: Tranche, actor: User, reference: str, key: str, paid_on: date | None
 ) -> PaymentResult:
@@ -220,6 +307,7 @@ def _pay_locked(
     locked = _locked_tranche(tranche)
     if locked.status == TrancheStatus.PAID or Disbursement.objects.filter(tranche=locked).exists():
         raise AlreadyPaid({"tranche": _("This tranche has already been paid.")})
+    _refuse_if_cancelled(award, "tranche")
     if locked.status != TrancheStatus.APPROVED:
         raise ValidationError(
             {
@@ -230,6 +318,11 @@ def _pay_locked(
                 % {"status": locked.get_status_display().lower()}
             }
         )
+    policy = GrantPolicy.for_park(award.park)
+    if policy.pay_only_accepted_reports:
+        _report_gate(locked.milestone)
+    if policy.segregation_of_duties:
+        _check_payer(locked, actor)
     net_after = award.paid_total - award.clawed_back_total + locked.amount
     if net_after > award.amount:
         raise Overpayment(
@@ -276,7 +369,15 @@ def _pay_locked(
             "payment_reference": reference,
             "idempotency_key": key,
             "paid_on": paid_on,
+            "policy": policy.as_dict(),
         },
+    )
+    tell_company(
+        award=award,
+        park=award.park,
+        kind="payment_made",
+        context={"tranche": locked, "payment": disbursement},
+        key=f"grants.payment:{disbursement.pk}",
     )
     writes("grants", park_id=award.park_id)
     return PaymentResult(disbursement, created=True)
@@ -375,6 +476,13 @@ def clawback_record(
             "reason": reason,
             "reference": reference,
         },
+    )
+    tell_company(
+        award=locked,
+        park=locked.park,
+        kind="clawback_recorded",
+        context={"clawback": clawback},
+        key=f"grants.clawback:{clawback.pk}",
     )
     writes("grants", park_id=locked.park_id)
     return clawback

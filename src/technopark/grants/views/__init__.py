@@ -14,6 +14,7 @@ for ``urls.py``.
 
 from technopark.grants.views.awards import (
     LEDGER,
+    award_cancel,
     award_create,
     award_detail,
     grant_list,
@@ -21,6 +22,7 @@ from technopark.grants.views.awards import (
     milestone_add,
     my_grants,
 )
+from technopark.grants.views.policy import grant_policy
 from technopark.grants.views.reports import attachment, report_file, report_review
 from technopark.grants.views.tranches import (
     clawback,
@@ -33,10 +35,12 @@ from technopark.grants.views.tranches import (
 __all__ = [
     "LEDGER",
     "attachment",
+    "award_cancel",
     "award_create",
     "award_detail",
     "clawback",
     "grant_list",
+    "grant_policy",
     "grants_xlsx",
     "milestone_add",
     "my_grants",

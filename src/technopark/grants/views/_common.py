@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from technopark.core.localtime import local_today
 from technopark.grants import queries, rules
-from technopark.grants.forms import ClawbackForm, MilestoneForm, PayForm, TrancheRequestForm
+from technopark.grants.forms import (
+    CancelForm,
+    ClawbackForm,
+    MilestoneForm,
+    PayForm,
+    TrancheRequestForm,
+)
 from technopark.grants.models import GrantAward, TrancheStatus
 from technopark.parks.http import access_of, park_of, require
 
@@ -84,6 +90,9 @@ def _render_detail(
         or TrancheRequestForm(milestones=award.milestones.all()),
         "clawback_form": forms.get("clawback") or ClawbackForm(),
         "review_forms": forms.get("review", {}),
+        "award_cancel_form": forms.get("award_cancel") or CancelForm(),
+        "can_cancel": rules.can_cancel_award(access, award),
+        "policy": queries.policy_for(park_of(request)) if can_manage else None,
         "today": today,
         "acts_for": not can_manage and rules.can_view_my_grants(access),
     }

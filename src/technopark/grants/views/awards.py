@@ -26,7 +26,7 @@ from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today
 from technopark.core.params import ID, PAGE, Choice, Integer, Text, param_value
 from technopark.grants import exports, queries, rules, services
-from technopark.grants.forms import AwardForm, ExportForm, MilestoneForm
+from technopark.grants.forms import AwardForm, CancelForm, ExportForm, MilestoneForm
 from technopark.grants.views._common import _award_or_404, _done, _manage, _render_detail
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
@@ -205,3 +205,25 @@ def milestone_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
         else:
             return _done(request, award, _("The milestone has been added."))
     return _render_detail(request, award, forms={"milestone": form}, status=400)
+
+
+@login_required
+@require_POST
+def award_cancel(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Cancel the whole award with a reason (the confirmation form on the award page)."""
+    award = _manage(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.award_cancel(
+                award=award, actor=signed_in_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return _done(
+                request,
+                award,
+                _("The grant has been cancelled: its unpaid tranches are cancelled too."),
+            )
+    return _render_detail(request, award, forms={"award_cancel": form}, status=400)
