@@ -345,3 +345,27 @@ def test_the_fill_page_offers_seats(world, prog, client_as, desks):
     assert response.status_code == 302
     joined = prog.cohort.participants.get(company=world.other_company)
     assert queries.participant_seat(participant=joined) is not None
+
+
+def test_the_fill_page_shows_a_seat_refusal_at_the_seats_box(world, prog, client_as, desks):
+    prog.programme.coworking_seats = 10
+    prog.programme.save()
+    prog.cohort.capacity = 10
+    prog.cohort.save()
+    applications = [
+        ApplicationFactory(
+            call=prog.call,
+            company=CompanyFactory(park=world.park),
+            status=ApplicationStatus.ADMITTED,
+        )
+        for _ in range(3)
+    ]
+    url = f"/yakutia/programmes/cohorts/{prog.cohort.pk}/fill/"
+    response = client_as("manager").post(
+        url, {"applications": [str(a.pk) for a in applications], "seats": "on"}
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "seats" in form.errors and "applications" not in form.errors
+    assert "No coworking seat is free" in str(form.errors["seats"])
+    assert prog.cohort.participants.count() == 1
