@@ -193,7 +193,9 @@ def test_a_desk_booked_earlier_today_is_free_from_now_on(world, prog, desks, tim
         ends_at=midnight(world, today) + timedelta(hours=11),
     )
     time_machine.move_to(midnight(world, today) + timedelta(hours=15))
-    assert desks[0].pk in [c.resource_id for c in queries.seat_choices(participant=prog.participant)]
+    assert desks[0].pk in [
+        c.resource_id for c in queries.seat_choices(participant=prog.participant)
+    ]
     seat = services.participant_seat_allocate(participant=prog.participant, actor=manager(world))
     assert seat.resource_id == desks[0].pk and seat.starts_on == today
     booking = Booking.all_parks.get(pk=seat.booking_id)
