@@ -379,10 +379,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The request loggers write a page's path: an outside guest's demo-day link has its secret there,
+# so those records are masked (core.logfilters) before any handler sees them. django.server is
+# configured as Django's default one, with the filter added.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_guest_links": {"()": "technopark.core.logfilters.MaskGuestLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_guest_links"]},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_guest_links"],
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["mask_guest_links"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_guest_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("TECHNOPARK_LOG_LEVEL", "WARNING")},
 }
 

@@ -5,11 +5,14 @@ feedback is marked as from outside on the staff's page and in the export."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import smtplib
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from technopark.audit.models import AuditEntry
@@ -224,15 +227,88 @@ def test_a_formula_in_a_note_is_neutralised_in_the_export(
     assert "'=1+1" in body and "'=HYPERLINK(1)" in body
 
 
-def test_the_public_page_is_rate_limited(
-    day, client_as, monkeypatch, django_capture_on_commit_callbacks
+def test_guests_in_one_hall_share_an_address_and_all_get_their_pages(
+    day, client_as, django_capture_on_commit_callbacks
+):
+    paths = [
+        invited(client_as, day, django_capture_on_commit_callbacks, email=f"g{n}@fund.example")
+        for n in range(7)
+    ]
+    hall = Client(REMOTE_ADDR="203.0.113.7")
+    statuses = [hall.get(path).status_code for path in paths for _ in range(10)]
+    assert len(statuses) == 70 and set(statuses) == {200}
+
+
+def test_guessing_secrets_is_limited_per_address_but_real_links_keep_working(
+    day, client_as, django_capture_on_commit_callbacks
 ):
     path = invited(client_as, day, django_capture_on_commit_callbacks)
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    wrong = [path[:-6] + f"{n:04d}A/" for n in range(guest_views.GUEST_MISS_LIMIT + 3)]
+    statuses = [guesser.get(p).status_code for p in wrong]
+    assert statuses[: guest_views.GUEST_MISS_LIMIT] == [404] * guest_views.GUEST_MISS_LIMIT
+    assert statuses[guest_views.GUEST_MISS_LIMIT :] == [429] * 3
+    assert guesser.get(path[:-3] + "\u0416/").status_code == 429  # a malformed one too
+    # the guest behind the same address still gets their page; another address still gets 404
+    assert guesser.get(path).status_code == 200
+    assert Client(REMOTE_ADDR="198.51.100.1").get(wrong[0]).status_code == 404
+
+
+def test_one_link_is_limited_on_its_own(
+    day, client_as, monkeypatch, django_capture_on_commit_callbacks
+):
+    first = invited(client_as, day, django_capture_on_commit_callbacks)
+    second = invited(client_as, day, django_capture_on_commit_callbacks, email="b@fund.example")
     monkeypatch.setattr(guest_views, "GUEST_PAGE_LIMIT", 2)
     guest = Client()
-    assert guest.get(path).status_code == 200
+    assert [guest.get(first).status_code for _ in range(3)] == [200, 200, 429]
+    response = guest.get(first)
+    assert response.status_code == 429 and response["Cache-Control"] == "private, no-store"
+    assert guest.get(second).status_code == 200
+
+
+def test_the_secret_of_a_link_is_not_written_to_the_logs(
+    prog, day, client_as, time_machine, caplog, django_capture_on_commit_callbacks
+):
+    path = invited(client_as, day, django_capture_on_commit_callbacks)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    time_machine.move_to(day.starts_at + timedelta(minutes=5))
+    caplog.set_level(logging.INFO)
+    guest = Client()
+    assert guest.post(path, {f"note_{prog.pitch.pk}": "bad\x00note"}).status_code == 400
     assert guest.get(path[:-5] + "AAAA/").status_code == 404
-    assert guest.get(path).status_code == 429
+    DemoDayGuest.objects.filter(email="anna@fund.example").update(revoked_at=day.starts_at)
+    assert guest.get(path).status_code == 410
+    assert len(caplog.records) >= 3
+    assert "/guest/…/" in caplog.text
+    assert token not in caplog.text and token[:-4] not in caplog.text
+
+
+class BrokenMailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPException("421 service not available")
+
+
+def test_a_resend_that_cannot_be_mailed_keeps_the_old_link(
+    day, client_as, settings, django_capture_on_commit_callbacks
+):
+    first = invited(client_as, day, django_capture_on_commit_callbacks)
+    guest = DemoDayGuest.objects.get(email="anna@fund.example")
+    staff = client_as("manager")
+    settings.EMAIL_BACKEND = "tests.programmes.test_guests.BrokenMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/resend/")
+    assert DemoDayGuest.objects.get(pk=guest.pk).link_hash == guest.link_hash
+    assert Client().get(first).status_code == 200
+    # the mail server is back: a retry gives one new link, and only that one works
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/resend/")
+    second = LINK.search(mail.outbox[-1].body).group(1)
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from technopark.audit.models import AuditEntry
 from technopark.core.localtime import local_today
@@ -65,7 +66,9 @@ def test_a_seat_holds_the_first_free_desk_for_the_rest_of_the_cohort(world, prog
     booking = Booking.all_parks.get(pk=seat.booking_id)
     assert booking.kind == BookingKind.SEAT and booking.status == BookingStatus.CONFIRMED
     assert booking.company_id == prog.participant.company_id
-    assert booking.starts_at == midnight(world, today)
+    # from the current minute: nothing earlier today stands in the way
+    assert midnight(world, today) <= booking.starts_at <= timezone.now()
+    assert booking.starts_at.second == 0 and booking.starts_at.microsecond == 0
     assert booking.ends_at == midnight(world, prog.cohort.ends_on + timedelta(days=1))
     assert prog.cohort.name in booking.title
     entry = AuditEntry.objects.get(action="spaces.seat_allocate")
@@ -169,14 +172,34 @@ def test_leaving_releases_the_seat_from_today(world, prog, desks):
 
 def test_a_seat_held_for_days_already_keeps_its_past(world, prog, desks, time_machine):
     seat = services.participant_seat_allocate(participant=prog.participant, actor=manager(world))
+    held_from = Booking.all_parks.get(pk=seat.booking_id).starts_at
     time_machine.move_to(midnight(world, seat.starts_on) + timedelta(days=3, hours=11))
     services.participant_set_status(
         participant=prog.participant, status=ParticipantStatus.GRADUATED, actor=manager(world)
     )
     booking = Booking.all_parks.get(pk=seat.booking_id)
     assert booking.status == BookingStatus.CONFIRMED
-    assert booking.starts_at == midnight(world, seat.starts_on)
+    assert booking.starts_at == held_from
     assert booking.ends_at == midnight(world, seat.starts_on + timedelta(days=3))
+
+
+def test_a_desk_booked_earlier_today_is_free_from_now_on(world, prog, desks, time_machine):
+    today = local_today(zone(world))
+    time_machine.move_to(midnight(world, today) + timedelta(hours=8))
+    spaces_services.booking_create(
+        access=access_for(manager(world), world.park),
+        resource=desks[0],
+        starts_at=midnight(world, today) + timedelta(hours=9),
+        ends_at=midnight(world, today) + timedelta(hours=11),
+    )
+    time_machine.move_to(midnight(world, today) + timedelta(hours=15))
+    assert desks[0].pk in [
+        c.resource_id for c in queries.seat_choices(participant=prog.participant)
+    ]
+    seat = services.participant_seat_allocate(participant=prog.participant, actor=manager(world))
+    assert seat.resource_id == desks[0].pk and seat.starts_on == today
+    booking = Booking.all_parks.get(pk=seat.booking_id)
+    assert booking.starts_at == midnight(world, today) + timedelta(hours=15)
 
 
 def test_a_seat_for_a_cohort_that_has_not_started_begins_on_its_first_day(world, prog, desks):
@@ -324,3 +347,27 @@ def test_the_fill_page_offers_seats(world, prog, client_as, desks):
     assert response.status_code == 302
     joined = prog.cohort.participants.get(company=world.other_company)
     assert queries.participant_seat(participant=joined) is not None
+
+
+def test_the_fill_page_shows_a_seat_refusal_at_the_seats_box(world, prog, client_as, desks):
+    prog.programme.coworking_seats = 10
+    prog.programme.save()
+    prog.cohort.capacity = 10
+    prog.cohort.save()
+    applications = [
+        ApplicationFactory(
+            call=prog.call,
+            company=CompanyFactory(park=world.park),
+            status=ApplicationStatus.ADMITTED,
+        )
+        for _ in range(3)
+    ]
+    url = f"/yakutia/programmes/cohorts/{prog.cohort.pk}/fill/"
+    response = client_as("manager").post(
+        url, {"applications": [str(a.pk) for a in applications], "seats": "on"}
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "seats" in form.errors and "applications" not in form.errors
+    assert "No coworking seat is free" in str(form.errors["seats"])
+    assert prog.cohort.participants.count() == 1

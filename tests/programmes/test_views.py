@@ -184,6 +184,7 @@ def test_fill_page_adds_chosen_admitted_applications(world, prog, client_as):
     ).exists()
     # an id that is not offered is refused at the field
     response = client.post(url, {"applications": ["999999"]})
+    assert response.status_code == 400
     assert "applications" in response.context["form"].errors
 
 
@@ -200,6 +201,7 @@ def test_fill_page_names_the_capacity(world, prog, client_as):
         f"/yakutia/programmes/cohorts/{prog.cohort.pk}/fill/",
         {"applications": [str(a.pk) for a in apps]},
     )
+    assert response.status_code == 400
     assert "free places" in str(response.context["form"].errors["applications"])
 
 

@@ -118,7 +118,10 @@ class CohortForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class FillForm(InputRulesMixin, forms.Form):
+class FillForm(ServiceErrorsMixin, forms.Form):
+    # The seat service's refusals go next to the seats box.
+    service_error_fields = {"seat": "seats"}
+
     applications = forms.MultipleChoiceField(
         label=_("Admitted applications"), widget=forms.CheckboxSelectMultiple
     )

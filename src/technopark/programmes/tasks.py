@@ -25,13 +25,16 @@ def guest_link_send(*, guest_id: int, base_url: str, language: str) -> bool:
 
     The task renews the secret itself (``services.guest_link_renew``), so the secret exists only
     in the e-mail, never in the task's stored arguments; the earlier link stops working.
+    Renewal and sending are one transaction: when the mail cannot be sent (the error is raised,
+    for the task's retry) the fresh secret is rolled back and the earlier link keeps working,
+    and there is only ever one live link (one stored hash).
     """
     guest = DemoDayGuest.objects.select_related(
         "demo_day__cohort__park", "demo_day__cohort__site", "demo_day__site"
     ).get(pk=guest_id)
     demo_day = guest.demo_day
     park = demo_day.cohort.park
-    with park_scope(park):
+    with park_scope(park), transaction.atomic():
         try:
             secret = services.guest_link_renew(guest=guest)
         except ValidationError:

@@ -3,9 +3,14 @@ page, reached without an account through the secret link in their e-mail.
 
 The feedback page is a public form: it answers only to a well-formed secret of that demo day
 (else 404, the same whether the secret never existed, was replaced or belongs to another demo
-day), says plainly when the link no longer works (410), and counts requests per client address
-(``GUEST_PAGE_LIMIT`` in ``GUEST_PAGE_WINDOW`` seconds, then 429), so that nobody can try
-secrets or flood the feedback.
+day), says plainly when the link no longer works (410), and limits requests (then 429) in two
+ways. Failed look-ups (an unknown or malformed secret) are counted per client address
+(``GUEST_MISS_LIMIT`` in ``GUEST_PAGE_WINDOW`` seconds): past that, every further unknown
+secret from that address gets 429, so nobody can scan for secrets. A working link is counted
+per guest (``GUEST_PAGE_LIMIT`` in the same window), never per address: the guests in one hall
+share one public address, and their links keep working whatever someone else there tries.
+
+The secret is in the page's path; ``core.logfilters`` masks it in the request logs.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from technopark.programmes.models import DemoDayGuest
 from technopark.programmes.queries import zone_name
 from technopark.programmes.views._common import _found
 
-GUEST_PAGE_LIMIT = 60
+GUEST_PAGE_LIMIT = 120  # requests per guest's link
+GUEST_MISS_LIMIT = 30  # unknown secrets per client address
 GUEST_PAGE_WINDOW = 600
 
 
@@ -73,15 +79,20 @@ def guest_revoke(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     return redirect("programmes:demo_day", park_slug=park_slug, pk=guest.demo_day_id)
 
 
-def _over_limit(request: HttpRequest) -> bool:
-    key = f"programmes:guest-page:{client_ip(request) or 'unknown'}"
+def _count(key: str) -> int:
+    """Count one more in ``key`` for ``GUEST_PAGE_WINDOW`` seconds; the count so far."""
     cache.add(key, 0, GUEST_PAGE_WINDOW)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:  # expired between the two calls
         cache.set(key, 1, GUEST_PAGE_WINDOW)
-        count = 1
-    return count > GUEST_PAGE_LIMIT
+        return 1
+
+
+def _limited(request: HttpRequest) -> HttpResponse:
+    return _private(
+        render(request, "programmes/guest_link_closed.html", {"limited": True}, status=429)
+    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -95,13 +106,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def guest_feedback(request: HttpRequest, park_slug: str, pk: int, token: str) -> HttpResponse:
     """The outside guest's page: the demo day's pitches and their feedback on each."""
-    if _over_limit(request):
-        return _private(
-            render(request, "programmes/guest_link_closed.html", {"limited": True}, status=429)
-        )
     guest = queries.guest_by_link(demo_day_id=pk, secret_hash=services.guest_link_digest(token))
     if guest is None or guest.demo_day.cohort.park_id != park_of(request).pk:
+        misses = _count(f"programmes:guest-page:miss:{client_ip(request) or 'unknown'}")
+        if misses > GUEST_MISS_LIMIT:
+            return _limited(request)
         raise Http404(_("No such link."))
+    if _count(f"programmes:guest-page:guest:{guest.pk}") > GUEST_PAGE_LIMIT:
+        return _limited(request)
     demo_day = guest.demo_day
     if not services.guest_link_is_open(guest):
         return _private(

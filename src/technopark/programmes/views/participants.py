@@ -61,9 +61,7 @@ def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 seats=bool(form.cleaned_data.get("seats")),
             )
         except ValidationError as error:
-            for messages_ in getattr(error, "message_dict", {"": error.messages}).values():
-                for message in messages_:
-                    form.add_error("applications", message)
+            form.add_service_error(error)
         else:
             messages.success(
                 request, _("%(count)d companies have joined the cohort.") % {"count": len(made)}
@@ -78,6 +76,7 @@ def cohort_fill(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
             "candidates": candidates,
             "participants": queries.cohort_participants(cohort=cohort),
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

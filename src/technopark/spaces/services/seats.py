@@ -3,9 +3,9 @@
 Programmes asks for seats through ``technopark.programmes.seats`` (it cannot import spaces);
 ``SpacesSeatProvider`` below is what ``SpacesConfig.ready()`` hands it.
 
-A seat is an all-day hold: from midnight of the first day (the cohort's start, or today when the
-cohort is running already) to the midnight after the cohort's last day, in the desk's site's
-zone. Staff give it, so the per-company limits of ordinary bookings (length, horizon, weekly
+A seat is a hold from midnight of the cohort's first day (or, when the cohort is running already,
+from the current minute: a booking on that desk earlier today that has ended does not stand in the
+way) to the midnight after the cohort's last day, in the desk's site's zone. Staff give it, so the per-company limits of ordinary bookings (length, horizon, weekly
 quota, opening hours) do not apply; the overlap rule does, as for every booking
 (``_save_checked``: the exclusion constraint on PostgreSQL, the IMMEDIATE transaction on
 SQLite). Closures do not end a hold: the desk is still the participant's after a holiday.
@@ -42,17 +42,18 @@ from technopark.spaces.services.waitlist import _offer_freed
 
 
 def _period(participant: Participant, resource: Resource) -> tuple[datetime, datetime]:
-    """The hold's bounds at the desk's site: the cohort's remaining days, midnight to midnight."""
+    """The hold's bounds at the desk's site: from the cohort's first midnight, or from now (to
+    the minute) when it runs already, to the midnight after its last day."""
     cohort = participant.cohort
     zone = zone_of(resource.site)
-    today = local_today(zone)
+    now = timezone.now()
+    today = local_today(zone, at=now)
     if cohort.ends_on < today:
         raise ValidationError({"seat": _("The cohort has ended: there is no seat to give.")})
-    first = max(cohort.starts_on, today)
-    return (
-        datetime.combine(first, time(0), zone),
-        datetime.combine(cohort.ends_on + timedelta(days=1), time(0), zone),
-    )
+    starts_at = datetime.combine(cohort.starts_on, time(0), zone)
+    if cohort.starts_on <= today:
+        starts_at = max(starts_at, now.replace(second=0, microsecond=0))
+    return (starts_at, datetime.combine(cohort.ends_on + timedelta(days=1), time(0), zone))
 
 
 def _desks(participant: Participant) -> list[Resource]:
