@@ -41,6 +41,7 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/applications": {"get", "post"},
         "/api/v1/parks/{park_slug}/applications/{application_id}": {"get", "patch"},
         "/api/v1/parks/{park_slug}/applications/{application_id}/submit": {"post"},
+        "/api/v1/parks/{park_slug}/applications/{application_id}/eligibility/rerun": {"post"},
         "/api/v1/parks/{park_slug}/applications/{application_id}/withdraw": {"post"},
         "/api/v1/parks/{park_slug}/applications/{application_id}/decision-notice": {"get"},
         "/api/v1/parks/{park_slug}/reviews": {"get"},
@@ -99,6 +100,7 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/grants/{grant_id}/attachments/{attachment_id}": {"get"},
         "/api/v1/notices": {"get"},
         "/api/v1/notices/{notice_id}/read": {"post"},
+        "/api/v1/notices/read": {"post"},
     }
     assert {path: set(operations) for path, operations in paths.items()} == expected
 

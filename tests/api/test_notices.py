@@ -133,3 +133,59 @@ def test_list_query_count(api_as, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         body = api.get("/api/v1/notices", {"limit": 30}).json()
     assert len(body["items"]) == 30
+
+
+# POST /api/v1/notices/read: the inbox page's "Mark all as read".
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+@pytest.mark.parametrize("role", ROLES)
+def test_mark_all_read_role_matrix_marks_only_ones_own(api_for, world, role, auth):
+    founder = world.users["founder"]
+    _notice(world, founder, 1)
+    _notice(world, founder, 2, park=None)
+    response = api_for(role, auth).post("/api/v1/notices/read")
+    if role == "anonymous":
+        assert response.status_code == 401
+        assert Notice.objects.filter(read_at__isnull=True).count() == 2
+        return
+    assert response.status_code == 200
+    assert response.json() == {"marked": 2 if role == "founder" else 0}
+    unread = Notice.objects.filter(recipient=founder, read_at__isnull=True).count()
+    assert unread == (0 if role == "founder" else 2)
+
+
+def test_mark_all_read_leaves_read_ones_and_others_alone(api_for, world):
+    founder = world.users["founder"]
+    first = _notice(world, founder, 1)
+    _notice(world, founder, 2)
+    services.notice_mark_read(notice=first, user=founder)
+    first.refresh_from_db()
+    read_at = first.read_at
+    other = _notice(world, world.users["other_founder"], 3)
+    api = api_for("founder", "token")
+    assert api.post("/api/v1/notices/read").json() == {"marked": 1}
+    first.refresh_from_db()
+    assert first.read_at == read_at
+    other.refresh_from_db()
+    assert other.read_at is None
+    assert api.post("/api/v1/notices/read").json() == {"marked": 0}
+    assert api.get("/api/v1/notices", {"unread": "true"}).json()["count"] == 0
+
+
+def test_a_read_token_cannot_mark_all(world, openapi):
+    founder = world.users["founder"]
+    _notice(world, founder)
+    api = ApiClient(openapi)
+    _token, secret = account_services.api_token_create(user=founder, name="read", scope="read")
+    api.headers["Authorization"] = f"Bearer {secret}"
+    assert api.post("/api/v1/notices/read").status_code == 403
+    assert Notice.objects.filter(recipient=founder, read_at__isnull=True).count() == 1
+
+
+def test_mark_all_session_post_needs_csrf(api_for, world):
+    founder = world.users["founder"]
+    _notice(world, founder)
+    response = api_for("founder", "session").post("/api/v1/notices/read", csrf=False)
+    assert response.status_code == 403
+    assert Notice.objects.filter(recipient=founder, read_at__isnull=True).count() == 1

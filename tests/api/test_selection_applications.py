@@ -292,3 +292,115 @@ def test_submit_body_is_checked(api_for, draft):
     )
     assert api.get(f"{BASE}/applications/0").status_code == 422
     assert api.get(f"{BASE}/applications/999999").status_code == 404
+
+
+# POST …/applications/{id}/eligibility/rerun: the screening page's "Run the checks again".
+
+
+def _rerun_url(application):
+    return f"{BASE}/applications/{application.pk}/eligibility/rerun"
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+@pytest.mark.parametrize("role", ROLES)
+def test_eligibility_rerun_role_matrix(api_for, world, submitted, role, auth):
+    from technopark.selection.models import EligibilityRun
+
+    if role == "anonymous" and auth == "token":
+        pytest.skip("anonymous has no token")
+    response = api_for(role, auth).post(_rerun_url(submitted))
+    assert response.status_code == STAFF_STATUS[role]
+    runs = EligibilityRun.objects.filter(application=submitted)
+    assert runs.count() == (2 if role == "manager" else 1)
+    if role != "manager":
+        return
+    body = response.json()
+    assert body["id"] == submitted.pk
+    assert {c["code"] for c in body["eligibility_checks"]} >= {"region", "sme", "taxes"}
+    assert all(c["needs_decision"] is False for c in body["eligibility_checks"])
+    newest, first = body["runs"]
+    assert newest["trigger"] == "staff"
+    assert newest["by"] == world.users["manager"].get_full_name()
+    assert first["trigger"] == "submitted"
+    assert first["by"] == world.users["founder"].get_full_name()
+    assert {r["code"] for r in newest["results"]} == {c["code"] for c in body["eligibility_checks"]}
+    assert all(r["changed"] is False for r in newest["results"])
+
+
+def test_eligibility_rerun_flags_a_decided_check_whose_result_changed(api_for, world, submitted):
+    from technopark.selection.models import EligibilityCheck
+    from technopark.selection.services.eligibility import eligibility_decide
+
+    manager = world.users["manager"]
+    check = EligibilityCheck.objects.filter(application=submitted).order_by("id").first()
+    eligibility_decide(check=check, actor=manager, verdict="confirmed", reason="Seen the papers.")
+    # The platform now finds otherwise than the result the manager confirmed.
+    EligibilityCheck.objects.filter(pk=check.pk).update(decided_on_passed=not check.passed)
+    body = api_for("manager", "token").post(_rerun_url(submitted)).json()
+    by_code = {c["code"]: c for c in body["eligibility_checks"]}
+    assert by_code[check.code]["needs_decision"] is True
+    assert by_code[check.code]["verdict"] == "confirmed"
+    listed = api_for("manager").get(f"{BASE}/calls/{submitted.call_id}/applications").json()
+    (item,) = listed["items"]
+    assert {c["code"]: c["needs_decision"] for c in item["eligibility_checks"]}[check.code]
+    assert [run["trigger"] for run in item["runs"]] == ["staff", "submitted"]
+
+
+def test_eligibility_rerun_is_refused_once_decided(api_for, submitted):
+    from technopark.selection.models import EligibilityRun
+
+    Application.all_parks.filter(pk=submitted.pk).update(status=ApplicationStatus.ADMITTED)
+    response = api_for("manager").post(_rerun_url(submitted))
+    assert response.status_code == 422
+    assert "can no longer change" in response.content.decode()
+    assert EligibilityRun.objects.filter(application=submitted).count() == 1
+
+
+def test_eligibility_rerun_of_a_draft_or_unknown_application_is_404(api_for, draft):
+    api = api_for("manager")
+    assert api.post(_rerun_url(draft)).status_code == 404
+    assert api.post(f"{BASE}/applications/999999/eligibility/rerun").status_code == 404
+    assert api.post(f"{BASE}/applications/0/eligibility/rerun").status_code == 422
+
+
+def test_eligibility_rerun_across_parks_is_404(api_for, api_as, world, submitted):
+    from technopark.selection.models import EligibilityRun
+    from tests.factories import MembershipFactory, UserFactory
+
+    other_manager = UserFactory()
+    MembershipFactory(park=world.other_park, user=other_manager, role="manager")
+    other_url = f"/api/v1/parks/{world.other_park.slug}/applications/{submitted.pk}"
+    assert api_as(other_manager).post(f"{other_url}/eligibility/rerun").status_code == 404
+    # …and a manager of this park does not reach it through the other park's address either.
+    assert api_for("manager").post(f"{other_url}/eligibility/rerun").status_code in (403, 404)
+    assert EligibilityRun.objects.filter(application=submitted).count() == 1
+
+
+def test_eligibility_rerun_needs_write_scope_and_csrf(world, openapi, api_for, submitted):
+    from technopark.accounts import services as account_services
+    from technopark.selection.models import EligibilityRun
+    from tests.api.conftest import ApiClient
+
+    api = ApiClient(openapi)
+    _token, secret = account_services.api_token_create(
+        user=world.users["manager"], name="read", scope="read"
+    )
+    api.headers["Authorization"] = f"Bearer {secret}"
+    assert api.get(f"{BASE}/calls/{submitted.call_id}/applications").status_code == 200
+    assert api.post(_rerun_url(submitted)).status_code == 403
+    assert api_for("manager").post(_rerun_url(submitted), csrf=False).status_code == 403
+    assert EligibilityRun.objects.filter(application=submitted).count() == 1
+
+
+def test_staff_call_applications_query_count(
+    api_for, world, submitted, django_assert_max_num_queries
+):
+    from technopark.selection.services.eligibility import eligibility_rerun
+
+    for _ in range(3):
+        eligibility_rerun(application=submitted, actor=world.users["manager"])
+    api = api_for("manager")
+    url = f"{BASE}/calls/{submitted.call_id}/applications"
+    with django_assert_max_num_queries(12):
+        item = api.get(url).json()["items"][0]
+    assert len(item["runs"]) == 4

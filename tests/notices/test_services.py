@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from technopark.notices import services
 from technopark.notices.models import Notice
@@ -224,3 +225,40 @@ def test_mark_all_read_touches_only_ones_own(world):
     assert services.notices_mark_all_read(user=founder) == 2
     assert services.notices_mark_all_read(user=founder) == 0
     assert Notice.objects.filter(recipient=manager, read_at__isnull=True).count() == 1
+
+
+def test_the_mail_footer_is_in_the_notices_language_not_the_actors(
+    world, django_capture_on_commit_callbacks
+):
+    # An English-speaking manager causes a notice written in Russian for its recipient.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        _notify([world.users["founder"]], language="ru")
+    (message,) = mail.outbox
+    assert "Открыть: https://tp.example.org/yakutia/grants/awards/7/" in message.body
+    assert "Open:" not in message.body
+
+
+def test_without_a_language_the_footer_is_in_the_sites_default(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "ru"
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        _notify([world.users["founder"]])
+    (message,) = mail.outbox
+    assert "Открыть:" in message.body and "Open:" not in message.body
+
+
+def test_a_notice_in_english_mails_an_english_footer(world, django_capture_on_commit_callbacks):
+    with translation.override("ru"), django_capture_on_commit_callbacks(execute=True):
+        _notify([world.users["founder"]], language="en")
+    (message,) = mail.outbox
+    assert "Open: https://tp.example.org/yakutia/grants/awards/7/" in message.body
+    assert "Открыть:" not in message.body
+
+
+@pytest.mark.parametrize("language", ["", "de", "ru-RU" * 20, "en\n"])
+def test_an_unknown_language_is_refused(world, language):
+    with pytest.raises(ValidationError) as caught:
+        _notify([world.users["founder"]], language=language)
+    assert "language" in caught.value.message_dict
+    assert not Notice.objects.exists()

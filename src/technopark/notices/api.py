@@ -1,4 +1,4 @@
-"""The notices part of the API: the signed-in person's inbox, and marking a notice read."""
+"""The notices part of the API: the signed-in person's inbox, and marking notices read."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from technopark.api.errors import documented
 from technopark.api.pagination import PageParams, paginate
 from technopark.api.types import Id
 from technopark.notices import queries, services
-from technopark.notices.schemas import NoticeFilterParams, NoticeOut, NoticePageOut
+from technopark.notices.schemas import (
+    NoticeFilterParams,
+    NoticeOut,
+    NoticePageOut,
+    NoticesMarkedOut,
+)
 
 router = Router(tags=["notices"])
 
@@ -44,3 +49,16 @@ def notice_read(request: HttpRequest, notice_id: Id) -> Any:
     if notice is None:
         raise Http404
     return services.notice_mark_read(notice=notice, user=request.user)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/notices/read",
+    auth=signed_in,
+    **documented({200: NoticesMarkedOut}, 401, 403),
+    summary="Mark all of one's notices as read",
+)
+def notices_read_all(request: HttpRequest) -> Any:
+    """Every unread notice of the signed-in person is read (the inbox page's "Mark all as
+    read"); ``marked`` says how many were unread. A token needs the write scope."""
+    marked = services.notices_mark_all_read(user=request.user)  # type: ignore[arg-type]
+    return {"marked": marked}

@@ -34,3 +34,7 @@ class NoticePageOut(Schema):
     limit: int
     offset: int
     items: list[NoticeOut]
+
+
+class NoticesMarkedOut(Schema):
+    marked: int = Field(description="How many notices were unread and are read now.")

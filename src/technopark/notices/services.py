@@ -103,6 +103,7 @@ def notify(
     url: str,
     key: str = "",
     base_url: str = "",
+    language: str | None = None,
 ) -> int:
     """Put a notice in the inbox of every active recipient who has not had ``key`` yet; the number
     of notices made. Mailed on commit, in one background task (``tasks.notices_mail``), with a
@@ -111,11 +112,17 @@ def notify(
     ``kind`` is a short slug (``grants.tranche_to_approve``); ``url`` a path inside the site;
     ``key`` the waiting step (empty: no deduplication). A subject over 200 or a body over 4000
     characters is shortened. Runs inside the caller's transaction; no rows are locked.
+
+    ``language`` is the one the subject and body were written in (``render_notice``'s); the
+    mail's own lines follow it. Left out, they are in ``settings.LANGUAGE_CODE`` (the park's
+    default), never in the language of whoever caused the notice.
     """
     if not isinstance(kind, str) or not KIND_RE.match(kind) or len(kind) > KIND_MAX:
         raise ValidationError({"kind": _("A notice kind is a short slug.")})
     if key and (len(key) > KEY_MAX or not KEY_RE.match(key)):
         raise ValidationError({"key": _("A notice key is a short slug.")})
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("A notice is written in a language of this site.")})
     url = clean_url(url)
     subject = _shorten(" ".join(_control_free(subject).split()), SUBJECT_MAX)
     if not subject:
@@ -166,7 +173,9 @@ def notify(
     ids = [row.pk for row in made if row.pk is not None]
     if ids:
         _unread_changed(sorted({row.recipient_id for row in made}))
-        _queue_mail(ids, base_url or settings.TECHNOPARK_SITE_URL)
+        _queue_mail(
+            ids, base_url or settings.TECHNOPARK_SITE_URL, language or settings.LANGUAGE_CODE
+        )
     return len(made)
 
 
@@ -177,11 +186,10 @@ def _unread_changed(user_ids: list[int]) -> None:
     transaction.on_commit(lambda: unread_changed.send(sender=Notice, user_ids=user_ids))
 
 
-def _queue_mail(notice_ids: list[int], base_url: str) -> None:
+def _queue_mail(notice_ids: list[int], base_url: str, language: str) -> None:
     # Imported here: the task reads through this app's queries, a layer above.
     from technopark.notices.tasks import notices_mail
 
-    language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(
         lambda: notices_mail.enqueue(notice_ids=notice_ids, base_url=base_url, language=language)
     )

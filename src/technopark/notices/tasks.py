@@ -14,7 +14,8 @@ from technopark.notices import queries, services
 @task()
 def notices_mail(*, notice_ids: list[int], base_url: str, language: str) -> int:
     """Mail each of the notices ``notice_ids`` not mailed yet to its (still active) recipient;
-    the number of mails sent. Each mail ends with links to the notice's page and the inbox."""
+    the number of mails sent. Each mail ends with links to the notice's page and the inbox, in
+    ``language``: the one ``notify`` was told the notice is written in."""
     notices = queries.notices_to_mail(notice_ids=notice_ids)
     if not notices:
         return 0

@@ -4,7 +4,8 @@
   the park (anonymous visitors of a public park too).
 * Own applications: a founder lists, starts, changes, submits and withdraws the applications of
   the companies they act for.
-* Staff: every application to a call, with its eligibility checks.
+* Staff: every application to a call, with its eligibility checks and the history of their
+  runs; running one application's checks again (the screening page's button).
 * Files: the applicant uploads (multipart) or removes the file answering a question of a draft
   (or while more information is asked), with the page's size and type checks and private
   storage; the applicant's team, staff and assigned experts without a conflict list and download
@@ -47,9 +48,11 @@ from technopark.selection.schemas.applications import (
     OwnApplicationSubmitIn,
     OwnApplicationUpdateIn,
     ScreenedApplicationListOut,
+    ScreenedApplicationOut,
 )
 from technopark.selection.services import applications as services
 from technopark.selection.services import drafts as draft_services
+from technopark.selection.services.eligibility import eligibility_rerun
 
 router = Router(tags=["selection"])
 
@@ -110,6 +113,28 @@ def call_applications(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
     if call is None:
         raise Http404
     return {"items": list(app_queries.call_applications(call=call))}
+
+
+@router.post(
+    "/parks/{slug:park_slug}/applications/{application_id}/eligibility/rerun",
+    auth=signed_in,
+    **documented({200: ScreenedApplicationOut}, 401, 403, 404, 422),
+    summary="Run an application's eligibility checks again (staff)",
+)
+def application_eligibility_rerun(request: HttpRequest, park_slug: str, application_id: Id) -> Any:
+    """As the screening page's "Run the checks again": staff who may screen, an application
+    past the draft and not yet decided (422 once decided). The run is kept in its history;
+    answers the application with its checks and runs. A token needs the write scope."""
+    require(rules.can_screen_applications(access_of(request)))
+    park = park_of(request)
+    application = app_queries.screened_application(park=park, pk=application_id)
+    if application is None:
+        raise Http404
+    eligibility_rerun(application=application, actor=signed_in_user(request))
+    fresh = app_queries.screened_application(park=park, pk=application_id)
+    if fresh is None:  # pragma: no cover - it was just read
+        raise Http404
+    return fresh
 
 
 @router.get(

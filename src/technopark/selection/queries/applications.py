@@ -132,17 +132,34 @@ def screening_application(*, call: Call, pk: int) -> Application | None:
     )
 
 
-def call_applications(*, call: Call) -> QuerySet[Application]:
-    """Every application to the call for staff (the API): rows with company, their directions."""
-    return (
-        Application.all_parks.filter(park_id=call.park_id, call=call)
-        .select_related("company", "call", "call__park", "call__site")
-        .prefetch_related(
-            Prefetch("directions", queryset=Direction.objects.order_by("position")),
-            Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
-        )
-        .order_by("submitted_at", "id")
+def _screened(rows: QuerySet[Application]) -> QuerySet[Application]:
+    return rows.select_related("company", "call", "call__park", "call__site").prefetch_related(
+        Prefetch("directions", queryset=Direction.objects.order_by("position")),
+        Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.order_by("id")),
+        Prefetch(
+            "eligibility_runs",
+            queryset=EligibilityRun.objects.select_related("triggered_by")
+            .order_by("-ran_at", "-id")
+            .prefetch_related(
+                Prefetch("results", queryset=EligibilityRunResult.objects.order_by("id"))
+            ),
+        ),
     )
+
+
+def call_applications(*, call: Call) -> QuerySet[Application]:
+    """Every application to the call for staff (the API): rows with company, their directions,
+    checks and the history of the checks' runs (six queries whatever their number)."""
+    return _screened(Application.all_parks.filter(park_id=call.park_id, call=call)).order_by(
+        "submitted_at", "id"
+    )
+
+
+def screened_application(*, park: Park, pk: int) -> Application | None:
+    """One application of ``park`` past the draft, as ``call_applications`` gives it (staff)."""
+    return _screened(
+        Application.all_parks.filter(park_id=park.pk, pk=pk).exclude(status="draft")
+    ).first()
 
 
 def check_for_decision(

@@ -12,13 +12,14 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, Lines, OneLine
+from technopark.api.types import Id, Lines, Moment, OneLine
 from technopark.selection.models import (
     ApplicationStatus,
     CallKind,
     CheckCode,
     CheckVerdict,
     FieldKind,
+    RunTrigger,
 )
 
 Title = Annotated[str, Field(max_length=300), OneLine]
@@ -127,6 +128,35 @@ class ScreeningCheckOut(Schema):
     verdict: CheckVerdict
     verdict_reason: str
     final_passed: bool
+    needs_decision: bool = Field(
+        description="A later run found otherwise than the result the verdict was given on."
+    )
+
+
+class ScreeningRunResultOut(Schema):
+    code: CheckCode
+    passed: bool
+    changed: bool = Field(description="Differs from the check's result before this run.")
+
+
+class ScreeningRunOut(Schema):
+    at: Moment
+    trigger: RunTrigger
+    by: str | None = Field(description="Who ran it; null when the platform did.")
+    results: list[ScreeningRunResultOut]
+
+    @staticmethod
+    def resolve_at(run: Any) -> datetime:
+        return run.ran_at
+
+    @staticmethod
+    def resolve_by(run: Any) -> str | None:
+        user = run.triggered_by
+        return None if user is None else str(user.get_full_name())
+
+    @staticmethod
+    def resolve_results(run: Any) -> list[Any]:
+        return list(run.results.all())
 
 
 class OwnApplicationOut(Schema):
@@ -152,6 +182,13 @@ class OwnApplicationDetailOut(OwnApplicationOut):
 
 class ScreenedApplicationOut(OwnApplicationOut):
     eligibility_checks: list[ScreeningCheckOut]
+    runs: list[ScreeningRunOut] = Field(
+        description="Every run of the checks, newest first, with what each found."
+    )
+
+    @staticmethod
+    def resolve_runs(application: Any) -> list[Any]:
+        return list(application.eligibility_runs.all())
 
 
 class OwnApplicationListOut(Schema):
