@@ -545,6 +545,7 @@ def _notify_returned(report: QuarterlyReport) -> None:
     if not recipients:
         return
     park = report.park
+    language = park_language(park)
     subject, body = render_notice(
         "residency/email/report_returned",
         {
@@ -553,7 +554,7 @@ def _notify_returned(report: QuarterlyReport) -> None:
             "park": park.display_name,
             "note": report.review_note,
         },
-        language=park_language(park),
+        language=language,
         time_zone=park.time_zone,
     )
     notify(
@@ -569,6 +570,7 @@ def _notify_returned(report: QuarterlyReport) -> None:
         + f"?period={report.period}",
         # A report can be returned more than once: each return is a new step to act on.
         key=f"residency-report:{report.pk}:returned:{report.reviewed_at:%Y%m%d%H%M%S%f}",
+        language=language,
     )
 
 
