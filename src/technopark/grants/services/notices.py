@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from technopark.grants.models import GrantAward, GrantPolicy, Tranche, TrancheApproval
 from technopark.notices.services import notify, render_notice
-from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park
+from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
+from technopark.residency.reminders import park_language
 
 TEMPLATES = "grants/email/"
 
@@ -42,11 +43,21 @@ def _staff(park: Park) -> list[Any]:
 
 
 def company_people(award: GrantAward) -> list[Any]:
-    """The people who act for the award's company."""
+    """The people who act for the award's company and may still see the grant: active accounts
+    with an active founder membership in the award's park (a founder who left the park is told
+    nothing more about its money)."""
     company = award.participant.company
+    founders = Membership.all_parks.filter(
+        park_id=award.park_id,
+        user_id=OuterRef("user_id"),
+        role=Role.FOUNDER,
+        status=MembershipStatus.ACTIVE,
+    )
     return [
         member.user
-        for member in company.team.filter(acts_for_company=True).select_related("user")
+        for member in company.team.filter(acts_for_company=True, user__is_active=True)
+        .filter(Exists(founders))
+        .select_related("user")
         if member.user is not None
     ]
 
@@ -71,7 +82,7 @@ def tell(
     subject, body = render_notice(
         f"{TEMPLATES}{kind}",
         {"award": award, "company": award.participant.company, "park": park, **context},
-        language=settings.LANGUAGE_CODE,
+        language=park_language(park),
         time_zone=park.time_zone,
     )
     return notify(
@@ -82,6 +93,7 @@ def tell(
         body=body,
         url=_award_url(award, park),
         key=key,
+        language=park_language(park),
     )
 
 

@@ -22,8 +22,8 @@ def grant_policy_set(
     pay_only_accepted_reports: bool,
     segregation_of_duties: bool,
 ) -> GrantPolicy:
-    """Set the park's grant policy (the row is created on the first change). Locking: the
-    policy row (``select_for_update``) when it exists. Audit-logged as ``grants.policy`` with the
+    """Set the park's grant policy (the row is created, with the defaults, on the first change).
+    Locking: the policy row (``select_for_update``). Audit-logged as ``grants.policy`` with the
     rules before and after; a change to nothing is not recorded."""
     for name, value in (
         ("pay_only_accepted_reports", pay_only_accepted_reports),
@@ -31,9 +31,12 @@ def grant_policy_set(
     ):
         if not isinstance(value, bool):
             raise ValidationError({name: _("Choose yes or no.")})
-    policy = GrantPolicy.objects.select_for_update().filter(park_id=park.pk).first()
-    if policy is None:
-        policy = GrantPolicy(park=park)
+    # Two first saves at once: get_or_create makes the row once (the other reads it), then the
+    # lock orders the changes.
+    _row, created = GrantPolicy.objects.get_or_create(park=park)
+    if created:
+        writes("grants", park_id=park.pk)
+    policy = GrantPolicy.objects.select_for_update().get(park_id=park.pk)
     before = policy.as_dict()
     policy.pay_only_accepted_reports = pay_only_accepted_reports
     policy.segregation_of_duties = segregation_of_duties

@@ -125,6 +125,10 @@ def grant_report_file(
     )
     if locked.status == MilestoneStatus.ACCEPTED:
         raise ValidationError({"milestone": _("This milestone is already accepted.")})
+    if locked.award.cancelled_at is not None:
+        raise ValidationError(
+            {"milestone": _("This grant has been cancelled: reports are no longer taken.")}
+        )
     _check_filings(locked)
     report = GrantReport.objects.create(milestone=locked, summary=summary, filed_by=actor)
     ReportSpending.objects.bulk_create(
@@ -159,6 +163,11 @@ def grant_report_review(
     changes (the milestone is open again). Locking: the report row. Audit-logged as
     ``grants.report_review``."""
     note = _clean_text(note, "note", required=not accept)
+    # The milestone first (the lock filing and paying take), then the report: a milestone whose
+    # report was accepted is settled, and a second report filed meanwhile cannot reopen it.
+    milestone_locked = (
+        Milestone.objects.select_for_update().select_related("award").get(pk=report.milestone_id)
+    )
     locked = (
         GrantReport.objects.select_for_update()
         .select_related("milestone__award__park")
@@ -166,6 +175,14 @@ def grant_report_review(
     )
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError({"report": _("This report has already been reviewed.")})
+    if milestone_locked.status == MilestoneStatus.ACCEPTED:
+        raise ValidationError(
+            {"report": _("Another report on this milestone has already been accepted.")}
+        )
+    if milestone_locked.award.cancelled_at is not None:
+        raise ValidationError(
+            {"report": _("This grant has been cancelled: its reports are no longer reviewed.")}
+        )
     locked.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     locked.reviewed_by = actor
     locked.review_note = note

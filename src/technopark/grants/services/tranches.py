@@ -27,6 +27,7 @@ from technopark.grants.models import (
     GrantPolicy,
     GrantReport,
     Milestone,
+    MilestoneStatus,
     ReportStatus,
     Tranche,
     TrancheApproval,
@@ -71,11 +72,13 @@ def _refuse_if_cancelled(award: GrantAward, field: str = "award") -> None:
 
 
 def _report_gate(milestone: Milestone) -> None:
-    """Refuse paying against ``milestone`` until a report on it is accepted, naming the state of
-    its latest report."""
-    reports = list(GrantReport.objects.filter(milestone=milestone).order_by("-filed_at", "-pk"))
-    if any(report.status == ReportStatus.ACCEPTED for report in reports):
+    """Refuse paying against ``milestone`` until its report is accepted, naming the state of its
+    latest report. The milestone's own state decides, read under its row lock (the lock a review
+    takes too): a report accepted earlier does not open the gate once a later one was returned."""
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if current.status == MilestoneStatus.ACCEPTED:
         return
+    reports = list(GrantReport.objects.filter(milestone=milestone).order_by("-filed_at", "-pk"))
     if not reports:
         state = _("no report on the milestone has been filed")
     elif reports[0].status == ReportStatus.RETURNED:
