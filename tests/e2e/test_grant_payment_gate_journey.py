@@ -127,11 +127,8 @@ def test_payment_waits_for_the_accepted_report_and_the_duties_stay_apart(
         context.close()
     tranche.refresh_from_db()
     assert tranche.status == TrancheStatus.APPROVED
-    # The fourth member of staff was told the tranche waits for payment; its approvers were not.
-    told = set(
-        Notice.objects.filter(kind="grants.tranche_to_pay").values_list("recipient_id", flat=True)
-    )
-    assert payer.pk in told and not told & {requester.pk, first_approver.pk, second_approver.pk}
+    # Nobody is asked to pay yet: the milestone's report was returned, so the gate is closed.
+    assert not Notice.objects.filter(kind="grants.tranche_to_pay").exists()
 
     # The payment is refused: the message names the milestone and the report's state.
     d = _signed_in(browser, live_server, payer)
@@ -173,6 +170,12 @@ def test_payment_waits_for_the_accepted_report_and_the_duties_stay_apart(
     page_a.wait_for_url(f"**{detail}")
     refiled.refresh_from_db()
     assert refiled.status == ReportStatus.ACCEPTED
+    # The acceptance opened the gate: the fourth member of staff is told the tranche waits for
+    # payment; its requester and approvers are not.
+    told = set(
+        Notice.objects.filter(kind="grants.tranche_to_pay").values_list("recipient_id", flat=True)
+    )
+    assert payer.pk in told and not told & {requester.pk, first_approver.pk, second_approver.pk}
 
     # Now the fourth member of staff pays.
     pay()

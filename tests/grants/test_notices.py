@@ -44,6 +44,7 @@ def test_staff_but_not_the_requester_are_asked_to_approve(world, admin, requeste
 
 def test_once_approved_those_who_may_pay_are_told(world, admin, requester, accountant, award):
     tranche = award.tranches.order_by("number").first()
+    accept_report(tranche.milestone)
     services.tranche_approve(tranche=tranche, actor=world.users["manager"])
     assert not told("tranche_to_pay")
     services.tranche_approve(tranche=tranche, actor=admin)

@@ -11,7 +11,7 @@ from technopark.grants import services
 from technopark.grants.models import GrantPolicy, MilestoneStatus, ReportStatus
 from technopark.notices.models import Notice
 from technopark.parks.models import Membership
-from tests.grants.factories import accountant, approve_twice
+from tests.grants.factories import accountant, approve_twice, make_award
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,36 @@ def test_the_first_policy_save_makes_one_row(world, admin):
         )
     assert GrantPolicy.objects.filter(park=world.park).count() == 1
     assert GrantPolicy.for_park(world.park).pay_only_accepted_reports is False
+
+
+def test_payers_are_told_when_the_tranche_can_be_paid(world, admin, award):
+    from tests.grants.factories import accept_report
+
+    payer = accountant(award.park)
+    tranche = award.tranches.order_by("number").first()
+    approve_twice(tranche, world.users["manager"], admin)
+    # Approved, but the milestone's report is not accepted yet: nobody can pay, nobody is told.
+    assert not Notice.objects.filter(kind="grants.tranche_to_pay").exists()
+    accept_report(tranche.milestone)
+    told = set(
+        Notice.objects.filter(kind="grants.tranche_to_pay").values_list("recipient", flat=True)
+    )
+    assert payer.pk in told
+    assert world.users["manager"].pk not in told and admin.pk not in told
+
+
+def test_a_dropped_milestone_is_not_reminded(world, participant):
+    from datetime import UTC, date, datetime
+
+    from technopark.grants.services.reminders import grants_report_reminders
+
+    award = make_award(
+        participant, world.users["manager"], tranches=("100", "100"), due=date(2026, 9, 1)
+    )
+    first = award.tranches.get(number=1)
+    services.tranche_cancel(tranche=first, actor=world.users["manager"], reason="Этап исключён")
+    run = grants_report_reminders(at=datetime(2026, 12, 1, tzinfo=UTC))
+    # Only milestone 2 (its tranche still requested) is owed.
+    assert run.milestones == 1
+    reminded = Notice.objects.filter(kind="grants.report_overdue").get()
+    assert "2" in reminded.subject

@@ -22,7 +22,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from technopark.grants.models import GrantAward, GrantPolicy, Tranche, TrancheApproval
+from technopark.grants.models import (
+    GrantAward,
+    GrantPolicy,
+    Milestone,
+    MilestoneStatus,
+    Tranche,
+    TrancheApproval,
+    TrancheStatus,
+)
 from technopark.notices.services import notify, render_notice
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.residency.reminders import park_language
@@ -115,7 +123,14 @@ def tell_tranche_requested(*, tranche: Tranche, award: GrantAward, park: Park) -
 
 
 def tell_tranche_approved(*, tranche: Tranche, award: GrantAward, park: Park) -> int:
+    """Tell those who may pay an approved tranche — once it can be paid: while the gate waits for
+    the milestone's report, the report's acceptance tells them (``tell_milestone_payable``)."""
     policy = GrantPolicy.for_park(park)
+    if (
+        policy.pay_only_accepted_reports
+        and Milestone.objects.get(pk=tranche.milestone_id).status != MilestoneStatus.ACCEPTED
+    ):
+        return 0
     excluded: set[int] = set()
     if policy.segregation_of_duties:
         excluded = {tranche.requested_by_id} | set(
@@ -130,6 +145,14 @@ def tell_tranche_approved(*, tranche: Tranche, award: GrantAward, park: Park) ->
         context={"tranche": tranche},
         key=f"grants.tranche:{tranche.pk}:pay",
     )
+
+
+def tell_milestone_payable(*, milestone: Milestone, award: GrantAward, park: Park) -> int:
+    """The milestone's report is accepted: its approved tranches may be paid now."""
+    told = 0
+    for tranche in Tranche.objects.filter(milestone=milestone, status=TrancheStatus.APPROVED):
+        told += tell_tranche_approved(tranche=tranche, award=award, park=park)
+    return told
 
 
 def tell_company(

@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from technopark.core.localtime import local_today
-from technopark.grants.models import GrantAward, Milestone, MilestoneStatus
+from technopark.grants.models import (
+    GrantAward,
+    Milestone,
+    MilestoneStatus,
+    Tranche,
+    TrancheStatus,
+)
 from technopark.grants.services.notices import tell_company
 from technopark.parks.models import Park
 
@@ -40,6 +47,15 @@ def grants_report_reminders(*, at: datetime | None = None, park: Park | None = N
                 award__cancelled_at__isnull=True,
                 status=MilestoneStatus.OPEN,
                 due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+            )
+            # A milestone dropped by the commission (its tranches all cancelled) owes nothing.
+            .exclude(
+                Exists(Tranche.objects.filter(milestone=OuterRef("pk")))
+                & ~Exists(
+                    Tranche.objects.filter(milestone=OuterRef("pk")).exclude(
+                        status=TrancheStatus.CANCELLED
+                    )
+                )
             )
             .select_related("award__participant__company")
             .order_by("due_on", "pk")

@@ -27,7 +27,7 @@ from technopark.grants.models import (
     ReportStatus,
 )
 from technopark.grants.services._common import _clean_money, _clean_text
-from technopark.grants.services.notices import tell_company
+from technopark.grants.services.notices import tell_company, tell_milestone_payable
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
@@ -207,5 +207,7 @@ def grant_report_review(
         context={"milestone": milestone, "report": locked, "note": note},
         key=f"grants.report:{locked.pk}:{locked.status}",
     )
+    if accept:
+        tell_milestone_payable(milestone=milestone, award=award, park=award.park)
     writes("grants", park_id=award.park_id)
     return locked
