@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 from technopark.accounts import queries, rules, services
 from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
 from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.parks import agenda
 from technopark.parks import services as park_services
-from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
+from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Role
+from technopark.parks.rules import ParkAccess
 
 # --- The person's own account ---------------------------------------------------------------------
 
@@ -59,6 +61,45 @@ def profile(request: HttpRequest) -> HttpResponse:
             "mfa_required": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF,
             "mfa_required_for_me": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF and is_staff_anywhere,
         },
+    )
+
+
+# How many items of each park the personal page shows (the park's home shows them all).
+TOP_ITEMS = 5
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The person's page across parks: each park they belong to with what waits for them there
+    (its agenda, cached per park and person), their pending join requests and invitations.
+
+    One query for the memberships and one for the invitations; each park's agenda comes from
+    the cache, or runs its providers once after a write in that park."""
+    user = cast(User, request.user)  # login_required: never anonymous here
+    memberships = list(queries.memberships_of_user(user=user))
+    parks = []
+    for park, rows in groupby(memberships, key=lambda m: m.park):
+        roles = [m for m in rows]
+        active = frozenset(m.role for m in roles if m.status == MembershipStatus.ACTIVE)
+        requested = frozenset(m.role for m in roles if m.status == MembershipStatus.REQUESTED)
+        items: list[agenda.Item] = []
+        if active:
+            access = ParkAccess(user=user, park=park, roles=active, requested_roles=requested)
+            items = agenda.cached_agenda(request, park=park, access=access)
+        parks.append(
+            {
+                "park": park,
+                "roles": [Role(role).label for role in Role.values if role in active],
+                "requested": bool(requested) and not active,
+                "items": items[:TOP_ITEMS],
+                "more": max(len(items) - TOP_ITEMS, 0),
+                "count": sum(item.count for item in items),
+            }
+        )
+    return render(
+        request,
+        "accounts/me.html",
+        {"my_parks": parks, "invitations": queries.open_invitations_to(user=user)},
     )
 
 
