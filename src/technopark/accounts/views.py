@@ -9,11 +9,11 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -164,9 +164,22 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     if not invitation.is_open:
         return _invitation_closed(request, invitation)
     if not request.user.is_authenticated:
+        # Who invited, to which park and role; then sign up with the invited address filled in
+        # (or sign in), and come back here to accept.
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
-        login_url = reverse("account_login" if has_account else "account_signup")
-        return redirect_to_login(request.get_full_path(), login_url=login_url)
+        back = request.get_full_path()
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {
+                "invitation": invitation,
+                "has_account": has_account,
+                "signup_url": reverse("account_signup")
+                + "?"
+                + urlencode({"next": back, "email": invitation.email}),
+                "login_url": reverse("account_login") + "?" + urlencode({"next": back}),
+            },
+        )
     if not services.invitation_is_for(invitation=invitation, user=request.user):
         return _invitation_other_address(request, invitation)
     if request.method == "POST":

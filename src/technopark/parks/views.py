@@ -19,11 +19,18 @@ from technopark.parks.forms import DirectionForm, SiteForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The platform's front page: the parks this visitor can open."""
+    """The platform's front page: what the platform is and who it is for, how to sign in or up,
+    the parks this visitor can open and their open calls (handed in: ``home_parts``)."""
     parks = list(queries.parks_visible_to(user=request.user))
     if len(parks) == 1 and not request.user.is_authenticated:
         return redirect("parks:home", park_slug=parks[0].slug)
-    return render(request, "parks/index.html", {"parks": parks})
+    parts = home_parts.front_parts(parks=parks)
+    calls = parts.get("open_calls", {})
+    return render(
+        request,
+        "parks/index.html",
+        {"parks": [(park, calls.get(park.pk, [])) for park in parks]},
+    )
 
 
 PARK_HOME = Fragment("park-home", topics=("parks", "companies"))

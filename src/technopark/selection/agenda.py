@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from technopark.parks.agenda import DUE, INFO, OVERDUE, Item
@@ -21,6 +22,7 @@ from technopark.selection.models import (
     Application,
     ApplicationStatus,
     AssignmentStatus,
+    Call,
     CallStatus,
     EligibilityState,
     ReviewAssignment,
@@ -210,6 +212,21 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         url = _url("council_ranking", park, call_id=row["call_id"])
         items.append(Item("selection.council", label, n, url, DUE))
     return items
+
+
+def open_calls_by_park(parks: list[Park], now: datetime | None = None) -> dict[int, list[Any]]:
+    """The front page's open calls of each listed park, soonest deadline first (one query)."""
+    moment = now or timezone.now()
+    by_park: dict[int, list[Any]] = {}
+    rows = Call.all_parks.filter(
+        park__in=[park.pk for park in parks],
+        status=CallStatus.PUBLISHED,
+        opens_at__lte=moment,
+        closes_at__gt=moment,
+    ).order_by("closes_at", "id")
+    for call in rows.only("id", "park_id", "title", "closes_at"):
+        by_park.setdefault(call.park_id, []).append(call)
+    return by_park
 
 
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:

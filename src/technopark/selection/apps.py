@@ -12,3 +12,7 @@ class SelectionConfig(AppConfig):
         from technopark.selection import agenda as selection_agenda
 
         agenda.add_provider("selection", selection_agenda.provider)
+        # The platform's front page lists each park's open calls.
+        from technopark.parks import home_parts
+
+        home_parts.add_front_part("open_calls", selection_agenda.open_calls_by_park)
