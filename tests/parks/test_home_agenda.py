@@ -4,6 +4,7 @@ each item appearing when its condition holds and gone once resolved, query count
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,13 +12,20 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from technopark.accounts import services as account_services
 from technopark.parks import agenda
+from technopark.parks import services as park_services
+from technopark.residency import services as residency_services
+from technopark.selection.models import Application, ApplicationStatus, ReviewAssignment
+from technopark.parks.models import MembershipStatus, Role
 from technopark.parks.rules import access_for
+from tests.factories import MembershipFactory, UserFactory
 from tests.selection.factories import (
     ApplicationFactory,
     CallFactory,
     ExpertProfileFactory,
     ReviewAssignmentFactory,
+    ReviewFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +88,257 @@ def test_park_home_role_matrix(world: Any, client_for: Any, busy: Any, role: str
 
 
 def agenda_kinds(html: str) -> list[str]:
-    import re
-
     return re.findall(r'data-kind="([a-z_.]+)"', html)
+
+
+# --- the personal page across parks ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_me_role_matrix(world: Any, client_for: Any, busy: Any, role: str) -> None:
+    response = client_for(role).get("/me/")
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    html = response.content.decode()
+    assert response.status_code == 200
+    if role == "outsider":
+        # A manager of Kolyma only: Kolyma is listed, nothing of Yakutia's.
+        assert 'data-testid="my-park-kolyma"' in html
+        assert 'data-testid="my-park-yakutia"' not in html
+        assert "Residency 2026" not in html and "/yakutia/" not in html
+        return
+    assert 'data-testid="my-park-yakutia"' in html
+    assert 'data-testid="my-park-kolyma"' not in html
+    expected = {
+        "founder": ["selection.drafts"],
+        "other_founder": ["selection.under_review"],
+        "manager": ["selection.screening", "selection.assignments"],
+        "expert": ["selection.reviews_due"],
+        "observer": [],
+    }[role]
+    assert sorted(agenda_kinds(html)) == sorted(expected)
+
+
+def test_me_lists_a_pending_join_request_and_an_invitation(world: Any, client_for: Any) -> None:
+    outsider = world.users["outsider"]
+    park_services.membership_request(park=world.park, user=outsider)
+    account_services.invitation_create(
+        park=world.park,
+        access=access_for(world.users["manager"], world.park),
+        email=outsider.email,
+        role=Role.EXPERT,
+        base_url="http://testserver/",
+    )
+    html = _page(client_for("outsider"), "/me/")
+    section = html[html.index('data-testid="my-park-yakutia"') :]
+    assert "Your request to join is waiting" in section
+    invitations = html[html.index('data-testid="my-invitations"') :]
+    assert "Technopark Yakutia: as Expert" in invitations and "invited by Manager" in invitations
+
+
+def test_me_for_someone_in_no_park(db: Any) -> None:
+    client = Client()
+    client.force_login(UserFactory())
+    html = _page(client, "/me/")
+    assert 'data-testid="no-parks"' in html
+
+
+# --- items appear when their condition holds, and go once resolved --------------------------------
+
+
+def test_join_requests_appear_for_staff_and_go_once_decided(world: Any, client_for: Any) -> None:
+    manager = client_for("manager")
+    assert "accounts.join_requests" not in agenda_kinds(_page(manager, "/yakutia/"))
+    request = park_services.membership_request(park=world.park, user=world.users["outsider"])
+    html = _page(manager, "/yakutia/")  # the write renewed the cached agenda
+    assert "accounts.join_requests" in agenda_kinds(html)
+    assert 'href="/yakutia/people/#requests-title"' in html
+    park_services.membership_approve(membership=request, actor=world.users["manager"])
+    assert "accounts.join_requests" not in agenda_kinds(_page(manager, "/yakutia/"))
+    # The expert decides no membership: never shown.
+    park_services.membership_request(park=world.park, user=UserFactory())
+    assert "accounts.join_requests" not in _kinds(world, "expert")
+
+
+def test_a_quarterly_report_is_due_then_filed_then_reviewed(world: Any, client_for: Any) -> None:
+    from tests.residency.conftest import admit, current, file_report
+
+    resident = admit(world.company, actor=world.users["manager"])
+    founder = client_for("founder")
+    html = _page(founder, "/yakutia/")
+    assert "residency.report_due" in agenda_kinds(html)
+    assert f'href="/yakutia/residents/reports/{world.company.pk}/file/"' in html
+    assert "residency.report_due" not in _kinds(world, "other_founder")
+    report = file_report(resident, current(), actor=world.users["founder"])
+    assert "residency.report_due" not in agenda_kinds(_page(founder, "/yakutia/"))
+    manager = client_for("manager")
+    assert "residency.reports_to_review" in agenda_kinds(_page(manager, "/yakutia/"))
+    residency_services.report_review(
+        report=report, actor=world.users["manager"], accept=False, note="Figures are wrong."
+    )
+    assert "residency.reports_to_review" not in agenda_kinds(_page(manager, "/yakutia/"))
+    assert "residency.report_returned" in agenda_kinds(_page(founder, "/yakutia/"))
+
+
+def test_reviews_due_then_overdue_then_filed(world: Any, busy: Any) -> None:
+    assignment = ReviewAssignment.objects.get(expert__user=world.users["expert"])
+    assert "selection.reviews_due" in _kinds(world, "expert")
+    later = timezone.now() + timedelta(days=6)
+    items = agenda.agenda(
+        park=world.park, access=access_for(world.users["expert"], world.park), now=later
+    )
+    assert [item.kind for item in items] == ["selection.reviews_overdue"]
+    manager_items = agenda.agenda(
+        park=world.park, access=access_for(world.users["manager"], world.park), now=later
+    )
+    assert "selection.reviews_late" in {item.kind for item in manager_items}
+    ReviewFactory(assignment=assignment)
+    assert "selection.reviews_due" not in _kinds(world, "expert")
+
+
+def test_founder_applications_by_status(world: Any, busy: Any) -> None:
+    draft = Application.all_parks.get(company=world.company)
+    assert _kinds(world, "founder") == {"selection.drafts"}
+    draft.status = ApplicationStatus.INFO_REQUESTED
+    draft.save()
+    assert _kinds(world, "founder") == {"selection.info_requested"}
+    draft.status = ApplicationStatus.ADMITTED
+    draft.save()
+    assert _kinds(world, "founder") == set()
+
+
+def test_council_waits_once_the_call_closes(world: Any, busy: Any) -> None:
+    busy.closes_at = timezone.now() - timedelta(hours=1)
+    busy.save()
+    assert "selection.council" in _kinds(world, "manager")
+    Application.all_parks.filter(call=busy).update(status=ApplicationStatus.REJECTED)
+    assert "selection.council" not in _kinds(world, "manager")
+
+
+def test_grant_milestones_and_tranches(world: Any) -> None:
+    from tests.grants.factories import make_award, make_participant
+
+    participant = make_participant(world.park, world.company)
+    today = timezone.localdate()
+    make_award(participant, world.users["manager"], due=today + timedelta(days=10))
+    founder = _kinds(world, "founder")
+    assert "grants.milestones_due" in founder and "grants.milestones_late" not in founder
+    assert "grants.milestones_due" not in _kinds(world, "other_founder")
+    # The officer requested the tranches: the manager approves them; the officer may not.
+    assert "grants.tranches_to_approve" in _kinds(world, "manager")
+    later = timezone.now() + timedelta(days=12)
+    items = agenda.agenda(
+        park=world.park, access=access_for(world.users["founder"], world.park), now=later
+    )
+    assert "grants.milestones_late" in {item.kind for item in items}
+
+
+def test_bookings_awaiting_approval_and_today(world: Any) -> None:
+    from technopark.spaces.models import Booking, BookingStatus, Resource, ResourceType
+
+    resource = Resource.all_parks.create(
+        park=world.park, site=world.site, name="Room", resource_type=ResourceType.ROOM
+    )
+    now = timezone.now()
+    Booking.all_parks.create(
+        park=world.park,
+        resource=resource,
+        company=world.company,
+        booked_by=world.users["founder"],
+        starts_at=now + timedelta(minutes=5),
+        ends_at=now + timedelta(minutes=65),
+        status=BookingStatus.PENDING,
+    )
+    assert "spaces.approvals" in _kinds(world, "manager")
+    assert "spaces.approvals" not in _kinds(world, "founder")
+    Booking.all_parks.update(status=BookingStatus.CONFIRMED)
+    assert "spaces.approvals" not in _kinds(world, "manager")
+    assert "spaces.today" in _kinds(world, "founder") or _starts_tomorrow(world, now)
+
+
+def _starts_tomorrow(world: Any, now: Any) -> bool:
+    # Five minutes before the park's midnight the booking starts on the next local day.
+    from technopark.core.localtime import local_today
+
+    return local_today(world.park.time_zone, at=now + timedelta(minutes=5)) != local_today(
+        world.park.time_zone, at=now
+    )
+
+
+def test_team_offer_appears_and_goes(world: Any) -> None:
+    from technopark.companies.models import TeamInvitation
+
+    offer = TeamInvitation.objects.create(
+        company=world.other_company,
+        user=world.users["founder"],
+        position="CTO",
+        invited_by=world.users["other_founder"],
+    )
+    assert "companies.team_offers" in _kinds(world, "founder")
+    offer.status = "declined"
+    offer.save()
+    assert "companies.team_offers" not in _kinds(world, "founder")
+
+
+# --- query counts at two sizes --------------------------------------------------------------------
+
+
+def _fill(world: Any, size: int) -> None:
+    """``size`` of every kind the manager's and the founder's homes count."""
+    for n in range(size):
+        call = CallFactory(park=world.park, title=f"Call {n}")
+        ApplicationFactory(call=call, company=world.company, status="draft", submitted_at=None)
+        submitted = ApplicationFactory(call=call, company=world.other_company)
+        ReviewAssignmentFactory(application=submitted, status="proposed")
+        MembershipFactory(
+            park=world.park,
+            user=UserFactory(),
+            role=Role.FOUNDER,
+            status=MembershipStatus.REQUESTED,
+        )
+
+
+# The manager's home on a first visit (nothing cached yet), at any size:
+#  7 the park, the session's user, their roles, directions (2), sites, the headline figures;
+# 13 the agenda: join requests; team offers; selection: to screen, to publish, reviews late,
+#    council (one grouped query each); residency: reports to review, residents behind;
+#    spaces: own bookings today, awaiting approval; programmes: stage claims; grants:
+#    tranches, reports to review;
+#  3 the visitor's companies and team offers (home_parts); the park switcher.
+MANAGER_HOME_QUERIES = 23
+# A repeat visit: everything from the cache but the two personal parts.
+REPEAT_QUERIES = 2
+# The founder's: the same 7 + 3, the report banner (1), and an agenda of 7: team offers;
+# applications by status; the quarter's report due, reports returned; bookings today;
+# sessions this week; grant milestones.
+FOUNDER_HOME_QUERIES = 18
+# /me/ once the park's agenda is cached: the memberships with their parks, the invitations.
+ME_QUERIES = 2
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_manager_home_query_count_does_not_grow(
+    world: Any, client_for: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    _fill(world, size)
+    client = client_for("manager")
+    with django_assert_num_queries(MANAGER_HOME_QUERIES):
+        html = _page(client, "/yakutia/")
+    assert len([k for k in agenda_kinds(html) if k == "selection.screening"]) == size
+    # A second visit: the agenda comes from the cache.
+    with django_assert_num_queries(REPEAT_QUERIES):
+        _page(client, "/yakutia/")
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_founder_home_and_me_query_counts_do_not_grow(
+    world: Any, client_for: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    _fill(world, size)
+    client = client_for("founder")
+    with django_assert_num_queries(FOUNDER_HOME_QUERIES):
+        html = _page(client, "/yakutia/")
+    assert "selection.drafts" in agenda_kinds(html)
+    with django_assert_num_queries(ME_QUERIES):
+        _page(client, "/me/")  # the agenda from the cache: memberships, invitations

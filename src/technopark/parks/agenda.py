@@ -56,6 +56,8 @@ class Item:
         return self.urgency == OVERDUE
 
 
+_SHOWN = "_technopark_agenda"  # the request's own park's agenda, once the page has read it
+
 Provider = Callable[[Park, Any, ParkAccess, datetime], list[Item]]
 
 _providers: dict[str, Provider] = {}
@@ -101,12 +103,15 @@ def cached_agenda(
     if park is None or access is None:
         park, access = request.park, request.access  # type: ignore[attr-defined]
     chosen_park, chosen_access = park, access
-    return AGENDA.get(
+    items: list[Item] = AGENDA.get(
         request,
         build=lambda: agenda(park=chosen_park, access=chosen_access),
         park=chosen_park,
         access=chosen_access,
     )
+    if chosen_park == getattr(request, "park", None):
+        setattr(request, _SHOWN, items)  # the header counts what the page shows
+    return items
 
 
 def known_count(request: HttpRequest) -> int | None:
@@ -115,5 +120,7 @@ def known_count(request: HttpRequest) -> int | None:
     park, access = getattr(request, "park", None), getattr(request, "access", None)
     if park is None or access is None or not rules.is_member(access):
         return None
-    items = AGENDA.peek(request, park=park, access=access)
+    items = getattr(request, _SHOWN, None)
+    if items is None:
+        items = AGENDA.peek(request, park=park, access=access)
     return None if items is None else sum(item.count for item in items)
