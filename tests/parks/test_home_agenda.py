@@ -9,16 +9,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from technopark.accounts import services as account_services
 from technopark.parks import agenda
 from technopark.parks import services as park_services
-from technopark.residency import services as residency_services
-from technopark.selection.models import Application, ApplicationStatus, ReviewAssignment
 from technopark.parks.models import MembershipStatus, Role
 from technopark.parks.rules import access_for
+from technopark.residency import services as residency_services
+from technopark.selection.models import Application, ApplicationStatus, ReviewAssignment
 from tests.factories import MembershipFactory, UserFactory
 from tests.selection.factories import (
     ApplicationFactory,
@@ -342,3 +344,76 @@ def test_founder_home_and_me_query_counts_do_not_grow(
     assert "selection.drafts" in agenda_kinds(html)
     with django_assert_num_queries(ME_QUERIES):
         _page(client, "/me/")  # the agenda from the cache: memberships, invitations
+
+
+# --- signing in and up, joining ------------------------------------------------------------------
+
+
+def test_sign_in_lands_on_me_unless_next_is_given(world: Any) -> None:
+    founder = world.users["founder"]
+    founder.set_password("correct-horse-battery")
+    founder.save()
+    EmailAddress.objects.create(user=founder, email=founder.email, verified=True, primary=True)
+    form = {"login": founder.email, "password": "correct-horse-battery"}
+    response = Client().post("/accounts/login/", form)
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    response = Client().post("/accounts/login/", {**form, "next": "/yakutia/calls/"})
+    assert response["Location"] == "/yakutia/calls/"
+
+
+def test_sign_up_from_a_park_lands_back_on_the_park(world: Any) -> None:
+    client = Client()
+    html = _page(client, "/yakutia/")
+    signup = re.search(r'href="([^"]+)" data-testid="signup-link"', html)
+    assert signup and signup.group(1) == "/accounts/signup/?next=/yakutia/"
+    client.post(
+        signup.group(1),
+        {
+            "full_name": "Новичок",
+            "email": "newcomer@example.org",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "next": "/yakutia/",
+        },
+    )
+    confirm = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
+    assert confirm
+    response = client.post(confirm.group(1))
+    assert response["Location"] == "/yakutia/"
+    # Back on the park, signed in and not a member: how to join comes first.
+    html = _page(client, "/yakutia/")
+    assert 'id="join"' in html and 'action="/yakutia/join/"' in html
+
+
+def test_a_signed_in_newcomer_is_told_to_join_before_applying(
+    world: Any, client_for: Any, busy: Any
+) -> None:
+    url = f"/yakutia/calls/{busy.pk}/"
+    html = _page(client_for("outsider"), url)
+    assert 'data-testid="join-hint"' in html and 'href="/yakutia/#join"' in html
+    park_services.membership_request(park=world.park, user=world.users["outsider"])
+    html = _page(client_for("outsider"), url)
+    assert "Your request to join is waiting" in html
+    for role in ("founder", "manager", "anonymous"):
+        assert 'data-testid="join-hint"' not in _page(client_for(role), url)
+
+
+def test_front_page_explains_and_lists_open_calls(world: Any, client_for: Any, busy: Any) -> None:
+    html = _page(client_for("anonymous"), "/")
+    assert 'data-testid="front-signup"' in html and 'data-testid="front-signin"' in html
+    park = html[html.index('data-testid="front-park-yakutia"') :]
+    assert f'href="/yakutia/calls/{busy.pk}/">Residency 2026<' in park
+    html = _page(client_for("founder"), "/")
+    assert 'data-testid="front-me"' in html and 'data-testid="front-signup"' not in html
+
+
+def test_header_links_home_with_the_count(world: Any, client_for: Any, busy: Any) -> None:
+    client = client_for("manager")
+    html = _page(client, "/yakutia/")
+    assert re.search(r'href="/yakutia/#agenda"[^>]*data-testid="home-link">Waiting \(2\)<', html)
+    # Elsewhere in the park the count is read from the cache only.
+    html = _page(client, "/yakutia/companies/")
+    assert re.search(r'data-testid="home-link">Waiting \(2\)<', html)
+    # Outside a park: the personal page.
+    html = _page(client, "/account/")
+    assert re.search(r'href="/me/"[^>]*data-testid="home-link">My page<', html)
