@@ -172,14 +172,14 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
     proposed = assignments.filter(status=AssignmentStatus.PROPOSED).values(
         "application__call_id", "application__call__title"
     )
-    for row in proposed.order_by().annotate(n=Count("id")).order_by("application__call_id"):
-        n = row["n"]
+    for proposal in proposed.order_by().annotate(n=Count("id")).order_by("application__call_id"):
+        n = proposal["n"]
         label = ngettext(
             "%(n)d proposed assignment to publish in “%(call)s”",
             "%(n)d proposed assignments to publish in “%(call)s”",
             n,
-        ) % {"n": n, "call": row["application__call__title"]}
-        url = _url("assignment_board", park, call_id=row["application__call_id"])
+        ) % {"n": n, "call": proposal["application__call__title"]}
+        url = _url("assignment_board", park, call_id=proposal["application__call_id"])
         items.append(Item("selection.assignments", label, n, url, DUE))
 
     late = (
@@ -187,17 +187,17 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         .filter(Q(review__isnull=True) | Q(review__submitted_at__isnull=True))
         .values("application__call_id", "application__call__title")
     )
-    for row in (
+    for overdue in (
         late.order_by()
         .annotate(n=Count("id"), since=Min("due_at"))
         .order_by("application__call_id")
     ):
-        n = row["n"]
+        n = overdue["n"]
         label = ngettext(
             "%(n)d review overdue in “%(call)s”", "%(n)d reviews overdue in “%(call)s”", n
-        ) % {"n": n, "call": row["application__call__title"]}
-        url = _url("assignment_board", park, call_id=row["application__call_id"])
-        items.append(Item("selection.reviews_late", label, n, url, OVERDUE, row["since"]))
+        ) % {"n": n, "call": overdue["application__call__title"]}
+        url = _url("assignment_board", park, call_id=overdue["application__call_id"])
+        items.append(Item("selection.reviews_late", label, n, url, OVERDUE, overdue["since"]))
 
     waiting = Application.all_parks.filter(
         park=park, status=ApplicationStatus.SUBMITTED, call__closes_at__lte=now
