@@ -417,3 +417,103 @@ def test_header_links_home_with_the_count(world: Any, client_for: Any, busy: Any
     # Outside a park: the personal page.
     html = _page(client, "/account/")
     assert re.search(r'href="/me/"[^>]*data-testid="home-link">My page<', html)
+
+
+def test_programme_sessions_mentees_demo_days_and_stage_claims(world: Any) -> None:
+    from technopark.programmes.models import (
+        CurriculumSession,
+        DemoDay,
+        DemoDayGuest,
+        SessionKind,
+        StageProposal,
+    )
+    from tests.grants.factories import make_participant
+
+    participant = make_participant(world.park, world.company)
+    now = timezone.now()
+    CurriculumSession.objects.create(
+        cohort=participant.cohort,
+        kind=SessionKind.WORKSHOP,
+        title="Pitching",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=2),
+    )
+    assert "programmes.sessions" in _kinds(world, "founder")
+    # A week later the session is past: gone.
+    later = agenda.agenda(
+        park=world.park,
+        access=access_for(world.users["founder"], world.park),
+        now=now + timedelta(days=8),
+    )
+    assert "programmes.sessions" not in {item.kind for item in later}
+
+    mentor = UserFactory(full_name="Mentor")
+    MembershipFactory(park=world.park, user=mentor, role=Role.MENTOR)
+    participant.mentors.add(mentor)
+    demo_day = DemoDay.objects.create(
+        cohort=participant.cohort, title="Demo day", starts_at=now + timedelta(days=20)
+    )
+    guest = DemoDayGuest.objects.create(demo_day=demo_day, user=mentor, kind="partner")
+    mine = agenda.agenda(park=world.park, access=access_for(mentor, world.park))
+    assert {item.kind for item in mine} == {"programmes.mentees", "programmes.demo_days"}
+    assert f"/yakutia/programmes/demo-days/{demo_day.pk}/" in {item.url for item in mine}
+    guest.revoked_at = now
+    guest.save()
+    mine = agenda.agenda(park=world.park, access=access_for(mentor, world.park))
+    assert {item.kind for item in mine} == {"programmes.mentees"}
+
+    claim = StageProposal.objects.create(
+        participant=participant,
+        from_stage="idea",
+        to_stage="prototype",
+        evidence="A working prototype.",
+        proposed_by=world.users["founder"],
+    )
+    assert "programmes.stage_claims" in _kinds(world, "manager")
+    claim.status = "confirmed"
+    claim.save()
+    assert "programmes.stage_claims" not in _kinds(world, "manager")
+
+
+def test_grant_reports_and_payments_for_staff(world: Any) -> None:
+    from technopark.grants.models import Tranche, TrancheStatus
+    from tests.grants.factories import accountant, make_award, make_participant
+
+    participant = make_participant(world.park, world.company)
+    award = make_award(participant, world.users["manager"], tranches=("500000.00",))
+    # The officer requested it: the officer is not asked to approve their own request.
+    officer_items = agenda.agenda(
+        park=world.park, access=access_for(Tranche.objects.get().requested_by, world.park)
+    )
+    assert "grants.tranches_to_approve" not in {item.kind for item in officer_items}
+    Tranche.objects.filter(award=award).update(status=TrancheStatus.APPROVED)
+    kinds = {
+        item.kind
+        for item in agenda.agenda(
+            park=world.park, access=access_for(accountant(world.park), world.park)
+        )
+    }
+    assert "grants.tranches_to_pay" in kinds and "grants.tranches_to_approve" not in kinds
+    # The founder and the observer see none of the staff's lines.
+    assert not {k for k in _kinds(world, "observer") if k.startswith("grants.")}
+    assert "grants.tranches_to_pay" not in _kinds(world, "founder")
+
+
+def test_an_offer_from_the_waitlist(world: Any) -> None:
+    from technopark.spaces.models import Booking, BookingStatus, Resource, ResourceType
+
+    resource = Resource.all_parks.create(
+        park=world.park, site=world.site, name="Desk", resource_type=ResourceType.DESK
+    )
+    now = timezone.now()
+    Booking.all_parks.create(
+        park=world.park,
+        resource=resource,
+        company=world.company,
+        booked_by=world.users["founder"],
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        status=BookingStatus.OFFERED,
+    )
+    items = agenda.agenda(park=world.park, access=access_for(world.users["founder"], world.park))
+    assert [(i.kind, i.url) for i in items] == [("spaces.offers", "/yakutia/spaces/my/")]
