@@ -104,26 +104,28 @@ def guest_items(park: Park, user: Any, now: datetime) -> list[Item]:
 
 
 def staff_items(park: Park) -> list[Item]:
-    """Stage claims waiting for confirmation, per cohort (one query)."""
-    rows = (
+    """Stage claims waiting for confirmation, in one line however many cohorts have them (a
+    national park runs a hundred): the cohort's dashboard when it is one cohort (one query)."""
+    totals = (
         StageProposal.objects.filter(participant__cohort__park=park, status=ProposalStatus.PROPOSED)
         .order_by()
-        .values("participant__cohort_id")
-        .annotate(n=Count("id"))
-        .order_by("participant__cohort_id")
-    )
-    items = []
-    for row in rows:
-        n = row["n"]
-        label = ngettext("%(n)d stage claim to confirm", "%(n)d stage claims to confirm", n) % {
-            "n": n
-        }
-        url = reverse(
-            "programmes:dashboard",
-            kwargs={"park_slug": park.slug, "pk": row["participant__cohort_id"]},
+        .aggregate(
+            n=Count("id"),
+            cohorts=Count("participant__cohort_id", distinct=True),
+            cohort=Min("participant__cohort_id"),
         )
-        items.append(Item("programmes.stage_claims", label, n, url, DUE))
-    return items
+    )
+    n = totals["n"]
+    if not n:
+        return []
+    label = ngettext("%(n)d stage claim to confirm", "%(n)d stage claims to confirm", n) % {"n": n}
+    if totals["cohorts"] == 1:
+        url = reverse(
+            "programmes:dashboard", kwargs={"park_slug": park.slug, "pk": totals["cohort"]}
+        )
+    else:
+        url = reverse("programmes:list", kwargs={"park_slug": park.slug})
+    return [Item("programmes.stage_claims", label, n, url, DUE)]
 
 
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
