@@ -1,6 +1,7 @@
 """Sign the benchmark in: a session cookie and an API token of the model park's manager.
 
-Prints shell assignments (``BENCH_SESSION=…``, ``BENCH_TOKEN=…``; and, when the park was
+Prints shell assignments (``BENCH_SESSION=…``, ``BENCH_TOKEN=…``, the demo founder's
+``BENCH_FOUNDER_SESSION=…``; and, when the park was
 generated with them, the bench call's and cohort's ids and a session of the call's first expert)
 for ``bench/run.sh``. Run it with
 the same settings and secret key as the server, or the session will not be recognised.
@@ -41,6 +42,10 @@ def main() -> None:
     print(f"BENCH_SESSION={session}")
     print(f"BENCH_CSRF={csrf}")
     print(f"BENCH_TOKEN={secret}")
+    founder = User.objects.get(email=f"founder@{data.DEMO_EMAIL_DOMAIN}")
+    founder_client = Client()
+    founder_client.force_login(founder)
+    print(f"BENCH_FOUNDER_SESSION={founder_client.cookies[settings.SESSION_COOKIE_NAME].value}")
 
     # The generated park's bench call, its first expert and the bench cohort, when generated.
     park = Park.objects.get(slug=PARK)

@@ -127,7 +127,7 @@ bench_database() {
         --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
         --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
     "$PY" manage.py collectstatic --noinput -v0
-    unset BENCH_CALL_ID BENCH_COHORT_ID BENCH_EXPERT_SESSION
+    unset BENCH_CALL_ID BENCH_COHORT_ID BENCH_EXPERT_SESSION BENCH_FOUNDER_SESSION
     eval "$("$PY" -m bench.prepare)"
     export BENCH_CALL_ID BENCH_COHORT_ID  # bench.targets reads them
 
@@ -140,6 +140,7 @@ bench_database() {
         case "$auth" in
             session) header=(-H "Cookie: sessionid=$BENCH_SESSION; csrftoken=$BENCH_CSRF") ;;
             expert) header=(-H "Cookie: sessionid=$BENCH_EXPERT_SESSION") ;;
+            founder) header=(-H "Cookie: sessionid=$BENCH_FOUNDER_SESSION") ;;
             token) header=(-H "Authorization: Bearer $BENCH_TOKEN") ;;
         esac
         # A redirect to the sign-in page would be fast and wrong: a page must answer 200 first.

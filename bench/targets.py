@@ -26,8 +26,8 @@ FREE_SLOT_QUERY = urlencode(
 class Target:
     label: str
     path: str
-    # "none", "session" (the manager's cookie), "token" (the manager's API token) or "expert"
-    # (the cookie of the first bench expert)
+    # "none", "session" (the manager's cookie), "token" (the manager's API token), "expert"
+    # (the cookie of the first bench expert) or "founder" (the demo founder's cookie)
     auth: str
     share: float | None  # the target: at least this share of the ceiling's requests/s
     # Whether the small park has the same page, so that query counts compare across sizes (the
@@ -43,7 +43,12 @@ def targets(park: str = PARK, word: str = SEARCH_WORD, stage: str = SEARCH_STAGE
     return [
         Target("ceiling", "/bench/ceiling/", "none", None),
         Target("signed-in page frame", f"/{park}/bench/chrome/", "session", None),
-        Target("park page", f"/{park}/", "session", None),
+        # The park page is the manager's home: "Waiting for you" above the public part.
+        Target("manager's home", f"/{park}/", "session", 0.20),
+        # The demo founder's home and the manager's page across parks (the agenda of each
+        # park from the cache). The small park has no founder of its own.
+        Target("founder's home", f"/{park}/", "founder", 0.20, compare=False),
+        Target("manager's page across parks", "/me/", "session", None),
         Target("company list", f"/{park}/companies/", "session", 0.20),
         Target(
             "company search",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from technopark.accounts import views as account_views
 from technopark.api.api import api
 from technopark.parks import views as park_views
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("technopark.accounts.urls")),
+    path("me/", account_views.me, name="me"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("inbox/", include("technopark.notices.urls")),

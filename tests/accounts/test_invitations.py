@@ -279,20 +279,37 @@ def test_unknown_secret_is_404(db, client_for):
     assert Client().get("/account/invitations/not-a-secret/").status_code == 404
 
 
-def test_anonymous_is_sent_to_sign_up_and_back(world, invitation):
+def _link(html: str, testid: str) -> str:
+    found = re.search(rf'href="([^"]+)" data-testid="{testid}"', html)
+    assert found, testid
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_anonymous_sees_who_invited_to_which_park_and_role_and_signs_up_with_the_address(
+    world, invitation
+):
     _invitation, secret = invitation
     path = f"/account/invitations/{secret}/"
     response = Client().get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/signup/?next=")
-    assert secret in response["Location"]
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="invited-role">Mentor<' in html
+    assert "Technopark Yakutia" in html
+    assert 'data-testid="invited-by">Manager<' in html
+    signup = _link(html, "invitation-signup")
+    assert signup.startswith("/accounts/signup/?next=")
+    assert secret in signup and "email=guest%40example.org" in signup
+    # The sign-up form comes with the invited address filled in.
+    form = Client().get(signup).content.decode()
+    assert 'value="guest@example.org"' in form
 
 
 def test_anonymous_with_an_account_is_sent_to_sign_in(world, invitation):
     _invitation, secret = invitation
     UserFactory(email="guest@example.org")
-    response = Client().get(f"/account/invitations/{secret}/")
-    assert response["Location"].startswith("/accounts/login/?next=")
+    html = Client().get(f"/account/invitations/{secret}/").content.decode()
+    assert _link(html, "invitation-signin").startswith("/accounts/login/?next=")
+    assert 'data-testid="invitation-signup"' not in html
 
 
 def test_mailing_renews_the_secret_so_only_the_mailed_link_works(world, invitation):
@@ -321,7 +338,7 @@ def test_a_newcomer_signs_up_from_the_link_and_accepts(world, invitation):
     _invitation, secret = invitation
     path = f"/account/invitations/{secret}/"
     client = Client()
-    signup_url = client.get(path)["Location"]
+    signup_url = _link(client.get(path).content.decode(), "invitation-signup")
     client.post(
         signup_url,
         {

@@ -80,6 +80,8 @@ def _samples(park: Park) -> dict[str, list[Sample]]:
             (f"{api}/companies?q=лаб&limit=5&offset=5", {}),
         ],
         "park-home": [(f"/{slug}/", {})],
+        # The member's agenda on the park's home, and on the personal page across parks.
+        "park-agenda": [(f"/{slug}/", {}), ("/me/", {}), (companies, {})],
         "report-banner": [(f"/{slug}/", {}), (companies, {})],
         "council-ranking": [
             (ranking, {}),
@@ -162,6 +164,7 @@ FRAGMENT_NAMES = (
     "company-list",
     "api-company-list",
     "park-home",
+    "park-agenda",
     "report-banner",
     "council-ranking",
     "api-council-ranking",

@@ -99,10 +99,12 @@ def test_front_page_sends_anonymous_visitors_to_the_only_park(db, client):
 
 @pytest.mark.parametrize("n_parks", [2, 6])
 def test_front_page_query_count_does_not_grow(db, client, django_assert_num_queries, n_parks):
+    from tests.selection.factories import CallFactory
+
     for _ in range(n_parks):
-        ParkFactory()
-    # the visible parks; the park switcher's list
-    with django_assert_num_queries(2):
+        CallFactory(park=ParkFactory())
+    # the visible parks; their open calls (selection's front part); the park switcher's list
+    with django_assert_num_queries(3):
         assert client.get("/").status_code == 200
 
 

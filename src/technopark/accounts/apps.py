@@ -31,6 +31,12 @@ class AccountsConfig(AppConfig):
         unread_changed.connect(forget_unread, dispatch_uid="technopark.accounts.forget_unread")
         self._bind_tokens_to_accounts()
 
+        # What waits for a person on their home (parks.agenda): parks imports no other app.
+        from technopark.accounts import agenda as accounts_agenda
+        from technopark.parks import agenda
+
+        agenda.add_provider("accounts", accounts_agenda.provider)
+
     @staticmethod
     def _bind_tokens_to_accounts() -> None:
         """API tokens end with the password they were made under and with a promotion to staff.

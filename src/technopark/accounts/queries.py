@@ -182,3 +182,18 @@ def open_invitations(*, park: Park) -> QuerySet[Invitation]:
         .select_related("invited_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def open_invitations_to(*, user: Any) -> list[Invitation]:
+    """Open invitations to the person's own address, in any park, with the park and who sent
+    them (one query): their personal page reminds them to open the link in the e-mail."""
+    return list(
+        Invitation.all_parks.filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("park", "invited_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -9,11 +9,11 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 from technopark.accounts import queries, rules, services
 from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
 from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.parks import agenda
 from technopark.parks import services as park_services
-from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
+from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Role
+from technopark.parks.rules import ParkAccess
 
 # --- The person's own account ---------------------------------------------------------------------
 
@@ -59,6 +61,45 @@ def profile(request: HttpRequest) -> HttpResponse:
             "mfa_required": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF,
             "mfa_required_for_me": settings.TECHNOPARK_MFA_REQUIRED_FOR_STAFF and is_staff_anywhere,
         },
+    )
+
+
+# How many items of each park the personal page shows (the park's home shows them all).
+TOP_ITEMS = 5
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The person's page across parks: each park they belong to with what waits for them there
+    (its agenda, cached per park and person), their pending join requests and invitations.
+
+    One query for the memberships and one for the invitations; each park's agenda comes from
+    the cache, or runs its providers once after a write in that park."""
+    user = cast(User, request.user)  # login_required: never anonymous here
+    memberships = list(queries.memberships_of_user(user=user))
+    parks = []
+    for park, rows in groupby(memberships, key=lambda m: m.park):
+        roles = [m for m in rows]
+        active = frozenset(m.role for m in roles if m.status == MembershipStatus.ACTIVE)
+        requested = frozenset(m.role for m in roles if m.status == MembershipStatus.REQUESTED)
+        items: list[agenda.Item] = []
+        if active:
+            access = ParkAccess(user=user, park=park, roles=active, requested_roles=requested)
+            items = agenda.cached_agenda(request, park=park, access=access)
+        parks.append(
+            {
+                "park": park,
+                "roles": [Role(role).label for role in Role.values if role in active],
+                "requested": bool(requested) and not active,
+                "items": items[:TOP_ITEMS],
+                "more": max(len(items) - TOP_ITEMS, 0),
+                "count": sum(item.count for item in items),
+            }
+        )
+    return render(
+        request,
+        "accounts/me.html",
+        {"my_parks": parks, "invitations": queries.open_invitations_to(user=user)},
     )
 
 
@@ -123,9 +164,22 @@ def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     if not invitation.is_open:
         return _invitation_closed(request, invitation)
     if not request.user.is_authenticated:
+        # Who invited, to which park and role; then sign up with the invited address filled in
+        # (or sign in), and come back here to accept.
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
-        login_url = reverse("account_login" if has_account else "account_signup")
-        return redirect_to_login(request.get_full_path(), login_url=login_url)
+        back = request.get_full_path()
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {
+                "invitation": invitation,
+                "has_account": has_account,
+                "signup_url": reverse("account_signup")
+                + "?"
+                + urlencode({"next": back, "email": invitation.email}),
+                "login_url": reverse("account_login") + "?" + urlencode({"next": back}),
+            },
+        )
     if not services.invitation_is_for(invitation=invitation, user=request.user):
         return _invitation_other_address(request, invitation)
     if request.method == "POST":

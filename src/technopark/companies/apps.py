@@ -21,3 +21,9 @@ class CompaniesConfig(AppConfig):
             "my_team_invitations",
             lambda park, user: queries.pending_team_invitations(park=park, user=user),
         )
+
+        # What waits for a person on their home (parks.agenda): parks imports no other app.
+        from technopark.companies import agenda as companies_agenda
+        from technopark.parks import agenda
+
+        agenda.add_provider("companies", companies_agenda.provider)

@@ -223,14 +223,20 @@ class Fragment:
         *,
         args: tuple[Any, ...] = (),
         params: Mapping[str, Any] | None = None,
+        park: Any = None,
+        access: Any = None,
     ) -> tuple[str, str | None] | None:
         """The cache key of this request's variant and, when it holds free text, the key that
-        counts the entries free text minted; None when the request must be answered uncached."""
+        counts the entries free text minted; None when the request must be answered uncached.
+
+        ``park`` and ``access`` name the park when the page is outside one (a page across parks
+        shows each park's fragment); by default they are the request's."""
         parsed = self._parsed(request, params)
         if parsed is None:
             return None
         values, free_text = parsed
-        park, access = _park_and_access(request)
+        if park is None:
+            park, access = _park_and_access(request)
         tokens = topic_tokens(park.pk, self.topics)
         variant: tuple[Any, ...] = (
             self.name,
@@ -258,14 +264,17 @@ class Fragment:
         build: Callable[[], T],
         args: tuple[Any, ...] = (),
         params: Mapping[str, Any] | None = None,
+        park: Any = None,
+        access: Any = None,
     ) -> T:
         """The fragment for this request: from the cache, or built by ``build`` and kept.
 
         ``args`` are what the view adds to the key (path ids, derived values such as the
-        visitor's companies), ``params`` the API's typed query (pages read ``request.GET``)."""
+        visitor's companies), ``params`` the API's typed query (pages read ``request.GET``),
+        ``park`` and ``access`` another park than the request's (see ``key``)."""
         if not getattr(settings, "TECHNOPARK_PAGE_FRAGMENTS", True):
             return build()
-        found = self.key(request, args=args, params=params)
+        found = self.key(request, args=args, params=params, park=park, access=access)
         if found is None:
             return build()
         key, budget = found
@@ -279,6 +288,16 @@ class Fragment:
             return value
         store.set(key, (value,), self.timeout)
         return value
+
+    def peek(self, request: HttpRequest, *, park: Any = None, access: Any = None) -> Any:
+        """What is cached for this request's variant, or None: never builds (a header's count
+        shows what is known without running the fragment's queries). It reads the cache even
+        while fragments are switched off: a page then shows the same with and without them."""
+        found = self.key(request, park=park, access=access)
+        if found is None:
+            return None
+        entry = page_cache().get(found[0])
+        return None if entry is None else entry[0]
 
     def _within_free_text_budget(self, budget_key: str) -> bool:
         """Count one more entry minted by free text under these tokens; False past the budget."""

@@ -19,3 +19,9 @@ class GrantsConfig(AppConfig):
         from technopark.grants.queries import audit_money_ledger
 
         provide_money_ledger(audit_money_ledger)
+
+        # What waits for a person on their home (parks.agenda): parks imports no other app.
+        from technopark.grants import agenda as grants_agenda
+        from technopark.parks import agenda
+
+        agenda.add_provider("grants", grants_agenda.provider)

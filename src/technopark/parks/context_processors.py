@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from technopark.core.fragments import page_cache
-from technopark.parks import queries
+from technopark.parks import agenda, queries, rules
 from technopark.parks.caching import switcher_cache_key
 from technopark.parks.navigation import nav_links
 
@@ -87,6 +87,25 @@ def _switcher(user: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def _me_url() -> str:
+    return reverse("me")
+
+
+def _waiting(request: HttpRequest) -> dict[str, Any]:
+    """The header's link home: in a park where the visitor is a member, to that park's home
+    with the number of items waiting when the agenda is cached (no query); elsewhere to the
+    personal page across parks."""
+    current = getattr(request, "park", None)
+    count = agenda.known_count(request)
+    if current is not None and count is not None:
+        return {"url": _park_urls(current.slug, get_language())["home"] + "#agenda", "count": count}
+    access = getattr(request, "access", None)
+    if current is not None and access is not None and rules.is_member(access):
+        return {"url": _park_urls(current.slug, get_language())["home"] + "#agenda", "count": None}
+    return {"url": _me_url(), "count": None, "across_parks": True}
+
+
 def park(request: HttpRequest) -> dict[str, Any]:
     """The active park, the visitor's access there, and (lazily) the parks for the switcher."""
     user = getattr(request, "user", None)
@@ -100,6 +119,7 @@ def park(request: HttpRequest) -> dict[str, Any]:
         "htmx_enabled": settings.TECHNOPARK_HTMX,
         "switcher_parks": SimpleLazyObject(lambda: _switcher(user)),
         "other_languages": _other_languages(get_language()),
+        "waiting": SimpleLazyObject(lambda: _waiting(request)),
         "nav_links": SimpleLazyObject(
             lambda: nav_links(
                 getattr(request, "access", None),

@@ -7,6 +7,8 @@ context, under the name given.
 
 - A *public* part is the same for every visitor: it is built inside the page's cached piece.
 - A *personal* part is of one visitor: it is built on every request, never cached.
+- A *front* part is shown on the platform's front page, once for all the parks listed there
+  (``selection`` hands in the open calls of each park, in one query for all of them).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ PersonalPart = Callable[[Park, Any], Any]  # (park, user: a User or AnonymousUse
 
 _public: dict[str, PublicPart] = {}
 _personal: dict[str, PersonalPart] = {}
+FrontPart = Callable[[list[Park]], dict[int, Any]]  # the listed parks -> {park id: what to show}
+_front: dict[str, FrontPart] = {}
 
 
 def add_public_part(name: str, build: PublicPart) -> None:
@@ -37,3 +41,14 @@ def public_parts(*, park: Park) -> dict[str, Any]:
 
 def personal_parts(*, park: Park, user: Any) -> dict[str, Any]:
     return {name: build(park, user) for name, build in _personal.items()}
+
+
+def add_front_part(name: str, build: FrontPart) -> None:
+    _front[name] = build
+
+
+def front_parts(*, parks: list[Park]) -> dict[str, dict[int, Any]]:
+    """Each front part's content by park id, for the parks the front page lists."""
+    if not parks:
+        return {name: {} for name in _front}
+    return {name: build(parks) for name, build in _front.items()}

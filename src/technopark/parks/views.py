@@ -14,23 +14,31 @@ from django.views.decorators.http import require_POST
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.fragments import Fragment
 from technopark.core.inputs import text_problem
-from technopark.parks import home_parts, queries, rules, services
+from technopark.parks import agenda, home_parts, queries, rules, services
 from technopark.parks.forms import DirectionForm, SiteForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The platform's front page: the parks this visitor can open."""
+    """The platform's front page: what the platform is and who it is for, how to sign in or up,
+    the parks this visitor can open and their open calls (handed in: ``home_parts``)."""
     parks = list(queries.parks_visible_to(user=request.user))
     if len(parks) == 1 and not request.user.is_authenticated:
         return redirect("parks:home", park_slug=parks[0].slug)
-    return render(request, "parks/index.html", {"parks": parks})
+    parts = home_parts.front_parts(parks=parks)
+    calls = parts.get("open_calls", {})
+    return render(
+        request,
+        "parks/index.html",
+        {"parks": [(park, calls.get(park.pk, [])) for park in parks]},
+    )
 
 
 PARK_HOME = Fragment("park-home", topics=("parks", "companies"))
 
 
 def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """A park's public page: what it is, its directions and sites, and what other apps show there
+    """A park's page: for its members, first what waits for them there (``parks.agenda``); then
+    the public part: what it is, its directions and sites, and what other apps show there
     (``parks.home_parts``: the companies' headline figures, the visitor's companies)."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
@@ -43,11 +51,15 @@ def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
             **home_parts.public_parts(park=park),
         },
     )
+    member = rules.is_member(access)
     return render(
         request,
         "parks/park_home.html",
         {
             **public,
+            "is_member": member,
+            # "Waiting for you": the member's agenda, cached per person (parks.agenda).
+            "agenda": agenda.cached_agenda(request) if member else [],
             "can_request": rules.can_request_membership(access),
             **home_parts.personal_parts(park=park, user=request.user),
         },

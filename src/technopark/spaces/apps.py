@@ -28,3 +28,9 @@ class SpacesConfig(AppConfig):
         from technopark.spaces.services.seats import SpacesSeatProvider
 
         set_seat_provider(SpacesSeatProvider())
+
+        # What waits for a person on their home (parks.agenda): parks imports no other app.
+        from technopark.parks import agenda
+        from technopark.spaces import agenda as spaces_agenda
+
+        agenda.add_provider("spaces", spaces_agenda.provider)
