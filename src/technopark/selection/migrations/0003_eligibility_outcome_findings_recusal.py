@@ -80,7 +80,7 @@ def forwards(apps, schema_editor):
             )
             result.save(update_fields=["finding", "params"])
         if checks and all(check.verdict != "pending" for check in checks):
-            application.eligibility = (
+            application.eligibility_outcome = (
                 "eligible" if all(_final_passed(c) for c in checks) else "ineligible"
             )
             decided = [c for c in checks if c.decided_at]
@@ -89,7 +89,7 @@ def forwards(apps, schema_editor):
                 application.eligibility_decided_at = last.decided_at
                 application.eligibility_decided_by_id = last.decided_by_id
             application.save(
-                update_fields=["eligibility", "eligibility_decided_at", "eligibility_decided_by"]
+                update_fields=["eligibility_outcome", "eligibility_decided_at", "eligibility_decided_by"]
             )
 
 
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="application",
-            name="eligibility",
+            name="eligibility_outcome",
             field=models.CharField(
                 blank=True,
                 choices=[

@@ -85,7 +85,7 @@ class Application(ParkOwned):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # The staff's outcome on eligibility (empty until given): an ineligible application is never
     # given to experts. The reason is theirs, given only where they turn the automatic verdict.
-    eligibility = models.CharField(
+    eligibility_outcome = models.CharField(
         _("eligibility"), max_length=20, choices=EligibilityOutcome.choices, blank=True
     )
     eligibility_reason = models.CharField(_("reason for the eligibility"), max_length=500, blank=True)
@@ -112,7 +112,7 @@ class Application(ParkOwned):
 
     @property
     def is_ineligible(self) -> bool:
-        return self.eligibility == EligibilityOutcome.INELIGIBLE
+        return self.eligibility_outcome == EligibilityOutcome.INELIGIBLE
 
 
 # The applicant may change the answers while the application is in one of these.

@@ -77,7 +77,7 @@ def assignable(applications: QuerySet[Application]) -> QuerySet[Application]:
     one that needs information, is never assigned."""
     failing = EligibilityCheck.objects.filter(FAILING_CHECK, application=OuterRef("pk"))
     return applications.filter(status__in=REVIEWABLE_STATUSES).filter(
-        Q(eligibility=EligibilityOutcome.ELIGIBLE) | (Q(eligibility="") & ~Exists(failing))
+        Q(eligibility_outcome=EligibilityOutcome.ELIGIBLE) | (Q(eligibility_outcome="") & ~Exists(failing))
     )
 
 

@@ -367,14 +367,14 @@ def automatic_outcome(checks: Iterable[EligibilityCheck]) -> str:
 def _refresh_outcome(application: Application) -> None:
     """A staff outcome that confirmed the platform's verdict (given without a reason) is cleared
     when the verdict changes, so that it is decided again; an override (with a reason) stays."""
-    if not application.eligibility or application.eligibility_reason:
+    if not application.eligibility_outcome or application.eligibility_reason:
         return
     checks = list(EligibilityCheck.objects.filter(application_id=application.pk))
-    if automatic_outcome(checks) != application.eligibility:
+    if automatic_outcome(checks) != application.eligibility_outcome:
         Application.all_parks.filter(pk=application.pk).update(
-            eligibility="", eligibility_decided_by=None, eligibility_decided_at=None
+            eligibility_outcome="", eligibility_decided_by=None, eligibility_decided_at=None
         )
-        application.eligibility = ""
+        application.eligibility_outcome = ""
 
 
 DECIDABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.INFO_REQUESTED)
@@ -450,17 +450,17 @@ def eligibility_confirm_bulk(
             )
     for application in locked:
         checks = checks_of[application.pk]
-        before = {"eligibility": application.eligibility, "reason": application.eligibility_reason}
+        before = {"eligibility": application.eligibility_outcome, "reason": application.eligibility_reason}
         _confirm_checks(checks, actor=actor, now=now)
-        if application.eligibility and application.eligibility_reason:
+        if application.eligibility_outcome and application.eligibility_reason:
             continue  # the staff's own outcome, given with a reason, stays
-        application.eligibility = automatic_outcome(checks)
+        application.eligibility_outcome = automatic_outcome(checks)
         application.eligibility_reason = ""
         application.eligibility_decided_by = actor
         application.eligibility_decided_at = now
         application.save(
             update_fields=[
-                "eligibility",
+                "eligibility_outcome",
                 "eligibility_reason",
                 "eligibility_decided_by",
                 "eligibility_decided_at",
@@ -471,9 +471,9 @@ def eligibility_confirm_bulk(
             actor=actor,
             action="selection.eligibility_bulk_confirm",
             target=application,
-            summary=f"{application.pk}: {application.eligibility}",
+            summary=f"{application.pk}: {application.eligibility_outcome}",
             before=before,
-            after={"eligibility": application.eligibility, "reason": ""},
+            after={"eligibility": application.eligibility_outcome, "reason": ""},
         )
     writes("selection", park_id=call.park_id)
     return len(locked)
@@ -510,17 +510,17 @@ def eligibility_outcome_set(
             {"reason": _("Give your reason: this outcome differs from the automatic verdict.")}
         )
     now = at or timezone.now()
-    before = {"eligibility": locked.eligibility, "reason": locked.eligibility_reason}
+    before = {"eligibility": locked.eligibility_outcome, "reason": locked.eligibility_reason}
     if outcome == automatic:
         _confirm_checks(checks, actor=actor, now=now)
         reason = reason if outcome != automatic else ""
-    locked.eligibility = outcome
+    locked.eligibility_outcome = outcome
     locked.eligibility_reason = reason
     locked.eligibility_decided_by = actor
     locked.eligibility_decided_at = now
     locked.save(
         update_fields=[
-            "eligibility",
+            "eligibility_outcome",
             "eligibility_reason",
             "eligibility_decided_by",
             "eligibility_decided_at",

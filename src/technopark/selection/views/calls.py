@@ -490,7 +490,7 @@ def _render_screening(
         row.automatic = automatic_outcome(checks)
         row.failing = [check for check in checks if not check.final_passed]
         row.decidable = row.status in DECIDABLE_STATUSES
-        row.awaiting = row.decidable and bool(checks) and not row.eligibility
+        row.awaiting = row.decidable and bool(checks) and not row.eligibility_outcome
         if row.awaiting:
             awaiting.append(row)
     return render(
