@@ -36,9 +36,7 @@ STAFF = {
 
 
 def _screened(world: Any, call: Any, *, failing: bool) -> Application:
-    application = ApplicationFactory(
-        call=call, park=world.park, status=ApplicationStatus.SUBMITTED
-    )
+    application = ApplicationFactory(call=call, park=world.park, status=ApplicationStatus.SUBMITTED)
     EligibilityCheckFactory(application=application, code="region", passed=True)
     EligibilityCheckFactory(application=application, code="sme", passed=not failing)
     return application

@@ -78,9 +78,7 @@ def test_submission_stores_codes_not_sentences(world: Any, submitted: Applicatio
 
 
 def _screened(world: Any, call: Any, *, failing: bool) -> Application:
-    application = ApplicationFactory(
-        call=call, park=world.park, status=ApplicationStatus.SUBMITTED
-    )
+    application = ApplicationFactory(call=call, park=world.park, status=ApplicationStatus.SUBMITTED)
     EligibilityCheckFactory(application=application, code="region", passed=True)
     EligibilityCheckFactory(application=application, code="sme", passed=not failing)
     return application
@@ -144,14 +142,21 @@ def test_an_override_needs_a_reason_a_confirmation_does_not(world: Any, client_f
     assert client.post(url, {"outcome": "eligible"}).status_code == 400
     bad.refresh_from_db()
     assert bad.eligibility_outcome == ""
-    assert client.post(url, {"outcome": "eligible", "reason": "Registered last week"}).status_code == 302
+    assert (
+        client.post(url, {"outcome": "eligible", "reason": "Registered last week"}).status_code
+        == 302
+    )
     bad.refresh_from_db()
-    assert bad.eligibility_outcome == "eligible" and bad.eligibility_reason == "Registered last week"
+    assert (
+        bad.eligibility_outcome == "eligible" and bad.eligibility_reason == "Registered last week"
+    )
     assert client.post(url, {"outcome": "ineligible"}).status_code == 302  # the verdict: no reason
     bad.refresh_from_db()
     assert bad.eligibility_outcome == "ineligible" and bad.eligibility_reason == ""
     assert client.post(url, {"outcome": "maybe"}).status_code == 400
-    assert client_for("founder").post(url, {"outcome": "eligible", "reason": "x"}).status_code == 403
+    assert (
+        client_for("founder").post(url, {"outcome": "eligible", "reason": "x"}).status_code == 403
+    )
 
 
 def test_a_check_is_confirmed_without_a_reason(world: Any, client_for: Any) -> None:
@@ -276,7 +281,9 @@ def test_an_expert_recuses_from_the_review_page(
     url = f"/yakutia/reviews/{assignment.pk}/recuse/"
     client = client_for("expert")
     page = client.get(f"/yakutia/reviews/{assignment.pk}/").content.decode()
-    assert f'action="{url}"' in page and "INN" not in page.split('id="recuse"')[1].split("</form>")[0]
+    assert (
+        f'action="{url}"' in page and "INN" not in page.split('id="recuse"')[1].split("</form>")[0]
+    )
     asked = client.post(url, {"reason": "I advise this team"})
     assert asked.status_code == 200 and b'name="confirmed"' in asked.content
     assert ReviewAssignment.objects.filter(pk=assignment.pk).exists()
@@ -293,7 +300,9 @@ def test_an_expert_recuses_from_the_review_page(
     assert f"/calls/{review_world.call.pk}/assignments/" in notice.url
     assert AuditEntry.objects.filter(action="selection.assignment_recuse").count() == 1
     # The queue no longer lists it, and its old address is not a bare 403.
-    assert f"/yakutia/reviews/{assignment.pk}/" not in client.get("/yakutia/reviews/").content.decode()
+    assert (
+        f"/yakutia/reviews/{assignment.pk}/" not in client.get("/yakutia/reviews/").content.decode()
+    )
     assert client.get(f"/yakutia/reviews/{assignment.pk}/").status_code == 404
 
 
@@ -412,7 +421,10 @@ def test_pickers_search_only_the_park(world: Any, review_world: Any, client_for:
     assert f'value="{world.foreign_company.pk}"' not in found
     assert client.get("/yakutia/experts/pick/?q=" + "x" * 500).status_code == 200
     other_call = CallFactory(park=world.other_park)
-    assert client.get(f"/yakutia/calls/{other_call.pk}/assignments/pick/applications/").status_code == 404
+    assert (
+        client.get(f"/yakutia/calls/{other_call.pk}/assignments/pick/applications/").status_code
+        == 404
+    )
 
 
 def test_the_board_asks_for_no_typed_number(world: Any, review_world: Any, client_for: Any) -> None:
@@ -423,7 +435,9 @@ def test_the_board_asks_for_no_typed_number(world: Any, review_world: Any, clien
     assert world.users["expert"].email in page  # experts by name and address
 
 
-def test_adding_an_expert_by_picker_and_bad_ids(world: Any, review_world: Any, client_for: Any) -> None:
+def test_adding_an_expert_by_picker_and_bad_ids(
+    world: Any, review_world: Any, client_for: Any
+) -> None:
     other = make_expert(world.park, directions=(world.direction,))
     foreign = make_expert(world.other_park)
     url = f"/yakutia/calls/{review_world.call.pk}/assignments/add/"
@@ -439,7 +453,9 @@ def test_adding_an_expert_by_picker_and_bad_ids(world: Any, review_world: Any, c
     assert ok.status_code == 302 and ReviewAssignment.objects.count() == 2
 
 
-def test_swapping_proposes_the_optimisers_choice(world: Any, review_world: Any, client_for: Any) -> None:
+def test_swapping_proposes_the_optimisers_choice(
+    world: Any, review_world: Any, client_for: Any
+) -> None:
     proposed_expert = make_expert(world.park)
     better = make_expert(world.park, directions=(world.direction,))
     assignment = ReviewAssignment.objects.create(
@@ -452,7 +468,9 @@ def test_swapping_proposes_the_optimisers_choice(world: Any, review_world: Any, 
     assert f'<option value="{better.pk}" selected>' in page
     assert client.post(url, {"expert": "0"}).status_code == 400
     assert client.post(url, {"expert": better.pk}).status_code == 302
-    assert ReviewAssignment.objects.filter(application=review_world.application, expert=better).exists()
+    assert ReviewAssignment.objects.filter(
+        application=review_world.application, expert=better
+    ).exists()
 
 
 # --- Archiving a call, the menu, confirmations ---------------------------------------------------
@@ -480,13 +498,23 @@ def test_archiving_a_call_asks_then_takes_it_off_the_lists(world: Any, client_fo
 @pytest.mark.parametrize("role", ROLES)
 def test_only_staff_archive(world: Any, client_for: Any, role: str) -> None:
     call = CallFactory(park=world.park)
-    status = _status(client_for(role), "post", f"/yakutia/calls/manage/{call.pk}/archive/", {"confirmed": "1"})
+    status = _status(
+        client_for(role), "post", f"/yakutia/calls/manage/{call.pk}/archive/", {"confirmed": "1"}
+    )
     call.refresh_from_db()
     assert (call.status == CallStatus.ARCHIVED) == (role == "manager")
     if role not in ("manager", "anonymous"):
         assert status == 403
     other = CallFactory(park=world.other_park)
-    assert _status(client_for("manager"), "post", f"/yakutia/calls/manage/{other.pk}/archive/", {"confirmed": "1"}) == 404
+    assert (
+        _status(
+            client_for("manager"),
+            "post",
+            f"/yakutia/calls/manage/{other.pk}/archive/",
+            {"confirmed": "1"},
+        )
+        == 404
+    )
 
 
 def test_the_calls_menu_reaches_every_staff_page(world: Any, client_for: Any) -> None:
@@ -537,7 +565,9 @@ def test_destructive_actions_ask_first(
         f"/yakutia/calls/{review_world.call.pk}/assignments/{assignment.pk}/remove/",
         {"confirmed": "1"},
     )
-    assert done.status_code == 302 and not ReviewAssignment.objects.filter(pk=assignment.pk).exists()
+    assert (
+        done.status_code == 302 and not ReviewAssignment.objects.filter(pk=assignment.pk).exists()
+    )
 
 
 def test_the_batch_decision_has_no_default(world: Any, client_for: Any) -> None:

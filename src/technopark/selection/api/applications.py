@@ -41,21 +41,21 @@ from technopark.selection.queries import calls as call_queries
 from technopark.selection.schemas.applications import (
     ApplicationFileListOut,
     CallDetailOut,
+    CallStatusOut,
     CallSummaryListOut,
+    EligibilityConfirmIn,
+    EligibilityConfirmOut,
+    EligibilityOutcomeIn,
     OwnApplicationCreateIn,
     OwnApplicationDetailOut,
     OwnApplicationListOut,
     OwnApplicationSubmitIn,
     OwnApplicationUpdateIn,
-    CallStatusOut,
-    EligibilityConfirmIn,
-    EligibilityConfirmOut,
-    EligibilityOutcomeIn,
     ScreenedApplicationListOut,
     ScreenedApplicationOut,
 )
-from technopark.selection.services import calls as call_services
 from technopark.selection.services import applications as services
+from technopark.selection.services import calls as call_services
 from technopark.selection.services import drafts as draft_services
 from technopark.selection.services.eligibility import (
     eligibility_confirm_bulk,

@@ -229,7 +229,9 @@ def review_file(
     **documented({200: RecuseOut}, 400, 401, 403, 404, 422),
     summary="Recuse from an assignment for a conflict of interest",
 )
-def review_recuse(request: HttpRequest, park_slug: str, assignment_id: Id, payload: RecuseIn) -> Any:
+def review_recuse(
+    request: HttpRequest, park_slug: str, assignment_id: Id, payload: RecuseIn
+) -> Any:
     """As the review page's "I have a conflict": the reason becomes a declared conflict with
     the applicant, the assignment leaves the expert's queue, the optimiser proposes a
     replacement and the managers are told. Refused (422) once the review is filed."""

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
-from technopark.core.pickers import PickerField
 from technopark.core.localtime import zone_named
+from technopark.core.pickers import PickerField
 from technopark.parks.models import Direction
 from technopark.selection.models import (
     Application,

@@ -88,7 +88,9 @@ class Application(ParkOwned):
     eligibility_outcome = models.CharField(
         _("eligibility"), max_length=20, choices=EligibilityOutcome.choices, blank=True
     )
-    eligibility_reason = models.CharField(_("reason for the eligibility"), max_length=500, blank=True)
+    eligibility_reason = models.CharField(
+        _("reason for the eligibility"), max_length=500, blank=True
+    )
     eligibility_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -46,7 +46,7 @@ def _names(params: dict[str, Any]) -> str:
     english = translation.get_language() == "en"
     names = []
     for pair in params.get("directions") or []:
-        name, name_en = (list(pair) + ["", ""])[:2] if isinstance(pair, list) else (str(pair), "")
+        name, name_en = ([*list(pair), "", ""])[:2] if isinstance(pair, list) else (str(pair), "")
         names.append(str(name_en if english and name_en else name))
     return ", ".join(names)
 

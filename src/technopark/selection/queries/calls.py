@@ -46,8 +46,7 @@ def all_calls(*, park: Park, archived: bool = False) -> QuerySet[Call]:
         else calls.exclude(status=CallStatus.ARCHIVED)
     )
     return (
-        calls
-        .select_related("site", "park")
+        calls.select_related("site", "park")
         .annotate(
             n_submitted=Count(
                 "applications", filter=Q(applications__status__in=["submitted", "info_requested"])

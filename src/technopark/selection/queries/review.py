@@ -142,7 +142,9 @@ def expert_in_park(*, park: Park, pk: int) -> ExpertProfile | None:
 def experts_to_pick(*, park: Park) -> QuerySet[ExpertProfile]:
     """The park's experts for a picker, by name (one query per page of choices)."""
     qs: QuerySet[ExpertProfile] = (
-        experts_of_park(park=park).select_related("user").order_by("user__full_name", "user__email", "id")
+        experts_of_park(park=park)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "id")
     )
     return qs
 
@@ -150,9 +152,11 @@ def experts_to_pick(*, park: Park) -> QuerySet[ExpertProfile]:
 def applications_to_assign(*, call: Call) -> QuerySet[Application]:
     """The call's applications experts may be given (submitted and not ineligible), for a
     picker."""
-    return assignable(Application.all_parks.filter(park_id=call.park_id, call=call)).select_related(
-        "company"
-    ).order_by("submitted_at", "id")
+    return (
+        assignable(Application.all_parks.filter(park_id=call.park_id, call=call))
+        .select_related("company")
+        .order_by("submitted_at", "id")
+    )
 
 
 def companies_to_pick(*, park: Park) -> QuerySet[Any]:

@@ -52,19 +52,19 @@ from technopark.selection.queries.conflicts import (
 
 __all__ = [
     "REVIEWABLE_STATUSES",
-    "assignable",
-    "assignment_recuse",
-    "replacement_for",
     "ProposalResult",
+    "assignable",
     "assignment_add",
     "assignment_explanation",
     "assignment_propose",
     "assignment_publish",
+    "assignment_recuse",
     "assignment_remove",
     "assignment_swap",
     "capacities_for_call",
     "expert_capacity_set",
     "loads_for_call",
+    "replacement_for",
 ]
 
 # Applications that are reviewed: submitted ones (not drafts, not withdrawn or decided).
@@ -77,7 +77,8 @@ def assignable(applications: QuerySet[Application]) -> QuerySet[Application]:
     one that needs information, is never assigned."""
     failing = EligibilityCheck.objects.filter(FAILING_CHECK, application=OuterRef("pk"))
     return applications.filter(status__in=REVIEWABLE_STATUSES).filter(
-        Q(eligibility_outcome=EligibilityOutcome.ELIGIBLE) | (Q(eligibility_outcome="") & ~Exists(failing))
+        Q(eligibility_outcome=EligibilityOutcome.ELIGIBLE)
+        | (Q(eligibility_outcome="") & ~Exists(failing))
     )
 
 
@@ -488,9 +489,7 @@ class RecusalResult:
 
 
 @transaction.atomic
-def assignment_recuse(
-    *, assignment: ReviewAssignment, actor: User, reason: str
-) -> RecusalResult:
+def assignment_recuse(*, assignment: ReviewAssignment, actor: User, reason: str) -> RecusalResult:
     """The expert declares, from the review page, a conflict with the application they were
     given: it becomes a declared conflict with the applicant company (the expert never needs to
     know who applied), the assignment leaves their queue (with its draft review), the optimiser
@@ -554,11 +553,11 @@ def assignment_recuse(
 def _tell_managers_of_recusal(
     *, call: Call, application: Application, replacement: ReviewAssignment | None
 ) -> None:
+    from django.conf import settings
     from django.urls import reverse
 
     from technopark.notices.services import notify, render_notice
     from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
-    from django.conf import settings
 
     park = call.park
     managers = [

@@ -426,7 +426,9 @@ def eligibility_confirm_bulk(
         .order_by("id")
     )
     if len(locked) != len(ids):
-        raise ValidationError({"applications": _("Some of the chosen applications are not of this call.")})
+        raise ValidationError(
+            {"applications": _("Some of the chosen applications are not of this call.")}
+        )
     checks_of: dict[int, list[EligibilityCheck]] = {}
     for check in EligibilityCheck.objects.select_for_update().filter(application_id__in=ids):
         checks_of.setdefault(check.application_id, []).append(check)
@@ -450,7 +452,10 @@ def eligibility_confirm_bulk(
             )
     for application in locked:
         checks = checks_of[application.pk]
-        before = {"eligibility": application.eligibility_outcome, "reason": application.eligibility_reason}
+        before = {
+            "eligibility": application.eligibility_outcome,
+            "reason": application.eligibility_reason,
+        }
         _confirm_checks(checks, actor=actor, now=now)
         if application.eligibility_outcome and application.eligibility_reason:
             continue  # the staff's own outcome, given with a reason, stays

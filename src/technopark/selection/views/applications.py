@@ -14,8 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -287,9 +287,7 @@ def application_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpR
                 "call is open."
             ),
             action=pgettext("application", "Withdraw"),
-            back=reverse(
-                "selection:application_detail", kwargs={"park_slug": park_slug, "pk": pk}
-            ),
+            back=reverse("selection:application_detail", kwargs={"park_slug": park_slug, "pk": pk}),
         )
     try:
         services.application_withdraw(application=application, actor=signed_in_user(request))

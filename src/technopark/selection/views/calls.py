@@ -244,7 +244,9 @@ def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
         return confirmation(
             request,
             title=_("Close the call now?"),
-            message=_("It takes no more applications from this moment; drafts cannot be submitted."),
+            message=_(
+                "It takes no more applications from this moment; drafts cannot be submitted."
+            ),
             action=pgettext("call", "Close now"),
             back=_manage_url(call),
         )

@@ -16,9 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.urls import reverse
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -125,7 +125,9 @@ def review_recuse(request: HttpRequest, park_slug: str, assignment_id: int) -> H
             )
         try:
             assignment_services.assignment_recuse(
-                assignment=assignment, actor=signed_in_user(request), reason=form.cleaned_data["reason"]
+                assignment=assignment,
+                actor=signed_in_user(request),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -521,7 +523,10 @@ def assignment_remove(
         return confirmation(
             request,
             title=_("Take %(expert)s off application #%(number)s?")
-            % {"expert": assignment.expert.user.get_full_name(), "number": assignment.application_id},
+            % {
+                "expert": assignment.expert.user.get_full_name(),
+                "number": assignment.application_id,
+            },
             message=_(
                 "A published assignment leaves the expert's queue with any draft of their "
                 "review; the application then misses an expert."
@@ -710,23 +715,23 @@ def expert_conflict_drop(request: HttpRequest, park_slug: str, conflict_id: int)
 
 
 __all__ = [
-    "assignment_pick_application",
-    "company_pick",
-    "expert_conflict_drop",
-    "expert_conflicts",
-    "expert_pick",
-    "review_recuse",
     "assignment_add",
     "assignment_board",
     "assignment_capacity",
+    "assignment_pick_application",
     "assignment_propose",
     "assignment_publish",
     "assignment_remove",
     "assignment_swap",
+    "company_pick",
     "expert_conflict_add",
+    "expert_conflict_drop",
     "expert_conflict_remove",
+    "expert_conflicts",
     "expert_list",
+    "expert_pick",
     "expert_profile",
     "review_detail",
     "review_queue",
+    "review_recuse",
 ]
