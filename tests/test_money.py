@@ -17,7 +17,10 @@ from technopark.demo.seed import seed_demo
 # The only JSON columns: the audit chain's copies of a record (money in them is a string) and the
 # option indexes a multiple-choice answer picked.
 ALLOWED_JSON = {("audit", "AuditEntry", "before"), ("audit", "AuditEntry", "after")} | {
-    ("selection", "Answer", "choices")
+    ("selection", "Answer", "choices"),
+    # The parameters of an eligibility finding: region codes and direction names, never money.
+    ("selection", "EligibilityCheck", "params"),
+    ("selection", "EligibilityRunResult", "params"),
 }
 
 

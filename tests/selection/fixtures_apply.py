@@ -58,7 +58,8 @@ class EligibilityCheckFactory(DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory)
     code = "region"
     passed = True
-    reason = "Registered in the region."
+    finding = factory.LazyAttribute(lambda o: "region_inside" if o.passed else "region_outside")
+    params = factory.LazyFunction(lambda: {"region": "14", "park": "14"})
     checked_at = factory.LazyFunction(timezone.now)
 
 

@@ -105,7 +105,7 @@ def test_staff_posts_refused_to_others(client_for, apply_call, submitted, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_applicant_posts_role_matrix(client_for, apply_call, draft, role):
     client = client_for(role)
-    response = client.post(f"{P}/applications/{draft.pk}/withdraw/")
+    response = client.post(f"{P}/applications/{draft.pk}/withdraw/", {"confirmed": "1"})
     expected = {**POSTS, "founder": 302, "manager": 403}
     assert response.status_code == expected[role]
     draft.refresh_from_db()
@@ -384,7 +384,7 @@ def test_screening_query_count(
             run = EligibilityRun.objects.create(
                 application=application, trigger=trigger, ran_at=timezone.now()
             )
-            EligibilityRunResult.objects.create(run=run, code="sme", passed=False, reason="x")
+            EligibilityRunResult.objects.create(run=run, code="sme", passed=False, finding="sme_no")
     client = client_for("manager")
     # middleware (3); the call with site, its directions, fields, criteria (4); the applications
     # with companies, their checks, their runs with who ran them, the runs' results (4); the

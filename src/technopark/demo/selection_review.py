@@ -191,7 +191,9 @@ def _review_call(
         a for a in assignments if demo_expert is not None and a.expert.user_id == demo_expert.pk
     ]
     overdue = mine[0] if mine and make_overdue else None
-    draft = mine[1] if len(mine) > 1 else None
+    # A draft among the reviews: the demo expert's second, else (ineligible applications are
+    # not assigned, so they may have fewer) another expert's.
+    draft = mine[1] if len(mine) > 1 else next((a for a in assignments if a not in mine), None)
     for index, assignment in enumerate(assignments):
         if assignment in (overdue, draft):
             continue

@@ -41,7 +41,11 @@ from technopark.selection.queries import calls as call_queries
 from technopark.selection.schemas.applications import (
     ApplicationFileListOut,
     CallDetailOut,
+    CallStatusOut,
     CallSummaryListOut,
+    EligibilityConfirmIn,
+    EligibilityConfirmOut,
+    EligibilityOutcomeIn,
     OwnApplicationCreateIn,
     OwnApplicationDetailOut,
     OwnApplicationListOut,
@@ -51,8 +55,13 @@ from technopark.selection.schemas.applications import (
     ScreenedApplicationOut,
 )
 from technopark.selection.services import applications as services
+from technopark.selection.services import calls as call_services
 from technopark.selection.services import drafts as draft_services
-from technopark.selection.services.eligibility import eligibility_rerun
+from technopark.selection.services.eligibility import (
+    eligibility_confirm_bulk,
+    eligibility_outcome_set,
+    eligibility_rerun,
+)
 
 router = Router(tags=["selection"])
 
@@ -113,6 +122,75 @@ def call_applications(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
     if call is None:
         raise Http404
     return {"items": list(app_queries.call_applications(call=call))}
+
+
+@router.post(
+    "/parks/{slug:park_slug}/calls/{call_id}/archive",
+    auth=signed_in,
+    **documented({200: CallStatusOut}, 401, 403, 404, 422),
+    summary="Archive a call (staff)",
+)
+def call_archive(request: HttpRequest, park_slug: str, call_id: Id) -> Any:
+    """As the call page's "Archive": the call leaves the lists and the public pages and takes
+    no applications; its applications, reviews and decisions stay readable. Archiving an
+    archived call changes nothing."""
+    require(rules.can_manage_calls(access_of(request)))
+    call = call_queries.call_detail(park=park_of(request), pk=call_id)
+    if call is None:
+        raise Http404
+    return call_services.call_archive(call=call, actor=signed_in_user(request))
+
+
+@router.post(
+    "/parks/{slug:park_slug}/calls/{call_id}/eligibility/confirm",
+    auth=signed_in,
+    **documented({200: EligibilityConfirmOut}, 400, 401, 403, 404, 422),
+    summary="Confirm the automatic eligibility verdicts of applications (staff)",
+)
+def call_eligibility_confirm(
+    request: HttpRequest, park_slug: str, call_id: Id, payload: EligibilityConfirmIn
+) -> Any:
+    """As the screening page's bulk action: every check awaiting a decision is confirmed as
+    found and each application's outcome becomes its automatic verdict; an outcome given with a
+    reason stays. All or nothing: one application not of the call, decided or unchecked is a
+    422 and nothing changes."""
+    require(rules.can_screen_applications(access_of(request)))
+    call = call_queries.call_detail(park=park_of(request), pk=call_id)
+    if call is None:
+        raise Http404
+    count = eligibility_confirm_bulk(
+        call=call, application_ids=payload.applications, actor=signed_in_user(request)
+    )
+    items = app_queries.call_applications(call=call).filter(pk__in=payload.applications)
+    return {"confirmed": count, "items": list(items)}
+
+
+@router.post(
+    "/parks/{slug:park_slug}/applications/{application_id}/eligibility",
+    auth=signed_in,
+    **documented({200: ScreenedApplicationOut}, 400, 401, 403, 404, 422),
+    summary="Give an application its eligibility outcome (staff)",
+)
+def application_eligibility(
+    request: HttpRequest, park_slug: str, application_id: Id, payload: EligibilityOutcomeIn
+) -> Any:
+    """Eligible, ineligible or needs information; a reason is needed only where the outcome
+    differs from the automatic verdict (422 naming ``reason`` otherwise)."""
+    require(rules.can_screen_applications(access_of(request)))
+    park = park_of(request)
+    application = app_queries.screened_application(park=park, pk=application_id)
+    if application is None:
+        raise Http404
+    eligibility_outcome_set(
+        application=application,
+        actor=signed_in_user(request),
+        outcome=payload.outcome,
+        reason=payload.reason,
+    )
+    fresh = app_queries.screened_application(park=park, pk=application_id)
+    if fresh is None:  # pragma: no cover - it was just read
+        raise Http404
+    return fresh
 
 
 @router.post(

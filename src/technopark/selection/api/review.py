@@ -28,7 +28,10 @@ from technopark.selection.schemas.review import (
     MyReviewDetailOut,
     MyReviewIn,
     MyReviewListOut,
+    RecuseIn,
+    RecuseOut,
 )
+from technopark.selection.services import assignment as assignment_services
 from technopark.selection.services import review as services
 
 router = Router(tags=["selection"])
@@ -218,3 +221,25 @@ def review_file(
     """Save what is sent, then file: every criterion answered (a score or null for not
     applicable), at least one scored, a recommendation chosen. The total is computed then."""
     return _write(request, assignment_id, payload, file=True)
+
+
+@router.post(
+    "/parks/{slug:park_slug}/reviews/{assignment_id}/recuse",
+    auth=signed_in,
+    **documented({200: RecuseOut}, 400, 401, 403, 404, 422),
+    summary="Recuse from an assignment for a conflict of interest",
+)
+def review_recuse(
+    request: HttpRequest, park_slug: str, assignment_id: Id, payload: RecuseIn
+) -> Any:
+    """As the review page's "I have a conflict": the reason becomes a declared conflict with
+    the applicant, the assignment leaves the expert's queue, the optimiser proposes a
+    replacement and the managers are told. Refused (422) once the review is filed."""
+    assignment = _assignment(request, assignment_id)
+    result = assignment_services.assignment_recuse(
+        assignment=assignment, actor=signed_in_user(request), reason=payload.reason
+    )
+    return {
+        "conflict_id": result.conflict.pk,
+        "replacement_proposed": result.replacement is not None,
+    }

@@ -16,7 +16,13 @@ from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.forms import direction_label
 from technopark.parks.models import Direction
-from technopark.selection.models import Answer, CheckVerdict, FieldKind, FormField
+from technopark.selection.models import (
+    Answer,
+    CheckVerdict,
+    EligibilityOutcome,
+    FieldKind,
+    FormField,
+)
 from technopark.selection.services.applications import field_key
 
 
@@ -200,4 +206,41 @@ class CheckDecisionForm(ServiceErrorsMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Your reason"), max_length=500)
+    reason = forms.CharField(
+        label=_("Your reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Needed only when you override the platform's result."),
+    )
+
+
+class EligibilityBulkForm(ServiceErrorsMixin, forms.Form):
+    """The applications whose automatic verdicts staff confirm in one go."""
+
+    service_error_fields = {"applications": "applications"}
+
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Applications"), coerce=int, choices=(), required=True
+    )
+
+    def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["applications"]
+        field.choices = [(pk, str(pk)) for pk in ids]
+        field.error_messages["required"] = _("Choose at least one application.")
+        field.error_messages["invalid_choice"] = _("Choose applications shown on this page.")
+
+
+class EligibilityOutcomeForm(ServiceErrorsMixin, forms.Form):
+    """Staff give one application its eligibility outcome; a reason where it differs from the
+    platform's verdict."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=EligibilityOutcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Your reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Needed only when the outcome differs from the automatic verdict."),
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.params import ID, parse_or_none
@@ -136,7 +137,11 @@ class BatchDecisionForm(ServiceErrorsMixin, forms.Form):
     """One outcome, with a shared rationale, for the applications chosen in the ranking table."""
 
     applications = IdListField(label=_("Applications"))
-    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
+    # No decision is chosen for the staff: a batch that admits by default is one slip away.
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", pgettext_lazy("council batch", "Choose a decision"))],
+    )
     rationale = forms.CharField(
         label=_("Rationale"),
         max_length=MAX_TEXT,
@@ -153,6 +158,11 @@ class BatchDecisionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, residency: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        outcome: Any = self.fields["outcome"]
+        outcome.choices = [
+            ("", pgettext_lazy("council batch", "Choose a decision")),
+            *DecisionOutcome.choices,
+        ]
         if residency:
             self.fields["outcome"].help_text = _(
                 "Admit residents one at a time, from an application's page: each needs its own "

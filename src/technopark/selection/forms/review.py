@@ -7,11 +7,20 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.localtime import zone_named
+from technopark.core.pickers import PickerField
 from technopark.parks.models import Direction
-from technopark.selection.models import ConflictKind, Criterion, Recommendation
+from technopark.selection.models import (
+    Application,
+    ConflictKind,
+    Criterion,
+    ExpertProfile,
+    Recommendation,
+)
 
 __all__ = [
     "AssignmentAddForm",
@@ -19,7 +28,9 @@ __all__ = [
     "CapacityForm",
     "ConflictForm",
     "ExpertProfileForm",
+    "ManagerConflictForm",
     "PublishForm",
+    "RecuseForm",
     "ReviewForm",
 ]
 
@@ -170,15 +181,148 @@ class PublishForm(ServiceErrorsMixin, forms.Form):
         return datetime.combine(day, time(23, 59, 59), tzinfo=zone_named(time_zone))
 
 
-class AssignmentAddForm(ServiceErrorsMixin, forms.Form):
-    application = forms.IntegerField(label=_("Application"), min_value=1)
-    expert = forms.IntegerField(label=_("Expert"), min_value=1)
+def expert_label(expert: Any) -> str:
+    """An expert as staff know them: their name and e-mail address."""
+    user = expert.user
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
 
 
-class AssignmentSwapForm(ServiceErrorsMixin, forms.Form):
-    expert = forms.IntegerField(label=_("Expert"), min_value=1)
+def application_label(application: Any) -> str:
+    """An application as staff know it: its title and the company with its INN."""
+    company = application.company
+    title = application.title or _("Untitled project")
+    return f"{title} — {company.short_name} ({_('INN')} {company.inn})"
 
 
-class CapacityForm(ServiceErrorsMixin, forms.Form):
-    expert = forms.IntegerField(label=_("Expert"), min_value=1)
+def company_label(company: Any) -> str:
+    return f"{company.short_name} ({_('INN')} {company.inn})"
+
+
+EXPERT_SEARCH = ("user__full_name", "user__email")
+APPLICATION_SEARCH = ("title", "company__short_name", "company__legal_name", "company__inn")
+COMPANY_SEARCH = ("short_name", "legal_name", "inn")
+
+
+def expert_picker(*, label: Any = None) -> PickerField:
+    return PickerField(
+        queryset=ExpertProfile.all_parks.none(),
+        search_fields=EXPERT_SEARCH,
+        label_from=expert_label,
+        label=label or _("Expert"),
+        empty_label=pgettext_lazy("picker", "Choose an expert"),
+        error_messages={"invalid_choice": _("Choose an expert of this park.")},
+    )
+
+
+class _Pickers:
+    """Sets the pickers' querysets (scoped to the park and the call) and search addresses."""
+
+    def _scope(self, name: str, queryset: Any, search_url: str) -> None:
+        field: Any = self.fields[name]  # type: ignore[attr-defined]
+        field.queryset = queryset
+        field.search_url = search_url
+
+
+class AssignmentAddForm(_Pickers, ServiceErrorsMixin, forms.Form):
+    application = PickerField(
+        queryset=Application.all_parks.none(),
+        search_fields=APPLICATION_SEARCH,
+        label_from=application_label,
+        label=_("Application"),
+        empty_label=pgettext_lazy("picker", "Choose an application"),
+        error_messages={"invalid_choice": _("Choose a submitted application of this call.")},
+    )
+    expert = expert_picker()
+
+    def __init__(
+        self,
+        *args: Any,
+        applications: Any,
+        experts: Any,
+        urls: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        urls = urls or {}
+        self._scope("application", applications, urls.get("application", ""))
+        self._scope("expert", experts, urls.get("expert", ""))
+
+
+class AssignmentSwapForm(_Pickers, ServiceErrorsMixin, forms.Form):
+    expert = expert_picker(label=_("Replace with"))
+
+    def __init__(self, *args: Any, experts: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scope("expert", experts, search_url)
+
+
+class CapacityForm(_Pickers, ServiceErrorsMixin, forms.Form):
+    expert = expert_picker()
     capacity = forms.IntegerField(label=_("Applications"), min_value=0, max_value=1000)
+
+    def __init__(self, *args: Any, experts: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scope("expert", experts, search_url)
+
+
+class RecuseForm(ServiceErrorsMixin, forms.Form):
+    """An expert leaves an assignment for a conflict of interest: only a reason is asked (a
+    blind reviewer does not know who applied)."""
+
+    reason = forms.CharField(
+        label=_("Why you have a conflict of interest"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For example: “I advise this team”, “a relative works there”. The park's managers "
+            "read it; the applicant does not."
+        ),
+    )
+
+
+class ManagerConflictForm(_Pickers, ServiceErrorsMixin, forms.Form):
+    """A manager declares a conflict for an expert: with a company of the park (chosen by name
+    or INN), a member of the park (by e-mail) or any organisation."""
+
+    service_error_fields = {"company_inn": "company"}
+
+    expert = expert_picker()
+    kind = forms.ChoiceField(label=_("Conflict with"), choices=ConflictKind.choices)
+    company = PickerField(
+        queryset=Company.all_parks.none(),
+        search_fields=COMPANY_SEARCH,
+        label_from=company_label,
+        label=_("Company"),
+        required=False,
+        empty_label=pgettext_lazy("picker", "Choose a company"),
+        error_messages={"invalid_choice": _("Choose a company of this park.")},
+    )
+    person_email = forms.EmailField(
+        label=_("Person's e-mail address"), required=False, help_text=_("For a member of the park.")
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=300,
+        help_text=_("Its name or INN, for any other organisation."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+    def __init__(
+        self,
+        *args: Any,
+        experts: Any,
+        companies: Any,
+        urls: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        urls = urls or {}
+        self._scope("expert", experts, urls.get("expert", ""))
+        self._scope("company", companies, urls.get("company", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ConflictKind.COMPANY and not data.get("company"):
+            self.add_error("company", _("Choose the company."))
+        return data

@@ -16,6 +16,7 @@ from technopark.core.storage import private_storage
 from technopark.parks.models import Direction, Park
 from technopark.parks.tenancy import ParkOwned
 from technopark.selection.models.calls import Call, FormField
+from technopark.selection.models.findings import EligibilityOutcome, finding_text
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -82,6 +83,18 @@ class Application(ParkOwned):
     # The applicant's declaration at submission: no overdue taxes or fees.
     declares_no_tax_debt = models.BooleanField(_("declared no overdue taxes"), default=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The staff's outcome on eligibility (empty until given): an ineligible application is never
+    # given to experts. The reason is theirs, given only where they turn the automatic verdict.
+    eligibility_outcome = models.CharField(
+        _("eligibility"), max_length=20, choices=EligibilityOutcome.choices, blank=True
+    )
+    eligibility_reason = models.CharField(
+        _("reason for the eligibility"), max_length=500, blank=True
+    )
+    eligibility_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    eligibility_decided_at = models.DateTimeField(_("eligibility decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
@@ -98,6 +111,10 @@ class Application(ParkOwned):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
+
+    @property
+    def is_ineligible(self) -> bool:
+        return self.eligibility_outcome == EligibilityOutcome.INELIGIBLE
 
 
 # The applicant may change the answers while the application is in one of these.
@@ -250,7 +267,9 @@ class EligibilityCheck(models.Model):
     )
     code = models.CharField(_("check"), max_length=30, choices=CheckCode.choices)
     passed = models.BooleanField(_("passed"))
-    reason = models.CharField(_("reason"), max_length=500)
+    # What the check found (``Finding``) and its parameters: rendered in the reader's language.
+    finding = models.CharField(_("finding"), max_length=40)
+    params = models.JSONField(_("parameters of the finding"), default=dict, blank=True)
     checked_at = models.DateTimeField(_("checked"))
     verdict = models.CharField(
         _("verdict"), max_length=20, choices=CheckVerdict.choices, default=CheckVerdict.PENDING
@@ -271,14 +290,20 @@ class EligibilityCheck(models.Model):
         verbose_name_plural = _("eligibility checks")
         constraints = [
             models.UniqueConstraint(fields=["application", "code"], name="check_once_per_code"),
+            # A confirmation needs no reason; turning the platform's result does.
             models.CheckConstraint(
-                condition=models.Q(verdict=CheckVerdict.PENDING) | ~models.Q(verdict_reason=""),
-                name="check_verdict_has_reason",
+                condition=~models.Q(verdict=CheckVerdict.OVERRIDDEN) | ~models.Q(verdict_reason=""),
+                name="check_override_has_reason",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}: {self.passed}"
+
+    @property
+    def reason(self) -> str:
+        """What the check found, in the reader's language."""
+        return finding_text(self.finding, self.params)
 
     @property
     def final_passed(self) -> bool:
@@ -344,7 +369,8 @@ class EligibilityRunResult(models.Model):
     run = models.ForeignKey(EligibilityRun, on_delete=models.CASCADE, related_name="results")
     code = models.CharField(_("check"), max_length=30, choices=CheckCode.choices)
     passed = models.BooleanField(_("passed"))
-    reason = models.CharField(_("reason"), max_length=500)
+    finding = models.CharField(_("finding"), max_length=40)
+    params = models.JSONField(_("parameters of the finding"), default=dict, blank=True)
     # The result differs from the previous run's for the same check (or the check is new).
     changed = models.BooleanField(_("differs from the previous run"), default=False)
 
@@ -356,6 +382,10 @@ class EligibilityRunResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.passed}"
+
+    @property
+    def reason(self) -> str:
+        return finding_text(self.finding, self.params)
 
 
 class InformationRequest(models.Model):

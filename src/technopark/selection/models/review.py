@@ -92,6 +92,14 @@ class ConflictOfInterest(models.Model):
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
+    # Who declared it when not the expert: a manager, for them.
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The assignment the expert recused from, when the conflict came from the review page.
+    recused_from = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("conflict of interest")

@@ -36,11 +36,17 @@ def upcoming_calls(*, park: Park, at: datetime | None = None) -> QuerySet[Call]:
     )
 
 
-def all_calls(*, park: Park) -> QuerySet[Call]:
-    """Every call of the park, for staff, with how many applications each has by state."""
+def all_calls(*, park: Park, archived: bool = False) -> QuerySet[Call]:
+    """The park's calls for staff (the archived ones, or all the others), with how many
+    applications each has by state."""
+    calls = Call.all_parks.filter(park=park)
+    calls = (
+        calls.filter(status=CallStatus.ARCHIVED)
+        if archived
+        else calls.exclude(status=CallStatus.ARCHIVED)
+    )
     return (
-        Call.all_parks.filter(park=park)
-        .select_related("site", "park")
+        calls.select_related("site", "park")
         .annotate(
             n_submitted=Count(
                 "applications", filter=Q(applications__status__in=["submitted", "info_requested"])
@@ -67,3 +73,7 @@ def call_detail(*, park: Park, pk: int) -> Call | None:
 
 def direction_options(*, park: Park) -> list[Direction]:
     return list(Direction.all_parks.filter(park=park).order_by("position", "name"))
+
+
+def archived_count(*, park: Park) -> int:
+    return Call.all_parks.filter(park=park, status=CallStatus.ARCHIVED).count()

@@ -122,12 +122,19 @@ def council_call(*, park: Park, call_id: int) -> Call | None:
 
 def eligibility_state() -> Case:
     """Where an application stands on eligibility (an ``EligibilityState`` code), in SQL: a check
-    needing a new decision first; then not screened (no check, or one still awaiting a manager's
+    needing a new decision first; then the staff's outcome, once given; then not screened (no check, or one still awaiting a manager's
     verdict); then ineligible when a check fails as decided; eligible otherwise."""
     checks = EligibilityCheck.objects.filter(application_id=OuterRef("pk"))
     return Case(
         When(
             Exists(checks.filter(needs_decision=True)), then=Value(EligibilityState.NEEDS_DECISION)
+        ),
+        # The staff's outcome for the application, once given, is what the council reads.
+        When(eligibility_outcome="ineligible", then=Value(EligibilityState.INELIGIBLE)),
+        When(eligibility_outcome="eligible", then=Value(EligibilityState.ELIGIBLE)),
+        When(
+            eligibility_outcome="needs_information",
+            then=Value(EligibilityState.NEEDS_DECISION),
         ),
         When(~Exists(checks), then=Value(EligibilityState.NOT_SCREENED)),
         When(

@@ -26,6 +26,7 @@ from technopark.selection.models import (
 from technopark.selection.queries.conflicts import conflict_pairs, experts_of_park
 from technopark.selection.services.assignment import (
     REVIEWABLE_STATUSES,
+    assignable,
     assignment_explanation,
     capacities_for_call,
 )
@@ -138,6 +139,41 @@ def expert_in_park(*, park: Park, pk: int) -> ExpertProfile | None:
     return experts_of_park(park=park).filter(pk=pk).select_related("user").first()
 
 
+def experts_to_pick(*, park: Park) -> QuerySet[ExpertProfile]:
+    """The park's experts for a picker, by name (one query per page of choices)."""
+    qs: QuerySet[ExpertProfile] = (
+        experts_of_park(park=park)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "id")
+    )
+    return qs
+
+
+def applications_to_assign(*, call: Call) -> QuerySet[Application]:
+    """The call's applications experts may be given (submitted and not ineligible), for a
+    picker."""
+    return (
+        assignable(Application.all_parks.filter(park_id=call.park_id, call=call))
+        .select_related("company")
+        .order_by("submitted_at", "id")
+    )
+
+
+def companies_to_pick(*, park: Park) -> QuerySet[Any]:
+    from technopark.companies.models import Company
+
+    return Company.all_parks.filter(park=park).order_by("short_name", "id")
+
+
+def declared_conflicts(*, park: Park) -> list[ConflictOfInterest]:
+    """Every declared conflict of the park's experts, newest first (one query)."""
+    return list(
+        ConflictOfInterest.objects.filter(expert__park=park)
+        .select_related("expert__user", "company", "person", "declared_by")
+        .order_by("-declared_at", "-id")[:500]
+    )
+
+
 def call_for_assignments(*, park: Park, pk: int) -> Call | None:
     return Call.all_parks.filter(park=park, pk=pk).first()
 
@@ -167,6 +203,7 @@ class AssignmentBoard:
     proposed: int
     published: int
     missing: int
+    not_eligible: int = 0
 
 
 def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> AssignmentBoard:
@@ -178,9 +215,7 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
     declared)."""
     from django.core.paginator import Paginator
 
-    submitted = Application.all_parks.filter(
-        park_id=call.park_id, call=call, status__in=REVIEWABLE_STATUSES
-    )
+    submitted = assignable(Application.all_parks.filter(park_id=call.park_id, call=call))
     paginator = Paginator(
         submitted.select_related("company")
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
@@ -211,7 +246,7 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
         else:
             published += n
     per_app = dict(
-        in_call.filter(application__status__in=REVIEWABLE_STATUSES)
+        in_call.filter(application__in=submitted.values("pk"))
         .values("application_id")
         .annotate(n=Count("id"))
         .values_list("application_id", "n")
@@ -248,7 +283,14 @@ def assignment_board(*, call: Call, page: Any = 1, per_page: int = 25) -> Assign
     for expert in experts:
         expert.capacity = capacity[expert.pk]
         expert.load = load[expert.pk]
+    not_eligible = (
+        Application.all_parks.filter(
+            park_id=call.park_id, call=call, status__in=REVIEWABLE_STATUSES
+        ).count()
+        - total_apps
+    )
     return AssignmentBoard(
+        not_eligible=not_eligible,
         call=call,
         page=current,
         rows=rows,

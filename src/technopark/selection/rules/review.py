@@ -24,6 +24,7 @@ __all__ = [
     "can_edit_expert_profile",
     "can_list_experts",
     "can_manage_assignments",
+    "can_manage_conflicts",
     "can_open_application",
     "can_review",
     "can_review_assignment",
@@ -57,6 +58,11 @@ def can_list_experts(access: ParkAccess) -> bool:
 
 def can_manage_assignments(access: ParkAccess) -> bool:
     """Propose, adjust and publish review assignments, set capacities: staff."""
+    return is_staff(access)
+
+
+def can_manage_conflicts(access: ParkAccess) -> bool:
+    """Declare or withdraw conflicts of interest for the park's experts: staff."""
     return is_staff(access)
 
 

@@ -16,8 +16,10 @@ from technopark.api.types import Id, Lines, Moment, OneLine
 from technopark.selection.models import (
     ApplicationStatus,
     CallKind,
+    CallStatus,
     CheckCode,
     CheckVerdict,
+    EligibilityOutcome,
     FieldKind,
     RunTrigger,
 )
@@ -124,7 +126,9 @@ class OwnAnswerOut(Schema):
 class ScreeningCheckOut(Schema):
     code: CheckCode
     passed: bool
-    reason: str
+    finding: str = Field(description="What the check found, as a code (``Finding``).")
+    params: dict[str, Any] = Field(description="The finding's parameters (region codes, …).")
+    reason: str = Field(description="The finding in the request's language.")
     verdict: CheckVerdict
     verdict_reason: str
     final_passed: bool
@@ -181,6 +185,13 @@ class OwnApplicationDetailOut(OwnApplicationOut):
 
 
 class ScreenedApplicationOut(OwnApplicationOut):
+    eligibility: EligibilityOutcome | None = Field(
+        description="The staff's outcome; null until they give it."
+    )
+    eligibility_reason: str = Field(description="The staff's reason where they overrode.")
+    automatic_eligibility: EligibilityOutcome | None = Field(
+        description="The platform's verdict from the checks' results that count."
+    )
     eligibility_checks: list[ScreeningCheckOut]
     runs: list[ScreeningRunOut] = Field(
         description="Every run of the checks, newest first, with what each found."
@@ -189,6 +200,44 @@ class ScreenedApplicationOut(OwnApplicationOut):
     @staticmethod
     def resolve_runs(application: Any) -> list[Any]:
         return list(application.eligibility_runs.all())
+
+    @staticmethod
+    def resolve_eligibility(application: Any) -> str | None:
+        return application.eligibility_outcome or None
+
+    @staticmethod
+    def resolve_automatic_eligibility(application: Any) -> str | None:
+        checks = list(application.eligibility_checks.all())
+        if not checks:
+            return None
+        return "eligible" if all(check.final_passed for check in checks) else "ineligible"
+
+
+class CallStatusOut(Schema):
+    id: int
+    status: CallStatus
+
+
+class EligibilityConfirmIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    applications: list[Id] = Field(
+        min_length=1, max_length=1000, description="Ids of applications of the call."
+    )
+
+
+class EligibilityConfirmOut(Schema):
+    confirmed: int
+    items: list[ScreenedApplicationOut]
+
+
+class EligibilityOutcomeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: EligibilityOutcome
+    reason: Annotated[str, Field(max_length=500), OneLine] = Field(
+        default="", description="Needed only when the outcome differs from the automatic verdict."
+    )
 
 
 class OwnApplicationListOut(Schema):

@@ -12,7 +12,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from technopark.api.types import Id, Lines, Omittable
+from technopark.api.types import Id, Lines, Omittable, OneLine
 from technopark.selection.models import Recommendation
 
 Note = Annotated[str, Field(max_length=20_000), Lines]
@@ -127,3 +127,18 @@ class MyReviewIn(Schema):
     recommendation: Omittable[Recommendation] = None
     note_for_council: Omittable[Note] = None
     note_for_applicant: Omittable[Note] = None
+
+
+class RecuseIn(Schema):
+    """Why the expert has a conflict with the application (the managers read it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(min_length=1, max_length=300), OneLine]
+
+
+class RecuseOut(Schema):
+    conflict_id: int = Field(description="The declared conflict the recusal became.")
+    replacement_proposed: bool = Field(
+        description="Whether the optimiser proposed another expert for the managers to publish."
+    )

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,10 +30,15 @@ from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.selection import optimiser
 from technopark.selection.models import (
+    FAILING_CHECK,
     Application,
     ApplicationStatus,
     AssignmentStatus,
     Call,
+    ConflictKind,
+    ConflictOfInterest,
+    EligibilityCheck,
+    EligibilityOutcome,
     ExpertCapacity,
     ExpertProfile,
     Review,
@@ -48,19 +53,37 @@ from technopark.selection.queries.conflicts import (
 __all__ = [
     "REVIEWABLE_STATUSES",
     "ProposalResult",
+    "assignable",
     "assignment_add",
     "assignment_explanation",
     "assignment_propose",
     "assignment_publish",
+    "assignment_recuse",
     "assignment_remove",
     "assignment_swap",
     "capacities_for_call",
     "expert_capacity_set",
     "loads_for_call",
+    "replacement_for",
 ]
 
 # Applications that are reviewed: submitted ones (not drafts, not withdrawn or decided).
 REVIEWABLE_STATUSES = (ApplicationStatus.SUBMITTED,)
+
+
+def assignable(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications of ``applications`` that experts may be given: submitted, and eligible
+    (confirmed so by staff, or not yet decided with no failing check). An ineligible one, or
+    one that needs information, is never assigned."""
+    failing = EligibilityCheck.objects.filter(FAILING_CHECK, application=OuterRef("pk"))
+    return applications.filter(status__in=REVIEWABLE_STATUSES).filter(
+        Q(eligibility_outcome=EligibilityOutcome.ELIGIBLE)
+        | (Q(eligibility_outcome="") & ~Exists(failing))
+    )
+
+
+def _is_assignable(application: Application) -> bool:
+    return assignable(Application.all_parks.filter(pk=application.pk)).exists()
 
 
 @dataclass
@@ -130,9 +153,9 @@ def assignment_propose(*, call: Call, actor: User) -> ProposalResult:
         application__call=call, status=AssignmentStatus.PROPOSED
     ).delete()
     applications = list(
-        Application.all_parks.filter(
-            park_id=call.park_id, call=call, status__in=REVIEWABLE_STATUSES
-        ).only("id", "company_id", "created_by_id")
+        assignable(Application.all_parks.filter(park_id=call.park_id, call=call)).only(
+            "id", "company_id", "created_by_id"
+        )
     )
     experts = list(experts_of_park(park=call.park).select_related("user"))
     published = list(
@@ -191,6 +214,10 @@ def assignment_propose(*, call: Call, actor: User) -> ProposalResult:
 def _check_pair(*, call: Call, application: Application, expert: ExpertProfile) -> None:
     if application.call_id != call.pk or application.status not in REVIEWABLE_STATUSES:
         raise ValidationError({"application": _("Choose a submitted application of this call.")})
+    if not _is_assignable(application):
+        raise ValidationError(
+            {"application": _("This application is not eligible: it is not given to experts.")}
+        )
     if (
         expert.park_id != call.park_id
         or not experts_of_park(park=call.park).filter(pk=expert.pk).exists()
@@ -341,7 +368,16 @@ def assignment_publish(*, call: Call, actor: User, due_at: datetime) -> int:
         applications=[a.application for a in proposed],
         experts={a.expert.pk: a.expert for a in proposed}.values(),
     )
-    dropped = [a.pk for a in proposed if (a.application_id, a.expert_id) in in_conflict]
+    eligible = set(
+        assignable(
+            Application.all_parks.filter(pk__in={a.application_id for a in proposed})
+        ).values_list("pk", flat=True)
+    )
+    dropped = [
+        a.pk
+        for a in proposed
+        if (a.application_id, a.expert_id) in in_conflict or a.application_id not in eligible
+    ]
     if dropped:
         ReviewAssignment.objects.filter(pk__in=dropped).delete()
     now = timezone.now()
@@ -402,3 +438,160 @@ def expert_capacity_set(
         )
     writes("selection", park_id=call.park_id)
     return row
+
+
+def replacement_for(*, call: Call, application: Application) -> ExpertProfile | None:
+    """The expert the optimiser would give ``application`` next: within capacity for the call,
+    not already on it, not in conflict with it; None when nobody fits. Reads only."""
+    experts = list(experts_of_park(park=call.park).select_related("user"))
+    if not experts:
+        return None
+    rows = list(
+        ReviewAssignment.objects.filter(application__call=call).values_list(
+            "application_id", "expert_id"
+        )
+    )
+    load = Counter(expert_id for _app, expert_id in rows)
+    already = {(app_id, expert_id) for app_id, expert_id in rows if app_id == application.pk}
+    capacity = capacities_for_call(call=call, experts=experts)
+    app_dirs = _directions_of(Application, [application.pk], "application_id")
+    expert_dirs = _directions_of(ExpertProfile, [e.pk for e in experts], "expertprofile_id")
+    forbidden = conflict_pairs(applications=[application], experts=experts) | already
+    solution = optimiser.solve(
+        optimiser.Problem(
+            applications=[
+                optimiser.ApplicationNode(
+                    id=application.pk,
+                    need=1,
+                    directions=app_dirs.get(application.pk, frozenset()),
+                )
+            ],
+            experts=[
+                optimiser.ExpertNode(
+                    id=e.pk,
+                    capacity=capacity[e.pk],
+                    load=load[e.pk],
+                    directions=expert_dirs.get(e.pk, frozenset()),
+                )
+                for e in experts
+            ],
+            forbidden=frozenset(forbidden),
+        )
+    )
+    by_id = {e.pk: e for e in experts}
+    return by_id.get(solution.pairs[0].expert) if solution.pairs else None
+
+
+@dataclass
+class RecusalResult:
+    conflict: ConflictOfInterest
+    replacement: ReviewAssignment | None
+
+
+@transaction.atomic
+def assignment_recuse(*, assignment: ReviewAssignment, actor: User, reason: str) -> RecusalResult:
+    """The expert declares, from the review page, a conflict with the application they were
+    given: it becomes a declared conflict with the applicant company (the expert never needs to
+    know who applied), the assignment leaves their queue (with its draft review), the optimiser
+    proposes a replacement on the assignment board, and the park's managers are told to
+    reassign. Refused once the review is filed, or without a reason. Locks the call, then the
+    assignment. Audit-logged as ``selection.assignment_recuse``."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say briefly why you have a conflict of interest.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason within 300 characters.")})
+    application = assignment.application
+    call = _lock_call(application.call)
+    locked = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("expert__user", "application__company")
+        .filter(pk=assignment.pk)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError({"reason": _("This assignment is no longer yours.")})
+    if Review.objects.filter(assignment=locked, submitted_at__isnull=False).exists():
+        raise ValidationError({"reason": _("Your review has been filed: it stays.")})
+    application = locked.application
+    conflict = ConflictOfInterest.objects.create(
+        expert=locked.expert,
+        kind=ConflictKind.COMPANY,
+        company_id=application.company_id,
+        reason=reason,
+        declared_by=actor,
+        recused_from=application,
+    )
+    before = _assignment_state(locked)
+    locked.delete()
+    replacement: ReviewAssignment | None = None
+    expert = replacement_for(call=call, application=application)
+    if expert is not None and _is_assignable(application):
+        try:
+            with transaction.atomic():
+                replacement = _add(call=call, application=application, expert=expert)
+        except ValidationError:
+            replacement = None
+    audit_record(
+        park=call.park,
+        actor=actor,
+        action="selection.assignment_recuse",
+        target=application,
+        summary=f"application {application.pk}: expert {before['expert_id']} recused",
+        before=before,
+        after={
+            "conflict_id": conflict.pk,
+            "reason": reason,
+            "replacement_expert_id": replacement.expert_id if replacement else None,
+        },
+    )
+    _tell_managers_of_recusal(call=call, application=application, replacement=replacement)
+    writes("selection", park_id=call.park_id)
+    return RecusalResult(conflict=conflict, replacement=replacement)
+
+
+def _tell_managers_of_recusal(
+    *, call: Call, application: Application, replacement: ReviewAssignment | None
+) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from technopark.notices.services import notify, render_notice
+    from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus
+
+    park = call.park
+    managers = [
+        membership.user
+        for membership in Membership.all_parks.filter(
+            park=park, role__in=STAFF_ROLES, status=MembershipStatus.ACTIVE
+        ).select_related("user")
+    ]
+    if not managers:
+        return
+    # The park's first language (the managers read the park's language), else the default.
+    first = (park.languages or "").split(",")[0].strip()
+    language = first if first in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    subject, body = render_notice(
+        "selection/review/email/recused",
+        {
+            "call": call.title,
+            "application": application.pk,
+            "title": application.title,
+            "replacement": bool(replacement),
+        },
+        language=language,
+        time_zone=park.time_zone,
+    )
+    url = (
+        reverse("selection:assignment_board", kwargs={"park_slug": park.slug, "call_id": call.pk})
+        + f"#application-{application.pk}"
+    )
+    notify(
+        recipients=managers,
+        park=park,
+        kind="selection.expert_recused",
+        subject=subject,
+        body=body,
+        url=url,
+        language=language,
+    )

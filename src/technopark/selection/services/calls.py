@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
+from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.parks.models import Direction, Park, Site
 from technopark.selection.models import (
@@ -193,10 +194,24 @@ def call_close(*, call: Call, actor: User, at: datetime | None = None) -> Call:
 
 @transaction.atomic
 def call_archive(*, call: Call, actor: User) -> Call:
-    """Take a call off the public pages (its applications stay). Locks the call row."""
+    """Archive a call: it leaves the lists and the public pages and takes no applications; its
+    applications, reviews and decisions stay readable. Archiving twice changes nothing. Locks
+    the call row; audit-logged as ``selection.call_archive``."""
     locked = Call.all_parks.select_for_update().get(park_id=call.park_id, pk=call.pk)
+    if locked.status == CallStatus.ARCHIVED:
+        return locked
+    before = locked.status
     locked.status = CallStatus.ARCHIVED
     locked.save(update_fields=["status"])
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="selection.call_archive",
+        target=locked,
+        summary=f"call {locked.pk} archived",
+        before={"status": before},
+        after={"status": locked.status},
+    )
     writes("selection", park_id=locked.park_id)
     return locked
 

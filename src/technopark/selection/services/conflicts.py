@@ -54,11 +54,17 @@ def _state(conflict: ConflictOfInterest) -> dict[str, object]:
     }
 
 
-def _audit(conflict: ConflictOfInterest, action: str, before: dict, after: dict) -> None:
+def _audit(
+    conflict: ConflictOfInterest,
+    action: str,
+    before: dict,
+    after: dict,
+    actor: User | None = None,
+) -> None:
     expert = conflict.expert
     audit_record(
         park=expert.park,
-        actor=expert.user,
+        actor=actor or expert.user,
         action=action,
         target=conflict,
         summary=f"{expert.user.email}: {conflict.kind}",
@@ -76,15 +82,16 @@ def conflict_declare(
     person_email: str = "",
     organisation: str = "",
     reason: str = "",
+    declared_by: User | None = None,
 ) -> ConflictOfInterest:
     """An expert declares a conflict with a company of the park (by INN), a person of the park (by
-    e-mail) or an organisation (by name or INN). Declaring the same conflict twice is refused.
-    No lock: a declaration only adds a row. Audit-logged as ``selection.conflict_declare`` (the
-    expert is the actor)."""
+    e-mail) or an organisation (by name or INN); or a manager (``declared_by``) declares it for
+    them. Declaring the same conflict twice is refused. No lock: a declaration only adds a row.
+    Audit-logged as ``selection.conflict_declare`` (the expert, or the manager, is the actor)."""
     reason = reason.strip()
     if len(reason) > 300:
         raise ValidationError({"reason": _("A reason has at most 300 characters.")})
-    conflict = ConflictOfInterest(expert=expert, kind=kind, reason=reason)
+    conflict = ConflictOfInterest(expert=expert, kind=kind, reason=reason, declared_by=declared_by)
     existing = ConflictOfInterest.objects.filter(expert=expert, kind=kind)
     if kind == ConflictKind.COMPANY:
         inn = company_inn.strip()
@@ -107,7 +114,13 @@ def conflict_declare(
                 {"person_email": _("No member of this park has this e-mail address.")}
             )
         if person.pk == expert.user_id:
-            raise ValidationError({"person_email": _("This is your own address.")})
+            raise ValidationError(
+                {
+                    "person_email": _("This is the expert's own address.")
+                    if declared_by
+                    else _("This is your own address.")
+                }
+            )
         conflict.person = person
         existing = existing.filter(person=person)
     elif kind == ConflictKind.ORGANISATION:
@@ -127,18 +140,19 @@ def conflict_declare(
         raise ValidationError({"kind": _("Choose a company, a person or an organisation.")})
     if existing.exists():
         field = "company_inn" if kind == ConflictKind.COMPANY else "person_email"
-        raise ValidationError({field: _("You have already declared this conflict.")})
+        raise ValidationError({field: _("This conflict has already been declared.")})
     conflict.save()
-    _audit(conflict, "selection.conflict_declare", {}, _state(conflict))
+    _audit(conflict, "selection.conflict_declare", {}, _state(conflict), actor=declared_by)
     writes("selection", park_id=expert.park_id)
     return conflict
 
 
 @transaction.atomic
-def conflict_withdraw(*, conflict: ConflictOfInterest) -> None:
-    """An expert withdraws a declaration (the automatic conflicts stay: they are not rows).
-    Audit-logged as ``selection.conflict_withdraw``, before the row goes."""
+def conflict_withdraw(*, conflict: ConflictOfInterest, actor: User | None = None) -> None:
+    """An expert (or a manager, ``actor``) withdraws a declaration (the automatic conflicts
+    stay: they are not rows). Audit-logged as ``selection.conflict_withdraw``, before the row
+    goes."""
     park_id = conflict.expert.park_id
-    _audit(conflict, "selection.conflict_withdraw", _state(conflict), {})
+    _audit(conflict, "selection.conflict_withdraw", _state(conflict), {}, actor=actor)
     conflict.delete()
     writes("selection", park_id=park_id)

@@ -25,6 +25,7 @@ from technopark.companies.models import Company
 from technopark.core.fragments import writes
 from technopark.residency.queries import holds_resident_status
 from technopark.selection.models import (
+    FAILING_CHECK,
     OPEN_STATUSES,
     Application,
     ApplicationStatus,
@@ -33,8 +34,10 @@ from technopark.selection.models import (
     CheckCode,
     CheckVerdict,
     EligibilityCheck,
+    EligibilityOutcome,
     EligibilityRun,
     EligibilityRunResult,
+    Finding,
     RunTrigger,
 )
 
@@ -57,44 +60,42 @@ def _within(chosen: set[int], allowed: set[int], parents: dict[int, int | None])
     return all(pk in allowed or parents.get(pk) in allowed for pk in chosen)
 
 
-def _evaluate(application: Application) -> list[tuple[str, bool, str]]:
-    """What each of the call's checks finds for the application: (code, passed, reason)."""
+def _direction_pair(direction: Any) -> list[str]:
+    return [direction.name, getattr(direction, "name_en", "") or ""]
+
+
+Result = tuple[str, bool, str, dict[str, Any]]  # code, passed, finding, its parameters
+
+
+def evaluate(application: Application) -> list[Result]:
+    """What each of the call's checks finds for the application, without writing anything:
+    (code, passed, finding, parameters). The submit page shows it to the applicant before they
+    submit; ``run_checks`` keeps it."""
     call = application.call
     company = Company.all_parks.get(park_id=application.park_id, pk=application.company_id)
     park = call.park
-    results: list[tuple[str, bool, str]] = []
+    results: list[Result] = []
     if call.require_region:
         ok = company.region == park.region
         results.append(
             (
                 CheckCode.REGION,
                 ok,
-                _("Registered in region %(region)s, the park's region.")
-                % {"region": company.get_region_display()}
-                if ok
-                else _("Registered in region %(region)s; the park is in region %(park)s.")
-                % {"region": company.get_region_display(), "park": park.get_region_display()},
+                Finding.REGION_INSIDE if ok else Finding.REGION_OUTSIDE,
+                {"region": company.region, "park": park.region},
             )
         )
     if call.require_sme:
-        results.append(
-            (
-                CheckCode.SME,
-                company.is_sme,
-                _("The company's record says it is a small or medium business.")
-                if company.is_sme
-                else _("The company's record says it is not a small or medium business."),
-            )
-        )
+        sme = bool(company.is_sme)
+        results.append((CheckCode.SME, sme, Finding.SME_YES if sme else Finding.SME_NO, {}))
     if call.require_no_tax_debt:
         declared = application.declares_no_tax_debt
         results.append(
             (
                 CheckCode.TAXES,
                 declared,
-                _("The applicant declared that the company has no overdue taxes.")
-                if declared
-                else _("The applicant did not declare the company free of overdue taxes."),
+                Finding.TAXES_DECLARED if declared else Finding.TAXES_NOT_DECLARED,
+                {},
             )
         )
     call_directions = {d.pk: d for d in call.directions.all()}
@@ -102,27 +103,27 @@ def _evaluate(application: Application) -> list[tuple[str, bool, str]]:
         chosen = {d.pk: d for d in application.directions.all()}
         parents = {d.pk: d.parent_id for d in chosen.values()}
         ok = bool(chosen) and _within(set(chosen), set(call_directions), parents)
+        params: dict[str, Any] = {}
         if not chosen:
-            reason = _("The application names no direction.")
+            finding = Finding.DIRECTIONS_NONE
         elif ok:
-            reason = _("All the application's directions are among the call's.")
+            finding = Finding.DIRECTIONS_WITHIN
         else:
+            finding = Finding.DIRECTIONS_OUTSIDE
             outside = sorted(
-                d.display_name
-                for pk, d in chosen.items()
-                if not _within({pk}, set(call_directions), parents)
+                (d for pk, d in chosen.items() if not _within({pk}, set(call_directions), parents)),
+                key=lambda d: (d.name, d.pk),
             )
-            reason = _("Outside the call's directions: %(names)s.") % {"names": ", ".join(outside)}
-        results.append((CheckCode.DIRECTIONS, ok, reason))
+            params = {"directions": [_direction_pair(d) for d in outside]}
+        results.append((CheckCode.DIRECTIONS, ok, finding, params))
     if call.kind == CallKind.RESIDENCY or call.exclude_residents:
         resident = holds_resident_status(company=company)
         results.append(
             (
                 CheckCode.NOT_RESIDENT,
                 not resident,
-                _("The company is already a resident of the park.")
-                if resident
-                else _("The company is not a resident of the park."),
+                Finding.RESIDENT if resident else Finding.NOT_RESIDENT,
+                {},
             )
         )
     others = (
@@ -136,9 +137,8 @@ def _evaluate(application: Application) -> list[tuple[str, bool, str]]:
         (
             CheckCode.SINGLE_APPLICATION,
             not others,
-            _("The company has another open application to this call.")
-            if others
-            else _("This is the company's only open application to this call."),
+            Finding.OTHER_APPLICATION if others else Finding.ONLY_APPLICATION,
+            {},
         )
     )
     return results
@@ -172,7 +172,7 @@ def run_checks(
     The caller holds the application's row lock, inside its transaction.
     """
     now = at or timezone.now()
-    results = _evaluate(application)
+    results = evaluate(application)
     current = {
         check.code: check
         for check in EligibilityCheck.objects.select_for_update().filter(application=application)
@@ -189,17 +189,18 @@ def run_checks(
             run=run,
             code=code,
             passed=ok,
-            reason=reason[:500],
+            finding=finding,
+            params=params,
             changed=code not in current or current[code].passed != ok,
         )
-        for code, ok, reason in results
+        for code, ok, finding, params in results
     )
-    found = {code for code, _ok, _reason in results}
+    found = {code for code, _ok, _finding, _params in results}
     gone = [check.pk for code, check in current.items() if code not in found]
     if gone:
         EligibilityCheck.objects.filter(pk__in=gone).delete()
     fresh: list[EligibilityCheck] = []
-    for code, ok, reason in results:
+    for code, ok, finding, params in results:
         check = current.get(code)
         if check is None:
             fresh.append(
@@ -207,19 +208,22 @@ def run_checks(
                     application=application,
                     code=code,
                     passed=ok,
-                    reason=reason[:500],
+                    finding=finding,
+                    params=params,
                     checked_at=now,
                 )
             )
             continue
         check.passed = ok
-        check.reason = reason[:500]
+        check.finding = finding
+        check.params = params
         check.checked_at = now
         check.needs_decision = check.verdict != CheckVerdict.PENDING and (
             check.decided_on_passed is not None and check.decided_on_passed != ok
         )
-        check.save(update_fields=["passed", "reason", "checked_at", "needs_decision"])
+        check.save(update_fields=["passed", "finding", "params", "checked_at", "needs_decision"])
     EligibilityCheck.objects.bulk_create(fresh)
+    _refresh_outcome(application)
     if trigger != RunTrigger.SUBMITTED:
         after = _state(
             [check for code, check in current.items() if code in found] + fresh,
@@ -229,7 +233,7 @@ def run_checks(
             actor=actor,
             action="selection.eligibility_rerun",
             target=application,
-            summary=f"{trigger}: {sum(1 for _c, ok, _r in results if not ok)} failing",
+            summary=f"{trigger}: {sum(1 for _c, ok, _f, _p in results if not ok)} failing",
             before={"trigger": trigger, "checks": before},
             after={"trigger": trigger, "checks": after},
         )
@@ -287,8 +291,8 @@ def eligibility_decide(
     if verdict not in (CheckVerdict.CONFIRMED, CheckVerdict.OVERRIDDEN):
         raise ValidationError({"verdict": _("Confirm or override the check.")})
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give your reason.")})
+    if not reason and verdict == CheckVerdict.OVERRIDDEN:
+        raise ValidationError({"reason": _("Give your reason for turning the platform's result.")})
     if len(reason) > 500:
         raise ValidationError({"reason": _("Keep the reason within 500 characters.")})
     locked = (
@@ -324,6 +328,7 @@ def eligibility_decide(
             "needs_decision",
         ]
     )
+    _refresh_outcome(application)
     audit_record(
         park=application.park,
         actor=actor,
@@ -345,3 +350,204 @@ def eligibility_decide(
     )
     writes("selection", park_id=application.park_id)
     return locked
+
+
+# --- The outcome per application ------------------------------------------------------------------
+
+
+def automatic_outcome(checks: Iterable[EligibilityCheck]) -> str:
+    """The platform's verdict on an application from its checks' results that count: eligible
+    when every check passes, else ineligible (empty when it has no check yet)."""
+    results = [check.final_passed for check in checks]
+    if not results:
+        return ""
+    return EligibilityOutcome.ELIGIBLE if all(results) else EligibilityOutcome.INELIGIBLE
+
+
+def _refresh_outcome(application: Application) -> None:
+    """A staff outcome that confirmed the platform's verdict (given without a reason) is cleared
+    when the verdict changes, so that it is decided again; an override (with a reason) stays."""
+    if not application.eligibility_outcome or application.eligibility_reason:
+        return
+    checks = list(EligibilityCheck.objects.filter(application_id=application.pk))
+    if automatic_outcome(checks) != application.eligibility_outcome:
+        Application.all_parks.filter(pk=application.pk).update(
+            eligibility_outcome="", eligibility_decided_by=None, eligibility_decided_at=None
+        )
+        application.eligibility_outcome = ""
+
+
+DECIDABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.INFO_REQUESTED)
+
+
+def _confirm_checks(checks: list[EligibilityCheck], *, actor: User, now: datetime) -> None:
+    for check in checks:
+        if check.verdict != CheckVerdict.PENDING and not check.needs_decision:
+            continue
+        check.verdict = CheckVerdict.CONFIRMED
+        check.verdict_reason = ""
+        check.decided_by = actor
+        check.decided_at = now
+        check.decided_on_passed = check.passed
+        check.needs_decision = False
+        check.save(
+            update_fields=[
+                "verdict",
+                "verdict_reason",
+                "decided_by",
+                "decided_at",
+                "decided_on_passed",
+                "needs_decision",
+            ]
+        )
+
+
+@transaction.atomic
+def eligibility_confirm_bulk(
+    *, call: Call, application_ids: Iterable[int], actor: User, at: datetime | None = None
+) -> int:
+    """Staff confirm the platform's verdicts for the chosen applications of ``call`` in one go:
+    every check awaiting a decision is confirmed as found (no reason needed) and each
+    application's outcome becomes its automatic verdict (eligible, or ineligible). An
+    application already given an outcome that overrides the verdict (with a reason) keeps it.
+    Applications not of the call, not submitted, or not yet checked are refused: then nothing
+    changes. Locks the applications in id order. Audit-logged per application as
+    ``selection.eligibility_bulk_confirm``; returns how many were confirmed."""
+    ids = sorted({int(pk) for pk in application_ids})
+    if not ids:
+        raise ValidationError({"applications": _("Choose at least one application.")})
+    if len(ids) > 1000:
+        raise ValidationError({"applications": _("Choose at most 1000 applications at a time.")})
+    now = at or timezone.now()
+    locked = list(
+        Application.all_parks.select_for_update(of=("self",))
+        .filter(park_id=call.park_id, call_id=call.pk, pk__in=ids)
+        .select_related("park")
+        .order_by("id")
+    )
+    if len(locked) != len(ids):
+        raise ValidationError(
+            {"applications": _("Some of the chosen applications are not of this call.")}
+        )
+    checks_of: dict[int, list[EligibilityCheck]] = {}
+    for check in EligibilityCheck.objects.select_for_update().filter(application_id__in=ids):
+        checks_of.setdefault(check.application_id, []).append(check)
+    for application in locked:
+        if application.status not in DECIDABLE_STATUSES:
+            raise ValidationError(
+                {
+                    "applications": _(
+                        "Application #%(number)s is %(status)s: its eligibility can no longer "
+                        "change."
+                    )
+                    % {"number": application.pk, "status": application.get_status_display()}
+                }
+            )
+        if not checks_of.get(application.pk):
+            raise ValidationError(
+                {
+                    "applications": _("Application #%(number)s has not been checked yet.")
+                    % {"number": application.pk}
+                }
+            )
+    for application in locked:
+        checks = checks_of[application.pk]
+        before = {
+            "eligibility": application.eligibility_outcome,
+            "reason": application.eligibility_reason,
+        }
+        _confirm_checks(checks, actor=actor, now=now)
+        if application.eligibility_outcome and application.eligibility_reason:
+            continue  # the staff's own outcome, given with a reason, stays
+        application.eligibility_outcome = automatic_outcome(checks)
+        application.eligibility_reason = ""
+        application.eligibility_decided_by = actor
+        application.eligibility_decided_at = now
+        application.save(
+            update_fields=[
+                "eligibility_outcome",
+                "eligibility_reason",
+                "eligibility_decided_by",
+                "eligibility_decided_at",
+            ]
+        )
+        audit_record(
+            park=application.park,
+            actor=actor,
+            action="selection.eligibility_bulk_confirm",
+            target=application,
+            summary=f"{application.pk}: {application.eligibility_outcome}",
+            before=before,
+            after={"eligibility": application.eligibility_outcome, "reason": ""},
+        )
+    writes("selection", park_id=call.park_id)
+    return len(locked)
+
+
+@transaction.atomic
+def eligibility_outcome_set(
+    *, application: Application, actor: User, outcome: str, reason: str, at: datetime | None = None
+) -> Application:
+    """Staff give one application its eligibility outcome. The platform's verdict needs no
+    reason; any other outcome (turning it, or asking for information) needs one. Locks the
+    application. Audit-logged as ``selection.eligibility_outcome``."""
+    if outcome not in EligibilityOutcome.values:
+        raise ValidationError({"outcome": _("Choose eligible, ineligible or needs information.")})
+    reason = " ".join((reason or "").split())
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Keep the reason within 500 characters.")})
+    locked = (
+        Application.all_parks.select_for_update(of=("self",))
+        .select_related("park")
+        .get(pk=application.pk)
+    )
+    if locked.status not in DECIDABLE_STATUSES:
+        raise ValidationError(
+            {
+                "outcome": _("The application is %(status)s: its eligibility can no longer change.")
+                % {"status": locked.get_status_display()}
+            }
+        )
+    checks = list(EligibilityCheck.objects.select_for_update().filter(application=locked))
+    automatic = automatic_outcome(checks)
+    if outcome != automatic and not reason:
+        raise ValidationError(
+            {"reason": _("Give your reason: this outcome differs from the automatic verdict.")}
+        )
+    now = at or timezone.now()
+    before = {"eligibility": locked.eligibility_outcome, "reason": locked.eligibility_reason}
+    if outcome == automatic:
+        _confirm_checks(checks, actor=actor, now=now)
+        reason = reason if outcome != automatic else ""
+    locked.eligibility_outcome = outcome
+    locked.eligibility_reason = reason
+    locked.eligibility_decided_by = actor
+    locked.eligibility_decided_at = now
+    locked.save(
+        update_fields=[
+            "eligibility_outcome",
+            "eligibility_reason",
+            "eligibility_decided_by",
+            "eligibility_decided_at",
+        ]
+    )
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="selection.eligibility_outcome",
+        target=locked,
+        summary=f"{locked.pk}: {outcome}",
+        before=before,
+        after={"eligibility": outcome, "automatic": automatic, "reason": reason},
+    )
+    writes("selection", park_id=locked.park_id)
+    return locked
+
+
+def failing_application_ids(ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` have a failing check (one query)."""
+    return set(
+        EligibilityCheck.objects.filter(FAILING_CHECK, application_id__in=list(ids)).values_list(
+            "application_id", flat=True
+        )
+    )

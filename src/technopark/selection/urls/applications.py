@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("calls/manage/<id:call_id>/", call_views.call_edit, name="call_edit"),
     path("calls/manage/<id:call_id>/publish/", call_views.call_publish, name="call_publish"),
     path("calls/manage/<id:call_id>/close/", call_views.call_close, name="call_close"),
+    path("calls/manage/<id:call_id>/archive/", call_views.call_archive, name="call_archive"),
     path("calls/manage/<id:call_id>/form/", call_views.call_form, name="call_form"),
     path(
         "calls/manage/<id:call_id>/form/<id:field_id>/",
@@ -43,6 +44,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("calls/manage/<id:call_id>/screening/", call_views.call_screening, name="call_screening"),
     path(
+        "calls/manage/<id:call_id>/screening/confirm/",
+        call_views.call_screening_confirm,
+        name="call_screening_confirm",
+    ),
+    path(
         "calls/manage/<id:call_id>/screening/<id:application_id>/rerun/",
         call_views.call_screening_rerun,
         name="call_screening_rerun",
@@ -61,6 +67,11 @@ urlpatterns: list[URLPattern] = [
         "applications/<id:pk>/request-info/",
         app_views.application_request_info,
         name="application_request_info",
+    ),
+    path(
+        "applications/<id:pk>/eligibility/",
+        app_views.application_eligibility,
+        name="application_eligibility",
     ),
     path(
         "applications/<id:pk>/checks/<id:check_id>/",

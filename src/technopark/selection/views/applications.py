@@ -14,26 +14,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.rules import ParkAccess
 from technopark.selection import rules
 from technopark.selection.forms.applications import (
     ApplicationForm,
     CheckDecisionForm,
+    EligibilityOutcomeForm,
     InformationAnswerForm,
     InformationRequestForm,
     SubmitForm,
 )
-from technopark.selection.models import Application, FieldKind
+from technopark.selection.models import (
+    Application,
+    CheckCode,
+    EligibilityOutcome,
+    FieldKind,
+    finding_text,
+)
 from technopark.selection.queries import applications as queries
 from technopark.selection.services import applications as services
 from technopark.selection.services import drafts as draft_services
-from technopark.selection.services.eligibility import eligibility_decide
+from technopark.selection.services.eligibility import (
+    automatic_outcome,
+    eligibility_decide,
+    eligibility_outcome_set,
+    evaluate,
+)
 
 
 def _may_see_some_application(access: ParkAccess) -> bool:
@@ -92,6 +107,8 @@ def _render_detail(
         "answer_form": forms.get("answer_form") or InformationAnswerForm(),
         "decision_forms": forms.get("decision_forms", {}),
         "decision_form": CheckDecisionForm(),
+        "automatic_outcome": automatic_outcome(application.eligibility_checks.all()),
+        "outcomes": EligibilityOutcome.choices,
         "team_changes": (
             queries.team_changes_after_assignment(application=application)
             if rules.can_screen_applications(access_of(request))
@@ -191,6 +208,19 @@ def application_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
     return render(request, "selection/applications/application_form.html", context, status=status)
 
 
+def _failing_checks(application: Application) -> list[tuple[str, str]]:
+    """What the eligibility checks would find failing if the draft were submitted now, as
+    (check, finding) in the reader's language: a warning for the applicant, not a block. The
+    tax declaration is made on this very page, so its check is left to the form."""
+    if application.status != "draft":
+        return []
+    return [
+        (str(CheckCode(code).label), finding_text(finding, params))
+        for code, passed, finding, params in evaluate(application)
+        if not passed and code != CheckCode.TAXES
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
@@ -234,6 +264,7 @@ def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
             "call": application.call,
             "form": form,
             "problems": problems,
+            "failing_checks": _failing_checks(application),
             "is_open": application.call.is_open(),
         },
         status=status,
@@ -247,6 +278,17 @@ def application_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpR
     require(rules.can_apply(access))
     application = _for_update_or_404(request, pk)
     require(rules.is_applicant(access, application))
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw the application?"),
+            message=_(
+                "Experts and the council will no longer see it. You can apply again while the "
+                "call is open."
+            ),
+            action=pgettext("application", "Withdraw"),
+            back=reverse("selection:application_detail", kwargs={"park_slug": park_slug, "pk": pk}),
+        )
     try:
         services.application_withdraw(application=application, actor=signed_in_user(request))
     except ValidationError as error:
@@ -338,6 +380,38 @@ def application_check_decide(
             return _to_detail(check.application)
     application = _detail_or_404(request, pk)
     return _render_detail(request, application, decision_forms={check.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def application_eligibility(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Staff give one application its eligibility outcome (a reason where it differs from the
+    platform's verdict)."""
+    access = access_of(request)
+    require(rules.can_screen_applications(access))
+    application = _detail_or_404(request, pk)
+    form = EligibilityOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            eligibility_outcome_set(
+                application=application,
+                actor=signed_in_user(request),
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The eligibility outcome has been recorded."))
+            if request.POST.get("next", "") == "screening":
+                return redirect(
+                    "selection:call_screening", park_slug=park_slug, call_id=application.call_id
+                )
+            return _to_detail(application)
+    for problems in form.errors.values():
+        for problem in problems:
+            messages.error(request, str(problem))
+    return _render_detail(request, application, status=400)
 
 
 @login_required

@@ -14,20 +14,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
+from technopark.core.params import Choice, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.queries import site_options
 from technopark.selection import rules
-from technopark.selection.forms.applications import StartApplicationForm
+from technopark.selection.forms.applications import EligibilityBulkForm, StartApplicationForm
 from technopark.selection.forms.calls import CallForm, CriterionForm, FormFieldForm
-from technopark.selection.models import Call, Criterion, FormField
+from technopark.selection.models import Call, Criterion, EligibilityOutcome, FormField
 from technopark.selection.queries import applications as app_queries
 from technopark.selection.queries import calls as queries
 from technopark.selection.services import calls as services
-from technopark.selection.services.eligibility import eligibility_rerun
+from technopark.selection.services.eligibility import (
+    DECIDABLE_STATUSES,
+    automatic_outcome,
+    eligibility_confirm_bulk,
+    eligibility_rerun,
+)
 
 
 def _call_or_404(request: HttpRequest, call_id: int) -> Call:
@@ -35,6 +44,10 @@ def _call_or_404(request: HttpRequest, call_id: int) -> Call:
     if call is None:
         raise Http404(_("No such call in this park."))
     return call
+
+
+def _manage_url(call: Call, name: str = "call_edit") -> str:
+    return reverse(f"selection:{name}", kwargs={"park_slug": call.park.slug, "call_id": call.pk})
 
 
 def _manage_redirect(call: Call, name: str = "call_edit") -> HttpResponse:
@@ -129,11 +142,18 @@ def call_apply(request: HttpRequest, park_slug: str, call_id: int) -> HttpRespon
 @login_required
 @require_GET
 def call_manage_list(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The park's calls for staff; the archived ones on their own list (``?archived=1``)."""
     require(rules.can_manage_calls(access_of(request)))
+    park = park_of(request)
+    archived = param_value(request.GET, "archived", Choice.of(["1"]), "") == "1"
     return render(
         request,
         "selection/calls/manage_list.html",
-        {"calls": list(queries.all_calls(park=park_of(request)))},
+        {
+            "calls": list(queries.all_calls(park=park, archived=archived)),
+            "archived": archived,
+            "archived_count": 0 if archived else queries.archived_count(park=park),
+        },
     )
 
 
@@ -220,9 +240,46 @@ def call_publish(request: HttpRequest, park_slug: str, call_id: int) -> HttpResp
 def call_close(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Close the call now?"),
+            message=_(
+                "It takes no more applications from this moment; drafts cannot be submitted."
+            ),
+            action=pgettext("call", "Close now"),
+            back=_manage_url(call),
+        )
     services.call_close(call=call, actor=signed_in_user(request))
     messages.success(request, _("The call is closed: it takes no more applications."))
     return _manage_redirect(call)
+
+
+@login_required
+@require_POST
+def call_archive(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """Staff archive a call: it leaves the lists and the public pages, and stays readable."""
+    require(rules.can_manage_calls(access_of(request)))
+    call = _call_or_404(request, call_id)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Archive the call “%(title)s”?") % {"title": call.title},
+            message=_(
+                "It leaves the lists of calls and the public pages and takes no applications. "
+                "Its applications, reviews and decisions stay readable."
+            ),
+            action=pgettext("call", "Archive"),
+            back=_manage_url(call),
+        )
+    try:
+        services.call_archive(call=call, actor=signed_in_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call is archived."))
+    return redirect("selection:call_manage_list", park_slug=park_slug)
 
 
 # --- Staff: the form builder ----------------------------------------------------------------
@@ -294,6 +351,14 @@ def call_field_remove(
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     field = _field_or_404(call, field_id)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Remove the question “%(label)s”?") % {"label": field.label},
+            message=_("Applicants will no longer be asked it. Answers already given are kept."),
+            action=pgettext("question", "Remove"),
+            back=_manage_url(call, "call_form"),
+        )
     try:
         services.form_field_remove(field=field, actor=signed_in_user(request))
     except ValidationError as error:
@@ -386,6 +451,14 @@ def call_criterion_remove(
     require(rules.can_manage_calls(access_of(request)))
     call = _call_or_404(request, call_id)
     criterion = _criterion_or_404(call, criterion_id)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Remove the criterion “%(name)s”?") % {"name": criterion.name},
+            message=_("Experts will no longer score it."),
+            action=pgettext("criterion", "Remove"),
+            back=_manage_url(call, "call_criteria"),
+        )
     try:
         services.criterion_remove(criterion=criterion, actor=signed_in_user(request))
     except ValidationError as error:
@@ -406,8 +479,65 @@ def call_screening(request: HttpRequest, park_slug: str, call_id: int) -> HttpRe
     verdicts: a fixed number of queries however many applications there are."""
     require(rules.can_screen_applications(access_of(request)))
     call = _call_or_404(request, call_id)
+    return _render_screening(request, call)
+
+
+def _render_screening(
+    request: HttpRequest, call: Call, *, bulk_form: Any = None, status: int = 200
+) -> HttpResponse:
     rows: list[Any] = list(app_queries.screening_list(call=call))
-    return render(request, "selection/calls/screening.html", {"call": call, "applications": rows})
+    awaiting = []
+    for row in rows:
+        checks = list(row.eligibility_checks.all())
+        row.automatic = automatic_outcome(checks)
+        row.failing = [check for check in checks if not check.final_passed]
+        row.decidable = row.status in DECIDABLE_STATUSES
+        row.awaiting = row.decidable and bool(checks) and not row.eligibility_outcome
+        if row.awaiting:
+            awaiting.append(row)
+    return render(
+        request,
+        "selection/calls/screening.html",
+        {
+            "call": call,
+            "applications": rows,
+            "awaiting": awaiting,
+            "bulk_form": bulk_form,
+            "outcomes": EligibilityOutcome.choices,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def call_screening_confirm(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """Staff confirm the automatic verdicts of the chosen applications in one go."""
+    require(rules.can_screen_applications(access_of(request)))
+    call = _call_or_404(request, call_id)
+    ids = list(app_queries.screening_list(call=call).values_list("pk", flat=True))
+    form = EligibilityBulkForm(request.POST, ids=ids)
+    if form.is_valid():
+        try:
+            count = eligibility_confirm_bulk(
+                call=call,
+                application_ids=form.cleaned_data["applications"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The automatic verdict of %(count)s application has been confirmed.",
+                    "The automatic verdicts of %(count)s applications have been confirmed.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return _manage_redirect(call, "call_screening")
+    return _render_screening(request, call, bulk_form=form, status=400)
 
 
 @login_required

@@ -131,6 +131,7 @@ def _ranking_page(
             "selection/council/ranking.html",
             {
                 "call_title": piece["title"],
+                "call": {"pk": call_id},  # for the call's menu, which needs only its id
                 "ranking_content": mark_safe(content),  # noqa: S308 - our template's output
             },
         )

@@ -16,12 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core import pickers
+from technopark.core.confirm import confirmation, confirmed
 from technopark.parks.http import access_of, park_of, require
 from technopark.selection.forms.review import (
     AssignmentAddForm,
@@ -29,11 +32,14 @@ from technopark.selection.forms.review import (
     CapacityForm,
     ConflictForm,
     ExpertProfileForm,
+    ManagerConflictForm,
     PublishForm,
+    RecuseForm,
     ReviewForm,
 )
-from technopark.selection.models import Application, Call, ConflictOfInterest
+from technopark.selection.models import Call, ConflictOfInterest
 from technopark.selection.queries import review as queries
+from technopark.selection.queries.conflicts import conflict_pairs
 from technopark.selection.queries.review_sheet import applicant_seen, review_sheet
 from technopark.selection.rules import review as rules
 from technopark.selection.services import assignment as assignment_services
@@ -58,6 +64,13 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     require(rules.can_review(access))
     now = timezone.now()
     rows = list(queries.review_queue(park=park_of(request), user=request.user))
+    if rows:
+        # An assignment the expert has a conflict with has left the queue (it is the managers'
+        # to reassign): a fixed number of queries whatever the length of the queue.
+        in_conflict = conflict_pairs(
+            applications=[row.application for row in rows], experts=[rows[0].expert]
+        )
+        rows = [row for row in rows if (row.application_id, row.expert_id) not in in_conflict]
     overdue = 0
     for row in rows:
         row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
@@ -70,8 +83,75 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
     )
 
 
-def _review_context(assignment: Any, form: ReviewForm) -> dict[str, Any]:
-    return {"sheet": review_sheet(assignment=assignment), "form": form}
+def _review_context(
+    assignment: Any, form: ReviewForm, recuse_form: RecuseForm | None = None
+) -> dict[str, Any]:
+    return {
+        "sheet": review_sheet(assignment=assignment),
+        "form": form,
+        "recuse_form": recuse_form or RecuseForm(),
+    }
+
+
+@login_required
+@require_POST
+def review_recuse(request: HttpRequest, park_slug: str, assignment_id: int) -> HttpResponse:
+    """The expert declares a conflict with the application from its review page: the assignment
+    leaves their queue and the managers are asked to reassign it."""
+    access = access_of(request)
+    require(rules.can_review(access))
+    assignment = queries.review_assignment(
+        park=park_of(request), user=request.user, pk=assignment_id
+    )
+    if assignment is None:
+        raise Http404(_("No such review assignment."))
+    if not rules.can_review_assignment(access, assignment):
+        return redirect("selection:review_queue", park_slug=park_slug)
+    form = RecuseForm(request.POST)
+    if form.is_valid():
+        if not confirmed(request):
+            return confirmation(
+                request,
+                title=_("Leave this application for a conflict of interest?"),
+                message=_(
+                    "It leaves your queue with any draft of your review, and you will not be "
+                    "given it again. The park's managers are told and will reassign it."
+                ),
+                action=pgettext("review", "Declare the conflict"),
+                back=reverse(
+                    "selection:review_detail",
+                    kwargs={"park_slug": park_slug, "assignment_id": assignment.pk},
+                ),
+            )
+        try:
+            assignment_services.assignment_recuse(
+                assignment=assignment,
+                actor=signed_in_user(request),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your conflict of interest has been declared: the application has left your "
+                    "queue and the managers will reassign it."
+                ),
+            )
+            return redirect("selection:review_queue", park_slug=park_slug)
+    criteria = list(assignment.application.call.criteria.all())
+    review = queries.own_review(assignment)
+    filed = review is not None and review.submitted_at is not None
+    review_form = ReviewForm(
+        initial=ReviewForm.initial_for(review, criteria), criteria=criteria, disabled=filed
+    )
+    return render(
+        request,
+        "selection/review/review.html",
+        _review_context(assignment, review_form, form),
+        status=400,
+    )
 
 
 @login_required
@@ -86,7 +166,15 @@ def review_detail(request: HttpRequest, park_slug: str, assignment_id: int) -> H
     )
     if assignment is None:
         raise Http404(_("No such review assignment."))
-    require(rules.can_review_assignment(access, assignment))
+    if not rules.can_review_assignment(access, assignment):
+        messages.info(
+            request,
+            _(
+                "You have a conflict of interest with this application: it has left your "
+                "queue, and the park's managers will reassign it."
+            ),
+        )
+        return redirect("selection:review_queue", park_slug=park_slug)
     criteria = list(assignment.application.call.criteria.all())
     review = queries.own_review(assignment)
     filed = review is not None and review.submitted_at is not None
@@ -233,6 +321,14 @@ def expert_conflict_remove(request: HttpRequest, park_slug: str, conflict_id: in
     )
     if conflict is None:
         raise Http404(_("No such declaration."))
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw this declaration?"),
+            message=_("Applications of this party may be given to you again."),
+            action=pgettext("declaration", "Withdraw"),
+            back=reverse("selection:expert_profile", kwargs={"park_slug": park_slug}),
+        )
     conflict_services.conflict_withdraw(conflict=conflict)
     messages.success(request, _("The declaration has been withdrawn."))
     return redirect("selection:expert_profile", park_slug=park_slug)
@@ -256,6 +352,34 @@ def _call_or_404(request: HttpRequest, call_id: int) -> Call:
     return call
 
 
+def _picker_urls(park_slug: str, call: Call) -> dict[str, str]:
+    kwargs = {"park_slug": park_slug, "call_id": call.pk}
+    return {
+        "expert": reverse("selection:expert_pick", kwargs={"park_slug": park_slug}),
+        "application": reverse("selection:assignment_pick_application", kwargs=kwargs),
+        "company": reverse("selection:company_pick", kwargs={"park_slug": park_slug}),
+    }
+
+
+def _add_form(request: HttpRequest, call: Call, data: Any = None) -> AssignmentAddForm:
+    park = park_of(request)
+    return AssignmentAddForm(
+        data,
+        applications=queries.applications_to_assign(call=call),
+        experts=queries.experts_to_pick(park=park),
+        urls=_picker_urls(park.slug, call),
+    )
+
+
+def _capacity_form(request: HttpRequest, call: Call, data: Any = None) -> CapacityForm:
+    park = park_of(request)
+    return CapacityForm(
+        data,
+        experts=queries.experts_to_pick(park=park),
+        search_url=_picker_urls(park.slug, call)["expert"],
+    )
+
+
 def _render_board(
     request: HttpRequest,
     call: Call,
@@ -263,7 +387,6 @@ def _render_board(
     publish_form: PublishForm | None = None,
     add_form: AssignmentAddForm | None = None,
     capacity_form: CapacityForm | None = None,
-    swap_form: AssignmentSwapForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     board = queries.assignment_board(
@@ -277,9 +400,8 @@ def _render_board(
             "call": call,
             "board": board,
             "publish_form": publish_form or PublishForm(initial={"due_at": default_due}),
-            "add_form": add_form or AssignmentAddForm(),
-            "capacity_form": capacity_form or CapacityForm(),
-            "swap_form": swap_form,
+            "add_form": add_form or _add_form(request, call),
+            "capacity_form": capacity_form or _capacity_form(request, call),
         },
         status=status,
     )
@@ -290,6 +412,12 @@ def _render_board(
 def assignment_board(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_assignments(access_of(request)))
     return _render_board(request, _call_or_404(request, call_id))
+
+
+def _board_url(park_slug: str, call: Call) -> str:
+    return reverse(
+        "selection:assignment_board", kwargs={"park_slug": park_slug, "call_id": call.pk}
+    )
 
 
 def _board_redirect(park_slug: str, call: Call) -> HttpResponse:
@@ -354,34 +482,26 @@ def assignment_publish(request: HttpRequest, park_slug: str, call_id: int) -> Ht
     return _render_board(request, call, publish_form=form)
 
 
-def _application_of(call: Call, pk: int) -> Application | None:
-    return Application.all_parks.filter(park_id=call.park_id, call=call, pk=pk).first()
-
-
 @login_required
 @require_POST
 def assignment_add(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
-    form = AssignmentAddForm(request.POST)
+    form = _add_form(request, call, request.POST)
     if form.is_valid():
-        application = _application_of(call, form.cleaned_data["application"])
-        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
-        if application is None:
-            form.add_error("application", _("Choose a submitted application of this call."))
-        elif expert is None:
-            form.add_error("expert", _("Choose an expert of this park."))
+        try:
+            assignment_services.assignment_add(
+                call=call,
+                application=form.cleaned_data["application"],
+                expert=form.cleaned_data["expert"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
         else:
-            try:
-                assignment_services.assignment_add(
-                    call=call, application=application, expert=expert, actor=signed_in_user(request)
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The expert has been proposed."))
-                return _board_redirect(park_slug, call)
-    return _render_board(request, call, add_form=form)
+            messages.success(request, _("The expert has been proposed."))
+            return _board_redirect(park_slug, call)
+    return _render_board(request, call, add_form=form, status=400)
 
 
 def _assignment_or_404(call: Call, pk: int) -> Any:
@@ -399,6 +519,21 @@ def assignment_remove(
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Take %(expert)s off application #%(number)s?")
+            % {
+                "expert": assignment.expert.user.get_full_name(),
+                "number": assignment.application_id,
+            },
+            message=_(
+                "A published assignment leaves the expert's queue with any draft of their "
+                "review; the application then misses an expert."
+            ),
+            action=pgettext("assignment", "Remove"),
+            back=_board_url(park_slug, call),
+        )
     try:
         assignment_services.assignment_remove(assignment=assignment, actor=signed_in_user(request))
     except ValidationError as error:
@@ -409,31 +544,41 @@ def assignment_remove(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_swap(
     request: HttpRequest, park_slug: str, call_id: int, assignment_id: int
 ) -> HttpResponse:
+    """Put another expert in a proposed assignment's place: the optimiser's choice comes
+    first."""
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
     assignment = _assignment_or_404(call, assignment_id)
-    form = AssignmentSwapForm(request.POST)
-    if form.is_valid():
-        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
-        if expert is None:
-            form.add_error("expert", _("Choose an expert of this park."))
+    park = park_of(request)
+    suggested = assignment_services.replacement_for(call=call, application=assignment.application)
+    form = AssignmentSwapForm(
+        request.POST if request.method == "POST" else None,
+        initial={"expert": suggested.pk} if suggested else None,
+        experts=queries.experts_to_pick(park=park),
+        search_url=_picker_urls(park_slug, call)["expert"],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment_services.assignment_swap(
+                assignment=assignment,
+                expert=form.cleaned_data["expert"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
         else:
-            try:
-                assignment_services.assignment_swap(
-                    assignment=assignment, expert=expert, actor=signed_in_user(request)
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The expert has been swapped."))
-                return _board_redirect(park_slug, call)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return _render_board(request, call, swap_form=form)
+            messages.success(request, _("The expert has been swapped."))
+            return _board_redirect(park_slug, call)
+    return render(
+        request,
+        "selection/review/swap.html",
+        {"call": call, "assignment": assignment, "form": form, "suggested": suggested},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -441,39 +586,152 @@ def assignment_swap(
 def assignment_capacity(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
     require(rules.can_manage_assignments(access_of(request)))
     call = _call_or_404(request, call_id)
-    form = CapacityForm(request.POST)
+    form = _capacity_form(request, call, request.POST)
     if form.is_valid():
-        expert = queries.expert_in_park(park=park_of(request), pk=form.cleaned_data["expert"])
-        if expert is None:
-            form.add_error("expert", _("Choose an expert of this park."))
+        try:
+            assignment_services.expert_capacity_set(
+                call=call,
+                expert=form.cleaned_data["expert"],
+                capacity=form.cleaned_data["capacity"],
+                actor=signed_in_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
         else:
-            try:
-                assignment_services.expert_capacity_set(
-                    call=call,
-                    expert=expert,
-                    capacity=form.cleaned_data["capacity"],
-                    actor=signed_in_user(request),
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The capacity has been saved."))
-                return _board_redirect(park_slug, call)
-    return _render_board(request, call, capacity_form=form)
+            messages.success(request, _("The capacity has been saved."))
+            return _board_redirect(park_slug, call)
+    return _render_board(request, call, capacity_form=form, status=400)
+
+
+# --- Pickers' search endpoints (staff) -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def expert_pick(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The park's experts matching ``q``, as options of a picker (one query)."""
+    require(rules.can_manage_assignments(access_of(request)))
+    field: Any = AssignmentSwapForm(experts=queries.experts_to_pick(park=park_of(request))).fields[
+        "expert"
+    ]
+    return pickers.options_response(request, field)
+
+
+@login_required
+@require_GET
+def company_pick(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The park's companies matching ``q`` (name or INN), as options of a picker."""
+    require(rules.can_manage_assignments(access_of(request)))
+    park = park_of(request)
+    form = ManagerConflictForm(
+        experts=queries.experts_to_pick(park=park), companies=queries.companies_to_pick(park=park)
+    )
+    field: Any = form.fields["company"]
+    return pickers.options_response(request, field)
+
+
+@login_required
+@require_GET
+def assignment_pick_application(request: HttpRequest, park_slug: str, call_id: int) -> HttpResponse:
+    """The call's applications experts may be given, matching ``q`` (title, company, INN)."""
+    require(rules.can_manage_assignments(access_of(request)))
+    call = _call_or_404(request, call_id)
+    field: Any = _add_form(request, call).fields["application"]
+    return pickers.options_response(request, field)
+
+
+# --- Managers declare conflicts for experts --------------------------------------------------------
+
+
+def _conflict_form(request: HttpRequest, data: Any = None) -> ManagerConflictForm:
+    park = park_of(request)
+    return ManagerConflictForm(
+        data,
+        experts=queries.experts_to_pick(park=park),
+        companies=queries.companies_to_pick(park=park),
+        urls={
+            "expert": reverse("selection:expert_pick", kwargs={"park_slug": park.slug}),
+            "company": reverse("selection:company_pick", kwargs={"park_slug": park.slug}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_conflicts(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The experts' declared conflicts, and a form for a manager to declare one for an expert."""
+    require(rules.can_manage_conflicts(access_of(request)))
+    form = _conflict_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        company = data.get("company")
+        try:
+            conflict_services.conflict_declare(
+                expert=data["expert"],
+                kind=data["kind"],
+                company_inn=company.inn if company is not None else "",
+                person_email=data["person_email"],
+                organisation=data["organisation"],
+                reason=data["reason"],
+                declared_by=signed_in_user(request),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The conflict of interest has been declared."))
+            return redirect("selection:expert_conflicts", park_slug=park_slug)
+    return render(
+        request,
+        "selection/review/conflicts.html",
+        {"form": form, "conflicts": queries.declared_conflicts(park=park_of(request))},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def expert_conflict_drop(request: HttpRequest, park_slug: str, conflict_id: int) -> HttpResponse:
+    """A manager withdraws a declared conflict (asked first)."""
+    require(rules.can_manage_conflicts(access_of(request)))
+    conflict = (
+        ConflictOfInterest.objects.filter(pk=conflict_id, expert__park=park_of(request))
+        .select_related("expert__user", "expert__park")
+        .first()
+    )
+    if conflict is None:
+        raise Http404(_("No such declaration."))
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw the conflict of %(expert)s?")
+            % {"expert": conflict.expert.user.get_full_name()},
+            message=_("Applications of this party may be given to the expert again."),
+            action=pgettext("declaration", "Withdraw"),
+            back=reverse("selection:expert_conflicts", kwargs={"park_slug": park_slug}),
+        )
+    conflict_services.conflict_withdraw(conflict=conflict, actor=signed_in_user(request))
+    messages.success(request, _("The declaration has been withdrawn."))
+    return redirect("selection:expert_conflicts", park_slug=park_slug)
 
 
 __all__ = [
     "assignment_add",
     "assignment_board",
     "assignment_capacity",
+    "assignment_pick_application",
     "assignment_propose",
     "assignment_publish",
     "assignment_remove",
     "assignment_swap",
+    "company_pick",
     "expert_conflict_add",
+    "expert_conflict_drop",
     "expert_conflict_remove",
+    "expert_conflicts",
     "expert_list",
+    "expert_pick",
     "expert_profile",
     "review_detail",
     "review_queue",
+    "review_recuse",
 ]
