@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from technopark.accounts.http import signed_in_user
 from technopark.core.inputs import check_text
-from technopark.core.localtime import wall_time
+from technopark.core.localtime import wall_time, zone_name
 from technopark.core.params import ID, Text, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
@@ -114,6 +114,7 @@ def booking_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
             "booking": booking,
             "zone": zone,
             "range": services.describe_range(booking.starts_at, booking.ends_at, zone),
+            "zone_label": zone_name(zone),
             "may_change": rules.can_change_booking(access, booking, company_ids),
             "may_approve": rules.can_approve_bookings(access),
         },
@@ -159,7 +160,12 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 "ends_at": wall_time(booking.ends_at, zone).strftime("%Y-%m-%dT%H:%M"),
             },
         )
-    return render(request, "spaces/move.html", {"form": form, "booking": booking}, status=status)
+    return render(
+        request,
+        "spaces/move.html",
+        {"form": form, "booking": booking, "zone_label": zone_name(zone)},
+        status=status,
+    )
 
 
 def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
