@@ -17,7 +17,7 @@ from technopark.companies.models import Company
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.parks.models import Site
-from technopark.spaces.models import BookingRule, Resource, ResourceType
+from technopark.spaces.models import BookingRule, OpeningHours, Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -252,8 +252,10 @@ class OpeningHoursForm(ServiceErrorsMixin, forms.Form):
                 help_text=_("00:00 is midnight at the end of the day."),
             )
 
-    def days(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
-        return [(day, self[f"opens_{day}"], self[f"closes_{day}"]) for day in WEEKDAYS]
+    def days(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """Each day's name and its two fields, Monday first."""
+        names = dict(OpeningHours._meta.get_field("weekday").choices or ())
+        return [(names[day], self[f"opens_{day}"], self[f"closes_{day}"]) for day in WEEKDAYS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

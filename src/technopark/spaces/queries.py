@@ -35,6 +35,7 @@ from technopark.spaces.grid import build as build_grid
 from technopark.spaces.models import (
     ACTIVE_STATUSES,
     Booking,
+    BookingRule,
     BookingStatus,
     Certificate,
     Closure,
@@ -197,10 +198,12 @@ def calendar(
             park_id=site.park_id, site=site, starts_at__lt=ends_at, ends_at__gt=starts_at
         ).values_list("resource_id", "starts_at", "ends_at")
     ]
+    # By resource only (the resources are this park's, read above): with the park in the
+    # condition SQLite walks the park's index over every booking that starts before the range
+    # ends; by resource it reads only the shown resources' bookings.
     bookings = (
         overlapping(
             Booking.all_parks.filter(
-                park_id=site.park_id,
                 resource_id__in=[resource.pk for resource in shown],
                 status__in=ACTIVE_STATUSES,
             ),
@@ -475,3 +478,45 @@ def occupancy(*, park: Park, first_day: date, last_day: date) -> Occupancy:
 
 
 TYPE_CHOICES = ResourceType.choices
+
+
+# --- the staff pages ----------------------------------------------------------------------------
+
+
+def all_resources(*, park: Park) -> list[Resource]:
+    """Every resource of the park, bookable or not, by site, type and name. One query."""
+    return list(
+        Resource.all_parks.filter(park=park)
+        .select_related("site")
+        .order_by("site__name", "resource_type", "name", "id")[:2000]
+    )
+
+
+def opening_hours(*, site: Site) -> list[OpeningHours]:
+    return list(OpeningHours.all_parks.filter(park_id=site.park_id, site=site).order_by("weekday"))
+
+
+def closures(*, site: Site, since: datetime | None = None) -> list[Closure]:
+    """The site's closures that have not ended by ``since`` (default: now). One query."""
+    since = since or timezone.now()
+    return list(
+        Closure.all_parks.filter(park_id=site.park_id, site=site, ends_at__gt=since)
+        .select_related("resource")
+        .order_by("starts_at", "id")[:500]
+    )
+
+
+def closure_in_park(*, park: Park, pk: int) -> Closure | None:
+    return Closure.all_parks.filter(park=park, pk=pk).select_related("site", "resource").first()
+
+
+def booking_rules(*, park: Park) -> list[BookingRule]:
+    return list(BookingRule.all_parks.filter(park=park).order_by("resource_type"))
+
+
+def certificate_in_park(*, park: Park, pk: int) -> Certificate | None:
+    return (
+        Certificate.all_parks.filter(park=park, pk=pk)
+        .select_related("user", "resource__site")
+        .first()
+    )

@@ -10,12 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.inputs import check_text
 from technopark.core.localtime import wall_time, zone_name
 from technopark.core.params import ID, Text, param_value
@@ -177,6 +180,28 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking_or_404(request, pk)
     if action not in ("approve", "reject"):
         require(rules.can_change_booking(access, booking, _company_ids(request)))
+    if action in ("cancel", "reject") and not confirmed(request):
+        zone = services.zone_of(booking.resource.site)
+        when = services.describe_range(booking.starts_at, booking.ends_at, zone)
+        params = {"resource": booking.resource.display_name, "range": when}
+        back = reverse("spaces:booking", kwargs={"park_slug": park_of(request).slug, "pk": pk})
+        if action == "cancel":
+            return confirmation(
+                request,
+                title=_("Cancel the booking?"),
+                message=_("%(resource)s, %(range)s: the time is freed and offered to the waitlist.")
+                % params,
+                action=_("Cancel the booking"),
+                back=back,
+            )
+        return confirmation(
+            request,
+            title=_("Reject the booking?"),
+            message=_("%(resource)s, %(range)s: the booker is told, and the time is freed.")
+            % params,
+            action=pgettext("booking", "Reject"),
+            back=back,
+        )
     try:
         if action == "cancel":
             services.booking_cancel(access=access, booking=booking)
