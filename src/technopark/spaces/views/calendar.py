@@ -197,7 +197,6 @@ def _grid_table(
         return ""
     words = _Words()
     booking_url = reverse("spaces:booking", kwargs={"park_slug": park.slug, "pk": 0})[:-2]
-    book_url = reverse("spaces:book", kwargs={"park_slug": park.slug})
     user_id = access.user.pk if access.is_authenticated else None
     zone = cal.zone
     parts: list[str] = ['<div class="table-wrap calendar-scroll" tabindex="0"']
@@ -248,7 +247,6 @@ def _grid_table(
                     words=words,
                     zone=zone,
                     booking_url=booking_url,
-                    book_url=book_url,
                     access=access,
                     company_ids=company_ids,
                     user_id=user_id,
@@ -267,7 +265,6 @@ def _cell(
     words: _Words,
     zone: Any,
     booking_url: str,
-    book_url: str,
     access: ParkAccess,
     company_ids: frozenset[int],
     user_id: int | None,
@@ -310,8 +307,9 @@ def _cell(
         whole = local_start.minute == 0 and (local_end - local_start) == timedelta(hours=1)
         label = words.free if whole else f"{local_start:%H:%M}–{local_end:%H:%M} {words.free}"
         if may_book:
+            # relative to the calendar (/<park>/spaces/): a busy day has thousands of these
             parts.append(
-                f'<a class="slot-free" href="{book_url}?resource={resource_id}'
+                f'<a href="book/?resource={resource_id}'
                 f"&amp;starts_at={_stamp(local_start)}&amp;ends_at={_stamp(local_end)}"
                 f'">{label}</a>'
             )
