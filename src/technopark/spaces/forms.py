@@ -316,7 +316,7 @@ class ClosureForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class BookingRuleForm(ServiceErrorsMixin, forms.ModelForm):  # type: ignore[type-arg]
+class BookingRuleForm(ServiceErrorsMixin, forms.ModelForm):
     """The rule's numbers, bounded; ``max ≥ min`` is the model's constraint, checked here too."""
 
     class Meta:
