@@ -11,3 +11,10 @@ document.addEventListener("change", (event) => {
     field.form.requestSubmit();
   }
 });
+// Pickers (core/pickers.py): the search box asks the server only through htmx, so it shows only
+// when htmx runs; without it the select's bounded list is the picker.
+document.addEventListener("htmx:load", (event) => {
+  for (const box of event.detail.elt.querySelectorAll("[data-picker-search]")) {
+    box.hidden = false;
+  }
+});
