@@ -348,3 +348,48 @@ def test_resource_list_query_count_is_fixed(spaces, client_for, django_assert_nu
     with django_assert_num_queries(1):
         response = client.get(BASE + "setup/resources/")
     assert response.content.decode().count("/setup/resources/") >= n
+
+
+# --- pickers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pickers_answer_only_who_may_choose(spaces, residents, world, client_for, role):
+    client = client_for(role)
+    people = client.get(BASE + "pick/people/", {"q": "founder"})
+    companies = client.get(BASE + "pick/companies/", {"q": "код"})
+    if role == "anonymous":
+        assert people.status_code == 302 and companies.status_code == 302
+        return
+    assert people.status_code == (200 if role in STAFF else 403)
+    assert companies.status_code == (
+        200 if role in {"founder", "other_founder", "manager"} else 403
+    )
+    if role == "manager":
+        body = people.content.decode()
+        assert "founder@example.org" in body and "outsider@example.org" not in body
+        assert "Северный код" in companies.content.decode()
+    if role == "other_founder":
+        # only the companies they act for
+        assert "Северный код" not in companies.content.decode()
+
+
+def test_forms_use_pickers_not_typed_numbers(spaces, world, client_for):
+    client = client_for("manager")
+    page = client.get(BASE + "certificates/").content.decode()
+    assert 'hx-get="/yakutia/spaces/pick/people/"' in page
+    book = client.get(BASE + "book/").content.decode()
+    assert 'hx-get="/yakutia/spaces/pick/companies/"' in book
+    assert 'type="number" name="company"' not in book and 'name="user" type="number"' not in page
+    # A record for someone outside the park is refused at the field.
+    today = timezone.localdate()
+    response = client.post(
+        BASE + "certificates/",
+        {
+            "user": world.users["outsider"].pk,
+            "resource": spaces.microscope.pk,
+            "trained_on": today.isoformat(),
+            "expires_on": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 400 and "user" in response.context["form"].errors

@@ -9,13 +9,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
+from technopark.core.pickers import PickerField
 from technopark.parks.models import Site
 from technopark.spaces.models import BookingRule, OpeningHours, Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
@@ -57,8 +60,12 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         widget=DATETIME_WIDGET,
         input_formats=DATETIME_FORMATS,
     )
-    company = forms.ModelChoiceField(
-        label=_("For the company"), queryset=Company.all_parks.none(), required=False
+    company = PickerField(
+        label=_("For the company"),
+        queryset=Company.all_parks.none(),
+        required=False,
+        search_fields=("short_name", "inn"),
+        label_from=lambda company: company.short_name,
     )
     title = forms.CharField(label=_("Purpose"), max_length=200, required=False)
     weeks = forms.IntegerField(
@@ -73,8 +80,9 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         self,
         *args: Any,
         resources: list[Resource],
-        companies: list[Company],
+        companies: QuerySet[Company],
         company_required: bool,
+        company_search_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -82,9 +90,8 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         field = self.fields["resource"]
         field.queryset = Resource.all_parks.filter(pk__in=ids).select_related("site")  # type: ignore[attr-defined]
         company_field = self.fields["company"]
-        company_field.queryset = Company.all_parks.filter(  # type: ignore[attr-defined]
-            pk__in=[company.pk for company in companies]
-        )
+        company_field.queryset = companies  # type: ignore[attr-defined]
+        company_field.search_url = company_search_url  # type: ignore[attr-defined]
         company_field.required = company_required
 
     def clean(self) -> dict[str, Any]:
@@ -155,8 +162,19 @@ class SearchForm(InputRulesMixin, forms.Form):
         return data
 
 
+def _person_label(user: Any) -> str:
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
 class CertificateForm(ServiceErrorsMixin, forms.Form):
-    user = forms.ChoiceField(label=_("Person"))
+    # Found by name or e-mail among the park's members (core.pickers): a bounded list without
+    # JavaScript, a search with it.
+    user = PickerField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        search_fields=("email", "full_name"),
+        label_from=_person_label,
+    )
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     trained_on = forms.DateField(
         label=_("Trained on"), widget=forms.DateInput(attrs={"type": "date"})
@@ -167,10 +185,17 @@ class CertificateForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(
-        self, *args: Any, people: list[tuple[int, str]], resources: list[Resource], **kwargs: Any
+        self,
+        *args: Any,
+        people: QuerySet[Any],
+        resources: list[Resource],
+        search_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—"), *people]  # type: ignore[attr-defined]
+        user_field = self.fields["user"]
+        user_field.queryset = people.order_by("email")  # type: ignore[attr-defined]
+        user_field.search_url = search_url  # type: ignore[attr-defined]
         self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
             pk__in=[resource.pk for resource in resources]
         ).select_related("site")

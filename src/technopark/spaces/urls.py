@@ -3,7 +3,7 @@
 from django.urls import path
 
 from technopark.spaces import views
-from technopark.spaces.views import setup
+from technopark.spaces.views import bookings, resources, setup
 
 app_name = "spaces"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("waitlist/<id:pk>/accept/", views.waitlist_accept, name="waitlist_accept"),
     path("waitlist/<id:pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("feeds/", views.feed_create, name="feed_create"),
+    path("pick/companies/", bookings.pick_company, name="pick_company"),
+    path("pick/people/", resources.pick_person, name="pick_person"),
     path("certificates/<id:pk>/", setup.certificate_edit, name="certificate_edit"),
     path("certificates/<id:pk>/withdraw/", setup.certificate_withdraw, name="certificate_withdraw"),
     path("setup/resources/", setup.resources, name="setup_resources"),

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core import pickers
 from technopark.core.confirm import confirmation, confirmed
 from technopark.core.inputs import check_text
 from technopark.core.localtime import wall_time, zone_name
@@ -307,3 +308,13 @@ def render_my_bookings(
             "may_book": rules.can_book(access),
         },
     )
+
+
+@login_required
+@require_GET
+def pick_company(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The booking form's company picker: the companies the visitor may book for, matching
+    ``q`` (name or INN)."""
+    require(rules.can_book(access_of(request)))
+    form = _booking_form(request)
+    return pickers.options_response(request, form.fields["company"])  # type: ignore[arg-type]

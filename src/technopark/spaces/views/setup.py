@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.accounts.models import User
 from technopark.core.confirm import confirmation, confirmed
 from technopark.core.localtime import wall_time, zone_name
 from technopark.core.params import ID, param_value
@@ -414,7 +415,7 @@ def certificate_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespo
     person = certificate.user
     form = CertificateForm(
         request.POST if request.method == "POST" else None,
-        people=[(person.pk, str(person))],
+        people=User.objects.filter(pk=person.pk),
         resources=[certificate.resource],
         initial={
             "user": person.pk,
