@@ -393,3 +393,28 @@ def test_forms_use_pickers_not_typed_numbers(spaces, world, client_for):
         },
     )
     assert response.status_code == 400 and "user" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_closures_and_hours_query_counts_are_fixed(
+    spaces, client_for, django_assert_num_queries, n
+):
+    for i in range(n):
+        services.closure_create(
+            site=spaces.site,
+            starts_at=local(2 + i, 9),
+            ends_at=local(2 + i, 12),
+            reason=f"Причина {i}",
+            resource=spaces.room if i % 2 else None,
+        )
+    client = client_for("manager")
+    client.get(BASE + "setup/closures/")
+    # sites (1); the site's resources (1) and the form's choice of them (1); the closures with
+    # their resources (1)
+    with django_assert_num_queries(4):
+        response = client.get(BASE + "setup/closures/")
+    assert response.content.decode().count("Причина") == n
+    client.get(BASE + "setup/hours/")
+    # sites (1); the site's hours (1)
+    with django_assert_num_queries(2):
+        client.get(BASE + "setup/hours/")
