@@ -171,3 +171,11 @@ def test_the_out_of_range_message_is_translated() -> None:
     assert excinfo.value.messages == [
         "Дата 0001-01-01 00:00 выходит за пределы допустимого диапазона."
     ]
+
+
+def test_zone_name_names_the_zone_in_words() -> None:
+    from technopark.core.localtime import zone_name
+
+    assert zone_name("Asia/Yakutsk", "en").startswith("Yakutsk time")
+    assert "Asia/" not in zone_name("Asia/Yakutsk", "ru")
+    assert "Europe/" not in zone_name("Europe/Berlin", "en")

@@ -26,9 +26,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-__all__ = ["local_today", "to_local", "to_utc", "wall_time", "zone_named"]
+__all__ = ["local_today", "to_local", "to_utc", "wall_time", "zone_name", "zone_named"]
 
 Zone: TypeAlias = str | ZoneInfo
 
@@ -100,3 +101,40 @@ def to_utc(value: datetime, *, zone: Zone, field: str | None = None) -> datetime
         }
         raise _error(message, code="nonexistent", field=field)
     return instant
+
+
+# The zones a Russian park is likely to be in, named after their city: English, and Russian in
+# the genitive that follows «время» («время Якутска»).
+_ZONE_CITIES = {
+    "Europe/Kaliningrad": ("Kaliningrad", "Калининграда"),
+    "Europe/Moscow": ("Moscow", "Москвы"),
+    "Europe/Volgograd": ("Volgograd", "Волгограда"),
+    "Europe/Samara": ("Samara", "Самары"),
+    "Asia/Yekaterinburg": ("Yekaterinburg", "Екатеринбурга"),
+    "Asia/Omsk": ("Omsk", "Омска"),
+    "Asia/Novosibirsk": ("Novosibirsk", "Новосибирска"),
+    "Asia/Krasnoyarsk": ("Krasnoyarsk", "Красноярска"),
+    "Asia/Irkutsk": ("Irkutsk", "Иркутска"),
+    "Asia/Chita": ("Chita", "Читы"),
+    "Asia/Yakutsk": ("Yakutsk", "Якутска"),
+    "Asia/Vladivostok": ("Vladivostok", "Владивостока"),
+    "Asia/Sakhalin": ("Sakhalin", "Сахалина"),
+    "Asia/Magadan": ("Magadan", "Магадана"),
+    "Asia/Srednekolymsk": ("Srednekolymsk", "Среднеколымска"),
+    "Asia/Kamchatka": ("Kamchatka", "Камчатки"),
+    "Asia/Anadyr": ("Anadyr", "Анадыря"),
+}
+
+
+def zone_name(tz: Zone, language: str | None = None) -> str:
+    """The zone in words for people, in ``language`` (default: the active one): «Yakutsk time»,
+    «время Якутска»; a zone not in the table is named after the last part of its IANA id
+    («Berlin time», «время: Berlin»), UTC as «UTC»."""
+    key = zone_named(tz).key
+    russian = (language or get_language() or "en").lower().startswith("ru")
+    if key in ("UTC", "Etc/UTC"):
+        return "UTC"
+    english, genitive = _ZONE_CITIES.get(key, (key.rsplit("/", 1)[-1].replace("_", " "), ""))
+    if russian:
+        return f"время {genitive}" if genitive else f"время: {english}"
+    return f"{english} time"

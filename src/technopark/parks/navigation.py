@@ -20,6 +20,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.rules import ParkAccess
 
@@ -105,6 +106,20 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             _("Occupancy"),
             (("spaces.can_view_occupancy", "spaces:occupancy"),),
             url_names=("occupancy",),
+        ),
+        Link(
+            pgettext_lazy("spaces section", "Set-up"),
+            (("spaces.can_configure_spaces", "spaces:setup_resources"),),
+            url_names=(
+                "setup_resources",
+                "setup_resource_new",
+                "setup_resource",
+                "setup_hours",
+                "setup_closures",
+                "setup_closure",
+                "setup_rules",
+                "setup_rule",
+            ),
         ),
     ),
 }

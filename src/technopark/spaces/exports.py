@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from technopark.core.exports import safe_row
@@ -45,7 +46,14 @@ def occupancy_xlsx(data: Occupancy) -> bytes:
     for index, (title, rows) in enumerate(sheets):
         sheet = workbook.create_sheet() if index else workbook.worksheets[0]
         sheet.title = str(title)[:31]
-        sheet.append([_("From"), data.first_day.isoformat(), _("To"), data.last_day.isoformat()])
+        sheet.append(
+            [
+                pgettext("start of a time range", "From"),
+                data.first_day.isoformat(),
+                pgettext("end of a time range", "To"),
+                data.last_day.isoformat(),
+            ]
+        )
         sheet.append([str(cell) for cell in header])
         for line in _sheet_rows(rows):
             sheet.append(safe_row(line))  # names are people's text: never a formula

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from technopark.accounts.models import User
 from technopark.companies.models import Company
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
+from technopark.core.pickers import PickerField
 from technopark.parks.models import Site
-from technopark.spaces.models import Resource, ResourceType
+from technopark.spaces.models import BookingRule, OpeningHours, Resource, ResourceType
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -46,16 +50,22 @@ class ResourceChoiceField(forms.ModelChoiceField):
 class BookingForm(ServiceErrorsMixin, forms.Form):
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     starts_at = forms.DateTimeField(
-        label=_("From"),
+        label=pgettext_lazy("start of a time range", "From"),
         widget=DATETIME_WIDGET,
         input_formats=DATETIME_FORMATS,
         help_text=_("In the site's local time."),
     )
     ends_at = forms.DateTimeField(
-        label=_("Until"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+        label=pgettext_lazy("end of a time range", "Until"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
     )
-    company = forms.ModelChoiceField(
-        label=_("For the company"), queryset=Company.all_parks.none(), required=False
+    company = PickerField(
+        label=_("For the company"),
+        queryset=Company.all_parks.none(),
+        required=False,
+        search_fields=("short_name", "inn"),
+        label_from=lambda company: company.short_name,
     )
     title = forms.CharField(label=_("Purpose"), max_length=200, required=False)
     weeks = forms.IntegerField(
@@ -70,8 +80,9 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         self,
         *args: Any,
         resources: list[Resource],
-        companies: list[Company],
+        companies: QuerySet[Company],
         company_required: bool,
+        company_search_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -79,9 +90,8 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
         field = self.fields["resource"]
         field.queryset = Resource.all_parks.filter(pk__in=ids).select_related("site")  # type: ignore[attr-defined]
         company_field = self.fields["company"]
-        company_field.queryset = Company.all_parks.filter(  # type: ignore[attr-defined]
-            pk__in=[company.pk for company in companies]
-        )
+        company_field.queryset = companies  # type: ignore[attr-defined]
+        company_field.search_url = company_search_url  # type: ignore[attr-defined]
         company_field.required = company_required
 
     def clean(self) -> dict[str, Any]:
@@ -94,10 +104,14 @@ class BookingForm(ServiceErrorsMixin, forms.Form):
 
 class MoveForm(ServiceErrorsMixin, forms.Form):
     starts_at = forms.DateTimeField(
-        label=_("From"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+        label=pgettext_lazy("start of a time range", "From"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
     )
     ends_at = forms.DateTimeField(
-        label=_("Until"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+        label=pgettext_lazy("end of a time range", "Until"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
     )
 
     def __init__(self, *args: Any, zone: zoneinfo.ZoneInfo, **kwargs: Any) -> None:
@@ -123,9 +137,12 @@ class SearchForm(InputRulesMixin, forms.Form):
             MaxValueValidator(date(LAST_YEAR, 12, 31)),
         ],
     )
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(
+        label=pgettext_lazy("start of a time range", "From"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
     end = forms.TimeField(
-        label=_("Until"),
+        label=pgettext_lazy("end of a time range", "Until"),
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("Earlier than the start: until that time the next day."),
     )
@@ -145,8 +162,19 @@ class SearchForm(InputRulesMixin, forms.Form):
         return data
 
 
+def _person_label(user: Any) -> str:
+    return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
 class CertificateForm(ServiceErrorsMixin, forms.Form):
-    user = forms.ChoiceField(label=_("Person"))
+    # Found by name or e-mail among the park's members (core.pickers): a bounded list without
+    # JavaScript, a search with it.
+    user = PickerField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        search_fields=("email", "full_name"),
+        label_from=_person_label,
+    )
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     trained_on = forms.DateField(
         label=_("Trained on"), widget=forms.DateInput(attrs={"type": "date"})
@@ -157,10 +185,17 @@ class CertificateForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(
-        self, *args: Any, people: list[tuple[int, str]], resources: list[Resource], **kwargs: Any
+        self,
+        *args: Any,
+        people: QuerySet[Any],
+        resources: list[Resource],
+        search_url: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—"), *people]  # type: ignore[attr-defined]
+        user_field = self.fields["user"]
+        user_field.queryset = people.order_by("email")  # type: ignore[attr-defined]
+        user_field.search_url = search_url  # type: ignore[attr-defined]
         self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
             pk__in=[resource.pk for resource in resources]
         ).select_related("site")
@@ -178,3 +213,178 @@ def default_times(now: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, dat
     local = to_local(now, zone)
     start = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return start, start + timedelta(hours=1)
+
+
+# --- the staff pages: resources, opening hours, closures, booking rules ---------------------------
+
+
+class ResourceForm(ServiceErrorsMixin, forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.all_parks.none())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    resource_type = forms.ChoiceField(label=_("Type"), choices=ResourceType.choices)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, max_value=1000, initial=1, help_text=_("People.")
+    )
+    features = forms.CharField(
+        label=_("Features"),
+        max_length=300,
+        required=False,
+        help_text=_("Comma-separated, e.g. projector."),
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    requires_certification = forms.BooleanField(
+        label=_("Needs a certificate"),
+        required=False,
+        help_text=_("Only people with a valid training record may book it."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Bookable"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to take it out of the calendar and the search; its history stays."),
+    )
+
+    def __init__(self, *args: Any, sites: list[Site], site_fixed: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["site"]
+        field.queryset = Site.all_parks.filter(pk__in=[site.pk for site in sites])  # type: ignore[attr-defined]
+        if site_fixed:
+            # A resource keeps its site: its bookings, hours and closures are the site's.
+            field.disabled = True
+
+
+WEEKDAYS = range(7)
+
+
+class OpeningHoursForm(ServiceErrorsMixin, forms.Form):
+    """Seven days, each with an opening and a closing time; a day with neither is closed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for weekday in WEEKDAYS:
+            self.fields[f"opens_{weekday}"] = forms.TimeField(
+                label=pgettext_lazy("opening hours", "Opens"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"closes_{weekday}"] = forms.TimeField(
+                label=pgettext_lazy("opening hours", "Closes"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                help_text=_("00:00 is midnight at the end of the day."),
+            )
+
+    def days(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """Each day's name and its two fields, Monday first."""
+        names = dict(OpeningHours._meta.get_field("weekday").choices or ())
+        return [(names[day], self[f"opens_{day}"], self[f"closes_{day}"]) for day in WEEKDAYS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for weekday in WEEKDAYS:
+            opens, closes = data.get(f"opens_{weekday}"), data.get(f"closes_{weekday}")
+            broken = self.has_error(f"opens_{weekday}") or self.has_error(f"closes_{weekday}")
+            if broken:
+                continue
+            if (opens is None) != (closes is None):
+                self.add_error(
+                    f"closes_{weekday}" if closes is None else f"opens_{weekday}",
+                    _("Give both times, or neither to close the day."),
+                )
+            elif opens is not None and closes != time(0) and closes <= opens:
+                self.add_error(f"closes_{weekday}", _("A site closes after it opens."))
+        return data
+
+    def hours(self) -> dict[int, tuple[time, time] | None]:
+        data = self.cleaned_data
+        result: dict[int, tuple[time, time] | None] = {}
+        for weekday in WEEKDAYS:
+            opens, closes = data.get(f"opens_{weekday}"), data.get(f"closes_{weekday}")
+            result[weekday] = (opens, closes) if opens is not None and closes is not None else None
+        return result
+
+
+class ClosureForm(ServiceErrorsMixin, forms.Form):
+    resource = ResourceChoiceField(
+        label=_("Resource"),
+        queryset=Resource.all_parks.none(),
+        required=False,
+        empty_label=_("The whole site"),
+    )
+    starts_at = forms.DateTimeField(
+        label=pgettext_lazy("start of a time range", "From"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
+    ends_at = forms.DateTimeField(
+        label=pgettext_lazy("end of a time range", "Until"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, help_text=_("Bookers see it, e.g. a public holiday.")
+    )
+
+    def __init__(self, *args: Any, site: Site, resources: list[Resource], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone_named(site.time_zone)
+        self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
+            pk__in=[resource.pk for resource in resources if resource.site_id == site.pk]
+        ).select_related("site")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _read_in_zone(self, data, self.zone)
+        return data
+
+
+class BookingRuleForm(ServiceErrorsMixin, forms.ModelForm):
+    """The rule's numbers, bounded; ``max ≥ min`` is the model's constraint, checked here too."""
+
+    class Meta:
+        model = BookingRule
+        fields = [
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "max_days_ahead",
+            "cancel_notice_minutes",
+            "weekly_quota_minutes",
+            "allow_residents",
+            "allow_participants",
+            "allow_outside",
+            "requires_approval",
+            "check_in_grace_minutes",
+            "offer_minutes",
+        ]
+
+    BOUNDS = {
+        "slot_minutes": (5, 24 * 60),
+        "min_minutes": (5, 7 * 24 * 60),
+        "max_minutes": (5, 366 * 24 * 60),
+        "max_days_ahead": (0, 3 * 366),
+        "cancel_notice_minutes": (0, 30 * 24 * 60),
+        "weekly_quota_minutes": (0, 7 * 24 * 60),
+        "check_in_grace_minutes": (1, 24 * 60),
+        "offer_minutes": (5, 7 * 24 * 60),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.BOUNDS.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_minutes"), data.get("max_minutes")
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            self.add_error("max_minutes", _("The longest booking is shorter than the shortest."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -20,6 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 from technopark.parks.models import BilingualName, Park, Site
@@ -153,8 +154,8 @@ class Closure(ParkOwned):
         related_name="closures",
         help_text=_("Leave empty to close the whole site."),
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
     reason = models.CharField(_("reason"), max_length=200)
 
     class Meta:
@@ -294,8 +295,8 @@ class Booking(ParkOwned):
         on_delete=models.CASCADE,
         related_name="space_bookings",
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
     status = models.CharField(
         _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
     )
@@ -374,8 +375,8 @@ class WaitlistEntry(ParkOwned):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
     status = models.CharField(
         _("status"), max_length=20, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
     )

@@ -1,7 +1,8 @@
 """Reads of spaces, shaped for the pages and the API that show them.
 
-Each read runs a fixed number of queries however many bookings it shows: the calendar two (the
-resources and the bookings in the visible range), the free-slot search three.
+Each read runs a fixed number of queries however many bookings it shows: the calendar four (the
+resources, the opening hours, the closures and the bookings of the visible range), the free-slot
+search three.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from django.utils import timezone
 
 from technopark.core.localtime import to_local
 from technopark.parks.models import Park, Site
+from technopark.spaces.grid import Grid
+from technopark.spaces.grid import build as build_grid
 from technopark.spaces.models import (
     ACTIVE_STATUSES,
     Booking,
+    BookingRule,
     BookingStatus,
     Certificate,
     Closure,
@@ -115,38 +119,47 @@ def booking_in_park(*, park: Park, pk: int) -> Booking | None:
 
 
 @dataclass
-class CalendarItem:
-    booking: Booking
-    start_label: str
-    end_label: str
-    continues_before: bool
-    continues_after: bool
-
-
-@dataclass
-class CalendarRow:
-    resource: Resource
-    cells: list[list[CalendarItem]]
-
-
-@dataclass
 class Calendar:
+    """One site's resources of one type over ``days`` local days, as a time grid: the day view's
+    columns are the resources, the week view's the days of one resource (``resource``)."""
+
     site: Site
     resource_type: str
     days: list[date]
     starts_at: datetime
     ends_at: datetime
     zone: zoneinfo.ZoneInfo
-    rows: list[CalendarRow] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    resource: Resource | None = None  # the week view's one resource
+    grid: Grid = field(default_factory=lambda: Grid(hours=[], columns=[]))
+    open_days: bool = True  # whether the site opens at all on the days shown
 
     @property
     def booking_count(self) -> int:
-        return len({item.booking.pk for row in self.rows for cell in row.cells for item in cell})
+        return len(
+            {
+                item.booking.pk
+                for column in self.grid.columns
+                for cell in column.cells
+                for item in cell.bookings
+            }
+        )
 
 
-def calendar(*, site: Site, resource_type: str, first_day: date, days: int) -> Calendar:
+def calendar(
+    *,
+    site: Site,
+    resource_type: str,
+    first_day: date,
+    days: int,
+    resource_id: int | None = None,
+) -> Calendar:
     """Resources of one type at a site and their active bookings over ``days`` local days from
-    ``first_day``: two queries, only the visible range is read."""
+    ``first_day``, in the site's opening hours and closures. With ``days`` of 1 every resource is
+    a column; with more, the days of one resource (``resource_id``, else the first) are.
+
+    Four queries however many bookings: the resources, the site's opening hours, its closures in
+    the range, the bookings in the range; only the visible range is read."""
     zone = zone_of(site)
     starts_at = datetime.combine(first_day, time(0), zone)
     ends_at = datetime.combine(first_day + timedelta(days=days), time(0), zone)
@@ -164,19 +177,34 @@ def calendar(*, site: Site, resource_type: str, first_day: date, days: int) -> C
             park_id=site.park_id, site=site, resource_type=resource_type, is_active=True
         ).order_by("name", "id")
     )
-    by_resource: dict[int, CalendarRow] = {}
     for resource in resource_rows:
         resource.site = site
-        row = CalendarRow(resource=resource, cells=[[] for _ in day_list])
-        by_resource[resource.pk] = row
-        result.rows.append(row)
+    result.resources = resource_rows
     if not resource_rows:
         return result
+    if days == 1:
+        shown = resource_rows
+        columns = [(first_day, resource) for resource in resource_rows]
+    else:
+        chosen = next((r for r in resource_rows if r.pk == resource_id), resource_rows[0])
+        result.resource = chosen
+        shown = [chosen]
+        columns = [(day, chosen) for day in day_list]
+    hours = list(OpeningHours.all_parks.filter(park_id=site.park_id, site=site))
+    intervals = open_intervals(site=site, hours=hours, first=first_day, last=day_list[-1])
+    closures = [
+        (resource_id_, (closure_start, closure_end))
+        for resource_id_, closure_start, closure_end in Closure.all_parks.filter(
+            park_id=site.park_id, site=site, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).values_list("resource_id", "starts_at", "ends_at")
+    ]
+    # By resource only (the resources are this park's, read above): with the park in the
+    # condition SQLite walks the park's index over every booking that starts before the range
+    # ends; by resource it reads only the shown resources' bookings.
     bookings = (
         overlapping(
             Booking.all_parks.filter(
-                park_id=site.park_id,
-                resource_id__in=[resource.pk for resource in resource_rows],
+                resource_id__in=[resource.pk for resource in shown],
                 status__in=ACTIVE_STATUSES,
             ),
             starts_at,
@@ -198,27 +226,14 @@ def calendar(*, site: Site, resource_type: str, first_day: date, days: int) -> C
         )
         .order_by("starts_at", "id")
     )
-    for booking in bookings:
-        found = by_resource.get(booking.resource_id)
-        if found is None:
-            continue
-        row = found
-        local_start = to_local(booking.starts_at, zone)
-        local_end = to_local(booking.ends_at, zone)
-        for index, day in enumerate(day_list):
-            day_start = datetime.combine(day, time(0), zone)
-            day_end = day_start + timedelta(days=1)
-            if booking.starts_at >= day_end or booking.ends_at <= day_start:
-                continue
-            row.cells[index].append(
-                CalendarItem(
-                    booking=booking,
-                    start_label=f"{local_start:%H:%M}" if booking.starts_at >= day_start else "…",
-                    end_label=f"{local_end:%H:%M}" if booking.ends_at <= day_end else "…",
-                    continues_before=booking.starts_at < day_start,
-                    continues_after=booking.ends_at > day_end,
-                )
-            )
+    result.grid = build_grid(
+        columns=columns,
+        open_intervals=intervals,
+        closures=closures,
+        bookings=list(bookings),
+        zone=zone,
+    )
+    result.open_days = not result.grid.is_empty
     return result
 
 
@@ -463,3 +478,45 @@ def occupancy(*, park: Park, first_day: date, last_day: date) -> Occupancy:
 
 
 TYPE_CHOICES = ResourceType.choices
+
+
+# --- the staff pages ----------------------------------------------------------------------------
+
+
+def all_resources(*, park: Park) -> list[Resource]:
+    """Every resource of the park, bookable or not, by site, type and name. One query."""
+    return list(
+        Resource.all_parks.filter(park=park)
+        .select_related("site")
+        .order_by("site__name", "resource_type", "name", "id")[:2000]
+    )
+
+
+def opening_hours(*, site: Site) -> list[OpeningHours]:
+    return list(OpeningHours.all_parks.filter(park_id=site.park_id, site=site).order_by("weekday"))
+
+
+def closures(*, site: Site, since: datetime | None = None) -> list[Closure]:
+    """The site's closures that have not ended by ``since`` (default: now). One query."""
+    since = since or timezone.now()
+    return list(
+        Closure.all_parks.filter(park_id=site.park_id, site=site, ends_at__gt=since)
+        .select_related("resource")
+        .order_by("starts_at", "id")[:500]
+    )
+
+
+def closure_in_park(*, park: Park, pk: int) -> Closure | None:
+    return Closure.all_parks.filter(park=park, pk=pk).select_related("site", "resource").first()
+
+
+def booking_rules(*, park: Park) -> list[BookingRule]:
+    return list(BookingRule.all_parks.filter(park=park).order_by("resource_type"))
+
+
+def certificate_in_park(*, park: Park, pk: int) -> Certificate | None:
+    return (
+        Certificate.all_parks.filter(park=park, pk=pk)
+        .select_related("user", "resource__site")
+        .first()
+    )

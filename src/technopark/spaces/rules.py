@@ -63,6 +63,12 @@ def can_manage_certificates(access: ParkAccess) -> bool:
     return is_staff(access)
 
 
+def can_configure_spaces(access: ParkAccess) -> bool:
+    """Resources, opening hours, closures and booking rules: the park's staff (admins and
+    managers), who run the spaces."""
+    return is_staff(access)
+
+
 def can_view_occupancy(access: ParkAccess) -> bool:
     return is_staff(access) or has_role(access, Role.OBSERVER)
 

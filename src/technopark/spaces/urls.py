@@ -3,6 +3,7 @@
 from django.urls import path
 
 from technopark.spaces import views
+from technopark.spaces.views import bookings, resources, setup
 
 app_name = "spaces"
 
@@ -25,5 +26,24 @@ urlpatterns = [
     path("waitlist/<id:pk>/accept/", views.waitlist_accept, name="waitlist_accept"),
     path("waitlist/<id:pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
     path("feeds/", views.feed_create, name="feed_create"),
+    path("pick/companies/", bookings.pick_company, name="pick_company"),
+    path("pick/people/", resources.pick_person, name="pick_person"),
+    path("certificates/<id:pk>/", setup.certificate_edit, name="certificate_edit"),
+    path("certificates/<id:pk>/withdraw/", setup.certificate_withdraw, name="certificate_withdraw"),
+    path("setup/resources/", setup.resources, name="setup_resources"),
+    path("setup/resources/new/", setup.resource_edit, name="setup_resource_new"),
+    path("setup/resources/<id:pk>/", setup.resource_edit, name="setup_resource"),
+    path("setup/resources/<id:pk>/remove/", setup.resource_remove, name="setup_resource_remove"),
+    path("setup/hours/", setup.hours, name="setup_hours"),
+    path("setup/closures/", setup.closures, name="setup_closures"),
+    path("setup/closures/<id:pk>/", setup.closures, name="setup_closure"),
+    path("setup/closures/<id:pk>/delete/", setup.closure_delete, name="setup_closure_delete"),
+    path("setup/rules/", setup.booking_rules, name="setup_rules"),
+    path("setup/rules/<str:resource_type>/", setup.booking_rule_edit, name="setup_rule"),
+    path(
+        "setup/rules/<str:resource_type>/reset/",
+        setup.booking_rule_reset,
+        name="setup_rule_reset",
+    ),
     path("feeds/<str:token>.ics", views.feed, name="feed"),
 ]

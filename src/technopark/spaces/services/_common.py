@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from technopark.companies.models import TeamMember
-from technopark.core.localtime import to_local, zone_named
+from technopark.core.localtime import to_local, zone_name, zone_named
 from technopark.parks.models import Park, Site
 from technopark.spaces.models import (
     Booking,
@@ -75,7 +75,7 @@ def conflict_message(*, booking: Booking, show_company: bool) -> str:
     params = {
         "resource": resource.display_name,
         "range": describe_range(booking.starts_at, booking.ends_at, zone_of(resource.site)),
-        "zone": resource.site.time_zone,
+        "zone": zone_name(resource.site.time_zone),
     }
     if show_company and booking.company is not None:
         params["company"] = booking.company.short_name

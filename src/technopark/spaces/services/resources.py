@@ -14,11 +14,14 @@ from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.parks.models import Membership, MembershipStatus, Park, Site
 from technopark.spaces.models import (
+    Booking,
     BookingRule,
+    CalendarFeed,
     Certificate,
     Closure,
     OpeningHours,
     Resource,
+    WaitlistEntry,
 )
 from technopark.spaces.services._common import (
     times_readable_check,
@@ -183,3 +186,155 @@ def certificate_record(
         after={"resource": resource.pk, "user": user.pk, "expires_on": expires_on},
     )
     return certificate
+
+
+# --- changing and removing what staff set up (the staff pages) -----------------------------------
+
+RESOURCE_FIELDS = (
+    "name",
+    "name_en",
+    "resource_type",
+    "capacity",
+    "features",
+    "description",
+    "requires_certification",
+    "is_active",
+)
+
+
+@transaction.atomic
+def resource_update(*, resource: Resource, **values: Any) -> Resource:
+    """Change a resource's name, type, capacity, features, certificate flag or whether it is
+    bookable (``RESOURCE_FIELDS``). Bookings it holds stay as they are. Locking: the row."""
+    locked = Resource.all_parks.select_for_update().get(pk=resource.pk)
+    for name, value in values.items():
+        if name not in RESOURCE_FIELDS:
+            raise TypeError(name)
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["park", "site"], validate_unique=False)
+    if (
+        Resource.all_parks.filter(site_id=locked.site_id, name=locked.name)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": _("This site already has a resource with this name.")})
+    locked.save()
+    writes("spaces", park_id=locked.park_id)
+    return locked
+
+
+def resource_dependents(*, resource: Resource) -> bool:
+    """Whether anything refers to the resource: a booking (of any status, the history counts),
+    a certificate, a closure, a waitlist entry or a calendar feed."""
+    return any(
+        rows.filter(park_id=resource.park_id, resource=resource).exists()
+        for rows in (
+            Booking.all_parks,
+            Certificate.all_parks,
+            Closure.all_parks,
+            WaitlistEntry.all_parks,
+            CalendarFeed.all_parks,
+        )
+    )
+
+
+@transaction.atomic
+def resource_remove(*, resource: Resource) -> str:
+    """Delete a resource nothing refers to (answers ``"deleted"``); one with bookings,
+    certificates, closures, a waitlist or feeds is only made unbookable (``"archived"``), so its
+    history stays. Locking: the row."""
+    locked = Resource.all_parks.select_for_update().get(pk=resource.pk)
+    writes("spaces", park_id=locked.park_id)
+    if resource_dependents(resource=locked):
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+        return "archived"
+    locked.delete()
+    return "deleted"
+
+
+@transaction.atomic
+def closure_update(
+    *,
+    closure: Closure,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    resource: Resource | None = None,
+) -> Closure:
+    """Change a closure's time, reason or resource (of the same site). Locking: none."""
+    times_readable_check(starts_at=starts_at, ends_at=ends_at)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if resource is not None and resource.site_id != closure.site_id:
+        raise ValidationError({"resource": _("Choose a resource of this site.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why it is closed.")})
+    closure.starts_at, closure.ends_at = starts_at, ends_at
+    closure.reason, closure.resource = reason.strip(), resource
+    closure.save(update_fields=["starts_at", "ends_at", "reason", "resource"])
+    writes("spaces", park_id=closure.park_id)
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure: Closure) -> None:
+    """Lift a closure: the time is bookable again. Nothing refers to a closure. Locking: none."""
+    writes("spaces", park_id=closure.park_id)
+    closure.delete()
+
+
+@transaction.atomic
+def booking_rule_reset(*, park: Park, resource_type: str) -> bool:
+    """Drop the park's rule for a type: the type is booked by the defaults again. Answers whether
+    there was a rule. Bookings made under it stay. Locking: none."""
+    deleted, _detail = BookingRule.all_parks.filter(park=park, resource_type=resource_type).delete()
+    writes("spaces", park_id=park.pk)
+    return bool(deleted)
+
+
+@transaction.atomic
+def certificate_update(
+    *, actor: User, certificate: Certificate, trained_on: date, expires_on: date, note: str = ""
+) -> Certificate:
+    """Correct a training record's dates or note (a renewal moves ``expires_on``). Audited as
+    ``spaces.certify_change`` with the dates before and after. Locking: the row."""
+    locked = Certificate.all_parks.select_for_update().get(pk=certificate.pk)
+    if expires_on < trained_on:
+        raise ValidationError({"expires_on": _("A certificate expires after the training.")})
+    before = {"trained_on": locked.trained_on, "expires_on": locked.expires_on}
+    locked.trained_on, locked.expires_on, locked.note = trained_on, expires_on, note.strip()
+    locked.save(update_fields=["trained_on", "expires_on", "note"])
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="spaces.certify_change",
+        target=locked,
+        summary=f"{locked.user.email}: {locked.resource.name}",
+        before=before,
+        after={"trained_on": trained_on, "expires_on": expires_on},
+    )
+    return locked
+
+
+@transaction.atomic
+def certificate_withdraw(*, actor: User, certificate: Certificate) -> None:
+    """Delete a training record (recorded by mistake, or withdrawn): its holder can no longer
+    book the instrument; bookings made already stay. Audited as ``spaces.certify_withdraw``
+    (the entry keeps who, which instrument and the dates). Locking: the row."""
+    locked = Certificate.all_parks.select_for_update().get(pk=certificate.pk)
+    audit_record(
+        park=locked.park,
+        actor=actor,
+        action="spaces.certify_withdraw",
+        target=locked,
+        summary=f"{locked.user.email}: {locked.resource.name}",
+        before={
+            "resource": locked.resource_id,
+            "user": locked.user_id,
+            "trained_on": locked.trained_on,
+            "expires_on": locked.expires_on,
+        },
+    )
+    locked.delete()

@@ -21,11 +21,10 @@ from technopark.spaces.views.bookings import (
     booking_reject,
     my_bookings,
 )
+from technopark.spaces.views.calendar import CALENDAR, calendar
 from technopark.spaces.views.feeds import feed, feed_create
 from technopark.spaces.views.overview import (
-    CALENDAR,
     SEARCH,
-    calendar,
     occupancy,
     occupancy_export,
     search,

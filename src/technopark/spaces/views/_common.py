@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from technopark.companies.models import Company
@@ -35,22 +37,25 @@ def _booking_or_404(request: HttpRequest, pk: int) -> Booking:
     return booking
 
 
+def _companies(request: HttpRequest) -> QuerySet[Company]:
+    """The companies the visitor may book for: staff any of the park's, others their own."""
+    park = park_of(request)
+    rows = Company.all_parks.filter(park=park)
+    if not is_staff(access_of(request)):
+        rows = rows.filter(pk__in=_company_ids(request))
+    return rows.order_by("short_name", "pk")
+
+
 def _booking_form(request: HttpRequest, data: Any = None, initial: Any = None) -> BookingForm:
     access = access_of(request)
     park = park_of(request)
     staff = is_staff(access)
     resources = list(queries.resources(park=park))
-    if staff:
-        companies = list(Company.all_parks.filter(park=park).order_by("short_name"))
-    else:
-        companies = list(
-            Company.all_parks.filter(park=park, pk__in=_company_ids(request)).order_by("short_name")
-        )
-    form = BookingForm(
+    return BookingForm(
         data,
         initial=initial,
         resources=resources,
-        companies=companies,
+        companies=_companies(request),
         company_required=not staff,
+        company_search_url=reverse("spaces:pick_company", kwargs={"park_slug": park.slug}),
     )
-    return form

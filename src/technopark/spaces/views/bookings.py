@@ -10,14 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core import pickers
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.inputs import check_text
-from technopark.core.localtime import wall_time
+from technopark.core.localtime import wall_time, zone_name
 from technopark.core.params import ID, Text, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
@@ -114,6 +118,7 @@ def booking_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
             "booking": booking,
             "zone": zone,
             "range": services.describe_range(booking.starts_at, booking.ends_at, zone),
+            "zone_label": zone_name(zone),
             "may_change": rules.can_change_booking(access, booking, company_ids),
             "may_approve": rules.can_approve_bookings(access),
         },
@@ -159,7 +164,12 @@ def booking_move(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 "ends_at": wall_time(booking.ends_at, zone).strftime("%Y-%m-%dT%H:%M"),
             },
         )
-    return render(request, "spaces/move.html", {"form": form, "booking": booking}, status=status)
+    return render(
+        request,
+        "spaces/move.html",
+        {"form": form, "booking": booking, "zone_label": zone_name(zone)},
+        status=status,
+    )
 
 
 def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -171,6 +181,28 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     booking = _booking_or_404(request, pk)
     if action not in ("approve", "reject"):
         require(rules.can_change_booking(access, booking, _company_ids(request)))
+    if action in ("cancel", "reject") and not confirmed(request):
+        zone = services.zone_of(booking.resource.site)
+        when = services.describe_range(booking.starts_at, booking.ends_at, zone)
+        params = {"resource": booking.resource.display_name, "range": when}
+        back = reverse("spaces:booking", kwargs={"park_slug": park_of(request).slug, "pk": pk})
+        if action == "cancel":
+            return confirmation(
+                request,
+                title=_("Cancel the booking?"),
+                message=_("%(resource)s, %(range)s: the time is freed and offered to the waitlist.")
+                % params,
+                action=_("Cancel the booking"),
+                back=back,
+            )
+        return confirmation(
+            request,
+            title=_("Reject the booking?"),
+            message=_("%(resource)s, %(range)s: the booker is told, and the time is freed.")
+            % params,
+            action=pgettext("booking", "Reject"),
+            back=back,
+        )
     try:
         if action == "cancel":
             services.booking_cancel(access=access, booking=booking)
@@ -276,3 +308,13 @@ def render_my_bookings(
             "may_book": rules.can_book(access),
         },
     )
+
+
+@login_required
+@require_GET
+def pick_company(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The booking form's company picker: the companies the visitor may book for, matching
+    ``q`` (name or INN)."""
+    require(rules.can_book(access_of(request)))
+    form = _booking_form(request)
+    return pickers.options_response(request, form.fields["company"])  # type: ignore[arg-type]

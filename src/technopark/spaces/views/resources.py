@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from technopark.accounts.http import signed_in_user
 from technopark.accounts.models import User
+from technopark.core import pickers
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Membership, MembershipStatus, Park
 from technopark.spaces import queries, rules, services
@@ -23,12 +26,14 @@ from technopark.spaces.forms import (
 # --- certificates -------------------------------------------------------------------------------
 
 
-def _people(park: Park) -> list[tuple[int, str]]:
+def people(park: Park) -> QuerySet[User]:
+    """Who may hold a training record: the park's active members."""
     ids = Membership.all_parks.filter(park=park, status=MembershipStatus.ACTIVE).values("user_id")
-    return [
-        (user.pk, f"{user.full_name} <{user.email}>" if user.full_name else user.email)
-        for user in User.objects.filter(pk__in=ids).order_by("email")
-    ]
+    return User.objects.filter(pk__in=ids)
+
+
+def _search_url(park: Park) -> str:
+    return reverse("spaces:pick_person", kwargs={"park_slug": park.slug})
 
 
 @login_required
@@ -37,12 +42,12 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
     """Training records: staff record them; the list shows who may use which instrument."""
     require(rules.can_manage_certificates(access_of(request)))
     park = park_of(request)
-    people = _people(park)
     resources = queries.certifiable_resources(park=park)
     form = CertificateForm(
         request.POST if request.method == "POST" else None,
-        people=people,
+        people=people(park),
         resources=resources,
+        search_url=_search_url(park),
         initial={"trained_on": timezone.localdate()},
     )
     status = 200
@@ -52,7 +57,7 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
             try:
                 services.certificate_record(
                     actor=signed_in_user(request),
-                    user=User.objects.get(pk=int(data["user"])),
+                    user=data["user"],
                     resource=data["resource"],
                     trained_on=data["trained_on"],
                     expires_on=data["expires_on"],
@@ -76,3 +81,13 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def pick_person(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The certificate form's person picker: members matching ``q`` (name or e-mail)."""
+    require(rules.can_manage_certificates(access_of(request)))
+    park = park_of(request)
+    form = CertificateForm(people=people(park), resources=[])
+    return pickers.options_response(request, form.fields["user"])  # type: ignore[arg-type]

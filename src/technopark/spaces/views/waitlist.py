@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from technopark.core.confirm import confirmation, confirmed
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
 from technopark.spaces.views._common import (
@@ -52,6 +55,15 @@ def _waitlist_action(request: HttpRequest, pk: int, accept: bool) -> HttpRespons
     if entry is None:
         raise Http404(_("No such waitlist entry."))
     require(rules.can_change_waitlist_entry(access, entry))
+    if not accept and not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Leave the waitlist?"),
+            message=_("You will not be offered %(resource)s at that time if it frees.")
+            % {"resource": entry.resource.display_name},
+            action=pgettext("waitlist", "Leave the waitlist"),
+            back=reverse("spaces:my", kwargs={"park_slug": park.slug}),
+        )
     try:
         if accept:
             booking = services.waitlist_accept(access=access, entry=entry)
