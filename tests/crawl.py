@@ -22,6 +22,12 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 # Pattern prefixes nobody navigates to by links inside the product: machine and admin interfaces.
 SKIPPED_PREFIXES = ("/api/", "/admin/", "/accounts/", "/i18n/", "/static/", "/media/")
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".ics", ".pdf")
+# Files served to whoever may read the record they belong to, linked from that record's page when
+# it has any (the demo uploads no application files; only some grant reports carry attachments).
+DOWNLOADS = {
+    "selection:application_file": "a file answer, linked from the application's page",
+    "grants:attachment": "a grant report's attachment, linked from the grant's page",
+}
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def crawl(
         if name is None:
             result.failures[url] = 404
             continue
-        if path.endswith(DOWNLOAD_SUFFIXES):
+        if path.endswith(DOWNLOAD_SUFFIXES) or name in DOWNLOADS:
             result.linked_downloads.setdefault(name, url)
             continue
         if taken.get(name, 0) >= per_pattern:

@@ -24,7 +24,7 @@ from technopark.core.scopes import scopes_disabled
 from technopark.demo import data
 from technopark.demo.seed import seed_demo
 from technopark.selection.models import Application, Call
-from tests.crawl import CrawlResult, Pattern, crawl, named_patterns
+from tests.crawl import DOWNLOADS, CrawlResult, Pattern, crawl, named_patterns
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PARK = "yakutia"
@@ -52,13 +52,6 @@ EXCEPTIONS = {
     "accounts:invitation_accept": "reached from the invitation e-mail, which carries the secret",
     "programmes:guest_feedback": "a demo-day guest's own page, reached from the e-mailed link",
     "spaces:feed": "the personal iCal feed: its secret address is shown to paste into a calendar",
-}
-
-# Files served to whoever may read the record they belong to, linked from that record's page when
-# it has any: the demo uploads no application files, and only some grant reports carry attachments.
-DOWNLOADS = {
-    "selection:application_file": "a file answer, linked from the application's page",
-    "grants:attachment": "a grant report's attachment, linked from the grant's page",
 }
 
 # Linked from the call's sub-menu by the selection branch of issue 11: expected for the staff, but
