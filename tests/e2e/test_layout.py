@@ -33,7 +33,12 @@ def demo(demo_server: str, db: Any) -> str:
 def _walk(browser: Any, base_url: str, role: str, viewport: dict[str, int]) -> dict[str, Any]:
     context = browser.new_context(base_url=base_url, locale="ru-RU", viewport=viewport)
     context.set_default_timeout(15_000)
-    sign_in(context, base_url, role)
+    starts = ["/", f"/{PARK}/"]
+    if role == "anonymous":
+        # allauth's own pages are not crawled (tests/crawl.py): the ones a newcomer meets are listed.
+        starts += ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+    else:
+        sign_in(context, base_url, role)
     page = context.new_page()
     too_wide: dict[str, Any] = {}
 
@@ -48,16 +53,16 @@ def _walk(browser: Any, base_url: str, role: str, viewport: dict[str, int]) -> d
         return status, ""
 
     try:
-        result = crawl(fetch, ["/", f"/{PARK}/"], limit=300, per_pattern=1)
+        result = crawl(fetch, starts, limit=300, per_pattern=1)
     finally:
         context.close()
     return {"pages": result.pages, "too_wide": too_wide, "failures": result.failures}
 
 
-@pytest.mark.parametrize("role", ["founder", "manager"])
+@pytest.mark.parametrize("role", ["founder", "manager", "anonymous"])
 def test_every_page_fits_a_phone(demo: str, browser: Any, role: str) -> None:
     walked = _walk(browser, demo, role, PHONE)
-    assert walked["pages"] > 20, walked
+    assert walked["pages"] > 10, walked
     assert not walked["too_wide"], f"{role}'s pages wider than 390 px: {walked['too_wide']}"
 
 
