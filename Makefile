@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 CLOCK_SHIFT_DAYS ?= 366
 
 .PHONY: demo install install-dev assets test lint typecheck migrations-check pytest-sqlite \
-	pytest-sqlite-shifted pytest-postgres serve worker bench messages clean
+	pytest-sqlite-shifted pytest-postgres serve worker bench messages clean screenshots
 
 ## The first command: set up, load the demo park, serve it at http://127.0.0.1:8000
 demo: install
@@ -103,3 +103,7 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .import_linter_cache
+
+## Screenshots of each demo role's home (desktop and phone) for docs/guide/screenshots/
+screenshots: install-dev
+	$(PY) bin/screenshots

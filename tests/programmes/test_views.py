@@ -620,14 +620,15 @@ def test_cohort_page_runs_a_fixed_number_of_queries(
         services.participant_add(cohort=prog.cohort, actor=None, company=company)
     client = client_as("founder")
     # middleware (3); the cohort (1); the demo day (1); participants, attendees, mentors, teams
-    # (4); the sessions (1); the header: the park switcher and the residency banner (2). Who may
-    # open which participant is answered from what is loaded.
-    with django_assert_num_queries(12):
+    # (4); the sessions (1); the demo day's guests, whether the visitor is invited (1); the
+    # header: the park switcher and the residency banner (2). Who may open which participant is
+    # answered from what is loaded.
+    with django_assert_num_queries(13):
         response = client.get(f"/yakutia/programmes/cohorts/{prog.cohort.pk}/")
     body = response.content.decode()
     assert body.count("/yakutia/programmes/participants/") == 1  # only the founder's own
     # again: the header and the visitor's roles come from the cache
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(f"/yakutia/programmes/cohorts/{prog.cohort.pk}/")
 
 

@@ -72,7 +72,7 @@ def cohort_sessions(*, cohort: Cohort) -> list[CurriculumSession]:
 
 
 def cohort_demo_day(*, cohort: Cohort) -> DemoDay | None:
-    return DemoDay.objects.filter(cohort=cohort).select_related("site").first()
+    return DemoDay.objects.filter(cohort=cohort).select_related("site", "cohort").first()
 
 
 def programme_calls(*, park: Park) -> list[Any]:
