@@ -18,6 +18,7 @@ from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
+from technopark.core.money import format_money
 from technopark.grants.models import (
     APPROVALS_NEEDED,
     ZERO,
@@ -39,7 +40,6 @@ from technopark.grants.services._common import (
     _clean_money,
     _clean_text,
     _locked_award,
-    format_money,
 )
 from technopark.grants.services.notices import (
     tell_company,
