@@ -183,6 +183,23 @@ def membership_approve(*, membership: Membership, actor: Any) -> Membership:
     return locked
 
 
+def membership_removal_problem(*, membership: Membership) -> ValidationError | None:
+    """Why ``membership`` cannot be taken away, or ``None``: a park keeps one administrator.
+    The people page asks it before offering the confirmation; ``membership_remove`` asks it again
+    under the lock."""
+    if (
+        membership.role == Role.PARK_ADMIN
+        and membership.status == MembershipStatus.ACTIVE
+        and not Membership.all_parks.filter(
+            park_id=membership.park_id, role=Role.PARK_ADMIN, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        return ValidationError(_("A park needs at least one administrator."))
+    return None
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
     """Decline a request or take a role away. The last park admin cannot be removed.
@@ -190,16 +207,9 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     locked = Membership.all_parks.select_for_update().get(
         park_id=membership.park_id, pk=membership.pk
     )
-    if (
-        locked.role == Role.PARK_ADMIN
-        and locked.status == MembershipStatus.ACTIVE
-        and not Membership.all_parks.filter(
-            park_id=locked.park_id, role=Role.PARK_ADMIN, status=MembershipStatus.ACTIVE
-        )
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError(_("A park needs at least one administrator."))
+    problem = membership_removal_problem(membership=locked)
+    if problem is not None:
+        raise problem
     _audit(locked, actor, "parks.membership_remove", membership_state(locked), {})
     locked.delete()
     _memberships_changed(locked)
