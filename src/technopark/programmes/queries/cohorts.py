@@ -40,8 +40,8 @@ def programme_list(*, park: Park) -> list[Programme]:
     )
     for programme in programmes:
         cohorts = list(programme.cohorts.all())
-        programme.current_cohorts = [c for c in cohorts if c.archived_at is None]  # type: ignore[attr-defined]
-        programme.archived_cohorts = [c for c in cohorts if c.archived_at is not None]  # type: ignore[attr-defined]
+        programme.current_cohorts = [c for c in cohorts if c.archived_at is None]
+        programme.archived_cohorts = [c for c in cohorts if c.archived_at is not None]
     return sorted(programmes, key=lambda p: p.archived_at is not None)
 
 
