@@ -54,15 +54,13 @@ EXCEPTIONS = {
     "spaces:feed": "the personal iCal feed: its secret address is shown to paste into a calendar",
 }
 
-# Linked from the call's sub-menu by the selection branch of issue 11: expected for the staff, but
-# not yet linked on this branch. The strict xfail below turns red once the links arrive, so that
-# whoever merges removes the pattern from here.
-PENDING_LINKS = {
-    "selection:assignment_board": "the call's sub-menu (selection branch)",
-    "selection:council_ranking": "the call's sub-menu (selection branch)",
-    "selection:council_decision": "the council ranking (selection branch)",
-    "selection:expert_list": "the call's sub-menu (selection branch)",
-}
+# The call's sub-menu links these (issue 11); the crawl must reach them, not just probe them.
+CALL_PAGES = (
+    "selection:assignment_board",
+    "selection:council_ranking",
+    "selection:council_decision",
+    "selection:expert_list",
+)
 
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 UNKNOWN_ID = 2_000_000_000
@@ -233,7 +231,7 @@ def _missing(site: Site, role: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_the_role_may_open_is_linked_from_its_home(site: Site, role: str) -> None:
-    missing = {name: why for name, why in _missing(site, role).items() if name not in PENDING_LINKS}
+    missing = {name: why for name, why in _missing(site, role).items()}
     assert not missing, f"{role} may open these pages but no link leads there: {missing}"
 
 
@@ -252,12 +250,6 @@ def test_the_crawl_covers_the_park(site: Site) -> None:
     assert site.crawls["founder"].pages > 25
 
 
-def test_the_staff_may_open_the_board_the_council_and_the_experts(site: Site) -> None:
-    for name in PENDING_LINKS:
-        reached = name in site.crawls["manager"].reached
-        assert reached or site.probes["manager"].get(name) == 200, f"the manager opens {name}"
-
-
-@pytest.mark.xfail(strict=True, reason="the call's sub-menu links arrive with the selection branch")
-def test_the_call_sub_menu_links_the_board_the_council_and_the_experts(site: Site) -> None:
-    assert not (set(PENDING_LINKS) & set(_missing(site, "manager")))
+def test_the_staff_reach_the_board_the_council_and_the_experts_by_links(site: Site) -> None:
+    reached = site.crawls["manager"].reached
+    assert [name for name in CALL_PAGES if name not in reached] == []

@@ -233,7 +233,12 @@ def test_expired_invitation_changes_nothing(world, invitation, client_for):
 
 def test_revoked_invitation_changes_nothing(world, invitation, client_for):
     _invitation, secret = invitation
-    response = client_for("manager").post(f"/yakutia/people/invitations/{_invitation.pk}/revoke/")
+    url = f"/yakutia/people/invitations/{_invitation.pk}/revoke/"
+    asked = client_for("manager").post(url)
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    _invitation.refresh_from_db()
+    assert _invitation.revoked_at is None  # asking changed nothing
+    response = client_for("manager").post(url, {"confirmed": "1"})
     assert response.status_code == 302
     _invitation.refresh_from_db()
     assert _invitation.revoked_at is not None
@@ -448,9 +453,13 @@ def test_the_admin_revokes_invitations_with_an_audited_action(world, invitation,
 
 def test_revoking_on_the_people_page_is_audited(world, invitation, client_for):
     _invitation, _secret = invitation
-    client_for("manager").post(f"/yakutia/people/invitations/{_invitation.pk}/revoke/")
+    client_for("manager").post(
+        f"/yakutia/people/invitations/{_invitation.pk}/revoke/", {"confirmed": "1"}
+    )
     entry = AuditEntry.objects.get(action="accounts.invitation_revoke")
     assert entry.actor == world.users["manager"]
     # Revoking again changes nothing and records nothing.
-    client_for("manager").post(f"/yakutia/people/invitations/{_invitation.pk}/revoke/")
+    client_for("manager").post(
+        f"/yakutia/people/invitations/{_invitation.pk}/revoke/", {"confirmed": "1"}
+    )
     assert AuditEntry.objects.filter(action="accounts.invitation_revoke").count() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from technopark.accounts import services
+from technopark.audit.models import AuditEntry
 from technopark.parks.models import Membership, MembershipStatus, Role
 from technopark.parks.rules import access_for
 from tests.caching import clear_caches
@@ -87,7 +88,11 @@ def test_manager_approves_a_join_request(world, client_for, join_request):
 
 
 def test_manager_declines_a_join_request(client_for, join_request):
-    response = client_for("manager").post(f"/yakutia/people/requests/{join_request.pk}/decline/")
+    url = f"/yakutia/people/requests/{join_request.pk}/decline/"
+    asked = client_for("manager").post(url)
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    assert Membership.all_parks.filter(pk=join_request.pk).exists()  # asking changed nothing
+    response = client_for("manager").post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert not Membership.all_parks.filter(pk=join_request.pk).exists()
 
@@ -101,7 +106,14 @@ def test_an_active_membership_is_not_a_request(world, client_for):
 
 def test_manager_removes_an_experts_role(world, client_for):
     expert = Membership.all_parks.get(user=world.users["expert"])
-    response = client_for("manager").post(f"/yakutia/people/memberships/{expert.pk}/remove/")
+    url = f"/yakutia/people/memberships/{expert.pk}/remove/"
+    asked = client_for("manager").post(url)
+    body = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="confirm"' in body
+    assert "Take the role “Expert” away from Expert?" in body
+    assert Membership.all_parks.filter(pk=expert.pk).exists()  # asking changed nothing
+    assert not AuditEntry.objects.filter(action="parks.membership_remove").exists()
+    response = client_for("manager").post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert not Membership.all_parks.filter(pk=expert.pk).exists()
 
@@ -115,19 +127,20 @@ def test_manager_cannot_take_a_staff_role_away(world, client_for, park_admin):
 
 def test_the_last_park_admin_cannot_be_removed(world, admin_client, park_admin):
     own_role = Membership.all_parks.get(user=park_admin)
-    response = admin_client.post(
-        f"/yakutia/people/memberships/{own_role.pk}/remove/", HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 302
-    assert Membership.all_parks.filter(pk=own_role.pk).exists()
-    body = admin_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "A park needs at least one administrator." in body
+    for data in ({}, {"confirmed": "1"}):  # not even asked: refused at once, nothing changes
+        response = admin_client.post(
+            f"/yakutia/people/memberships/{own_role.pk}/remove/", data, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 302
+        assert Membership.all_parks.filter(pk=own_role.pk).exists()
+        body = admin_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "A park needs at least one administrator." in body
 
 
 def test_an_admin_can_go_once_there_is_another(world, admin_client, park_admin):
     MembershipFactory(park=world.park, user=UserFactory(), role=Role.PARK_ADMIN)
     own_role = Membership.all_parks.get(user=park_admin)
-    admin_client.post(f"/yakutia/people/memberships/{own_role.pk}/remove/")
+    admin_client.post(f"/yakutia/people/memberships/{own_role.pk}/remove/", {"confirmed": "1"})
     assert not Membership.all_parks.filter(pk=own_role.pk).exists()
 
 

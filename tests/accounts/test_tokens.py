@@ -90,7 +90,12 @@ def test_a_token_needs_a_name(world, client_for):
 
 def test_revoke_own_token(world, client_for):
     token, secret = services.api_token_create(user=world.users["founder"], name="ci")
-    response = client_for("founder").post(f"/account/tokens/{token.pk}/revoke/")
+    client = client_for("founder")
+    asked = client.post(f"/account/tokens/{token.pk}/revoke/")
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None  # asking changed nothing
+    response = client.post(f"/account/tokens/{token.pk}/revoke/", {"confirmed": "1"})
     assert response.status_code == 302
     assert response["Location"] == "/account/tokens/"
     token.refresh_from_db()

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from technopark.audit.models import AuditEntry
 from technopark.companies import queries, rules, services
-from technopark.companies.models import Company, Stage, StageChange, TeamMember
+from technopark.companies.models import Company, Stage, StageChange, TeamChange, TeamMember
 from technopark.parks.models import MembershipStatus, Role
 from technopark.parks.rules import access_for
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     DirectionFactory,
     MembershipFactory,
     SiteFactory,
+    TeamMemberFactory,
     UserFactory,
     valid_inn,
     valid_ogrn,
@@ -264,10 +266,46 @@ def test_team_member_invite_by_email_ignores_case_and_names_the_email_field(worl
 
 def test_team_member_remove(world):
     member = world.company.team.get()
+    TeamMemberFactory(company=world.company, user=world.users["expert"], position="CTO")
     services.team_member_remove(member=member)
-    assert not world.company.team.exists()
+    assert list(world.company.team.values_list("user", flat=True)) == [world.users["expert"].pk]
     # The person stays a member of the park.
     assert Role.FOUNDER in access_for(world.users["founder"], world.park).roles
+
+
+def test_a_company_keeps_its_last_representative(world):
+    """The only member who acts for the company cannot leave: refused, nothing changes."""
+    member = world.company.team.get()
+    # Someone in the team who does not act for the company does not count.
+    helper = TeamMemberFactory(
+        company=world.company,
+        user=world.users["expert"],
+        position="Engineer",
+        acts_for_company=False,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.team_member_remove(member=member, actor=world.users["manager"])
+    assert set(raised.value.message_dict) == {"member"}
+    assert "the only person who acts for the company" in " ".join(raised.value.messages)
+    assert set(world.company.team.all()) == {member, helper}
+    assert not TeamChange.objects.filter(company=world.company, kind="left").exists()
+    assert not AuditEntry.objects.filter(action="companies.team_leave").exists()
+    # One who does not act for it may go; so may the first once a second representative exists.
+    services.team_member_remove(member=helper)
+    second = TeamMemberFactory(company=world.company, user=world.users["observer"], position="CTO")
+    services.team_member_remove(member=member)
+    assert list(world.company.team.all()) == [second]
+    with pytest.raises(ValidationError):
+        services.team_member_remove(member=second)
+
+
+def test_the_removal_rule_reads_the_team_it_is_given(world):
+    """No query: the page asks it of the team it shows."""
+    member = world.company.team.get()
+    team = [member]
+    assert services.team_member_removal_problem(member=member, team=team) is not None
+    member.acts_for_company = False
+    assert services.team_member_removal_problem(member=member, team=team) is None
 
 
 # --- Rules ---------------------------------------------------------------------------------------

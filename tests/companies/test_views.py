@@ -10,7 +10,14 @@ import pytest
 from django.http import HttpResponse
 from django.utils import timezone
 
-from technopark.companies.models import Company, Stage, StageChange, TeamInvitation, TeamMember
+from technopark.companies.models import (
+    Company,
+    Stage,
+    StageChange,
+    TeamChange,
+    TeamInvitation,
+    TeamMember,
+)
 from technopark.parks.models import MembershipStatus, Role
 from tests.conftest import ROLES
 from tests.factories import (
@@ -18,6 +25,7 @@ from tests.factories import (
     DirectionFactory,
     MembershipFactory,
     SiteFactory,
+    TeamMemberFactory,
     UserFactory,
     valid_inn,
     valid_ogrn,
@@ -808,11 +816,36 @@ def test_team_changes_by_those_not_allowed_change_nothing(role, world, client_fo
     assert not TeamInvitation.objects.exists()
 
 
-def test_manager_removes_a_team_member(world, client_for):
+@pytest.mark.parametrize("role", ["founder", "manager"])
+def test_removing_a_team_member_asks_first(role, world, client_for):
     member = TeamMember.objects.get(company=world.company)
-    response = client_for("manager").post(f"{team_url(world.company)}{member.pk}/remove/")
-    assert response.status_code == 302
+    TeamMemberFactory(company=world.company, user=world.users["expert"], position="CTO")
+    remove = f"{team_url(world.company)}{member.pk}/remove/"
+    client = client_for(role)
+    asked = client.post(remove)
+    body = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="confirm"' in body
+    assert "Remove Founder from the team?" in body
+    assert TeamMember.objects.filter(pk=member.pk).exists()  # asking changed nothing
+    done = client.post(remove, {"confirmed": "1"})
+    assert done.status_code == 302
     assert not TeamMember.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["founder", "manager"])
+def test_the_last_representative_cannot_be_removed_through_the_page(role, world, client_for):
+    member = TeamMember.objects.get(company=world.company)
+    client = client_for(role)
+    page = client.get(f"/yakutia/companies/{world.company.pk}/").content.decode()
+    assert 'data-testid="sole-representative"' in page
+    assert f"/team/{member.pk}/remove/" not in page  # the page does not offer it
+    for data in ({}, {"confirmed": "1"}):  # posted anyway: refused, said why, nothing changed
+        response = client.post(f"{team_url(world.company)}{member.pk}/remove/", data, follow=True)
+        body = response.content.decode()
+        assert "the only person who acts for the company" in body
+        assert 'data-testid="confirm"' not in body
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    assert not TeamChange.objects.filter(company=world.company, kind="left").exists()
 
 
 def test_a_member_of_another_company_cannot_be_removed_through_this_one(world, client_for):

@@ -62,7 +62,9 @@ def test_the_policy_page_is_linked_from_the_ledger_and_shows_the_rules(world, cl
 
 @pytest.mark.parametrize("role", [*ROLES, "park_admin"])
 def test_role_matrix_of_the_award_cancellation(world, client_for, admin, award, role):
-    response = client_for(role).post(url("award_cancel", pk=award.pk), {"reason": "Закрыт"})
+    response = client_for(role).post(
+        url("award_cancel", pk=award.pk), {"reason": "Закрыт", "confirmed": "1"}
+    )
     cancelled = GrantAward.all_parks.get(pk=award.pk).cancelled_at is not None
     if role == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/accounts/")
@@ -88,7 +90,15 @@ def test_cancelling_through_the_page(world, client_for, award):
     assert 'id="award-cancel-form"' in page
     empty = client.post(url("award_cancel", pk=award.pk), {"reason": ""})
     assert empty.status_code == 400 and "This field is required" in empty.content.decode()
-    done = client.post(url("award_cancel", pk=award.pk), {"reason": "Проект закрыт"}, follow=True)
+    asked = client.post(url("award_cancel", pk=award.pk), {"reason": "Проект закрыт"})
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    assert 'name="reason" value="Проект закрыт"' in asked.content.decode()
+    assert GrantAward.all_parks.get(pk=award.pk).cancelled_at is None  # asking changed nothing
+    done = client.post(
+        url("award_cancel", pk=award.pk),
+        {"reason": "Проект закрыт", "confirmed": "1"},
+        follow=True,
+    )
     body = done.content.decode()
     assert "The grant has been cancelled" in body
     assert 'data-testid="award-cancelled"' in body and "Проект закрыт" in body

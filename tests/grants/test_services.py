@@ -301,13 +301,19 @@ def test_database_refuses_a_second_payment_of_a_tranche(world, award, admin):
         )
 
 
-def test_money_is_written_as_each_language_writes_it():
-    from django.utils import translation
+def test_grants_write_money_with_the_projects_one_formatter():
+    """Grants keep no formatter of their own: pages, mails and refusals use ``core.money``."""
+    from django.template import engines
 
-    with translation.override("en"):
-        assert services.format_money(D("1600000")) == "1,600,000.00\u00a0₽"
-    with translation.override("ru"):
-        assert services.format_money(D("1600000")).replace("\u00a0", " ") == "1 600 000,00 ₽"
+    from technopark.core.money import format_money
+
+    assert not hasattr(services, "format_money")
+    rendered = (
+        engines["django"]
+        .from_string("{% load money %}{{ value|money }}")
+        .render({"value": D("1600000")})
+    )
+    assert rendered == format_money(D("1600000"))
 
 
 def test_overdue_is_counted_in_the_parks_time_zone(world, participant, monkeypatch):

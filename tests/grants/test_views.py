@@ -73,7 +73,10 @@ def test_role_matrix_of_the_money_forms(world, client_for, admin, award, role):
     posts = [
         (url("tranche_approve", pk=award.pk, tranche_pk=tranche.pk), {}),
         (url("milestone_add", pk=award.pk), {"title": "Ещё", "due_on": "2026-12-01"}),
-        (url("tranche_cancel", pk=award.pk, tranche_pk=award.tranches.last().pk), {"reason": "x"}),
+        (
+            url("tranche_cancel", pk=award.pk, tranche_pk=award.tranches.last().pk),
+            {"reason": "x", "confirmed": "1"},
+        ),
     ]
     for path, data in posts:
         response = client.post(path, data)
@@ -189,8 +192,11 @@ def test_four_eyes_and_payment_through_the_pages(world, client_for, admin, accou
     client_for("park_admin").post(url("tranche_approve", pk=award.pk, tranche_pk=tranche.pk))
     tranche.refresh_from_db()
     assert tranche.status == TrancheStatus.APPROVED
-    page = manager.get(url("detail", pk=award.pk)).content.decode()
+    # The pay form is offered to whoever may pay (not to an approver: segregation of duties).
+    page = client_for("accountant").get(url("detail", pk=award.pk)).content.decode()
     assert f'name="pay-{tranche.pk}-idempotency_key"' in page
+    page = manager.get(url("detail", pk=award.pk)).content.decode()
+    assert f'name="pay-{tranche.pk}-idempotency_key"' not in page
     data = {
         f"pay-{tranche.pk}-payment_reference": "ПП 123",
         f"pay-{tranche.pk}-paid_on": "2026-05-05",
@@ -249,9 +255,9 @@ def test_overpayment_is_refused_with_the_amounts(world, client_for, admin, accou
     )
 
 
-def test_pay_bad_input(world, client_for, admin, award):
+def test_pay_bad_input(world, client_for, admin, accountant, award):
     tranche = approve_twice(award.tranches.first(), world.users["manager"], admin)
-    response = client_for("manager").post(
+    response = client_for("accountant").post(
         url("tranche_pay", pk=award.pk, tranche_pk=tranche.pk),
         {f"pay-{tranche.pk}-paid_on": "never"},
     )
@@ -275,12 +281,22 @@ def test_request_cancel_and_clawback_forms(world, client_for, admin, award):
     last = award.tranches.last()
     empty = client.post(url("tranche_cancel", pk=award.pk, tranche_pk=last.pk), {"reason": ""})
     assert empty.status_code == 400 and "Give the reason" in empty.content.decode()
+    # The first post asks (nothing changes), the confirmed one cancels.
+    asked = client.post(url("tranche_cancel", pk=award.pk, tranche_pk=last.pk), {"reason": "Снят"})
+    body = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="confirm"' in body
+    assert 'name="reason" value="Снят"' in body and f"Cancel tranche {last.number}?" in body
+    last.refresh_from_db()
+    assert last.status == TrancheStatus.REQUESTED
     assert (
         client.post(
-            url("tranche_cancel", pk=award.pk, tranche_pk=last.pk), {"reason": "Снят"}
+            url("tranche_cancel", pk=award.pk, tranche_pk=last.pk),
+            {"reason": "Снят", "confirmed": "1"},
         ).status_code
         == 302
     )
+    last.refresh_from_db()
+    assert last.status == TrancheStatus.CANCELLED
     claw = client.post(
         url("clawback", pk=award.pk), {"amount": "10", "reference": "В-1", "reason": "x"}
     )

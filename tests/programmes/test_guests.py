@@ -185,13 +185,17 @@ def test_resending_replaces_the_link_and_withdrawing_ends_it(
     assert Client().get(first).status_code == 404
     assert Client().get(second).status_code == 200
     assert AuditEntry.objects.filter(action="programmes.guest_resend").count() == 1
-    response = staff.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/revoke/")
+    revoke = f"/yakutia/programmes/demo-day-guests/{guest.pk}/revoke/"
+    asked = staff.post(revoke)
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    assert Client().get(second).status_code == 200  # asking changed nothing
+    response = staff.post(revoke, {"confirmed": "1"})
     assert response.status_code == 302
     closed = Client().get(second)
     assert closed.status_code == 410
     assert AuditEntry.objects.filter(action="programmes.guest_revoke").count() == 1
     # withdrawn once; the address may be invited again
-    assert staff.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/revoke/").status_code == 302
+    assert staff.post(revoke, {"confirmed": "1"}).status_code == 302
     assert AuditEntry.objects.filter(action="programmes.guest_revoke").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert invite(staff, day).status_code == 302
@@ -366,9 +370,9 @@ def test_staff_pages_for_guests_by_role(
     assert client.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/resend/").status_code == (
         post_status
     )
-    assert client.post(f"/yakutia/programmes/demo-day-guests/{guest.pk}/revoke/").status_code == (
-        post_status
-    )
+    assert client.post(
+        f"/yakutia/programmes/demo-day-guests/{guest.pk}/revoke/", {"confirmed": "1"}
+    ).status_code == (post_status)
     guest.refresh_from_db()
     assert (guest.revoked_at is not None) == (role == "manager")
     if role != "manager":

@@ -290,7 +290,7 @@ def seat_urls(prog):
 def test_only_staff_give_or_release_seats(prog, client_as, desks, role, status):
     allocate, release = seat_urls(prog)
     assert client_as(role).post(allocate, {"seat": ""}).status_code == status
-    assert client_as(role).post(release).status_code == status
+    assert client_as(role).post(release, {"confirmed": "1"}).status_code == status
     assert not SeatAllocation.all_parks.exists()
 
 
@@ -313,7 +313,10 @@ def test_staff_pick_a_desk_on_the_participants_page(world, prog, client_as, desk
         in founder.get(f"/yakutia/programmes/participants/{prog.participant.pk}/").content.decode()
     )
     assert "Desk 2" in founder.get("/yakutia/programmes/mine/").content.decode()
-    assert client.post(release).status_code == 302
+    asked = client.post(release)  # asks first: nothing released yet
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.content.decode()
+    assert queries.participant_seat(participant=prog.participant) is not None
+    assert client.post(release, {"confirmed": "1"}).status_code == 302
     assert queries.participant_seat(participant=prog.participant) is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -333,6 +333,25 @@ def test_my_reports_shows_due_and_overdue(world, client_for, resident):
     assert 'data-testid="current-due"' in body
     assert 'data-testid="missing"' in body  # three earlier quarters were never filed
     assert "File a report" in body
+
+
+@pytest.mark.parametrize("day", [3, 20])  # inside the filing window, and after it
+def test_my_reports_no_longer_asks_for_a_filed_quarter(world, client_for, time_machine, day):
+    """Filed for Q3: the page says so, and nowhere that Q3 is due or overdue (issue 11)."""
+    time_machine.move_to(datetime(2030, 10, day, 3, 0, tzinfo=UTC), tick=False)
+    resident = admit(world.company, start_date=date(2030, 7, 1))
+    q3 = Quarter(2030, 3)
+    client = client_for("founder")
+    before = client.get(MY_REPORTS).content.decode()
+    assert 'data-testid="current-due"' in before
+    assert (f"The report for {q3} is due by" in before) == (day == 3)
+    file_report(resident, q3)
+    after = client.get(MY_REPORTS).content.decode()
+    assert 'data-testid="current-filed"' in after
+    assert f"The report for {q3} has been filed." in after
+    assert "is due by" not in after
+    assert "overdue" not in after.lower()
+    assert "File a report" not in after
 
 
 def test_other_founder_sees_no_resident(client_for, resident):

@@ -96,6 +96,8 @@ def test_a_removal_is_audited_and_shown(world, review_world, client_for):
     rw.assignment.published_at = rw.assignment.published_at - dt.timedelta(minutes=5)
     rw.assignment.save(update_fields=["published_at"])
     member = TeamMember.objects.get(company=world.other_company)
+    # A company keeps one representative: someone else acts for it once this one leaves.
+    TeamMember.objects.create(company=world.other_company, user=world.users["observer"])
     company_services.team_member_remove(member=member, actor=world.users["manager"])
     assert AuditEntry.objects.filter(action="companies.team_leave").count() == 1
     body = client_for("manager").get(f"/yakutia/applications/{rw.application.pk}/").content

@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from technopark.accounts import queries, rules, services
 from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
 from technopark.accounts.models import ApiToken, Invitation, User
+from technopark.core.confirm import confirmation, confirmed
 from technopark.parks import agenda
 from technopark.parks import services as park_services
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Role
@@ -146,6 +148,17 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if token.revoked_at is None and not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Revoke the token “%(name)s”?") % {"name": token.name},
+            message=_(
+                "Programs that use this token lose access at once. A revoked token cannot be "
+                "restored: create a new one."
+            ),
+            action=_("Revoke the token"),
+            back=reverse("accounts:tokens"),
+        )
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
@@ -275,6 +288,16 @@ def invitation_revoke(request: HttpRequest, park_slug: str, pk: int) -> HttpResp
     invitation: Invitation = get_object_or_404(Invitation.objects, pk=pk)
     if not rules.can_revoke_invitation(access, invitation):
         raise PermissionDenied
+    if invitation.is_open and not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Revoke the invitation to %(email)s?") % {"email": invitation.email},
+            message=_(
+                "The link in the invitation stops working. You can invite the address again."
+            ),
+            action=_("Revoke the invitation"),
+            back=reverse("people:members", kwargs={"park_slug": park_slug}),
+        )
     services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(
         request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email}
@@ -309,6 +332,19 @@ def membership_approve(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @require_POST
 def membership_decline(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     membership = _membership_for_decision(request, pk, MembershipStatus.REQUESTED)
+    if not confirmed(request):
+        person = membership.user.full_name or membership.user.email
+        return confirmation(
+            request,
+            title=_("Decline the request of %(person)s?") % {"person": person},
+            message=_(
+                "%(person)s asked to join as “%(role)s”. The request is removed; they may ask "
+                "again."
+            )
+            % {"role": membership.get_role_display(), "person": person},
+            action=pgettext("join request", "Decline"),
+            back=reverse("people:members", kwargs={"park_slug": park_slug}),
+        )
     park_services.membership_remove(membership=membership, actor=request.user)
     messages.success(
         request, _("The request of %(person)s has been declined.") % {"person": membership.user}
@@ -320,7 +356,25 @@ def membership_decline(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
 @require_POST
 def membership_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     membership = _membership_for_decision(request, pk, MembershipStatus.ACTIVE)
+    problem = park_services.membership_removal_problem(membership=membership)
+    if problem is None and not confirmed(request):
+        person = membership.user.full_name or membership.user.email
+        return confirmation(
+            request,
+            title=_("Take the role “%(role)s” away from %(person)s?")
+            % {"role": membership.get_role_display(), "person": person},
+            message=_(
+                "%(person)s will no longer be able to act as “%(role)s” in this park. Their "
+                "account, their other roles and what they did stay. The role can be given "
+                "again by an invitation."
+            )
+            % {"role": membership.get_role_display(), "person": person},
+            action=_("Take the role away"),
+            back=reverse("people:members", kwargs={"park_slug": park_slug}),
+        )
     try:
+        if problem is not None:
+            raise problem
         park_services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

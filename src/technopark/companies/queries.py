@@ -126,9 +126,14 @@ def company_detail(*, park: Park, pk: int) -> Company | None:
 def direction_options(*, park: Park) -> list[Direction]:
     """The park's directions in tree order, each parent before its children (one query).
 
-    Each direction gets ``depth``: 0 for a top-level direction, 1 for a sub-direction.
+    Each direction gets ``depth``: 0 for a top-level direction, 1 for a sub-direction. Archived
+    directions (and the children of an archived one) are not offered.
     """
-    rows = list(Direction.all_parks.filter(park=park).order_by("position", "name", "id"))
+    rows = list(
+        Direction.all_parks.filter(park=park, archived_at__isnull=True).order_by(
+            "position", "name", "id"
+        )
+    )
     children: dict[int, list[Direction]] = {}
     for row in rows:
         if row.parent_id is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -331,12 +331,46 @@ def team_invitation_decline(*, invitation: TeamInvitation, actor: Any) -> TeamIn
     return locked
 
 
+def team_member_removal_problem(
+    *, member: TeamMember, team: Sequence[TeamMember]
+) -> ValidationError | None:
+    """Why ``member`` cannot leave ``team`` (the company's whole team), or ``None``: a company
+    that has a representative (a member who acts for it) always keeps one, so its last one cannot
+    leave. No query: the page asks it of the team it shows, to offer only what will be accepted;
+    ``team_member_remove`` asks it again of the team read under the lock."""
+    if not member.acts_for_company:
+        return None
+    if any(other.acts_for_company for other in team if other.pk != member.pk):
+        return None
+    return ValidationError(
+        {
+            "member": _(
+                "%(name)s is the only person who acts for the company, so they cannot leave the "
+                "team: first add another team member who acts for the company."
+            )
+            % {"name": member.user.full_name or member.user.email}
+        }
+    )
+
+
 @transaction.atomic
 def team_member_remove(*, member: TeamMember, actor: Any = None) -> None:
     """Take a person out of a company's team; their park membership stays. The change is kept
-    (``TeamChange``) and audited (``companies.team_leave``)."""
-    company = Company.all_parks.select_related("park").get(pk=member.company_id)
-    user = member.user
-    member.delete()
+    (``TeamChange``) and audited (``companies.team_leave``).
+
+    A company always keeps at least one representative: removing the last member who acts for
+    it is refused (``team_member_removal_problem``) and changes nothing. Locking: the company row
+    (``select_for_update``), so two representatives removed at the same moment cannot both go.
+    """
+    company = Company.all_parks.select_for_update().select_related("park").get(pk=member.company_id)
+    team = list(TeamMember.objects.select_related("user").filter(company_id=company.pk))
+    locked = next((other for other in team if other.pk == member.pk), None)
+    if locked is None:
+        raise ValidationError({"member": _("This person is no longer in the team.")})
+    problem = team_member_removal_problem(member=locked, team=team)
+    if problem is not None:
+        raise problem
+    user = locked.user
+    locked.delete()
     _team_changed(company=company, user=user, kind=TeamChangeKind.LEFT, actor=actor)
     writes("companies", park_id=company.park_id)

@@ -18,14 +18,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamInvitation, TeamMember
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.fragments import Fragment
 from technopark.core.params import PAGE
 from technopark.parks.http import (
@@ -151,12 +154,16 @@ def company_detail(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
 def _render_detail(
     request: HttpRequest, company: Company, team_form: TeamMemberForm, status: int = 200
 ) -> HttpResponse:
+    team = list(company.team.all())
     return render(
         request,
         "companies/company_detail.html",
         {
             "company": company,
-            "team": list(company.team.all()),
+            "team": [
+                (member, services.team_member_removal_problem(member=member, team=team))
+                for member in team
+            ],
             "pending_invitations": queries.open_team_offers(company=company),
             "history": list(company.stage_history.all()),
             "team_form": team_form,
@@ -312,6 +319,27 @@ def team_member_remove(
     member = get_object_or_404(
         TeamMember.objects.select_related("user"), company=company, pk=member_pk
     )
-    services.team_member_remove(member=member, actor=signed_in_user(request))
+    back = reverse("companies:detail", kwargs={"park_slug": park_slug, "pk": company.pk})
+    problem = services.team_member_removal_problem(member=member, team=list(company.team.all()))
+    if problem is None and not confirmed(request):
+        name = member.user.full_name or member.user.email
+        return confirmation(
+            request,
+            title=_("Remove %(name)s from the team?") % {"name": name},
+            message=_(
+                "%(name)s will no longer be in the team of %(company)s and will no longer act "
+                "for it. They stay a member of the park and can be invited again."
+            )
+            % {"name": name, "company": company.short_name},
+            action=pgettext("team member", "Remove"),
+            back=back + "#team-title",
+        )
+    try:
+        if problem is not None:
+            raise problem
+        services.team_member_remove(member=member, actor=signed_in_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
     messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
-    return redirect("companies:detail", park_slug=park_slug, pk=company.pk)
+    return redirect(back)

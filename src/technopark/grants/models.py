@@ -14,6 +14,7 @@ Money is ``DecimalField(14, 2)`` everywhere. What the database holds by itself:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,40 @@ class GrantPolicy(models.Model):
     def for_park(cls, park: Park) -> GrantPolicy:
         """The park's policy, or an unsaved one with the defaults when none was set."""
         return cls.objects.filter(park_id=park.pk).first() or cls(park=park)
+
+    # Segregation of duties, asked by the services (which refuse) and by the award page (which
+    # then does not offer the button): one rule, two readers. ``None`` means allowed.
+
+    def approval_refusal(self, *, requested_by_id: int | None, actor_id: int | None) -> Any:
+        """Why this policy refuses ``actor_id`` approving a tranche, or ``None``."""
+        if self.segregation_of_duties and actor_id is not None and requested_by_id == actor_id:
+            return _(
+                "You requested this tranche, so you cannot approve it: two other staff "
+                "members must (segregation of duties)."
+            )
+        return None
+
+    def payment_refusal(
+        self,
+        *,
+        requested_by_id: int | None,
+        approver_ids: Collection[int],
+        actor_id: int | None,
+    ) -> Any:
+        """Why this policy refuses ``actor_id`` paying a tranche, or ``None``."""
+        if not self.segregation_of_duties or actor_id is None:
+            return None
+        if requested_by_id == actor_id:
+            return _(
+                "You requested this tranche, so you cannot pay it: a staff member who neither "
+                "requested nor approved it must (segregation of duties)."
+            )
+        if actor_id in approver_ids:
+            return _(
+                "You approved this tranche, so you cannot pay it: a staff member who neither "
+                "requested nor approved it must (segregation of duties)."
+            )
+        return None
 
     def as_dict(self) -> dict[str, bool]:
         return {

@@ -54,3 +54,11 @@ class DirectionForm(ServiceErrorsMixin, forms.Form):
     def clean_parent(self) -> Direction | None:
         pk = self.cleaned_data.get("parent")
         return self._parents.get(pk) if pk is not None else None
+
+
+class DirectionEditForm(ServiceErrorsMixin, forms.Form):
+    """What may change of a direction: its names and display order (never its code)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    position = forms.IntegerField(label=_("Display order"), min_value=0, max_value=999)

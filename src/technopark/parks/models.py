@@ -73,6 +73,9 @@ class Site(ParkOwned, BilingualName):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Yakutsk", validators=[validate_time_zone]
     )
+    # A site something still refers to is archived rather than deleted: it stays on the records
+    # that name it and is no longer offered for new ones.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +100,8 @@ class Direction(ParkOwned, BilingualName):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # Archived instead of deleted while companies, calls or programmes are tagged with it.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "name"]

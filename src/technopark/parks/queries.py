@@ -62,12 +62,17 @@ def parks_for_switcher(*, user: Any) -> list[Park]:
     return list(parks_visible_to(user=user))
 
 
-def directions_tree(*, park: Park) -> list[Direction]:
-    """Top-level directions with their children prefetched (two queries)."""
+def directions_tree(*, park: Park, archived: bool = False) -> list[Direction]:
+    """Top-level directions with their children prefetched (two queries). Archived directions
+    (and the children of an archived one) only with ``archived`` (the settings page)."""
     children = Direction.all_parks.filter(park=park, parent__isnull=False).order_by(
         "position", "name"
     )
-    tops = list(Direction.all_parks.filter(park=park, parent__isnull=True).order_by("position"))
+    tops_rows = Direction.all_parks.filter(park=park, parent__isnull=True).order_by("position")
+    if not archived:
+        children = children.filter(archived_at__isnull=True)
+        tops_rows = tops_rows.filter(archived_at__isnull=True)
+    tops = list(tops_rows)
     by_parent: dict[int, list[Direction]] = {}
     for child in children:
         by_parent.setdefault(child.parent_id or 0, []).append(child)
@@ -76,8 +81,18 @@ def directions_tree(*, park: Park) -> list[Direction]:
     return tops
 
 
-def sites(*, park: Park) -> QuerySet[Site]:
-    return Site.all_parks.filter(park=park).order_by("name")
+def sites(*, park: Park, archived: bool = False) -> QuerySet[Site]:
+    """The park's sites by name; archived ones only with ``archived`` (the settings page)."""
+    rows = Site.all_parks.filter(park=park).order_by("name")
+    return rows if archived else rows.filter(archived_at__isnull=True)
+
+
+def site_of_park(*, park: Park, pk: int) -> Site | None:
+    return Site.all_parks.filter(park=park, pk=pk).first()
+
+
+def direction_of_park(*, park: Park, pk: int) -> Direction | None:
+    return Direction.all_parks.filter(park=park, pk=pk).first()
 
 
 def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
@@ -88,5 +103,6 @@ def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
 
 
 def site_options(*, park: Park) -> list[Site]:
-    """The park's sites (buildings and branches) to choose from, by name: one query."""
-    return list(Site.all_parks.filter(park=park).order_by("name", "id"))
+    """The park's sites (buildings and branches) to choose from, by name: one query. Archived
+    sites are not offered."""
+    return list(Site.all_parks.filter(park=park, archived_at__isnull=True).order_by("name", "id"))

@@ -7,16 +7,48 @@ Every grant and removal of a role is appended to the park's audit chain in the s
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.parks import caching
 from technopark.parks.models import Direction, Membership, MembershipStatus, Park, Role, Site
+
+
+class Removal(StrEnum):
+    """What removing a site or a direction did: deleted it (nothing referred to it) or archived
+    it (something does: it stays on those records and is no longer offered for new ones)."""
+
+    DELETED = "deleted"
+    ARCHIVED = "archived"
+
+
+def in_use(record: Model) -> bool:
+    """Whether any row of any app refers to ``record`` (a foreign key, a one-to-one or a
+    many-to-many, hidden ones too). Read from the models' relations, so ``parks`` need not know
+    the apps that tag records with its sites and directions: one ``exists`` query per relation."""
+    for relation in record._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue  # only the reverse side of relations pointing here
+        if relation.many_to_many:
+            through = relation.through  # type: ignore[union-attr]
+            column = relation.field.m2m_reverse_field_name()  # type: ignore[union-attr]
+            rows = through._base_manager.filter(**{column: record.pk})
+        else:
+            related = relation.related_model
+            rows = related._base_manager.filter(  # type: ignore[union-attr]
+                **{relation.field.name: record.pk}  # type: ignore[union-attr]
+            )
+        if rows.exists():
+            return True
+    return False
 
 
 def membership_state(membership: Membership | None) -> dict[str, Any]:
@@ -94,6 +126,99 @@ def site_create(
     site.save()
     writes("parks", park_id=park.pk)
     return site
+
+
+@transaction.atomic
+def site_update(
+    *, site: Site, actor: Any, name: str, address: str, time_zone: str, name_en: str = ""
+) -> Site:
+    """Rename a site, move its address or change its time zone (times already stored stay the
+    same instants; they are shown in the new zone). The name stays unique in the park."""
+    locked = Site.all_parks.select_for_update().get(park_id=site.park_id, pk=site.pk)
+    name = (name or "").strip()
+    if Site.all_parks.filter(park_id=locked.park_id, name=name).exclude(pk=locked.pk).exists():
+        raise ValidationError({"name": _("This park already has a site with this name.")})
+    locked.name, locked.name_en, locked.address, locked.time_zone = (
+        name,
+        (name_en or "").strip(),
+        (address or "").strip(),
+        time_zone,
+    )
+    locked.full_clean()
+    locked.save()
+    writes("parks", park_id=locked.park_id)
+    return locked
+
+
+@transaction.atomic
+def site_remove(*, site: Site, actor: Any) -> Removal:
+    """Delete a site nothing refers to; archive one that companies, residents, resources,
+    cohorts or sessions still name (``in_use``). Locking: the site row."""
+    locked = Site.all_parks.select_for_update().get(park_id=site.park_id, pk=site.pk)
+    writes("parks", park_id=locked.park_id)
+    if in_use(locked):
+        if locked.archived_at is None:
+            locked.archived_at = timezone.now()
+            locked.save(update_fields=["archived_at"])
+        return Removal.ARCHIVED
+    locked.delete()
+    return Removal.DELETED
+
+
+@transaction.atomic
+def site_restore(*, site: Site, actor: Any) -> Site:
+    """Offer an archived site again."""
+    locked = Site.all_parks.select_for_update().get(park_id=site.park_id, pk=site.pk)
+    if locked.archived_at is not None:
+        locked.archived_at = None
+        locked.save(update_fields=["archived_at"])
+        writes("parks", park_id=locked.park_id)
+    return locked
+
+
+@transaction.atomic
+def direction_update(
+    *, direction: Direction, actor: Any, name: str, name_en: str = "", position: int = 0
+) -> Direction:
+    """Rename a direction or move it in the display order. Its code never changes (reports
+    rely on it), nor its place in the tree."""
+    locked = Direction.all_parks.select_for_update().get(park_id=direction.park_id, pk=direction.pk)
+    if not isinstance(position, int) or not 0 <= position <= 999:
+        raise ValidationError({"position": _("Give a number from 0 to 999.")})
+    locked.name = (name or "").strip()
+    locked.name_en = (name_en or "").strip()
+    locked.position = position
+    locked.full_clean()
+    locked.save()
+    writes("parks", park_id=locked.park_id)
+    return locked
+
+
+@transaction.atomic
+def direction_remove(*, direction: Direction, actor: Any) -> Removal:
+    """Delete a direction nothing refers to (no company, call, programme, resident, expert or
+    sub-direction is tagged with it); archive it otherwise (``in_use``). An archived direction's
+    sub-directions are no longer offered either. Locking: the direction row."""
+    locked = Direction.all_parks.select_for_update().get(park_id=direction.park_id, pk=direction.pk)
+    writes("parks", park_id=locked.park_id)
+    if in_use(locked):
+        if locked.archived_at is None:
+            locked.archived_at = timezone.now()
+            locked.save(update_fields=["archived_at"])
+        return Removal.ARCHIVED
+    locked.delete()
+    return Removal.DELETED
+
+
+@transaction.atomic
+def direction_restore(*, direction: Direction, actor: Any) -> Direction:
+    """Offer an archived direction again."""
+    locked = Direction.all_parks.select_for_update().get(park_id=direction.park_id, pk=direction.pk)
+    if locked.archived_at is not None:
+        locked.archived_at = None
+        locked.save(update_fields=["archived_at"])
+        writes("parks", park_id=locked.park_id)
+    return locked
 
 
 @transaction.atomic
@@ -183,6 +308,23 @@ def membership_approve(*, membership: Membership, actor: Any) -> Membership:
     return locked
 
 
+def membership_removal_problem(*, membership: Membership) -> ValidationError | None:
+    """Why ``membership`` cannot be taken away, or ``None``: a park keeps one administrator.
+    The people page asks it before offering the confirmation; ``membership_remove`` asks it again
+    under the lock."""
+    if (
+        membership.role == Role.PARK_ADMIN
+        and membership.status == MembershipStatus.ACTIVE
+        and not Membership.all_parks.filter(
+            park_id=membership.park_id, role=Role.PARK_ADMIN, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        return ValidationError(_("A park needs at least one administrator."))
+    return None
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
     """Decline a request or take a role away. The last park admin cannot be removed.
@@ -190,16 +332,9 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     locked = Membership.all_parks.select_for_update().get(
         park_id=membership.park_id, pk=membership.pk
     )
-    if (
-        locked.role == Role.PARK_ADMIN
-        and locked.status == MembershipStatus.ACTIVE
-        and not Membership.all_parks.filter(
-            park_id=locked.park_id, role=Role.PARK_ADMIN, status=MembershipStatus.ACTIVE
-        )
-        .exclude(pk=locked.pk)
-        .exists()
-    ):
-        raise ValidationError(_("A park needs at least one administrator."))
+    problem = membership_removal_problem(membership=locked)
+    if problem is not None:
+        raise problem
     _audit(locked, actor, "parks.membership_remove", membership_state(locked), {})
     locked.delete()
     _memberships_changed(locked)

@@ -6,16 +6,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.fragments import Fragment
 from technopark.core.inputs import text_problem
 from technopark.parks import agenda, home_parts, queries, rules, services
-from technopark.parks.forms import DirectionForm, SiteForm
+from technopark.parks.forms import DirectionEditForm, DirectionForm, SiteForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -97,9 +100,10 @@ def park_settings(request: HttpRequest, park_slug: str) -> HttpResponse:
     if not rules.can_configure_park(access):
         raise PermissionDenied
     park = request.park  # type: ignore[attr-defined]
-    directions = queries.directions_tree(park=park)
+    directions = queries.directions_tree(park=park, archived=True)
+    parents = [d for d in directions if d.archived_at is None]
     site_form = SiteForm(prefix="site", initial={"time_zone": park.time_zone})
-    direction_form = DirectionForm(prefix="direction", top_level=directions)
+    direction_form = DirectionForm(prefix="direction", top_level=parents)
     if request.method == "POST":
         if "add_site" in request.POST:
             site_form = SiteForm(request.POST, prefix="site")
@@ -107,7 +111,7 @@ def park_settings(request: HttpRequest, park_slug: str) -> HttpResponse:
                 messages.success(request, _("The site has been added."))
                 return redirect("parks:settings", park_slug=park_slug)
         elif "add_direction" in request.POST:
-            direction_form = DirectionForm(request.POST, prefix="direction", top_level=directions)
+            direction_form = DirectionForm(request.POST, prefix="direction", top_level=parents)
             if _save(direction_form, lambda data: services.direction_create(park=park, **data)):
                 messages.success(request, _("The direction has been added."))
                 return redirect("parks:settings", park_slug=park_slug)
@@ -116,11 +120,157 @@ def park_settings(request: HttpRequest, park_slug: str) -> HttpResponse:
         "parks/park_settings.html",
         {
             "directions": directions,
-            "sites": list(queries.sites(park=park)),
+            "sites": list(queries.sites(park=park, archived=True)),
             "site_form": site_form,
             "direction_form": direction_form,
         },
     )
+
+
+def _configurable(request: HttpRequest) -> Any:
+    """The park of a settings page, once the visitor may configure it (403 otherwise)."""
+    if not rules.can_configure_park(request.access):  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return request.park  # type: ignore[attr-defined]
+
+
+def _found(record: Any) -> Any:
+    if record is None:
+        raise Http404(_("Not found in this park."))
+    return record
+
+
+def _settings_url(request: HttpRequest, anchor: str) -> str:
+    return reverse("parks:settings", kwargs={"park_slug": request.park.slug}) + anchor  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Rename a site, change its address or time zone (park administrators)."""
+    park = _configurable(request)
+    site = _found(queries.site_of_park(park=park, pk=pk))
+    initial = {f: getattr(site, f) for f in ("name", "name_en", "address", "time_zone")}
+    form = SiteForm(request.POST if request.method == "POST" else None, initial=initial)
+    actor = request.user
+    if request.method == "POST" and _save(
+        form, lambda data: services.site_update(site=site, actor=actor, **data)
+    ):
+        messages.success(request, _("The site has been saved."))
+        return redirect(_settings_url(request, "#sites-title"))
+    title = _("Edit the site %(name)s") % {"name": site.display_name}
+    return render(
+        request,
+        "parks/settings_form.html",
+        {"form": form, "title": title, "back": _settings_url(request, "#sites-title")},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direction_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Rename a direction or move it in the display order (park administrators)."""
+    park = _configurable(request)
+    direction = _found(queries.direction_of_park(park=park, pk=pk))
+    initial = {f: getattr(direction, f) for f in ("name", "name_en", "position")}
+    form = DirectionEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    actor = request.user
+    if request.method == "POST" and _save(
+        form, lambda data: services.direction_update(direction=direction, actor=actor, **data)
+    ):
+        messages.success(request, _("The direction has been saved."))
+        return redirect(_settings_url(request, "#directions-title"))
+    title = _("Edit the direction %(name)s") % {"name": direction.display_name}
+    return render(
+        request,
+        "parks/settings_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": _settings_url(request, "#directions-title"),
+            "note": _("The code (%(code)s) never changes: reports rely on it.")
+            % {"code": direction.code},
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _removal_question(
+    request: HttpRequest, *, record: Any, title: Any, anchor: str
+) -> HttpResponse:
+    """The confirmation of removing a site or a direction, saying whether it will be deleted
+    or archived (the service decides the same way: ``services.in_use``)."""
+    if services.in_use(record):
+        message = _(
+            "Records of the park still refer to it, so it will be archived, not deleted: it "
+            "stays on those records and is no longer offered for new ones. You can restore it."
+        )
+        action = pgettext("site or direction", "Archive")
+    else:
+        message = _("Nothing refers to it, so it will be deleted.")
+        action = pgettext("site or direction", "Delete")
+    return confirmation(
+        request,
+        title=title,
+        message=message,
+        action=action,
+        back=_settings_url(request, anchor),
+    )
+
+
+def _removed(request: HttpRequest, removal: services.Removal, anchor: str) -> HttpResponse:
+    if removal == services.Removal.ARCHIVED:
+        messages.success(request, _("Archived: it is no longer offered for new records."))
+    else:
+        messages.success(request, _("Deleted."))
+    return redirect(_settings_url(request, anchor))
+
+
+@login_required
+@require_POST
+def site_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Delete a site nothing refers to, archive it otherwise; asks first."""
+    park = _configurable(request)
+    site = _found(queries.site_of_park(park=park, pk=pk))
+    if not confirmed(request):
+        title = _("Remove the site %(name)s?") % {"name": site.display_name}
+        return _removal_question(request, record=site, title=title, anchor="#sites-title")
+    removal = services.site_remove(site=site, actor=request.user)
+    return _removed(request, removal, "#sites-title")
+
+
+@login_required
+@require_POST
+def direction_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    """Delete a direction nothing refers to, archive it otherwise; asks first."""
+    park = _configurable(request)
+    direction = _found(queries.direction_of_park(park=park, pk=pk))
+    if not confirmed(request):
+        title = _("Remove the direction %(name)s?") % {"name": direction.display_name}
+        return _removal_question(request, record=direction, title=title, anchor="#directions-title")
+    removal = services.direction_remove(direction=direction, actor=request.user)
+    return _removed(request, removal, "#directions-title")
+
+
+@login_required
+@require_POST
+def site_restore(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    park = _configurable(request)
+    site = _found(queries.site_of_park(park=park, pk=pk))
+    services.site_restore(site=site, actor=request.user)
+    messages.success(request, _("Restored: it is offered again."))
+    return redirect(_settings_url(request, "#sites-title"))
+
+
+@login_required
+@require_POST
+def direction_restore(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
+    park = _configurable(request)
+    direction = _found(queries.direction_of_park(park=park, pk=pk))
+    services.direction_restore(direction=direction, actor=request.user)
+    messages.success(request, _("Restored: it is offered again."))
+    return redirect(_settings_url(request, "#directions-title"))
 
 
 def _save(form: ServiceErrorsMixin, write: Callable[[dict[str, Any]], object]) -> bool:

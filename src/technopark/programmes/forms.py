@@ -191,7 +191,9 @@ class AttendanceForm(InputRulesMixin, forms.Form):
             self.fields[f"present_{attendee.pk}"] = forms.BooleanField(
                 label=str(attendee.user.full_name or attendee.user.email),
                 required=False,
-                initial=row["present"] is not False,
+                # Nobody is ticked until someone marks them present: an unmarked person
+                # saved as present would be a record of something nobody saw.
+                initial=row["present"] is True,
             )
             row["field"] = f"present_{attendee.pk}"
 

@@ -40,6 +40,8 @@ class Programme(ParkOwned):
     coworking_seats = models.PositiveSmallIntegerField(_("coworking seats"), default=0)
     length_weeks = models.PositiveSmallIntegerField(_("length, weeks"), default=12)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A programme with cohorts is archived, not deleted: no new cohorts, its history stays.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +76,8 @@ class Cohort(ParkOwned):
         related_name="cohorts",
         verbose_name=_("intake call"),
     )
+    # A cohort with participants is archived, not deleted: it leaves the lists, its record stays.
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -150,6 +150,7 @@ def my_reports(request: HttpRequest, park_slug: str) -> HttpResponse:
                     r for r in resident.reports.all() if r.review == ReportReview.RETURNED
                 ],
                 "current_due": owed and quarter.period not in filed,
+                "current_filed": owed and quarter.period in filed,
                 "missing": queries.missing_quarters(resident),
             }
         )

@@ -35,7 +35,6 @@ public name is re-exported here, so callers keep naming ``services.tranche_pay``
 from technopark.grants.services._common import (
     MAX_MONEY,
     MAX_TEXT,
-    format_money,
 )
 from technopark.grants.services.awards import (
     MilestonePlan,
@@ -74,7 +73,6 @@ __all__ = [
     "PaymentResult",
     "award_cancel",
     "clawback_record",
-    "format_money",
     "grant_award_create",
     "grant_policy_set",
     "grant_report_file",

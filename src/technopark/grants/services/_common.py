@@ -1,6 +1,6 @@
-"""What the parts of the grants services share: cleaning money and text, writing money in the
-visitor's language, and the award row locked with its totals (and their snapshot for the audit
-chain)."""
+"""What the parts of the grants services share: cleaning money and text, and the award row
+locked with its totals (and their snapshot for the audit chain). Money is written for the reader
+by ``core.money.format_money``, the one formatter of the project."""
 
 from __future__ import annotations
 
@@ -8,20 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from technopark.grants.models import GrantAward
 
 MAX_MONEY = Decimal("999999999999.99")
 MAX_TEXT = 4000
-
-
-def format_money(amount: Decimal, currency: str = "RUB") -> str:
-    """``1,600,000.00 ₽`` in English, ``1 600 000,00 ₽`` in Russian."""
-    sign = "₽" if currency == "RUB" else currency
-    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0{sign}"
 
 
 def _clean_money(value: Any, field: str, *, positive: bool = True) -> Decimal:

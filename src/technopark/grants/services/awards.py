@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
+from technopark.core.money import format_money
 from technopark.grants.models import (
     ZERO,
     BudgetKind,
@@ -32,7 +33,6 @@ from technopark.grants.services._common import (
     _clean_money,
     _clean_text,
     _locked_award,
-    format_money,
 )
 from technopark.grants.services.notices import tell_company
 from technopark.grants.services.tranches import _refuse_if_cancelled, tranche_request

@@ -18,6 +18,7 @@ from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
+from technopark.core.money import format_money
 from technopark.grants.models import (
     APPROVALS_NEEDED,
     ZERO,
@@ -39,7 +40,6 @@ from technopark.grants.services._common import (
     _clean_money,
     _clean_text,
     _locked_award,
-    format_money,
 )
 from technopark.grants.services.notices import (
     tell_company,
@@ -176,15 +176,9 @@ def tranche_approve(*, tranche: Tranche, actor: User) -> Tranche:
         raise ValidationError(
             {"approver": _("You have already approved this tranche: a second staff member must.")}
         )
-    if policy.segregation_of_duties and locked.requested_by_id == actor.pk:
-        raise ValidationError(
-            {
-                "approver": _(
-                    "You requested this tranche, so you cannot approve it: two other staff "
-                    "members must (segregation of duties)."
-                )
-            }
-        )
+    refusal = policy.approval_refusal(requested_by_id=locked.requested_by_id, actor_id=actor.pk)
+    if refusal is not None:
+        raise ValidationError({"approver": refusal})
     try:
         with transaction.atomic():
             TrancheApproval.objects.create(tranche=locked, approver=actor)
@@ -279,25 +273,16 @@ def tranche_pay(
         raise AlreadyPaid({"tranche": _("This tranche has already been paid.")}) from error
 
 
-def _check_payer(tranche: Tranche, actor: User) -> None:
-    if tranche.requested_by_id == actor.pk:
-        raise ValidationError(
-            {
-                "tranche": _(
-                    "You requested this tranche, so you cannot pay it: a staff member who neither "
-                    "requested nor approved it must (segregation of duties)."
-                )
-            }
-        )
-    if TrancheApproval.objects.filter(tranche=tranche, approver_id=actor.pk).exists():
-        raise ValidationError(
-            {
-                "tranche": _(
-                    "You approved this tranche, so you cannot pay it: a staff member who neither "
-                    "requested nor approved it must (segregation of duties)."
-                )
-            }
-        )
+def _check_payer(tranche: Tranche, actor: User, policy: GrantPolicy) -> None:
+    refusal = policy.payment_refusal(
+        requested_by_id=tranche.requested_by_id,
+        approver_ids=set(
+            TrancheApproval.objects.filter(tranche=tranche).values_list("approver_id", flat=True)
+        ),
+        actor_id=actor.pk,
+    )
+    if refusal is not None:
+        raise ValidationError({"tranche": refusal})
 
 
 def _pay_locked(
@@ -325,7 +310,7 @@ def _pay_locked(
     if policy.pay_only_accepted_reports:
         _report_gate(locked.milestone)
     if policy.segregation_of_duties:
-        _check_payer(locked, actor)
+        _check_payer(locked, actor, policy)
     net_after = award.paid_total - award.clawed_back_total + locked.amount
     if net_after > award.amount:
         raise Overpayment(

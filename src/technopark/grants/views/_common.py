@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from technopark.core.localtime import local_today
@@ -46,6 +47,7 @@ def _render_detail(
     access = access_of(request)
     can_manage = rules.can_manage_award(access, award)
     user_id = getattr(request.user, "pk", None)
+    policy = queries.policy_for(park_of(request)) if can_manage else None
     rows = []
     for tranche in tranches:
         approvals = list(tranche.approvals.all())
@@ -58,6 +60,17 @@ def _render_detail(
             else None
         )
         is_failed = failed_tranche == tranche.pk
+        # The page offers only what the services will accept: the policy's own rule decides.
+        approve_refusal = pay_refusal = None
+        if policy is not None:
+            approve_refusal = policy.approval_refusal(
+                requested_by_id=tranche.requested_by_id, actor_id=user_id
+            )
+            pay_refusal = policy.payment_refusal(
+                requested_by_id=tranche.requested_by_id,
+                approver_ids={a.approver_id for a in approvals},
+                actor_id=user_id,
+            )
         rows.append(
             {
                 "tranche": tranche,
@@ -65,6 +78,8 @@ def _render_detail(
                 "disbursement": disbursement,
                 "cancellation": cancellation,
                 "approved_by_me": any(a.approver_id == user_id for a in approvals),
+                "approve_refusal": approve_refusal,
+                "pay_refusal": pay_refusal,
                 "pay_form": forms.get("pay")
                 if is_failed and "pay" in forms
                 else PayForm(
@@ -92,7 +107,7 @@ def _render_detail(
         "review_forms": forms.get("review", {}),
         "award_cancel_form": forms.get("award_cancel") or CancelForm(),
         "can_cancel": rules.can_cancel_award(access, award),
-        "policy": queries.policy_for(park_of(request)) if can_manage else None,
+        "policy": policy,
         "today": today,
         "acts_for": not can_manage and rules.can_view_my_grants(access),
     }
@@ -105,6 +120,13 @@ def _manage(request: HttpRequest, pk: int) -> GrantAward:
     award = _award_or_404(request, pk)
     require(rules.can_manage_award(access, award))
     return award
+
+
+def _award_url(request: HttpRequest, award: GrantAward, anchor: str = "") -> str:
+    return (
+        reverse("grants:detail", kwargs={"park_slug": park_of(request).slug, "pk": award.pk})
+        + anchor
+    )
 
 
 def _done(request: HttpRequest, award: GrantAward, message: str) -> HttpResponse:

@@ -22,12 +22,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today
 from technopark.core.params import ID, PAGE, Choice, Integer, Text, param_value
 from technopark.grants import exports, queries, rules, services
 from technopark.grants.forms import AwardForm, CancelForm, ExportForm, MilestoneForm
-from technopark.grants.views._common import _award_or_404, _done, _manage, _render_detail
+from technopark.grants.views._common import (
+    _award_or_404,
+    _award_url,
+    _done,
+    _manage,
+    _render_detail,
+)
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 
@@ -214,6 +221,20 @@ def award_cancel(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     award = _manage(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
+        if award.cancelled_at is None and not confirmed(request):
+            return confirmation(
+                request,
+                title=_("Cancel the grant %(reference)s?")
+                % {"reference": award.decision_reference},
+                message=_(
+                    "Every tranche not yet paid is cancelled; nothing more is requested, "
+                    "approved or paid on this grant. What was paid stays in the ledger and can "
+                    "still be clawed back. A cancelled grant cannot be restored."
+                ),
+                consequences=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+                action=_("Cancel the whole grant"),
+                back=_award_url(request, award, "#cancel-award-title"),
+            )
         try:
             services.award_cancel(
                 award=award, actor=signed_in_user(request), reason=form.cleaned_data["reason"]

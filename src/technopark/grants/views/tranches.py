@@ -16,10 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
+from technopark.core.money import format_money
 from technopark.grants import services
 from technopark.grants.forms import CancelForm, ClawbackForm, PayForm, TrancheRequestForm
 from technopark.grants.models import GrantAward, TrancheStatus
-from technopark.grants.views._common import _award_or_404, _done, _manage, _render_detail
+from technopark.grants.views._common import (
+    _award_or_404,
+    _award_url,
+    _done,
+    _manage,
+    _render_detail,
+)
 
 
 @login_required
@@ -119,6 +127,23 @@ def tranche_cancel(request: HttpRequest, park_slug: str, pk: int, tranche_pk: in
     tranche = _tranche_of(award, tranche_pk)
     form = CancelForm(request.POST)
     if form.is_valid():
+        cancellable = tranche.status in (TrancheStatus.REQUESTED, TrancheStatus.APPROVED)
+        if cancellable and award.cancelled_at is None and not confirmed(request):
+            return confirmation(
+                request,
+                title=_("Cancel tranche %(number)s?") % {"number": tranche.number},
+                message=_(
+                    "Tranche %(number)s of %(amount)s will not be paid. A cancelled tranche "
+                    "cannot be restored: a new one can be requested against the milestone."
+                )
+                % {
+                    "number": tranche.number,
+                    "amount": format_money(tranche.amount, award.currency),
+                },
+                consequences=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+                action=_("Cancel the tranche"),
+                back=_award_url(request, award, f"#tranche-{tranche.number}"),
+            )
         try:
             services.tranche_cancel(
                 tranche=tranche, actor=signed_in_user(request), reason=form.cleaned_data["reason"]

@@ -22,8 +22,9 @@ from technopark.selection.models import CallKind
 
 
 def programme_list(*, park: Park) -> list[Programme]:
-    """The park's programmes with their cohorts (two queries)."""
-    return list(
+    """The park's programmes with their cohorts (two queries): current programmes first, then
+    archived ones; each with ``current_cohorts`` and ``archived_cohorts``."""
+    programmes = list(
         Programme.all_parks.filter(park=park)
         .prefetch_related(
             Prefetch(
@@ -37,6 +38,11 @@ def programme_list(*, park: Park) -> list[Programme]:
         )
         .order_by("name", "id")
     )
+    for programme in programmes:
+        cohorts = list(programme.cohorts.all())
+        programme.current_cohorts = [c for c in cohorts if c.archived_at is None]
+        programme.archived_cohorts = [c for c in cohorts if c.archived_at is not None]
+    return sorted(programmes, key=lambda p: p.archived_at is not None)
 
 
 def programme_detail(*, park: Park, pk: int) -> Programme | None:

@@ -7,8 +7,25 @@ One module per part: cohorts, participants (and their progress), curriculum, dem
 name the functions here (``programmes.services.cohort_fill``); the parts are where they live.
 """
 
-from technopark.programmes.services.cohorts import cohort_create, programme_create
-from technopark.programmes.services.curriculum import attendance_record, session_create
+from technopark.programmes.services.cohorts import (
+    cohort_create,
+    cohort_in_use,
+    cohort_remove,
+    cohort_restore,
+    cohort_update,
+    programme_create,
+    programme_in_use,
+    programme_remove,
+    programme_restore,
+    programme_update,
+)
+from technopark.programmes.services.curriculum import (
+    attendance_record,
+    session_create,
+    session_removal_problem,
+    session_remove,
+    session_update,
+)
 from technopark.programmes.services.demo_day import (
     GUEST_ROLES,
     demo_day_save,
@@ -45,6 +62,10 @@ __all__ = [
     "cohort_create",
     "cohort_fill",
     "cohort_fill_companies",
+    "cohort_in_use",
+    "cohort_remove",
+    "cohort_restore",
+    "cohort_update",
     "demo_day_save",
     "demo_day_set_order",
     "feedback_record",
@@ -64,7 +85,14 @@ __all__ = [
     "participant_sync_team",
     "participant_update",
     "programme_create",
+    "programme_in_use",
+    "programme_remove",
+    "programme_restore",
+    "programme_update",
     "session_create",
+    "session_removal_problem",
+    "session_remove",
+    "session_update",
     "stage_decide",
     "stage_propose",
 ]

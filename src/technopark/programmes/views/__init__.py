@@ -26,6 +26,16 @@ from technopark.programmes.views.demo_day import (
     demo_day_order,
 )
 from technopark.programmes.views.guests import guest_feedback, guest_resend, guest_revoke
+from technopark.programmes.views.manage import (
+    cohort_edit,
+    cohort_remove,
+    cohort_restore,
+    programme_edit,
+    programme_remove,
+    programme_restore,
+    session_edit,
+    session_remove,
+)
 from technopark.programmes.views.participants import (
     cohort_fill,
     grants_url,
@@ -43,7 +53,10 @@ __all__ = [
     "cohort_create",
     "cohort_dashboard",
     "cohort_detail",
+    "cohort_edit",
     "cohort_fill",
+    "cohort_remove",
+    "cohort_restore",
     "demo_day_detail",
     "demo_day_edit",
     "demo_day_feedback",
@@ -60,9 +73,14 @@ __all__ = [
     "participant_seat_allocate",
     "participant_seat_release",
     "programme_create",
+    "programme_edit",
     "programme_list",
+    "programme_remove",
+    "programme_restore",
     "session_attendance",
     "session_create",
+    "session_edit",
+    "session_remove",
     "stage_decide",
     "stage_propose",
 ]

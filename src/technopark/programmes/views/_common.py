@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.core.localtime import wall_time
@@ -29,6 +30,7 @@ def _cohort(request: HttpRequest, pk: int) -> Cohort:
 
 def _schedule(sessions: list[Any], cohort: Cohort) -> list[dict[str, Any]]:
     """Sessions with their start and end in the site's time zone (the cohort's, else the park's)."""
+    now = timezone.now()
     rows = []
     for session in sessions:
         zone = zone_name(site=session.site, cohort=cohort)
@@ -38,6 +40,8 @@ def _schedule(sessions: list[Any], cohort: Cohort) -> list[dict[str, Any]]:
                 "zone": zone,
                 "starts": wall_time(session.starts_at, zone),
                 "ends": wall_time(session.ends_at, zone),
+                # Attendance is taken once the session has started, never before.
+                "started": session.starts_at <= now,
             }
         )
     return rows

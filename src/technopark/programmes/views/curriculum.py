@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -68,8 +69,12 @@ def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
     require(rules.can_take_attendance(access))
     session = _found(queries.session_for(park=park_of(request), pk=pk))
     require(rules.can_take_attendance(access, session))
-    sheet = queries.session_sheet(session=session)
-    form = AttendanceForm(request.POST if request.method == "POST" else None, sheet=sheet)
+    started = session.starts_at <= timezone.now()
+    sheet = queries.session_sheet(session=session) if started else []
+    form = AttendanceForm(
+        request.POST if request.method == "POST" and started else None, sheet=sheet
+    )
+    refused = request.method == "POST" and not started
     if form.is_valid():
         try:
             services.attendance_record(
@@ -93,6 +98,8 @@ def session_attendance(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
             "zone": zone,
             "starts": wall_time(session.starts_at, zone),
             "ends": wall_time(session.ends_at, zone),
+            "started": started,
+            "refused": refused,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if refused or (form.is_bound and form.errors) else 200,
     )

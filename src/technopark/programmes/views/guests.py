@@ -21,11 +21,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from technopark.core.clientip import client_ip
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.localtime import wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.programmes import queries, rules, services, tasks
@@ -69,6 +71,19 @@ def guest_resend(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
 def guest_revoke(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """Staff withdraw an outside guest's invitation: the link stops working at once."""
     guest = _guest(request, pk)
+    if guest.revoked_at is None and not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Withdraw the invitation of %(name)s?") % {"name": guest.display_name},
+            message=_(
+                "Their feedback link stops working at once; what they have sent stays. You can "
+                "invite them again."
+            ),
+            action=_("Withdraw the invitation"),
+            back=reverse(
+                "programmes:demo_day", kwargs={"park_slug": park_slug, "pk": guest.demo_day_id}
+            ),
+        )
     try:
         services.guest_revoke(guest=guest, actor=request.user)
     except ValidationError as error:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
+from technopark.core.confirm import confirmation, confirmed
 from technopark.core.localtime import wall_time
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park
@@ -210,6 +211,20 @@ def participant_seat_release(request: HttpRequest, park_slug: str, pk: int) -> H
     require(rules.can_allocate_seat(access_of(request)))
     participant = _participant(request, pk)
     require(rules.can_allocate_seat(access_of(request), participant))
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Release the coworking seat of %(company)s?")
+            % {"company": participant.company.short_name},
+            message=_(
+                "The desk is given back from today on and can be booked by others; the days "
+                "already used stay in the record."
+            ),
+            action=_("Release the seat"),
+            back=reverse(
+                "programmes:participant", kwargs={"park_slug": park_slug, "pk": participant.pk}
+            ),
+        )
     try:
         released = services.participant_seat_release(
             participant=participant, actor=signed_in_user(request)
