@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "technopark.accounts.middleware.ApiTokenMiddleware",
+    # A signed-in person's own language (their profile) over the cookie and the browser's.
+    "technopark.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -297,6 +299,8 @@ LOCALE_PATHS = [BASE_DIR / "src" / "technopark" / "locale"]
 TIME_ZONE = env("TECHNOPARK_TIME_ZONE", "Asia/Yakutsk")
 USE_I18N = True
 USE_TZ = True
+# English dates as written outside the US, Russian ones without a doubled "г.." (core/formats).
+FORMAT_MODULE_PATH = ["technopark.core.formats"]
 
 # --- Static files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -16,6 +16,9 @@ from technopark.accounts.models import TokenScope, User
 from technopark.core.forms import InputRulesMixin
 from technopark.parks.models import Role
 
+# Every language named in itself (not translated): whoever reads the list finds their own.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
 
 class SignupForm(InputRulesMixin, forms.Form):
     """Extra fields on allauth's sign-up form (the adapter stores them on the new user)."""
@@ -51,6 +54,24 @@ class ProfileForm(InputRulesMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_(
+            "Pages, e-mails and API messages use it once you are signed in. "
+            "Not chosen: pages follow the browser and e-mails the park."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, so a person who cannot read the current one finds theirs.
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            ("", _("Not chosen")),
+            *((code, LANGUAGE_NAMES.get(code, code)) for code, _name in settings.LANGUAGES),
+        ]
 
 
 class ApiTokenForm(InputRulesMixin, forms.Form):

@@ -53,6 +53,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("Django admin access"), default=False, help_text=_("May open the technical admin site.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language the person reads the site and their e-mail in; blank: the browser's choice on
+    # pages and the park's language in e-mail (accounts.middleware, notices.notify).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Pages, e-mails and API messages use it once you are signed in."),
+    )
 
     objects = UserManager()
 

@@ -8,20 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from technopark.core.money import format_money as format_money  # grants write money the core way
 from technopark.grants.models import GrantAward
 
 MAX_MONEY = Decimal("999999999999.99")
 MAX_TEXT = 4000
-
-
-def format_money(amount: Decimal, currency: str = "RUB") -> str:
-    """``1,600,000.00 ₽`` in English, ``1 600 000,00 ₽`` in Russian."""
-    sign = "₽" if currency == "RUB" else currency
-    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0{sign}"
 
 
 def _clean_money(value: Any, field: str, *, positive: bool = True) -> Decimal:
