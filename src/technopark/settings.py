@@ -267,7 +267,8 @@ ACCOUNT_EMAIL_VERIFICATION = env("TECHNOPARK_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Technopark] "
+# The subject prefix is the site's name, in the reader's language (AccountAdapter, core.mail).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "technopark.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "technopark.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -288,6 +289,9 @@ EMAIL_HOST_PASSWORD = env("TECHNOPARK_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("TECHNOPARK_EMAIL_USE_TLS", True)
 # The site's address for links in mail sent without a request at hand (notices).
 TECHNOPARK_SITE_URL = env("TECHNOPARK_SITE_URL", "http://localhost:8000")
+# The platform's name in mail greetings, signatures and subjects ("Technopark" translated when
+# empty): never the host a request came from (core.mail).
+TECHNOPARK_SITE_NAME = env("TECHNOPARK_SITE_NAME", "")
 DEFAULT_FROM_EMAIL = env("TECHNOPARK_DEFAULT_FROM_EMAIL", "Technopark <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in env_list("TECHNOPARK_ADMINS")]

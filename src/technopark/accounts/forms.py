@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import TokenScope, User
 from technopark.core.forms import InputRulesMixin
@@ -55,7 +56,7 @@ class ProfileForm(InputRulesMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=pgettext_lazy("profile form", "Language"),
         required=False,
         help_text=_(
             "Pages, e-mails and API messages use it once you are signed in. "
@@ -66,10 +67,9 @@ class ProfileForm(InputRulesMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each language named in itself, so a person who cannot read the current one finds theirs.
-        language = self.fields["language"]
-        assert isinstance(language, forms.ChoiceField)
+        language = cast(forms.ChoiceField, self.fields["language"])
         language.choices = [
-            ("", _("Not chosen")),
+            ("", pgettext_lazy("language", "Not chosen")),
             *((code, LANGUAGE_NAMES.get(code, code)) for code, _name in settings.LANGUAGES),
         ]
 

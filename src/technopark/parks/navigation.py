@@ -20,6 +20,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.rules import ParkAccess
 
@@ -89,7 +90,7 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             (("spaces.can_view_spaces", "spaces:search"),),
             url_names=("search",),
         ),
-        Link(_("Book"), (("spaces.can_book", "spaces:book"),), url_names=("book",)),
+        Link(pgettext_lazy("menu: make a booking", "Book"), (("spaces.can_book", "spaces:book"),), url_names=("book",)),
         Link(_("My bookings"), (("spaces.can_view_spaces", "spaces:my"),), url_names=("my",)),
         Link(
             _("Approvals"),
