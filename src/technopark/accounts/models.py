@@ -209,7 +209,9 @@ class Invitation(ParkOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(pgettext_lazy("invitation", "accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        pgettext_lazy("invitation", "accepted"), null=True, blank=True
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -43,10 +43,16 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("record type"), max_length=80)
-    target_id = models.CharField(pgettext_lazy("audit entry: the record changed", "record"), max_length=64)
+    target_id = models.CharField(
+        pgettext_lazy("audit entry: the record changed", "record"), max_length=64
+    )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    before = models.JSONField(pgettext_lazy("audit entry: the record before", "before"), default=dict, blank=True)
-    after = models.JSONField(pgettext_lazy("audit entry: the record after", "after"), default=dict, blank=True)
+    before = models.JSONField(
+        pgettext_lazy("audit entry: the record before", "before"), default=dict, blank=True
+    )
+    after = models.JSONField(
+        pgettext_lazy("audit entry: the record after", "after"), default=dict, blank=True
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     # Which key (its fingerprint, audit.keys) and which algorithm made ``hash``.
