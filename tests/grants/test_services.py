@@ -200,8 +200,8 @@ def test_paid_total_never_exceeds_the_award(world, award, admin):
         pay(extra, accountant(world.park), key="over")
     message = error.value.message_dict["amount"][0]
     assert message == (
-        "This payment would bring the total paid to 1,600,000.00\u00a0₽, above the award of "
-        "1,500,000.00\u00a0₽."
+        "This payment would bring the total paid to RUB\u00a01,600,000.00, above the award of "
+        "RUB\u00a01,500,000.00."
     )
     award.refresh_from_db()
     assert award.paid_total - award.clawed_back_total == D("1400000.00")
@@ -305,7 +305,7 @@ def test_money_is_written_as_each_language_writes_it():
     from django.utils import translation
 
     with translation.override("en"):
-        assert services.format_money(D("1600000")) == "1,600,000.00\u00a0₽"
+        assert services.format_money(D("1600000")) == "RUB\u00a01,600,000.00"
     with translation.override("ru"):
         assert services.format_money(D("1600000")).replace("\u00a0", " ") == "1 600 000,00 ₽"
 
