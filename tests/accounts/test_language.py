@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 
 from technopark.accounts.models import User
 from technopark.notices import services as notices
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,19 @@ def test_a_notice_is_written_in_each_persons_language_else_the_parks(
     assert "All your notices:" in english.body
     assert russian.subject.startswith("[Технопарк Якутия] ")
     assert "Все ваши уведомления" in russian.body or "уведомления" in russian.body
+
+
+def test_signing_in_applies_the_persons_language_at_once(world, client):
+    person = UserFactory(email="reader@example.org", language="en")
+    person.set_password("a-long-enough-pass-phrase-2026")
+    person.save()
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": person.email, "password": "a-long-enough-pass-phrase-2026"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ru", follow=True)
+    assert page.wsgi_request.LANGUAGE_CODE == "en"

@@ -74,6 +74,23 @@ def _sign_in(request: HttpRequest, user: Any) -> None:
     setattr(request, TOKEN_AUTHENTICATED, True)
 
 
+_SIGNED_IN_LANGUAGE = "_technopark_signed_in_language"
+
+
+def speak_the_users_language(
+    sender: type, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """At sign-in (``user_logged_in``): the rest of this request — allauth's "signed in" message,
+    the redirect — is in the person's own language, and the answer keeps it in the cookie
+    (``UserLanguageMiddleware``)."""
+    language = getattr(user, "language", "")
+    if not language or request is None:
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    setattr(request, _SIGNED_IN_LANGUAGE, language)
+
+
 class UserLanguageMiddleware:
     """A signed-in person reads the site in the language of their profile (``User.language``).
 
@@ -92,7 +109,11 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return self.get_response(request)
+            response = self.get_response(request)
+            signed_in = getattr(request, _SIGNED_IN_LANGUAGE, "")
+            if signed_in:  # signed in by this very request
+                remember_language(response, signed_in)
+            return response
         if request.method == "POST" and request.path_info == reverse("set_language"):
             chosen = request.POST.get("language", "")
             if chosen in dict(settings.LANGUAGES):
