@@ -141,7 +141,11 @@ def test_award_through_the_page(world, client_for, participant):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"amount": "2000000.01"}, "amount", "above the programme&#x27;s cap of RUB\u00a02,000,000.00"),
+        (
+            {"amount": "2000000.01"},
+            "amount",
+            "above the programme&#x27;s cap of RUB\u00a02,000,000.00",
+        ),
         ({"amount": "abc"}, "amount", "Give an amount in roubles"),
         ({"amount": "-5"}, "amount", "cannot be negative"),
         ({"amount": "1.001"}, "amount", "two decimal places"),
