@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "technopark.accounts.middleware.ApiTokenMiddleware",
+    # A signed-in person's own language (their profile) over the cookie and the browser's.
+    "technopark.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -265,7 +267,8 @@ ACCOUNT_EMAIL_VERIFICATION = env("TECHNOPARK_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Technopark] "
+# The subject prefix is the site's name, in the reader's language (AccountAdapter, core.mail).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "technopark.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "technopark.accounts.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -286,6 +289,9 @@ EMAIL_HOST_PASSWORD = env("TECHNOPARK_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("TECHNOPARK_EMAIL_USE_TLS", True)
 # The site's address for links in mail sent without a request at hand (notices).
 TECHNOPARK_SITE_URL = env("TECHNOPARK_SITE_URL", "http://localhost:8000")
+# The platform's name in mail greetings, signatures and subjects ("Technopark" translated when
+# empty): never the host a request came from (core.mail).
+TECHNOPARK_SITE_NAME = env("TECHNOPARK_SITE_NAME", "")
 DEFAULT_FROM_EMAIL = env("TECHNOPARK_DEFAULT_FROM_EMAIL", "Technopark <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in env_list("TECHNOPARK_ADMINS")]
@@ -297,6 +303,8 @@ LOCALE_PATHS = [BASE_DIR / "src" / "technopark" / "locale"]
 TIME_ZONE = env("TECHNOPARK_TIME_ZONE", "Asia/Yakutsk")
 USE_I18N = True
 USE_TZ = True
+# English dates as written outside the US, Russian ones without a doubled "г.." (core/formats).
+FORMAT_MODULE_PATH = ["technopark.core.formats"]
 
 # --- Static files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -187,8 +187,8 @@ def test_overpayment_is_a_409_naming_the_amounts(world, api_as, admin, award):
     )
     assert response.status_code == 409
     assert body(response)["detail"] == (
-        "This payment would bring the total paid to 1,600,000.00\u00a0₽, above the award of "
-        "1,500,000.00\u00a0₽."
+        "This payment would bring the total paid to RUB\u00a01,600,000.00, above the award of "
+        "RUB\u00a01,500,000.00."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -153,3 +154,33 @@ def test_the_command_prints_the_accounts_and_the_mfa_note(seeded: str) -> None:
         assert spec.email in output
     assert data.DEMO_PASSWORD in output
     assert "TECHNOPARK_MFA_REQUIRED_FOR_STAFF" in output
+
+
+# --- Demo data that reads like a real park's -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "name", "when"),
+    [
+        (date(2026, 9, 1), "Осенний поток 2026", "осень 2026"),
+        (date(2026, 3, 16), "Весенний поток 2026", "весна 2026"),
+        (date(2026, 7, 1), "Летний поток 2026", "лето 2026"),
+        (date(2026, 12, 7), "Зимний поток 2026/27", "зима 2026/27"),
+        (date(2027, 2, 1), "Зимний поток 2026/27", "зима 2026/27"),
+    ],
+)
+def test_a_cohort_is_named_for_the_season_it_starts_in(
+    starts_on: date, name: str, when: str
+) -> None:
+    from technopark.demo.programmes import cohort_name, season
+
+    assert cohort_name(starts_on) == name
+    assert season(starts_on) == when
+
+
+def test_experts_and_founders_write_from_different_domains() -> None:
+    from technopark.demo.selection_review import EXTRA_EXPERTS
+
+    expert_domains = {email.split("@")[1] for email, *_rest in EXTRA_EXPERTS}
+    assert len(expert_domains) == len(EXTRA_EXPERTS)  # each at their own university, fund, firm
+    assert data.DEMO_EMAIL_DOMAIN not in expert_domains

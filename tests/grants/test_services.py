@@ -200,8 +200,8 @@ def test_paid_total_never_exceeds_the_award(world, award, admin):
         pay(extra, accountant(world.park), key="over")
     message = error.value.message_dict["amount"][0]
     assert message == (
-        "This payment would bring the total paid to 1,600,000.00\u00a0₽, above the award of "
-        "1,500,000.00\u00a0₽."
+        "This payment would bring the total paid to RUB\u00a01,600,000.00, above the award of "
+        "RUB\u00a01,500,000.00."
     )
     award.refresh_from_db()
     assert award.paid_total - award.clawed_back_total == D("1400000.00")
@@ -314,6 +314,10 @@ def test_grants_write_money_with_the_projects_one_formatter():
         .render({"value": D("1600000")})
     )
     assert rendered == format_money(D("1600000"))
+    with translation.override("en"):
+        assert format_money(D("1600000")) == "RUB\u00a01,600,000.00"
+    with translation.override("ru"):
+        assert format_money(D("1600000")).replace("\u00a0", " ") == "1 600 000,00 ₽"
 
 
 def test_overdue_is_counted_in_the_parks_time_zone(world, participant, monkeypatch):

@@ -44,7 +44,7 @@ def test_notify_makes_a_notice_per_recipient_and_mails_each_on_commit(
     assert all(n.read_at is None and n.emailed_at is not None for n in notices)
     assert sorted(m.to[0] for m in mail.outbox) == ["founder@example.org", "manager@example.org"]
     message = mail.outbox[0]
-    assert message.subject == "Tranche 2 waits for your approval"
+    assert message.subject == "[Technopark Yakutia] Tranche 2 waits for your approval"
     assert message.body.startswith("Northern Code asks for 100 000 ₽.\nSee the award.")
     assert "https://tp.example.org/yakutia/grants/awards/7/" in message.body
     assert "https://tp.example.org/inbox/" in message.body

@@ -4,9 +4,15 @@ with feedback; made through the services; a second run changes nothing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from technopark.audit.services import audit_verify
-from technopark.demo.programmes import FINISHED_COHORT, RUNNING_COHORT, seed_programmes
+from technopark.demo.programmes import (
+    cohort_name,
+    finished_cohort_dates,
+    running_cohort_dates,
+    seed_programmes,
+)
 from technopark.parks.models import Role
 from technopark.programmes.models import (
     Attendance,
@@ -52,7 +58,7 @@ def test_demo_programme_and_a_second_run_changes_nothing(world):
     )
     users = _users(world)
     seed_programmes(world.park, users=users)
-    running = Cohort.all_parks.get(name=RUNNING_COHORT)
+    running = Cohort.all_parks.get(name=cohort_name(running_cohort_dates(timezone.localdate())[0]))
     companies = set(running.participants.values_list("company_id", flat=True))
     assert {world.company.pk, world.other_company.pk} <= companies
     assert running.participants.get(company=world.other_company).application == admitted
@@ -71,7 +77,9 @@ def test_demo_programme_and_a_second_run_changes_nothing(world):
     assert ProposalStatus.REJECTED in statuses
     pending = StageProposal.objects.get(status=ProposalStatus.PROPOSED)
     assert pending.participant.company == world.company
-    finished = Cohort.all_parks.get(name=FINISHED_COHORT)
+    finished = Cohort.all_parks.get(
+        name=cohort_name(finished_cohort_dates(timezone.localdate())[0])
+    )
     assert finished.demo_day.pitches.count() >= 1
     assert PitchFeedback.objects.filter(pitch__demo_day__cohort=finished, invest=True).exists()
     before = _counts()

@@ -44,7 +44,7 @@ def test_before_then_after_each_once(world):
     late = send_report_reminders(base_url=BASE, now=datetime(2026, 4, 6, 0, 0, tzinfo=YAKUTSK))
     assert late.reminders == 1
     # Reminders speak the park's first language (Russian here), whoever runs the command.
-    assert mail.outbox[1].subject.startswith("Просрочен квартальный отчёт")
+    assert mail.outbox[1].subject.startswith("[Технопарк Якутия] Просрочен квартальный отчёт")
     assert "Просрочен" not in mail.outbox[0].subject
     kinds = set(ReportReminder.all_parks.values_list("kind", flat=True))
     assert kinds == {ReminderKind.BEFORE, ReminderKind.AFTER}

@@ -428,7 +428,7 @@ def test_decision_dates_are_shown_in_the_parks_time_zone(council, world, client_
     )
     client = client_for("manager")
     body = main(client.get(ranking_url(council.call)))
-    assert "12/01/2026" in body and "11/30/2026" not in body
+    assert "1 Dec 2026" in body and "30 Nov 2026" not in body
     page = main(client.get(decision_url(council.call, council.split)))
     assert 'datetime="2026-12-01T05:30:00+09:00"' in page
 

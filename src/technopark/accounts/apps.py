@@ -37,6 +37,14 @@ class AccountsConfig(AppConfig):
 
         agenda.add_provider("accounts", accounts_agenda.provider)
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from technopark.accounts.middleware import speak_the_users_language
+
+        user_logged_in.connect(
+            speak_the_users_language, dispatch_uid="technopark.accounts.language_at_sign_in"
+        )
+
     @staticmethod
     def _bind_tokens_to_accounts() -> None:
         """API tokens end with the password they were made under and with a promotion to staff.

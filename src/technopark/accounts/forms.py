@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -11,10 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import TokenScope, User
 from technopark.core.forms import InputRulesMixin
 from technopark.parks.models import Role
+
+# Every language named in itself (not translated): whoever reads the list finds their own.
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
 class SignupForm(InputRulesMixin, forms.Form):
@@ -51,6 +55,23 @@ class ProfileForm(InputRulesMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    language = forms.ChoiceField(
+        label=pgettext_lazy("profile form", "Language"),
+        required=False,
+        help_text=_(
+            "Pages, e-mails and API messages use it once you are signed in. "
+            "Not chosen: pages follow the browser and e-mails the park."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language named in itself, so a person who cannot read the current one finds theirs.
+        language = cast(forms.ChoiceField, self.fields["language"])
+        language.choices = [
+            ("", pgettext_lazy("language", "Not chosen")),
+            *((code, LANGUAGE_NAMES.get(code, code)) for code, _name in settings.LANGUAGES),
+        ]
 
 
 class ApiTokenForm(InputRulesMixin, forms.Form):

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from technopark.accounts import queries
 from technopark.accounts import services as account_services
+from technopark.accounts.http import remember_language
 from technopark.api.middleware import (
     API_PATH_PREFIX,
     TOKEN_AUTHENTICATED,
@@ -70,6 +72,64 @@ def _sign_in(request: HttpRequest, user: Any) -> None:
     request.user = user
     request.auser = auser
     setattr(request, TOKEN_AUTHENTICATED, True)
+
+
+_SIGNED_IN_LANGUAGE = "_technopark_signed_in_language"
+
+
+def speak_the_users_language(
+    sender: type, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """At sign-in (``user_logged_in``): the rest of this request — allauth's "signed in" message,
+    the redirect — is in the person's own language, and the answer keeps it in the cookie
+    (``UserLanguageMiddleware``)."""
+    language = getattr(user, "language", "")
+    if not language or request is None:
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    setattr(request, _SIGNED_IN_LANGUAGE, language)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads the site in the language of their profile (``User.language``).
+
+    Sits after ``ApiTokenMiddleware`` (a token's owner gets API messages in their language too)
+    and inside Django's ``LocaleMiddleware``, whose choice (cookie, browser) it overrides only
+    when the person has chosen one. The answer keeps the choice in the language cookie, so the
+    pages stay in it after signing out. The header's language switch, posted by a signed-in
+    person, is saved to the profile as well (Django's view then answers as usual).
+
+    No query of its own: the user is loaded for every page anyway (the header names them).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            response = self.get_response(request)
+            signed_in = getattr(request, _SIGNED_IN_LANGUAGE, "")
+            if signed_in:  # signed in by this very request
+                remember_language(response, signed_in)
+            return response
+        if request.method == "POST" and request.path_info == reverse("set_language"):
+            chosen = request.POST.get("language", "")
+            if chosen in dict(settings.LANGUAGES):
+                account_services.user_set_language(user=user, language=chosen)
+            return self.get_response(request)
+        language = getattr(user, "language", "")
+        if not language:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if not is_token_authenticated(request) and (
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+        ):
+            remember_language(response, language)
+        return response
 
 
 class RequireStaffMfaMiddleware:

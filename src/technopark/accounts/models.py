@@ -17,7 +17,7 @@ from technopark.parks.tenancy import ParkOwned
 
 
 class GlobalRole(models.TextChoices):
-    NONE = "", _("None")
+    NONE = "", pgettext_lazy("global role", "None")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
     NATIONAL_OBSERVER = "national_observer", _("National observer")
 
@@ -48,11 +48,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     global_role = models.CharField(
         _("global role"), max_length=20, choices=GlobalRole.choices, blank=True, default=""
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("user account", "active"), default=True)
     is_staff = models.BooleanField(
         _("Django admin access"), default=False, help_text=_("May open the technical admin site.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language the person reads the site and their e-mail in; blank: the browser's choice on
+    # pages and the park's language in e-mail (accounts.middleware, notices.notify).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Pages, e-mails and API messages use it once you are signed in."),
+    )
 
     objects = UserManager()
 
@@ -142,7 +152,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("name of a thing", "name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(
@@ -151,7 +161,7 @@ class ApiToken(models.Model):
         choices=TokenScope.choices,
         default=TokenScope.READ,
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("API token", "created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -199,7 +209,9 @@ class Invitation(ParkOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        pgettext_lazy("invitation", "accepted"), null=True, blank=True
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

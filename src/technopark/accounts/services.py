@@ -44,15 +44,36 @@ def _same(stored: str, expected: str) -> bool:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, full_name: str) -> User:
-    """Change the name a person is shown by; it may not be blank."""
+def user_update_profile(*, user: User, full_name: str, language: str | None = None) -> User:
+    """Change the name a person is shown by (it may not be blank) and, when ``language`` is
+    given, the language they read the site and their e-mail in ("" for none chosen)."""
     full_name = " ".join(full_name.split())
     if not full_name:
         raise ValidationError({"full_name": _("Enter your name.")})
     if len(full_name) > 200:
         raise ValidationError({"full_name": _("The name can be at most 200 characters long.")})
+    fields = ["full_name"]
+    if language is not None:
+        _check_language(language)
+        user.language = language
+        fields.append("language")
     user.full_name = full_name
-    user.save(update_fields=["full_name"])
+    user.save(update_fields=fields)
+    return user
+
+
+def _check_language(language: str) -> None:
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language of this site.")})
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember ``language`` as the one ``user`` reads the site in (the header's language switch
+    for a signed-in person); a language the site does not have is refused."""
+    _check_language(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

@@ -11,6 +11,7 @@ from django_tasks import task
 
 from technopark.accounts import services
 from technopark.accounts.models import Invitation
+from technopark.core.mail import subject_line
 from technopark.core.scopes import park_scope
 
 
@@ -41,5 +42,6 @@ def invitation_send(*, invitation_id: int, base_url: str, language: str) -> bool
                 render_to_string("accounts/email/invitation_subject.txt", context).split()
             )
             body = render_to_string("accounts/email/invitation_message.txt", context)
+            subject = subject_line(subject, park_name=invitation.park.display_name)
         send_mail(subject, body, None, [invitation.email])
         return True

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts import queries, rules, services
 from technopark.accounts.forms import ApiTokenForm, InvitationForm, ProfileForm
+from technopark.accounts.http import remember_language
 from technopark.accounts.models import ApiToken, Invitation, User
 from technopark.core.confirm import confirmation, confirmed
 from technopark.parks import agenda
@@ -39,14 +41,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                services.user_update_profile(user=user, full_name=form.cleaned_data["full_name"])
+                services.user_update_profile(
+                    user=user,
+                    full_name=form.cleaned_data["full_name"],
+                    language=form.cleaned_data["language"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Your name has been saved."))
-                return redirect("accounts:profile")
+                if user.language:
+                    # This very answer (the message and the redirect) in the language chosen.
+                    translation.activate(user.language)
+                messages.success(request, _("Your profile has been saved."))
+                response = redirect("accounts:profile")
+                remember_language(response, user.language)
+                return response
     else:
-        form = ProfileForm(initial={"full_name": user.full_name})
+        form = ProfileForm(initial={"full_name": user.full_name, "language": user.language})
     memberships = list(queries.memberships_of_user(user=user))
     parks = [(park, list(rows)) for park, rows in groupby(memberships, key=lambda m: m.park)]
     is_staff_anywhere = user.is_platform_admin or any(

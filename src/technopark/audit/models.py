@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS = "0" * 64
 PLATFORM_CHAIN = 0  # the chain of entries without a park
@@ -27,7 +28,7 @@ class AuditEntry(models.Model):
     # every database (a NULL park would not be).
     chain = models.BigIntegerField(_("chain"), default=PLATFORM_CHAIN)
     sequence = models.BigIntegerField(_("number"))
-    at = models.DateTimeField(_("when"))
+    at = models.DateTimeField(pgettext_lazy("audit entry", "when"))
     park = models.ForeignKey(
         "parks.Park", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -42,10 +43,16 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("record type"), max_length=80)
-    target_id = models.CharField(_("record"), max_length=64)
+    target_id = models.CharField(
+        pgettext_lazy("audit entry: the record changed", "record"), max_length=64
+    )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    before = models.JSONField(_("before"), default=dict, blank=True)
-    after = models.JSONField(_("after"), default=dict, blank=True)
+    before = models.JSONField(
+        pgettext_lazy("audit entry: the record before", "before"), default=dict, blank=True
+    )
+    after = models.JSONField(
+        pgettext_lazy("audit entry: the record after", "after"), default=dict, blank=True
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     # Which key (its fingerprint, audit.keys) and which algorithm made ``hash``.

@@ -48,8 +48,29 @@ def _value_problem(value: Any, *, multiline: bool) -> str | None:
     return None
 
 
+# What <input type="date"> and <input type="datetime-local"> hold: ISO, in every language. A
+# localised value ("21.12.2026") is not a value such an input accepts, so the browser shows it
+# empty and sends nothing back.
+_ISO_INPUT_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M"}
+
+
+def iso_date_inputs(fields: Mapping[str, forms.Field]) -> None:
+    """Render the value of every date and date-time picker of ``fields`` in ISO; the fields go
+    on accepting both the reader's way of typing a date and ISO (``core.formats``)."""
+    for field in fields.values():
+        widget = field.widget
+        iso = _ISO_INPUT_FORMATS.get(getattr(widget, "input_type", ""))
+        if iso is not None and isinstance(widget, forms.DateInput | forms.DateTimeInput):
+            widget.format = iso
+
+
 class InputRulesMixin(_FormBase):
-    """Mix into a ``forms.Form`` (before it): refuse control characters and dates out of range."""
+    """Mix into a ``forms.Form`` (before it): refuse control characters and dates out of range,
+    and show dates in date pickers in ISO (``iso_date_inputs``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        iso_date_inputs(self.fields)
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -20,14 +20,15 @@ Naive datetimes are wall-clock times; aware ones are instants. A zone is given b
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["local_today", "to_local", "to_utc", "wall_time", "zone_name", "zone_named"]
 
@@ -41,6 +42,65 @@ def zone_named(name: Zone) -> ZoneInfo:
     their zone when saved, so an unknown one here is a bug to see, never to paper over.
     """
     return name if isinstance(name, ZoneInfo) else ZoneInfo(name)
+
+
+# The zones of Russia (where the parks are) by the name people use for them; any other zone is
+# named by its city. Lazy: translated in the reader's language when shown.
+_ZONE_NAMES = {
+    "Europe/Kaliningrad": pgettext_lazy("time zone", "Kaliningrad time"),
+    "Europe/Moscow": pgettext_lazy("time zone", "Moscow time"),
+    "Europe/Simferopol": pgettext_lazy("time zone", "Moscow time"),
+    "Europe/Volgograd": pgettext_lazy("time zone", "Moscow time"),
+    "Europe/Kirov": pgettext_lazy("time zone", "Moscow time"),
+    "Europe/Samara": pgettext_lazy("time zone", "Samara time"),
+    "Europe/Astrakhan": pgettext_lazy("time zone", "Samara time"),
+    "Europe/Saratov": pgettext_lazy("time zone", "Samara time"),
+    "Europe/Ulyanovsk": pgettext_lazy("time zone", "Samara time"),
+    "Asia/Yekaterinburg": pgettext_lazy("time zone", "Yekaterinburg time"),
+    "Asia/Omsk": pgettext_lazy("time zone", "Omsk time"),
+    "Asia/Novosibirsk": pgettext_lazy("time zone", "Novosibirsk time"),
+    "Asia/Barnaul": pgettext_lazy("time zone", "Novosibirsk time"),
+    "Asia/Tomsk": pgettext_lazy("time zone", "Novosibirsk time"),
+    "Asia/Novokuznetsk": pgettext_lazy("time zone", "Krasnoyarsk time"),
+    "Asia/Krasnoyarsk": pgettext_lazy("time zone", "Krasnoyarsk time"),
+    "Asia/Irkutsk": pgettext_lazy("time zone", "Irkutsk time"),
+    "Asia/Chita": pgettext_lazy("time zone", "Yakutsk time"),
+    "Asia/Yakutsk": pgettext_lazy("time zone", "Yakutsk time"),
+    "Asia/Khandyga": pgettext_lazy("time zone", "Yakutsk time"),
+    "Asia/Vladivostok": pgettext_lazy("time zone", "Vladivostok time"),
+    "Asia/Ust-Nera": pgettext_lazy("time zone", "Vladivostok time"),
+    "Asia/Magadan": pgettext_lazy("time zone", "Magadan time"),
+    "Asia/Sakhalin": pgettext_lazy("time zone", "Magadan time"),
+    "Asia/Srednekolymsk": pgettext_lazy("time zone", "Magadan time"),
+    "Asia/Kamchatka": pgettext_lazy("time zone", "Kamchatka time"),
+    "Asia/Anadyr": pgettext_lazy("time zone", "Kamchatka time"),
+    "UTC": pgettext_lazy("time zone", "Coordinated Universal Time"),
+}
+
+
+def _offset(zone: ZoneInfo, at: datetime) -> str:
+    delta = at.astimezone(zone).utcoffset()
+    minutes = int(delta.total_seconds() // 60) if delta is not None else 0
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_name(tz: Zone, language: str | None = None, *, at: datetime | None = None) -> str:
+    """The zone ``tz`` named in words for a reader, with its offset from UTC at ``at`` (now when
+    not given): "Yakutsk time, UTC+9", "якутское время, UTC+9" (it reads in parentheses after a
+    time, too); a zone without a name of its own is named by its city ("Berlin, UTC+1"). In ``language`` (the active one when not given).
+    Never the IANA id, which readers do not know. An unknown zone raises, as ``zone_named`` does.
+    """
+    zone = zone_named(tz)
+    offset = _offset(zone, at if at is not None else timezone.now())
+    with translation.override(language) if language else nullcontext():
+        known = _ZONE_NAMES.get(zone.key)
+        if known is not None:
+            name = str(known)
+            return name if zone.key == "UTC" else f"{name}, {offset}"
+        city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+        return f"{city}, {offset}"
 
 
 def _shown(value: datetime) -> str:
@@ -102,39 +162,3 @@ def to_utc(value: datetime, *, zone: Zone, field: str | None = None) -> datetime
         raise _error(message, code="nonexistent", field=field)
     return instant
 
-
-# The zones a Russian park is likely to be in, named after their city: English, and Russian in
-# the genitive that follows «время» («время Якутска»).
-_ZONE_CITIES = {
-    "Europe/Kaliningrad": ("Kaliningrad", "Калининграда"),
-    "Europe/Moscow": ("Moscow", "Москвы"),
-    "Europe/Volgograd": ("Volgograd", "Волгограда"),
-    "Europe/Samara": ("Samara", "Самары"),
-    "Asia/Yekaterinburg": ("Yekaterinburg", "Екатеринбурга"),
-    "Asia/Omsk": ("Omsk", "Омска"),
-    "Asia/Novosibirsk": ("Novosibirsk", "Новосибирска"),
-    "Asia/Krasnoyarsk": ("Krasnoyarsk", "Красноярска"),
-    "Asia/Irkutsk": ("Irkutsk", "Иркутска"),
-    "Asia/Chita": ("Chita", "Читы"),
-    "Asia/Yakutsk": ("Yakutsk", "Якутска"),
-    "Asia/Vladivostok": ("Vladivostok", "Владивостока"),
-    "Asia/Sakhalin": ("Sakhalin", "Сахалина"),
-    "Asia/Magadan": ("Magadan", "Магадана"),
-    "Asia/Srednekolymsk": ("Srednekolymsk", "Среднеколымска"),
-    "Asia/Kamchatka": ("Kamchatka", "Камчатки"),
-    "Asia/Anadyr": ("Anadyr", "Анадыря"),
-}
-
-
-def zone_name(tz: Zone, language: str | None = None) -> str:
-    """The zone in words for people, in ``language`` (default: the active one): «Yakutsk time»,
-    «время Якутска»; a zone not in the table is named after the last part of its IANA id
-    («Berlin time», «время: Berlin»), UTC as «UTC»."""
-    key = zone_named(tz).key
-    russian = (language or get_language() or "en").lower().startswith("ru")
-    if key in ("UTC", "Etc/UTC"):
-        return "UTC"
-    english, genitive = _ZONE_CITIES.get(key, (key.rsplit("/", 1)[-1].replace("_", " "), ""))
-    if russian:
-        return f"время {genitive}" if genitive else f"время: {english}"
-    return f"{english} time"

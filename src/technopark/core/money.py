@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import formats
+from django.conf import settings
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 MAX_MONEY = Decimal("999999999999.99")
@@ -29,11 +30,19 @@ def format_amount(amount: Decimal | int | None) -> str:
 
 
 def format_money(amount: Decimal | int | None, currency: str = "RUB") -> str:
-    """``1,600,000.00 ₽`` in English, ``1 600 000,00 ₽`` in Russian."""
+    """``RUB 1,600,000.00`` in English, ``1 600 000,00 ₽`` in Russian (no-break spaces); a dash
+    for no amount.
+
+    English puts the ISO code first, as English financial writing does; Russian writes the rouble
+    sign after the number (another currency's code likewise). The one way the project writes an
+    amount of money for a reader: pages (``|money``), e-mails, messages and exports' text."""
     if amount is None:
         return "—"
-    sign = "₽" if currency == "RUB" else currency
-    return f"{format_amount(amount)}\u00a0{sign}"
+    number = format_amount(amount)
+    code = (currency or "RUB").upper()
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("ru"):
+        return f"{number}\u00a0{'₽' if code == 'RUB' else code}"
+    return f"{code}\u00a0{number}"
 
 
 class MoneyField(forms.DecimalField):

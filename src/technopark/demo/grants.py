@@ -154,7 +154,11 @@ def _award(
         participant=participant,
         actor=manager,
         amount=total,
-        decision_reference=f"Протокол ГК-{today.year}/{n:02d}",
+        # As a grant committee numbers its minutes: the number within the year of the meeting.
+        decision_reference=(
+            f"Протокол № ГК-{(today - timedelta(days=60)).year}/{n:02d} "
+            f"от {today - timedelta(days=60):%d.%m.%Y}"
+        ),
         decided_on=today - timedelta(days=60),
         budget={
             "equipment": equipment,

@@ -6,14 +6,14 @@
 * a running cohort (began 6 weeks ago, ends in 6 weeks) filled from the admitted applications of
   the park's programme-intake call when there are any, else from the park's first companies; the
   demo founder's company always takes part. Companies without a team get one demo team member
-  (``team.N@demo.technopark``, no password: they never sign in), so that attendance has people;
+  (``team.N@<the company's domain>.demo``, no password: they never sign in), so that attendance has people;
 * coworking seats for the first four, the demo mentor matched to the first two;
 * the curriculum: the three intensives (technological entrepreneurship, project management,
   presenting to investors and customers), two workshops and weekly office hours, at the cohort's
   site in its time zone; attendance taken for every past session (about 80 % present);
 * stage moves: two confirmed (the company's stage history follows), one rejected with a note, and
   the demo founder's proposal waiting for the manager on the dashboard;
-* a finished cohort (last autumn) whose past demo day had five pitches, the demo investor,
+* a finished cohort (30 to 18 weeks ago) whose past demo day had five pitches, the demo investor,
   customer and partner and an outside fund as guests, and their feedback (meet, invest, pilot).
 
 Idempotent: when the programme exists the park is left alone, so a second run changes nothing.
@@ -22,8 +22,9 @@ Idempotent: when the programme exists the park is left alone, so a second run ch
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -32,6 +33,8 @@ from technopark.accounts.models import User
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, Stage, TeamMember
 from technopark.core.localtime import to_utc
+from technopark.demo import data
+from technopark.demo.generator import transliterate
 from technopark.parks import services as park_services
 from technopark.parks.models import Park, Role, Site
 from technopark.programmes import services
@@ -50,8 +53,54 @@ logger = logging.getLogger(__name__)
 
 DEMO_DOMAIN = "demo.technopark"
 PROGRAMME_NAME = "Акселератор «Полярный старт»"
-RUNNING_COHORT = "Поток весна 2026"
-FINISHED_COHORT = "Поток осень 2025"
+# Seasons by the month a cohort starts (December belongs to the winter that runs into the next
+# year): the adjective names the cohort, the noun dates its demo day.
+_SEASONS = {
+    12: ("Зимний", "зима"),
+    1: ("Зимний", "зима"),
+    2: ("Зимний", "зима"),
+    3: ("Весенний", "весна"),
+    4: ("Весенний", "весна"),
+    5: ("Весенний", "весна"),
+    6: ("Летний", "лето"),
+    7: ("Летний", "лето"),
+    8: ("Летний", "лето"),
+    9: ("Осенний", "осень"),
+    10: ("Осенний", "осень"),
+    11: ("Осенний", "осень"),
+}
+
+
+def _season_year(day: date) -> str:
+    if day.month == 12:
+        return f"{day.year}/{(day.year + 1) % 100:02d}"
+    if day.month <= 2:
+        return f"{day.year - 1}/{day.year % 100:02d}"
+    return str(day.year)
+
+
+def cohort_name(starts_on: date) -> str:
+    """A cohort named for the season and year it starts in, as parks name them: «Осенний поток
+    2026», «Зимний поток 2026/27». Derived from the dates, so a demo seeded on any day reads
+    right (no spring cohort running in the autumn)."""
+    return f"{_SEASONS[starts_on.month][0]} поток {_season_year(starts_on)}"
+
+
+def season(day: date) -> str:
+    """«осень 2025», «зима 2025/26»: when a demo day or an event took place."""
+    return f"{_SEASONS[day.month][1]} {_season_year(day)}"
+
+
+def running_cohort_dates(today: date) -> tuple[date, date]:
+    """The running cohort began 6 weeks ago and ends in 6 weeks."""
+    return today - timedelta(weeks=6), today + timedelta(weeks=6)
+
+
+def finished_cohort_dates(today: date) -> tuple[date, date]:
+    """The finished cohort ran from 30 to 18 weeks ago."""
+    return today - timedelta(weeks=30), today - timedelta(weeks=18)
+
+
 RUNNING_SIZE = 8
 FINISHED_SIZE = 5
 
@@ -113,12 +162,30 @@ def _team_member(park: Park, company: Company, n: int) -> None:
     """Give a company without a team one demo person (never signs in)."""
     if TeamMember.objects.filter(company=company).exists():
         return
-    email = f"team.{n}@{DEMO_DOMAIN}"
+    # At the company's own domain (a demo one: nobody receives these), with a real-looking name.
+    email = f"team.{n}@{_company_domain(company)}"
     person = User.objects.filter(email=email).first()
     if person is None:
-        person = User.objects.create_user(email, None, full_name=f"Участник команды {n}")
+        person = User.objects.create_user(email, None, full_name=_team_name(n))
     park_services.membership_grant(park=park, user=person, role=Role.FOUNDER)
     company_services.team_member_add(company=company, user=person, position="Основатель")
+
+
+def _company_domain(company: Company) -> str:
+    host = urlsplit(company.website).hostname or ""
+    stem = host.rsplit(".", 1)[0] if "." in host else transliterate(company.short_name)
+    return f"{stem or f'company{company.pk}'}.demo"
+
+
+def _team_name(n: int) -> str:
+    surname = data.SURNAMES[n % len(data.SURNAMES)]
+    if n % 2:
+        first = data.MALE_FIRST_NAMES[n % len(data.MALE_FIRST_NAMES)]
+        patronymic = data.MALE_PATRONYMICS[(n * 7) % len(data.MALE_PATRONYMICS)]
+        return f"{surname[0]} {first} {patronymic}"
+    first = data.FEMALE_FIRST_NAMES[n % len(data.FEMALE_FIRST_NAMES)]
+    patronymic = data.FEMALE_PATRONYMICS[(n * 7) % len(data.FEMALE_PATRONYMICS)]
+    return f"{surname[1]} {first} {patronymic}"
 
 
 def _candidates(park: Park, call: Any, founder_company: Company | None, size: int) -> list[Any]:
@@ -195,13 +262,13 @@ def seed_programmes(park: Park, *, users: Any = None, accounts: Any = None) -> N
         length_weeks=12,
         directions=it,
     )
-    today = timezone.localdate()
+    starts_on, ends_on = running_cohort_dates(timezone.localdate())
     running = services.cohort_create(
         programme=programme,
         actor=manager,
-        name=RUNNING_COHORT,
-        starts_on=today - timedelta(weeks=6),
-        ends_on=today + timedelta(weeks=6),
+        name=cohort_name(starts_on),
+        starts_on=starts_on,
+        ends_on=ends_on,
         capacity=12,
         site=site,
         intake_call=call,
@@ -308,14 +375,14 @@ def seed_programmes(park: Park, *, users: Any = None, accounts: Any = None) -> N
 def _seed_finished_cohort(
     park: Park, programme: Programme, manager: Any, site: Any, users: Any, exclude: set[int]
 ) -> None:
-    """Last autumn's cohort: graduated, with its past demo day and the guests' feedback."""
-    today = timezone.localdate()
+    """An earlier cohort: graduated, with its past demo day and the guests' feedback."""
+    starts_on, ends_on = finished_cohort_dates(timezone.localdate())
     finished = services.cohort_create(
         programme=programme,
         actor=manager,
-        name=FINISHED_COHORT,
-        starts_on=today - timedelta(weeks=30),
-        ends_on=today - timedelta(weeks=18),
+        name=cohort_name(starts_on),
+        starts_on=starts_on,
+        ends_on=ends_on,
         capacity=10,
         site=site,
     )
@@ -333,7 +400,7 @@ def _seed_finished_cohort(
     demo_day = services.demo_day_save(
         cohort=finished,
         actor=manager,
-        title="Демо-день «Полярного старта», осень 2025",
+        title=f"Демо-день «Полярного старта», {season(finished.ends_on)}",
         starts_at=_at(finished.ends_on, 15, zone),
         minutes_per_pitch=12,
         site=site,

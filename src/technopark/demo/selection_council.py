@@ -106,7 +106,10 @@ def seed_selection_council(park: Park, *, accounts: Any) -> None:
             extra: dict[str, Any] = {}
             if outcome == DecisionOutcome.ADMIT:
                 extra = {
-                    "agreement_number": f"ДЕМО-{application.pk:05d}",
+                    # A resident agreement's number as the park registers them: year and serial.
+                    "agreement_number": (
+                        f"ДР-{local_today(park.time_zone).year}-{application.pk:03d}"
+                    ),
                     "start_date": local_today(park.time_zone) + timedelta(days=14),
                 }
             try:

@@ -8,7 +8,7 @@ call that already has assignments is left alone — so a second run changes noth
 
 What it makes:
 
-* the demo expert (``expert@demo.technopark``) and four more experts (``…@ekspertiza.demo``,
+* the demo expert (``expert@demo.technopark``) and four more experts (at their university, fund or firm (``l.ivanova@s-vfu.demo``…),
   password ``demo-park-2026``), each with directions of the park, affiliations and a capacity;
 * an automatic conflict: one expert's affiliations name the company of the first submitted
   application (its INN); the demo expert shares the e-mail domain of the demo founder's team, so
@@ -58,14 +58,24 @@ DEMO_DOMAIN = data.DEMO_EMAIL_DOMAIN
 # (e-mail, full name, direction codes wanted, affiliations)
 EXTRA_EXPERTS = (
     (
-        "ivanova@ekspertiza.demo",
+        "l.ivanova@s-vfu.demo",
         "Лариса Петровна Иванова",
         ("it", "biotech"),
         "СВФУ им. М. К. Аммосова",
     ),
-    ("sivtsev@ekspertiza.demo", "Егор Николаевич Сивцев", ("energy-saving", "construction"), ""),
-    ("kim@ekspertiza.demo", "Анна Сергеевна Ким", ("it", "transport"), "Фонд развития инноваций"),
-    ("nikiforov@ekspertiza.demo", "Павел Ильич Никифоров", ("production", "it"), ""),
+    (
+        "sivtsev@energoaudit-sakha.demo",
+        "Егор Николаевич Сивцев",
+        ("energy-saving", "construction"),
+        "ООО «Энергоаудит Саха»",
+    ),
+    ("a.kim@fasie.demo", "Анна Сергеевна Ким", ("it", "transport"), "Фонд содействия инновациям"),
+    (
+        "nikiforov@yakutpromproekt.demo",
+        "Павел Ильич Никифоров",
+        ("production", "it"),
+        "АО «Якутпромпроект»",
+    ),
 )
 SEED = 3_2026
 

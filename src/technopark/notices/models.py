@@ -33,14 +33,14 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("park"),
+        verbose_name=pgettext_lazy("model name", "park"),
     )
-    kind = models.CharField(_("kind"), max_length=KIND_MAX)
+    kind = models.CharField(pgettext_lazy("notice", "kind"), max_length=KIND_MAX)
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX)
     body = models.TextField(_("text"), max_length=BODY_MAX, blank=True)
     url = models.CharField(_("address"), max_length=URL_MAX)
     key = models.CharField(_("key"), max_length=KEY_MAX, blank=True, default="")
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(pgettext_lazy("notice", "created"))
     read_at = models.DateTimeField(pgettext_lazy("notice", "read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 

@@ -63,6 +63,6 @@ def notices_to_mail(*, notice_ids: list[int]) -> list[Notice]:
     """The notices of ``notice_ids`` not mailed yet whose recipients are active (the mail task)."""
     return list(
         Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True, recipient__is_active=True)
-        .select_related("recipient")
+        .select_related("recipient", "park")
         .order_by("id")
     )

@@ -98,51 +98,109 @@ def notify(
     recipients: Iterable[AbstractBaseUser],
     park: Park | None,
     kind: str,
-    subject: str,
-    body: str,
     url: str,
+    subject: str = "",
+    body: str = "",
     key: str = "",
     base_url: str = "",
     language: str | None = None,
+    template: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    time_zone: str | None = None,
 ) -> int:
     """Put a notice in the inbox of every active recipient who has not had ``key`` yet; the number
-    of notices made. Mailed on commit, in one background task (``tasks.notices_mail``), with a
-    link to ``base_url`` + ``url`` (``settings.TECHNOPARK_SITE_URL`` when ``base_url`` is empty).
+    of notices made. Mailed on commit, in one background task per language, with a link to
+    ``base_url`` + ``url`` (``settings.TECHNOPARK_SITE_URL`` when ``base_url`` is empty).
 
     ``kind`` is a short slug (``grants.tranche_to_approve``); ``url`` a path inside the site;
     ``key`` the waiting step (empty: no deduplication). A subject over 200 or a body over 4000
     characters is shortened. Runs inside the caller's transaction; no rows are locked.
 
-    ``language`` is the one the subject and body were written in (``render_notice``'s); the
-    mail's own lines follow it. Left out, they are in ``settings.LANGUAGE_CODE`` (the park's
-    default), never in the language of whoever caused the notice.
+    **Language.** Given ``template`` (a ``render_notice`` base) and its ``context``, each person
+    is written to in their own language (``User.language``, their profile's) and, when they have
+    not chosen one, in ``language`` (the park's); ``settings.LANGUAGE_CODE`` when neither is
+    known. Dates are shown in ``time_zone``. Never in the language of whoever caused the notice.
+    Without ``template``, ``subject`` and ``body`` are already written, in ``language``, and
+    everyone gets them as they are (the mail's own lines follow ``language``).
     """
     if not isinstance(kind, str) or not KIND_RE.match(kind) or len(kind) > KIND_MAX:
         raise ValidationError({"kind": _("A notice kind is a short slug.")})
     if key and (len(key) > KEY_MAX or not KEY_RE.match(key)):
         raise ValidationError({"key": _("A notice key is a short slug.")})
-    if language is not None and language not in dict(settings.LANGUAGES):
+    languages = dict(settings.LANGUAGES)
+    if language is not None and language not in languages:
         raise ValidationError({"language": _("A notice is written in a language of this site.")})
     url = clean_url(url)
-    subject = _shorten(" ".join(_control_free(subject).split()), SUBJECT_MAX)
-    if not subject:
-        raise ValidationError({"subject": _("A notice needs a subject.")})
-    body = _shorten(_control_free(body).strip(), BODY_MAX)
+    default_language = language or settings.LANGUAGE_CODE
 
     wanted = {user.pk for user in recipients if user is not None and user.pk is not None}
     if not wanted:
+        if template is None:
+            _clean_subject(subject)  # a caller's mistake is seen even with nobody to tell
         return 0
-    user_ids = set(
-        get_user_model().objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+    people = dict(
+        get_user_model().objects.filter(pk__in=wanted, is_active=True).values_list("pk", "language")
     )
-    if key and user_ids:
-        user_ids -= set(
-            Notice.objects.filter(recipient_id__in=user_ids, key=key).values_list(
-                "recipient_id", flat=True
-            )
+    if key and people:
+        for told in Notice.objects.filter(recipient_id__in=people, key=key).values_list(
+            "recipient_id", flat=True
+        ):
+            people.pop(told, None)
+    if template is None:
+        by_language = {default_language: sorted(people)} if people else {}
+        texts = {default_language: (_clean_subject(subject), _clean_body(body))}
+    else:
+        by_language = {}
+        for user_id, own in sorted(people.items()):
+            chosen = own if own in languages else default_language
+            by_language.setdefault(chosen, []).append(user_id)
+        texts = {
+            code: render_notice(template, context or {}, language=code, time_zone=time_zone)
+            for code in by_language
+        }
+        texts = {
+            code: (_clean_subject(sub), _clean_body(text)) for code, (sub, text) in texts.items()
+        }
+    made_total = 0
+    for code, user_ids in by_language.items():
+        made = _notices_create(
+            user_ids,
+            park=park,
+            kind=kind,
+            subject=texts[code][0],
+            body=texts[code][1],
+            url=url,
+            key=key,
         )
-    if not user_ids:
-        return 0
+        ids = [row.pk for row in made if row.pk is not None]
+        if ids:
+            _unread_changed(sorted({row.recipient_id for row in made}))
+            _queue_mail(ids, base_url or settings.TECHNOPARK_SITE_URL, code)
+        made_total += len(made)
+    return made_total
+
+
+def _clean_subject(subject: str) -> str:
+    subject = _shorten(" ".join(_control_free(subject).split()), SUBJECT_MAX)
+    if not subject:
+        raise ValidationError({"subject": _("A notice needs a subject.")})
+    return subject
+
+
+def _clean_body(body: str) -> str:
+    return _shorten(_control_free(body).strip(), BODY_MAX)
+
+
+def _notices_create(
+    user_ids: list[int],
+    *,
+    park: Park | None,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str,
+    key: str,
+) -> list[Notice]:
     now = timezone.now()
     rows = [
         Notice(
@@ -155,11 +213,11 @@ def notify(
             key=key,
             created_at=now,
         )
-        for user_id in sorted(user_ids)
+        for user_id in user_ids
     ]
     try:
         with transaction.atomic():
-            made = Notice.objects.bulk_create(rows)
+            return Notice.objects.bulk_create(rows)
     except IntegrityError:
         # Another transaction told someone of the same step meanwhile: one row at a time.
         made = []
@@ -170,13 +228,7 @@ def notify(
             except IntegrityError:
                 continue
             made.append(row)
-    ids = [row.pk for row in made if row.pk is not None]
-    if ids:
-        _unread_changed(sorted({row.recipient_id for row in made}))
-        _queue_mail(
-            ids, base_url or settings.TECHNOPARK_SITE_URL, language or settings.LANGUAGE_CODE
-        )
-    return len(made)
+        return made
 
 
 def _unread_changed(user_ids: list[int]) -> None:

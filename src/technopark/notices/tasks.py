@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from technopark.core.mail import subject_line
 from technopark.notices import queries, services
 
 
@@ -29,7 +30,10 @@ def notices_mail(*, notice_ids: list[int], base_url: str, language: str) -> int:
                 {"notice_url": root + notice.url, "inbox_url": inbox_url},
             )
             body = f"{notice.body}\n\n{footer.strip()}\n" if notice.body else f"{footer.strip()}\n"
-            messages.append(EmailMessage(notice.subject, body, None, [notice.recipient.email]))
+            subject = subject_line(
+                notice.subject, park_name=notice.park.display_name if notice.park else ""
+            )
+            messages.append(EmailMessage(subject, body, None, [notice.recipient.email]))
     get_connection().send_messages(messages)
     services.notices_mark_emailed(notice_ids=[notice.pk for notice in notices])
     return len(messages)

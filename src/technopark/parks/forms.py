@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.parks.models import TIME_ZONE_CHOICES, Direction
@@ -19,14 +20,14 @@ def direction_label(direction: Direction) -> str:
 
 
 class SiteForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
 
 class DirectionForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     code = forms.SlugField(
         label=_("Code"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.regions import REGION_CHOICES
 from technopark.parks.tenancy import ParkOwned
@@ -22,7 +23,7 @@ def validate_time_zone(value: str) -> None:
 class BilingualName(models.Model):
     """A name kept in Russian and (optionally) English; shown in the visitor's language."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("name of a thing", "name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
 
     class Meta:
@@ -55,7 +56,7 @@ class Park(BilingualName):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("park")
+        verbose_name = pgettext_lazy("model name", "park")
         verbose_name_plural = _("parks")
 
     @property
@@ -139,8 +140,8 @@ STAFF_ROLES = frozenset({Role.PARK_ADMIN, Role.MANAGER})
 
 
 class MembershipStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ACTIVE = "active", _("Active")
+    REQUESTED = "requested", pgettext_lazy("membership status", "Requested")
+    ACTIVE = "active", pgettext_lazy("membership status", "Active")
 
 
 class Membership(ParkOwned):
@@ -152,7 +153,7 @@ class Membership(ParkOwned):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("membership", "status"),
         max_length=20,
         choices=MembershipStatus.choices,
         default=MembershipStatus.ACTIVE,

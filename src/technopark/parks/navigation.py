@@ -90,7 +90,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             (("spaces.can_view_spaces", "spaces:search"),),
             url_names=("search",),
         ),
-        Link(_("Book"), (("spaces.can_book", "spaces:book"),), url_names=("book",)),
+        Link(
+            pgettext_lazy("menu: make a booking", "Book"),
+            (("spaces.can_book", "spaces:book"),),
+            url_names=("book",),
+        ),
         Link(_("My bookings"), (("spaces.can_view_spaces", "spaces:my"),), url_names=("my",)),
         Link(
             _("Approvals"),

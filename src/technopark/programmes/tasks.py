@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django_tasks import task
 
 from technopark.core.localtime import to_local, zone_named
+from technopark.core.localtime import zone_name as zone_in_words
+from technopark.core.mail import subject_line
 from technopark.core.scopes import park_scope
 from technopark.programmes import queries, services
 from technopark.programmes.models import DemoDayGuest
@@ -46,7 +48,7 @@ def guest_link_send(*, guest_id: int, base_url: str, language: str) -> bool:
                 "demo_day": demo_day,
                 "park_name": park.display_name,
                 "starts": to_local(demo_day.starts_at, zone),
-                "zone": zone,
+                "zone": zone_in_words(zone),
                 "expires": to_local(queries.guest_links_expire_at(demo_day), zone),
                 "link": base_url.rstrip("/")
                 + reverse(
@@ -58,6 +60,7 @@ def guest_link_send(*, guest_id: int, base_url: str, language: str) -> bool:
                 render_to_string("programmes/email/guest_link_subject.txt", context).split()
             )
             body = render_to_string("programmes/email/guest_link_message.txt", context)
+            subject = subject_line(subject, park_name=park.display_name)
         send_mail(subject, body, None, [guest.email])
         return True
 

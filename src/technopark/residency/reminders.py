@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from technopark.companies.models import TeamMember
+from technopark.core.localtime import zone_name
+from technopark.core.mail import subject_line
 from technopark.parks.models import Park
 from technopark.residency import services
 from technopark.residency.models import (
@@ -106,13 +108,14 @@ def _remind_park(park: Park, *, base_url: str, now: datetime) -> tuple[int, int]
                 "company": resident.company.short_name,
                 "quarter": str(quarter),
                 "due_date": date_format(quarter.due_date, "DATE_FORMAT"),
-                "time_zone": tz,
+                "time_zone": zone_name(tz),
                 "overdue": kind == ReminderKind.AFTER,
                 "url": base_url.rstrip("/") + path,
                 "park_name": park.display_name,
             }
-            subject = " ".join(
-                render_to_string("residency/email/reminder_subject.txt", context).split()
+            subject = subject_line(
+                render_to_string("residency/email/reminder_subject.txt", context),
+                park_name=park.display_name,
             )
             body = render_to_string("residency/email/reminder_message.txt", context)
             messages.append((subject, body, None, recipients))

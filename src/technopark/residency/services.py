@@ -23,7 +23,7 @@ from technopark.companies.models import Company, TeamMember
 from technopark.core.fragments import writes
 from technopark.core.localtime import local_today
 from technopark.core.scopes import in_park
-from technopark.notices.services import notify, render_notice
+from technopark.notices.services import notify
 from technopark.parks.models import Direction, Park, Site
 from technopark.residency.models import (
     CURRENT_STATES,
@@ -546,23 +546,20 @@ def _notify_returned(report: QuarterlyReport) -> None:
         return
     park = report.park
     language = park_language(park)
-    subject, body = render_notice(
-        "residency/email/report_returned",
-        {
-            "company": report.company.short_name,
-            "quarter": report.quarter_label,
-            "park": park.display_name,
-            "note": report.review_note,
-        },
-        language=language,
-        time_zone=park.time_zone,
-    )
+    # Each person in their own language, else the park's (notices.notify).
     notify(
         recipients=recipients,
         park=park,
         kind="residency.report_returned",
-        subject=subject,
-        body=body,
+        template="residency/email/report_returned",
+        context={
+            "company": report.company.short_name,
+            # Shown in each reader's language when the notice is written.
+            "quarter": Quarter(report.year, report.quarter),
+            "park": park.display_name,
+            "note": report.review_note,
+        },
+        time_zone=park.time_zone,
         url=reverse(
             "residency:report_file",
             kwargs={"park_slug": park.slug, "company_pk": report.company_id},

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from technopark.audit import keys
 from technopark.audit.models import PLATFORM_CHAIN, AuditEntry, AuditHead
+from technopark.core.mail import subject_line
 
 FORMAT = "technopark-audit-checkpoint/1"
 FILE_PATTERN = "audit-checkpoint-*.json"
@@ -128,7 +129,7 @@ def _write_new(directory: Path, stamp: str, data: bytes) -> Path:
 
 def _email(path: Path, document: dict[str, Any], recipients: list[str]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Audit checkpoint %(time)s") % {"time": document["created_at"]}
+        subject = subject_line(_("Audit checkpoint %(time)s") % {"time": document["created_at"]})
         lines = [
             _(
                 "The signed checkpoint of the platform's audit chains is attached. Keep it: "

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from technopark.core.money import format_money as format_money  # grants write money the core way
 from technopark.grants.models import GrantAward
 
 MAX_MONEY = Decimal("999999999999.99")

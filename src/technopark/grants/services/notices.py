@@ -31,7 +31,7 @@ from technopark.grants.models import (
     TrancheApproval,
     TrancheStatus,
 )
-from technopark.notices.services import notify, render_notice
+from technopark.notices.services import notify
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.residency.reminders import park_language
 
@@ -87,18 +87,14 @@ def tell(
     people = [person for person in recipients if person is not None]
     if not people:
         return 0
-    subject, body = render_notice(
-        f"{TEMPLATES}{kind}",
-        {"award": award, "company": award.participant.company, "park": park, **context},
-        language=park_language(park),
-        time_zone=park.time_zone,
-    )
+    # Each person in their own language, else the park's (notices.notify).
     return notify(
         recipients=people,
         park=park,
         kind=f"grants.{kind}",
-        subject=subject,
-        body=body,
+        template=f"{TEMPLATES}{kind}",
+        context={"award": award, "company": award.participant.company, "park": park, **context},
+        time_zone=park.time_zone,
         url=_award_url(award, park),
         key=key,
         language=park_language(park),

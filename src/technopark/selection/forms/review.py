@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -131,7 +132,7 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
                 choices=choices,
                 required=False,
                 help_text=_("Weight %(weight)s; from 0 to %(max)s.")
-                % {"weight": criterion.weight, "max": criterion.scale_max},
+                % {"weight": formats.localize(criterion.weight), "max": criterion.scale_max},
             )
         self.fields = {**fields, **self.fields}
         if disabled:

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from technopark.companies.models import TeamMember
+from technopark.core.mail import subject_line
 from technopark.core.scopes import scopes_disabled
 from technopark.selection.models import Application
 
@@ -56,5 +57,6 @@ def application_notify(*, application_id: int, what: str, base_url: str, languag
         }
         subject = " ".join(render_to_string(f"{TEMPLATES[what]}_subject.txt", context).split())
         body = render_to_string(f"{TEMPLATES[what]}_message.txt", context)
+        subject = subject_line(subject, park_name=application.park.display_name)
     send_mail(subject, body, None, emails)
     return len(emails)

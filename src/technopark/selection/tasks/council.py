@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from technopark.companies.models import TeamMember
+from technopark.core.mail import subject_line
 from technopark.core.scopes import scopes_disabled
 from technopark.selection.models import Decision
 from technopark.selection.queries.council import decision_for_applicant
@@ -63,6 +64,7 @@ def decision_notice_send(*, decision_id: int, language: str) -> int:
             render_to_string("selection/council/email/notice_subject.txt", context).split()
         )
         body = render_to_string("selection/council/email/notice_message.txt", context)
+        subject = subject_line(subject, park_name=decision.park.display_name)
     send_mail(subject, body, None, recipients)
     Decision.all_parks.filter(park_id=decision.park_id, pk=decision.pk).update(
         notice_sent_at=timezone.now()

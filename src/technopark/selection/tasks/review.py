@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from technopark.core.mail import subject_line
 from technopark.core.scopes import scopes_disabled
 from technopark.selection.services.review import assignment_mark_reminded, reviews_overdue
 
@@ -40,6 +41,7 @@ def remind_overdue_reviews(*, park_id: int | None = None, base_url: str = "") ->
                 render_to_string("selection/review/email/overdue_subject.txt", context).split()
             )
             body = render_to_string("selection/review/email/overdue_message.txt", context)
+            subject = subject_line(subject, park_name=park.display_name)
         send_mail(subject, body, None, [expert.user.email])
         assignment_mark_reminded(assignment_ids=[a.pk for a in assignments])
     return len(by_expert)
