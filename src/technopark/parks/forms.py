@@ -60,6 +60,6 @@ class DirectionForm(ServiceErrorsMixin, forms.Form):
 class DirectionEditForm(ServiceErrorsMixin, forms.Form):
     """What may change of a direction: its names and display order (never its code)."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     position = forms.IntegerField(label=_("Display order"), min_value=0, max_value=999)

@@ -223,7 +223,7 @@ def _removed(request: HttpRequest, removal: services.Removal, anchor: str) -> Ht
     if removal == services.Removal.ARCHIVED:
         messages.success(request, _("Archived: it is no longer offered for new records."))
     else:
-        messages.success(request, _("Deleted."))
+        messages.success(request, pgettext("site or direction", "Deleted."))
     return redirect(_settings_url(request, anchor))
 
 

@@ -220,7 +220,7 @@ def default_times(now: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, dat
 
 class ResourceForm(ServiceErrorsMixin, forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.all_parks.none())
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     resource_type = forms.ChoiceField(label=_("Type"), choices=ResourceType.choices)
     capacity = forms.IntegerField(
@@ -325,7 +325,9 @@ class ClosureForm(ServiceErrorsMixin, forms.Form):
         input_formats=DATETIME_FORMATS,
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=200, help_text=_("Bookers see it, e.g. a public holiday.")
+        label=pgettext_lazy("reason for a closure", "Reason"),
+        max_length=200,
+        help_text=_("Bookers see it, e.g. a public holiday."),
     )
 
     def __init__(self, *args: Any, site: Site, resources: list[Resource], **kwargs: Any) -> None:

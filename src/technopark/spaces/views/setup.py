@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
@@ -469,7 +470,7 @@ def certificate_withdraw(request: HttpRequest, park_slug: str, pk: int) -> HttpR
                 "stay; the audit log keeps the record."
             )
             % {"person": str(certificate.user), "resource": certificate.resource.display_name},
-            action=_("Withdraw"),
+            action=pgettext("withdraw a training record", "Withdraw"),
             back=reverse("spaces:certificates", kwargs={"park_slug": park_slug}),
         )
     services.certificate_withdraw(actor=signed_in_user(request), certificate=certificate)
