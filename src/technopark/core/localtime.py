@@ -161,4 +161,3 @@ def to_utc(value: datetime, *, zone: Zone, field: str | None = None) -> datetime
         }
         raise _error(message, code="nonexistent", field=field)
     return instant
-
