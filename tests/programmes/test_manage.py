@@ -334,3 +334,39 @@ def test_cohort_edit_page_query_count(world, prog, client_as, django_assert_num_
         assert client.get(cohort_url(prog.cohort, "edit")).status_code == 200
     with django_assert_num_queries(SESSION_EDIT_QUERIES):
         assert client.get(session_url(prog.future_session, "edit")).status_code == 200
+
+
+def test_an_archived_direction_or_site_stays_on_the_records_edited_after(world, prog, client_as):
+    # Archiving a direction keeps it on the records that have it: their edit pages still offer
+    # it, and saving them does not drop it (it is not offered to records without it).
+    from tests.factories import CompanyFactory, DirectionFactory
+
+    archived = DirectionFactory(park=world.park, code="bio", name="Биотехнологии")
+    programme = prog.programme
+    programme.directions.add(archived)
+    company = CompanyFactory(park=world.park, short_name="Биокод", site=world.site)
+    company.directions.add(archived)
+    archived.archived_at = timezone.now()
+    archived.save(update_fields=["archived_at"])
+    world.site.archived_at = timezone.now()
+    world.site.save(update_fields=["archived_at"])
+    manager = client_as("manager")
+    page = manager.get(programme_url(programme, "edit")).content.decode()
+    assert f'value="{archived.pk}"' in page
+    data = {
+        "name": programme.name,
+        "grant_cap": "1500000",
+        "coworking_seats": "4",
+        "length_weeks": "10",
+        "directions": [str(archived.pk)],
+    }
+    assert manager.post(programme_url(programme, "edit"), data).status_code == 302
+    assert list(programme.directions.values_list("pk", flat=True)) == [archived.pk]
+    # A programme without it is not offered it.
+    other = _empty_programme(world)
+    assert (
+        f'value="{archived.pk}"' not in manager.get(programme_url(other, "edit")).content.decode()
+    )
+    # The company's edit page keeps its archived site and direction too.
+    edit = manager.get(f"/yakutia/companies/{company.pk}/edit/").content.decode()
+    assert f'value="{archived.pk}"' in edit and f'value="{world.site.pk}"' in edit

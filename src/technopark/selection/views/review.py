@@ -251,7 +251,7 @@ def _conflicts_shown(profile: Any) -> list[ConflictOfInterest]:
     )
     for conflict in conflicts:
         recused = conflict.recused_from
-        conflict.party_hidden = recused is not None and recused.call.blind_review  # type: ignore[attr-defined]
+        conflict.party_hidden = recused is not None and recused.call.blind_review
     return conflicts
 
 
