@@ -199,9 +199,9 @@ def cohort_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
     if not confirmed(request):
         if services.cohort_in_use(cohort):
             message = _(
-                "The cohort has participants, so it will be archived, not deleted: it leaves "
-                "the programme's list, and its participants, attendance, progress and grants "
-                "stay. You can restore it."
+                "The cohort has participants or demo-day guests, so it will be archived, not "
+                "deleted: it leaves the programme's list, and its participants, attendance, "
+                "progress, grants, guests and their feedback stay. You can restore it."
             )
             action = pgettext("programme or cohort", "Archive")
         else:
