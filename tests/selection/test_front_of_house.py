@@ -481,6 +481,8 @@ def test_swapping_proposes_the_optimisers_choice(
     )
     url = f"/yakutia/calls/{review_world.call.pk}/assignments/{assignment.pk}/swap/"
     client = client_for("manager")
+    board = client.get(f"/yakutia/calls/{review_world.call.pk}/assignments/").content.decode()
+    assert f'href="{url}"' in board  # the board leads there
     page = client.get(url).content.decode()
     assert 'data-testid="suggested"' in page
     assert f'<option value="{better.pk}" selected>' in page
