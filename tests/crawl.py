@@ -70,10 +70,14 @@ class _Links(HTMLParser):
         self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        values = dict(attrs)
+        href = values.get("href") if tag == "a" else None
+        if href:
+            self.hrefs.append(href)
+        # A picker's search box asks its endpoint with htmx: the page leads there too.
+        search = values.get("hx-get")
+        if search:
+            self.hrefs.append(search)
 
 
 def links_of(html: str, base: str) -> list[str]:

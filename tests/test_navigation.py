@@ -106,6 +106,7 @@ SPACES_EXPECTED = {
         "Approvals",
         "Certificates",
         "Occupancy",
+        "Set-up",
     ],
     "observer": ["Calendar", "Find a free slot", "My bookings", "Occupancy"],
 }

@@ -72,10 +72,12 @@ def test_a_value_outside_the_scoped_queryset_is_refused_next_to_the_field() -> N
     outsider = UserFactory(email="outsider@example.org")
     User = get_user_model()
     allowed = User.objects.filter(pk__in=[person.pk for person in people])
-    for bad in (str(outsider.pk), "0", "abc", "99999999999999999999999", ""):
+    for bad in (str(outsider.pk), "0", "abc", "99999999999999999999999", str(2**63), "²", ""):
         form = PersonForm({"person": bad}, allowed=allowed)
         assert not form.is_valid()
         assert "person" in form.errors
+        # The refused form is drawn again: the posted value is never looked up beyond 64 bits.
+        assert str(form["person"]).count("<option") == 1 + 3
     assert "person" not in PersonForm({"person": str(people[1].pk)}, allowed=allowed).errors
 
 

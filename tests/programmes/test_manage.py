@@ -185,7 +185,7 @@ def test_a_cohorts_places_never_drop_below_its_participants(world, prog, client_
 def test_a_cohort_with_participants_is_archived_one_without_is_deleted(world, prog, client_as):
     client = client_as("manager")
     asked = client.post(cohort_url(prog.cohort, "remove")).content.decode()
-    assert "has participants, so it will be archived" in asked
+    assert "has participants or demo-day guests, so it will be archived" in asked
     client.post(cohort_url(prog.cohort, "remove"), {"confirmed": "1"})
     cohort = Cohort.all_parks.get(pk=prog.cohort.pk)
     assert cohort.archived_at is not None and cohort.participants.count() == 1
@@ -272,7 +272,7 @@ def test_attendance_is_not_offered_before_a_session_starts(world, prog, client_a
     page = client.get(f"/yakutia/programmes/sessions/{prog.future_session.pk}/attendance/")
     body = page.content.decode()
     assert page.status_code == 200 and 'data-testid="attendance-not-open"' in body
-    assert 'type="checkbox"' not in body
+    assert 'type="checkbox"' not in body.split('<main id="main"')[1]  # the header has the menu
 
 
 def test_nobody_is_pre_ticked(world, prog, client_as):
@@ -280,6 +280,7 @@ def test_nobody_is_pre_ticked(world, prog, client_as):
         client_as("manager")
         .get(f"/yakutia/programmes/sessions/{prog.past_session.pk}/attendance/")
         .content.decode()
+        .split('<main id="main"')[1]  # the header's menu is a checkbox too
     )
     assert 'type="checkbox"' in body
     assert "checked" not in body
@@ -291,6 +292,7 @@ def test_nobody_is_pre_ticked(world, prog, client_as):
         client_as("manager")
         .get(f"/yakutia/programmes/sessions/{prog.past_session.pk}/attendance/")
         .content.decode()
+        .split('<main id="main"')[1]
     )
     assert "checked" in body  # one marked present shows as such
 
@@ -334,3 +336,61 @@ def test_cohort_edit_page_query_count(world, prog, client_as, django_assert_num_
         assert client.get(cohort_url(prog.cohort, "edit")).status_code == 200
     with django_assert_num_queries(SESSION_EDIT_QUERIES):
         assert client.get(session_url(prog.future_session, "edit")).status_code == 200
+
+
+def test_an_archived_direction_or_site_stays_on_the_records_edited_after(world, prog, client_as):
+    # Archiving a direction keeps it on the records that have it: their edit pages still offer
+    # it, and saving them does not drop it (it is not offered to records without it).
+    from tests.factories import CompanyFactory, DirectionFactory
+
+    archived = DirectionFactory(park=world.park, code="bio", name="Биотехнологии")
+    programme = prog.programme
+    programme.directions.add(archived)
+    company = CompanyFactory(park=world.park, short_name="Биокод", site=world.site)
+    company.directions.add(archived)
+    archived.archived_at = timezone.now()
+    archived.save(update_fields=["archived_at"])
+    world.site.archived_at = timezone.now()
+    world.site.save(update_fields=["archived_at"])
+    manager = client_as("manager")
+    page = manager.get(programme_url(programme, "edit")).content.decode()
+    assert f'value="{archived.pk}"' in page
+    data = {
+        "name": programme.name,
+        "grant_cap": "1500000",
+        "coworking_seats": "4",
+        "length_weeks": "10",
+        "directions": [str(archived.pk)],
+    }
+    assert manager.post(programme_url(programme, "edit"), data).status_code == 302
+    assert list(programme.directions.values_list("pk", flat=True)) == [archived.pk]
+    # A programme without it is not offered it.
+    other = _empty_programme(world)
+    assert (
+        f'value="{archived.pk}"' not in manager.get(programme_url(other, "edit")).content.decode()
+    )
+    # The company's edit page keeps its archived site and direction too.
+    edit = manager.get(f"/yakutia/companies/{company.pk}/edit/").content.decode()
+    assert f'value="{archived.pk}"' in edit and f'value="{world.site.pk}"' in edit
+
+
+def test_a_cohort_whose_demo_day_has_guests_is_archived_not_deleted(world, prog, client_as):
+    # The guests' invitations and feedback are records of people outside the park.
+    from technopark.programmes.models import DemoDay, DemoDayGuest, GuestKind
+
+    cohort = services.cohort_create(
+        programme=prog.programme,
+        actor=world.users["manager"],
+        name="Без участников",
+        starts_on=prog.cohort.starts_on,
+        ends_on=prog.cohort.ends_on,
+    )
+    demo_day = DemoDay.objects.create(cohort=cohort, title="Демо-день", starts_at=timezone.now())
+    DemoDayGuest.objects.create(
+        demo_day=demo_day, name="Инвестор", kind=GuestKind.choices[0][0], email="i@fund.example"
+    )
+    client = client_as("manager")
+    assert "will be archived" in client.post(cohort_url(cohort, "remove")).content.decode()
+    client.post(cohort_url(cohort, "remove"), {"confirmed": "1"})
+    assert Cohort.all_parks.get(pk=cohort.pk).archived_at is not None
+    assert DemoDayGuest.objects.filter(demo_day=demo_day).count() == 1

@@ -306,6 +306,24 @@ def test_an_expert_recuses_from_the_review_page(
     assert client.get(f"/yakutia/reviews/{assignment.pk}/").status_code == 404
 
 
+@pytest.mark.parametrize("blind", [True, False])
+def test_a_recusal_in_a_blind_call_does_not_name_the_applicant_on_the_profile(
+    world: Any, review_world: Any, client_for: Any, blind: bool
+) -> None:
+    call = review_world.call
+    call.blind_review = blind
+    call.save(update_fields=["blind_review"])
+    company = review_world.application.company
+    client = client_for("expert")
+    url = f"/yakutia/reviews/{review_world.assignment.pk}/recuse/"
+    assert client.post(url, {"reason": "I know them", "confirmed": "1"}).status_code == 302
+    profile = client.get("/yakutia/experts/me/").content.decode()
+    conflicts = profile.split('data-testid="conflicts"')[1].split("</ul>")[0]
+    assert (company.short_name in conflicts) is not blind
+    assert (f"no. {review_world.application.pk}" in conflicts) is blind
+    assert "I know them" in conflicts
+
+
 def test_a_conflict_declared_elsewhere_takes_the_assignment_out_of_the_queue(
     world: Any, review_world: Any, client_for: Any
 ) -> None:
@@ -463,6 +481,8 @@ def test_swapping_proposes_the_optimisers_choice(
     )
     url = f"/yakutia/calls/{review_world.call.pk}/assignments/{assignment.pk}/swap/"
     client = client_for("manager")
+    board = client.get(f"/yakutia/calls/{review_world.call.pk}/assignments/").content.decode()
+    assert f'href="{url}"' in board  # the board leads there
     page = client.get(url).content.decode()
     assert 'data-testid="suggested"' in page
     assert f'<option value="{better.pk}" selected>' in page

@@ -418,3 +418,8 @@ def test_closures_and_hours_query_counts_are_fixed(
     # sites (1); the site's hours (1)
     with django_assert_num_queries(2):
         client.get(BASE + "setup/hours/")
+
+
+def test_the_closures_list_leads_to_each_closure(spaces, closure, client_for):
+    page = client_for("manager").get(BASE + "setup/closures/").content.decode()
+    assert f'href="{BASE}setup/closures/{closure.pk}/"' in page

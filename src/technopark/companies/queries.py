@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,24 +124,28 @@ def company_detail(*, park: Park, pk: int) -> Company | None:
     )
 
 
-def direction_options(*, park: Park) -> list[Direction]:
+def direction_options(*, park: Park, keep: Iterable[int] = ()) -> list[Direction]:
     """The park's directions in tree order, each parent before its children (one query).
 
     Each direction gets ``depth``: 0 for a top-level direction, 1 for a sub-direction. Archived
-    directions (and the children of an archived one) are not offered.
+    directions (and the children of an archived one) are not offered, except those in ``keep``:
+    the record being edited still has them, and saving its form must not drop them.
     """
+    kept = [pk for pk in keep if pk is not None]
     rows = list(
-        Direction.all_parks.filter(park=park, archived_at__isnull=True).order_by(
-            "position", "name", "id"
-        )
+        Direction.all_parks.filter(park=park)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=kept))
+        .order_by("position", "name", "id")
     )
     children: dict[int, list[Direction]] = {}
     for row in rows:
         if row.parent_id is not None:
             children.setdefault(row.parent_id, []).append(row)
     ordered: list[Direction] = []
+    shown = {row.pk for row in rows}
     for row in rows:
-        if row.parent_id is None:
+        # A kept child whose parent is archived stands on its own.
+        if row.parent_id is None or row.parent_id not in shown:
             row.depth = 0
             ordered.append(row)
             for child in children.get(row.pk, []):

@@ -218,8 +218,10 @@ def company_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial=CompanyEditForm.initial_for(company),
         park=park,
-        directions=queries.direction_options(park=park),
-        sites=site_options(park=park),
+        directions=queries.direction_options(
+            park=park, keep=company.directions.values_list("pk", flat=True)
+        ),
+        sites=site_options(park=park, keep=company.site_id),
         may_set_park_flags=rules.can_set_park_flags(access),
     )
     if form.is_valid():

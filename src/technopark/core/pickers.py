@@ -128,13 +128,19 @@ class PickerField(forms.ModelChoiceField[Model]):
         records = self.matches("")
         chosen_ids = {str(value) for value in selected if value not in (None, "")}
         listed = {str(record.pk) for record in records}
-        missing = [value for value in chosen_ids - listed if value.isdigit()]
+        # Only ids a database can hold: a posted "99999999999999999999" or "²" is not looked up
+        # (the field refuses it), so redrawing the refused form cannot fail.
+        missing = [value for value in chosen_ids - listed if _storable_id(value)]
         if missing:
             records = list(self._ordered().filter(pk__in=missing)) + records
         empty: list[tuple[Any, Any]] = [("", self.empty_label or "")]
         if self.empty_label is None and self.required and chosen_ids:
             empty = []
         return empty + [(record.pk, self.label_from_instance(record)) for record in records]
+
+
+def _storable_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
 
 
 def options_response(request: HttpRequest, field: PickerField) -> HttpResponse:

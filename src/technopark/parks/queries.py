@@ -102,7 +102,11 @@ def members(*, park: Park, status: str | None = None) -> QuerySet[Membership]:
     return rows.order_by("status", "role", "user__email")
 
 
-def site_options(*, park: Park) -> list[Site]:
+def site_options(*, park: Park, keep: int | None = None) -> list[Site]:
     """The park's sites (buildings and branches) to choose from, by name: one query. Archived
-    sites are not offered."""
-    return list(Site.all_parks.filter(park=park, archived_at__isnull=True).order_by("name", "id"))
+    sites are not offered, except ``keep``: the record being edited is still there, and saving
+    its form must not move it."""
+    shown = Q(archived_at__isnull=True)
+    if keep is not None:
+        shown |= Q(pk=keep)
+    return list(Site.all_parks.filter(park=park).filter(shown).order_by("name", "id"))

@@ -20,6 +20,7 @@ from technopark.parks.models import Direction, Park, Site
 from technopark.programmes.models import (
     DEFAULT_GRANT_CAP,
     Cohort,
+    DemoDayGuest,
     ParticipantStatus,
     Programme,
 )
@@ -249,8 +250,13 @@ def cohort_update(
 
 def cohort_in_use(cohort: Cohort) -> bool:
     """A cohort with participants is kept (archived): their attendance, progress, seats and
-    grants hang on it. Without participants its schedule and demo day are only a plan."""
-    return cohort.participants.exists()
+    grants hang on it. So is one whose demo day has invited guests: their invitations and
+    feedback are records of people outside the park. Otherwise its schedule and demo day are only
+    a plan."""
+    return (
+        cohort.participants.exists()
+        or DemoDayGuest.objects.filter(demo_day__cohort_id=cohort.pk).exists()
+    )
 
 
 @transaction.atomic

@@ -50,10 +50,7 @@ def _programme(request: HttpRequest, pk: int) -> Any:
 
 def _sites_with(current: Any, park: Any) -> list[Any]:
     """The sites to choose from, with the record's own site even when it has been archived."""
-    sites = site_options(park=park)
-    if current is not None and all(site.pk != current.pk for site in sites):
-        sites.append(current)
-    return sites
+    return site_options(park=park, keep=current.pk if current is not None else None)
 
 
 def _form_page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
@@ -83,7 +80,7 @@ def programme_edit(request: HttpRequest, park_slug: str, pk: int) -> HttpRespons
     }
     form = ProgrammeForm(
         request.POST if request.method == "POST" else None,
-        directions=direction_options(park=park),
+        directions=direction_options(park=park, keep=[int(pk) for pk in initial["directions"]]),
         initial=initial,
     )
     if form.is_valid():
@@ -202,9 +199,9 @@ def cohort_remove(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse
     if not confirmed(request):
         if services.cohort_in_use(cohort):
             message = _(
-                "The cohort has participants, so it will be archived, not deleted: it leaves "
-                "the programme's list, and its participants, attendance, progress and grants "
-                "stay. You can restore it."
+                "The cohort has participants or demo-day guests, so it will be archived, not "
+                "deleted: it leaves the programme's list, and its participants, attendance, "
+                "progress, grants, guests and their feedback stay. You can restore it."
             )
             action = pgettext("programme or cohort", "Archive")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -71,8 +72,13 @@ def call_detail(*, park: Park, pk: int) -> Call | None:
     )
 
 
-def direction_options(*, park: Park) -> list[Direction]:
-    return list(Direction.all_parks.filter(park=park).order_by("position", "name"))
+def direction_options(*, park: Park, keep: Iterable[int] = ()) -> list[Direction]:
+    """The park's directions a call may name: archived ones only when the call has them."""
+    return list(
+        Direction.all_parks.filter(park=park)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=list(keep)))
+        .order_by("position", "name")
+    )
 
 
 def archived_count(*, park: Park) -> int:

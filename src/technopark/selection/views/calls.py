@@ -163,8 +163,10 @@ def _call_form(request: HttpRequest, call: Call | None) -> CallForm:
         request.POST if request.method == "POST" else None,
         initial=CallForm.initial_for(call) if call else None,
         park=park,
-        directions=queries.direction_options(park=park),
-        sites=site_options(park=park),
+        directions=queries.direction_options(
+            park=park, keep=call.directions.values_list("pk", flat=True) if call else ()
+        ),
+        sites=site_options(park=park, keep=call.site_id if call else None),
     )
 
 

@@ -235,10 +235,24 @@ def _render_profile(
             "profile": profile,
             "profile_form": profile_form,
             "conflict_form": conflict_form,
-            "conflicts": list(profile.conflicts.all()) if profile else [],
+            "conflicts": _conflicts_shown(profile),
         },
         status=status,
     )
+
+
+def _conflicts_shown(profile: Any) -> list[ConflictOfInterest]:
+    """The expert's declarations, each party named except where the expert left an application of
+    a blind call: naming its company there would unmask the applicant."""
+    if profile is None:
+        return []
+    conflicts = list(
+        profile.conflicts.select_related("company", "person", "recused_from__call").order_by("pk")
+    )
+    for conflict in conflicts:
+        recused = conflict.recused_from
+        conflict.party_hidden = recused is not None and recused.call.blind_review
+    return conflicts
 
 
 @login_required
