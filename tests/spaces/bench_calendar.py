@@ -30,7 +30,9 @@ def test_week_view_timing(world, client_for, settings):
             for cache in caches.all():
                 cache.clear()
             start = clock.perf_counter()
-            response = c.get("/yakutia/spaces/", {"type": "room", "view": view, "date": day, "page": page})
+            response = c.get(
+                "/yakutia/spaces/", {"type": "room", "view": view, "date": day, "page": page}
+            )
             times.append(clock.perf_counter() - start)
             assert response.status_code == 200
         times.sort()
