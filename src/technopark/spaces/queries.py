@@ -214,16 +214,16 @@ def calendar(
     ]
     # By resource only (the resources are this park's, read above): with the park in the
     # condition SQLite walks the park's index over every booking that starts before the range
-    # ends; by resource it reads only the shown resources' bookings.
+    # ends; by resource it reads only the shown resources' bookings. For the same reason the
+    # statuses are checked here, not in SQL, except on PostgreSQL (whose GiST index is on the
+    # active ones): given several resources and ``status IN``, SQLite walks the status index
+    # over every active booking of the park before the range (70 ms for a page of eight rooms
+    # among 400 with 120,000 bookings, against 1 ms by resource).
+    rows = Booking.all_parks.filter(resource_id__in=[resource.pk for resource in shown])
+    if connection.vendor == "postgresql":
+        rows = rows.filter(status__in=ACTIVE_STATUSES)
     bookings = (
-        overlapping(
-            Booking.all_parks.filter(
-                resource_id__in=[resource.pk for resource in shown],
-                status__in=ACTIVE_STATUSES,
-            ),
-            starts_at,
-            ends_at,
-        )
+        overlapping(rows, starts_at, ends_at)
         .select_related("company")
         .only(
             "id",
@@ -244,7 +244,7 @@ def calendar(
         columns=columns,
         open_intervals=intervals,
         closures=closures,
-        bookings=list(bookings),
+        bookings=[booking for booking in bookings if booking.status in ACTIVE_STATUSES],
         zone=zone,
     )
     result.open_days = not result.grid.is_empty
