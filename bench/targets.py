@@ -78,6 +78,8 @@ def national_targets(park: str = PARK) -> list[Target]:
         # not: the counts at two sizes are pinned by the tests with grants in both.
         Target("grant ledger", f"/{park}/grants/", "session", 0.20, compare=False),
         Target("spaces week view", f"/{park}/spaces/?type=room&view=week", "session", 0.15, False),
+        # The default view: one page (eight) of the site's rooms across, an hour a row.
+        Target("spaces day view", f"/{park}/spaces/?type=room&view=day", "session", 0.15, False),
         Target(
             "free-slot search",
             f"/{park}/spaces/search/?{FREE_SLOT_QUERY}",

@@ -118,6 +118,11 @@ def booking_in_park(*, park: Park, pk: int) -> Booking | None:
 # --- the calendar -------------------------------------------------------------------------------
 
 
+#: the day view's resources per page: eight columns of a name and «free» read side by side on a
+#: desktop, and a phone scrolls them; a hundred rooms would be 2,400 cells on one page
+DAY_COLUMNS = 8
+
+
 @dataclass
 class Calendar:
     """One site's resources of one type over ``days`` local days, as a time grid: the day view's
@@ -133,6 +138,8 @@ class Calendar:
     resource: Resource | None = None  # the week view's one resource
     grid: Grid = field(default_factory=lambda: Grid(hours=[], columns=[]))
     open_days: bool = True  # whether the site opens at all on the days shown
+    page: int = 1  # the day view's page of resources (columns), from 1
+    pages: int = 1
 
     @property
     def booking_count(self) -> int:
@@ -153,13 +160,17 @@ def calendar(
     first_day: date,
     days: int,
     resource_id: int | None = None,
+    page: int = 1,
+    per_page: int = DAY_COLUMNS,
 ) -> Calendar:
     """Resources of one type at a site and their active bookings over ``days`` local days from
-    ``first_day``, in the site's opening hours and closures. With ``days`` of 1 every resource is
-    a column; with more, the days of one resource (``resource_id``, else the first) are.
+    ``first_day``, in the site's opening hours and closures. With ``days`` of 1 the resources are
+    the columns, ``per_page`` of them on page ``page`` (from 1; past the last page, the last);
+    with more, the days of one resource (``resource_id``, else the first) are.
 
-    Four queries however many bookings: the resources, the site's opening hours, its closures in
-    the range, the bookings in the range; only the visible range is read."""
+    Four queries however many bookings and resources: the resources, the site's opening hours,
+    its closures in the range, the bookings in the range; only the visible range and the shown
+    resources' bookings are read."""
     zone = zone_of(site)
     starts_at = datetime.combine(first_day, time(0), zone)
     ends_at = datetime.combine(first_day + timedelta(days=days), time(0), zone)
@@ -183,8 +194,11 @@ def calendar(
     if not resource_rows:
         return result
     if days == 1:
-        shown = resource_rows
-        columns = [(first_day, resource) for resource in resource_rows]
+        result.pages = -(-len(resource_rows) // per_page)
+        result.page = min(max(page, 1), result.pages)
+        offset = (result.page - 1) * per_page
+        shown = resource_rows[offset : offset + per_page]
+        columns = [(first_day, resource) for resource in shown]
     else:
         chosen = next((r for r in resource_rows if r.pk == resource_id), resource_rows[0])
         result.resource = chosen
@@ -200,16 +214,16 @@ def calendar(
     ]
     # By resource only (the resources are this park's, read above): with the park in the
     # condition SQLite walks the park's index over every booking that starts before the range
-    # ends; by resource it reads only the shown resources' bookings.
+    # ends; by resource it reads only the shown resources' bookings. For the same reason the
+    # statuses are checked here, not in SQL, except on PostgreSQL (whose GiST index is on the
+    # active ones): given several resources and ``status IN``, SQLite walks the status index
+    # over every active booking of the park before the range (70 ms for a page of eight rooms
+    # among 400 with 120,000 bookings, against 1 ms by resource).
+    rows = Booking.all_parks.filter(resource_id__in=[resource.pk for resource in shown])
+    if connection.vendor == "postgresql":
+        rows = rows.filter(status__in=ACTIVE_STATUSES)
     bookings = (
-        overlapping(
-            Booking.all_parks.filter(
-                resource_id__in=[resource.pk for resource in shown],
-                status__in=ACTIVE_STATUSES,
-            ),
-            starts_at,
-            ends_at,
-        )
+        overlapping(rows, starts_at, ends_at)
         .select_related("company")
         .only(
             "id",
@@ -230,7 +244,7 @@ def calendar(
         columns=columns,
         open_intervals=intervals,
         closures=closures,
-        bookings=list(bookings),
+        bookings=[booking for booking in bookings if booking.status in ACTIVE_STATUSES],
         zone=zone,
     )
     result.open_days = not result.grid.is_empty

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 
 from technopark.core.fragments import Fragment
 from technopark.core.localtime import local_today, zone_name
-from technopark.core.params import ID, Choice, Day, Integer, param_value
+from technopark.core.params import ID, PAGE, Choice, Day, Integer, param_value
 from technopark.parks.http import access_of, park_of, require
 from technopark.parks.models import Park, Site
 from technopark.parks.rules import ParkAccess, is_staff
@@ -48,6 +48,7 @@ CALENDAR = Fragment(
         "view": Choice.of(("day", "week")),
         "date": DAY,
         "resource": Integer(),
+        "page": PAGE,
     },
 )
 
@@ -141,6 +142,9 @@ def _render_calendar(
             first_day=first,
             days=length,
             resource_id=param_value(request.GET, "resource", ID, None),
+            # the day view's page of resources: a missing or unreadable one is the first, one
+            # past the end the last
+            page=param_value(request.GET, "page", PAGE, 1),
         )
         context.update(
             calendar=cal,
@@ -160,7 +164,17 @@ def _render_calendar(
             today=local_today(zone).isoformat(),
             zone_label=zone_name(zone),
             resource_param=f"&amp;resource={cal.resource.pk}" if cal.resource else "",
+            # the day view keeps its page of resources when it steps through the days
+            page_param=f"&amp;page={cal.page}" if view == "day" and cal.page > 1 else "",
         )
+        if view == "day" and cal.pages > 1:
+            context.update(
+                pager=True,
+                previous_page=cal.page - 1 if cal.page > 1 else None,
+                next_page=cal.page + 1 if cal.page < cal.pages else None,
+                shown_from=(cal.page - 1) * queries.DAY_COLUMNS + 1,
+                shown_to=(cal.page - 1) * queries.DAY_COLUMNS + len(cal.grid.columns),
+            )
     return render_to_string("spaces/_calendar_content.html", context, request=request)
 
 
