@@ -163,9 +163,9 @@ def _render_calendar(
             next=(first + timedelta(days=length)).isoformat(),
             today=local_today(zone).isoformat(),
             zone_label=zone_name(zone),
-            resource_param=f"&amp;resource={cal.resource.pk}" if cal.resource else "",
+            resource_param=f"&resource={cal.resource.pk}" if cal.resource else "",
             # the day view keeps its page of resources when it steps through the days
-            page_param=f"&amp;page={cal.page}" if view == "day" and cal.page > 1 else "",
+            page_param=f"&page={cal.page}" if view == "day" and cal.page > 1 else "",
         )
         if view == "day" and cal.pages > 1:
             context.update(
