@@ -392,7 +392,7 @@ class Clawback(models.Model):
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("grant report status", "Submitted")
     ACCEPTED = "accepted", pgettext_lazy("grant report status", "Accepted")
-    RETURNED = "returned", _("Returned for changes")
+    RETURNED = "returned", pgettext_lazy("grant report status", "Returned for changes")
 
 
 class GrantReport(models.Model):
