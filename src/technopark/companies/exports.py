@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from technopark.companies.models import Company, Stage
 from technopark.core.exports import BOM, CHUNK_SIZE, LINES_PER_BLOCK, safe_row, text_cell
@@ -32,7 +33,7 @@ def header() -> list[str]:
         _("Region"),
         _("SME"),
         _("Founded on"),
-        _("Stage"),
+        pgettext("company stage", "Stage"),
         _("Site"),
         _("Directions"),
         _("Started in the park"),
@@ -48,7 +49,7 @@ class _Labels:
     def __init__(self) -> None:
         self.regions = {code: str(label) for code, label in REGION_CHOICES}
         self.stages = {code: str(label) for code, label in Stage.choices}
-        self.yes_no = {True: _("yes"), False: _("no")}
+        self.yes_no = {True: pgettext("yes or no", "yes"), False: pgettext("yes or no", "no")}
 
 
 def row(company: Company, labels: _Labels) -> list[str]:

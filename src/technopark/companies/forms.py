@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company, Stage
 from technopark.companies.validators import validate_inn, validate_ogrn
@@ -62,7 +63,9 @@ class CompanyForm(ServiceErrorsMixin, forms.Form):
         label=_("Directions"), required=False, widget=forms.CheckboxSelectMultiple
     )
     site = forms.ChoiceField(label=_("Site"), required=False)
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.IDEA)
+    stage = forms.ChoiceField(
+        label=pgettext_lazy("company stage", "Stage"), choices=Stage.choices, initial=Stage.IDEA
+    )
     started_in_park = forms.BooleanField(
         label=_("Started in the park"), required=False, help_text=_("Founded inside the park.")
     )

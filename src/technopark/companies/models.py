@@ -41,7 +41,12 @@ class Company(ParkOwned):
         blank=True,
         related_name="companies",
     )
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    stage = models.CharField(
+        pgettext_lazy("company stage", "stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.IDEA,
+    )
     started_in_park = models.BooleanField(
         _("started in the park"), default=False, help_text=_("Founded inside the park.")
     )
@@ -51,8 +56,12 @@ class Company(ParkOwned):
     # Lower-cased names and numbers, kept by the services: SQLite's LIKE folds only ASCII case,
     # so a search for Cyrillic names compares against this column on every database.
     search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("date a record was created", "created"), auto_now_add=True
+    )
+    updated_at = models.DateTimeField(
+        pgettext_lazy("date a record was changed", "updated"), auto_now=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -133,7 +142,7 @@ class TeamInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("state of a record", "status"),
         max_length=10,
         choices=TeamInvitationStatus.choices,
         default=TeamInvitationStatus.PENDING,
@@ -175,7 +184,7 @@ class TeamChange(models.Model):
     kind = models.CharField(
         pgettext_lazy("team change", "change"), max_length=10, choices=TeamChangeKind.choices
     )
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    at = models.DateTimeField(pgettext_lazy("audit entry", "when"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -198,9 +207,13 @@ class StageChange(models.Model):
     """One step in a company's way from idea to market, with who recorded it and the evidence."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="stage_history")
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
-    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_stage = models.CharField(
+        pgettext_lazy("stage change", "from"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(
+        pgettext_lazy("stage change", "to"), max_length=20, choices=Stage.choices
+    )
+    changed_at = models.DateTimeField(pgettext_lazy("audit entry", "when"), auto_now_add=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -60,7 +61,7 @@ def grants_xlsx(
             _("Decision date"),
             _("Currency"),
             _("Awarded"),
-            _("Paid"),
+            pgettext("amount paid", "Paid"),
             _("Clawed back"),
             _("Remaining"),
         ],
@@ -95,7 +96,7 @@ def grants_xlsx(
             _("Milestone"),
             _("Due date"),
             _("Amount"),
-            _("Status"),
+            pgettext("table heading", "Status"),
             _("Approvals"),
             _("Payment reference"),
         ],
@@ -154,7 +155,14 @@ def grants_xlsx(
     sheet = book.create_sheet(_("Clawbacks"))
     _header(
         sheet,
-        [_("Award ID"), _("Company"), _("Date"), _("Amount"), _("Reference"), _("Reason")],
+        [
+            _("Award ID"),
+            _("Company"),
+            pgettext("table heading", "Date"),
+            _("Amount"),
+            _("Reference"),
+            pgettext("table heading", "Reason"),
+        ],
     )
     for clawback in clawbacks:
         sheet.append(

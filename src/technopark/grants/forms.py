@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.money import MoneyField
@@ -114,7 +115,7 @@ class AwardForm(ServiceErrorsMixin, forms.Form):
 
 
 class MilestoneForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("title of a thing", "Title"), max_length=200)
     due_on = _date_field(_("Due date"))
     deliverables = forms.CharField(
         label=_("Deliverables"),
@@ -155,7 +156,9 @@ class PayForm(ServiceErrorsMixin, forms.Form):
 
 class CancelForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("reason for a decision", "Reason"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -176,9 +179,11 @@ class ClawbackForm(ServiceErrorsMixin, forms.Form):
     amount = MoneyField(label=_("Amount returned, roubles"))
     reference = forms.CharField(label=_("Reference"), max_length=100)
     reason = forms.CharField(
-        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("reason for a decision", "Reason"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    decided_on = _date_field(_("Date"), required=False)
+    decided_on = _date_field(pgettext_lazy("date of a decision", "Date"), required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -232,13 +237,16 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
 class ReviewForm(ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("accept", _("Accept")), ("return", _("Return for changes"))],
+        choices=[
+            ("accept", pgettext_lazy("grant report", "Accept")),
+            ("return", _("Return for changes")),
+        ],
         error_messages={"invalid_choice": _("Accept or return the report.")},
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000)
+    note = forms.CharField(label=pgettext_lazy("comment", "Note"), required=False, max_length=4000)
 
 
 class ExportForm(InputRulesMixin, forms.Form):
     cohort = forms.IntegerField(required=False, min_value=1)
-    date_from = _date_field(_("From"), required=False)
-    date_to = _date_field(_("To"), required=False)
+    date_from = _date_field(pgettext_lazy("start of a time range", "From"), required=False)
+    date_to = _date_field(pgettext_lazy("end of a time range", "To"), required=False)

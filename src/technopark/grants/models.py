@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The migrations name this module's ``private_storage``: it stays importable from here.
 from technopark.core.storage import private_storage
@@ -42,7 +43,7 @@ class BudgetKind(models.TextChoices):
     SALARIES = "salaries", _("Salaries")
     SERVICES = "services", _("Services")
     MATERIALS = "materials", _("Materials")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("expense category", "Other")
 
 
 class GrantAward(ParkOwned):
@@ -63,7 +64,7 @@ class GrantAward(ParkOwned):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     # Running totals, changed only by the paying and clawback services under the award's lock.
-    paid_total = money_field(_("paid"), default=ZERO)
+    paid_total = money_field(pgettext_lazy("amount paid", "paid"), default=ZERO)
     clawed_back_total = money_field(_("clawed back"), default=ZERO)
     # A whole award cancelled: its unpaid tranches are cancelled, what was paid stays (and may be
     # clawed back); nothing new is requested, approved or paid on it.
@@ -216,19 +217,22 @@ class BudgetLine(models.Model):
 
 
 class MilestoneStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("milestone status", "Open")
     REPORTED = "reported", _("Reported")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("milestone status", "Accepted")
 
 
 class Milestone(models.Model):
     award = models.ForeignKey(GrantAward, on_delete=models.CASCADE, related_name="milestones")
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("title of a thing", "title"), max_length=200)
     deliverables = models.TextField(_("deliverables"), blank=True)
     due_on = models.DateField(_("due date"))
     status = models.CharField(
-        _("status"), max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.OPEN,
     )
 
     class Meta:
@@ -251,10 +255,10 @@ class Milestone(models.Model):
 
 
 class TrancheStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
+    REQUESTED = "requested", pgettext_lazy("grant tranche status", "Requested")
+    APPROVED = "approved", pgettext_lazy("grant tranche status", "Approved")
+    PAID = "paid", pgettext_lazy("grant tranche status", "Paid")
+    CANCELLED = "cancelled", pgettext_lazy("grant tranche status", "Cancelled")
 
 
 # Two different staff members approve every tranche before it may be paid.
@@ -269,7 +273,10 @@ class Tranche(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     amount = money_field(_("amount"))
     status = models.CharField(
-        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.REQUESTED
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=TrancheStatus.choices,
+        default=TrancheStatus.REQUESTED,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -343,7 +350,7 @@ class TrancheCancellation(models.Model):
     """A tranche that will not be paid, and why: an entry of its own, never an edit."""
 
     tranche = models.OneToOneField(Tranche, on_delete=models.PROTECT, related_name="cancellation")
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("reason for a decision", "reason"))
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -362,9 +369,9 @@ class Clawback(models.Model):
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="clawbacks")
     amount = money_field(_("amount"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("reason for a decision", "reason"))
     reference = models.CharField(_("reference"), max_length=100)
-    decided_on = models.DateField(_("date"))
+    decided_on = models.DateField(pgettext_lazy("date of a decision", "date"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -383,9 +390,9 @@ class Clawback(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned for changes")
+    SUBMITTED = "submitted", pgettext_lazy("grant report status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("grant report status", "Accepted")
+    RETURNED = "returned", pgettext_lazy("grant report status", "Returned for changes")
 
 
 class GrantReport(models.Model):
@@ -394,7 +401,10 @@ class GrantReport(models.Model):
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reports")
     summary = models.TextField(_("what was done"))
     status = models.CharField(
-        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=ReportStatus.choices,
+        default=ReportStatus.SUBMITTED,
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

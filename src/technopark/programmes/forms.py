@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Stage
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
@@ -55,7 +56,7 @@ def _pick(rows: list[Any], value: str) -> Any:
 
 
 class ProgrammeForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -88,7 +89,7 @@ class ProgrammeForm(ServiceErrorsMixin, forms.Form):
 
 
 class CohortForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     starts_on = forms.DateField(
         label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -149,8 +150,10 @@ class FillForm(ServiceErrorsMixin, forms.Form):
 
 
 class SessionForm(ServiceErrorsMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("session kind", "Kind"), choices=SessionKind.choices
+    )
+    title = forms.CharField(label=pgettext_lazy("title of a thing", "Title"), max_length=200)
     speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
     site = forms.ChoiceField(
         label=_("Site"), required=False, help_text=_("Times are in the site's time zone.")
@@ -230,7 +233,7 @@ class StageDecisionForm(ServiceErrorsMixin, forms.Form):
         choices=[("confirm", _("Confirm")), ("reject", _("Do not confirm"))],
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("comment", "Note"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -248,7 +251,9 @@ class ParticipantForm(ServiceErrorsMixin, forms.Form):
     mentors = forms.MultipleChoiceField(
         label=_("Mentors"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    status = forms.ChoiceField(label=_("Status"), choices=ParticipantStatus.choices)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("participant status", "Status"), choices=ParticipantStatus.choices
+    )
 
     def __init__(self, *args: Any, mentors: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -282,7 +287,7 @@ class SeatForm(ServiceErrorsMixin, forms.Form):
 
 
 class DemoDayForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("title of a thing", "Title"), max_length=200)
     starts_at = LocalDateTimeField(label=_("Starts"))
     minutes_per_pitch = forms.IntegerField(
         label=_("Minutes per pitch"), min_value=1, max_value=120, initial=10
@@ -358,7 +363,9 @@ class GuestForm(ServiceErrorsMixin, forms.Form):
         ),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", "—"), *GuestKind.choices], required=False
+        label=pgettext_lazy("guest kind", "Kind"),
+        choices=[("", "—"), *GuestKind.choices],
+        required=False,
     )
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
@@ -400,7 +407,7 @@ class FeedbackForm(ServiceErrorsMixin, forms.Form):
                 label=_("Pilot"), required=False, initial=bool(old and old.pilot)
             )
             self.fields[f"note_{pitch.pk}"] = forms.CharField(
-                label=_("Note"),
+                label=pgettext_lazy("comment", "Note"),
                 required=False,
                 max_length=5000,
                 initial=old.note if old else "",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company, Stage
 from technopark.parks.models import Direction, Park, Site
@@ -24,7 +25,7 @@ DEFAULT_GRANT_CAP = Decimal("2000000.00")
 
 class Programme(ParkOwned):
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="programmes")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("name of a thing", "name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     directions = models.ManyToManyField(
         Direction, blank=True, related_name="+", verbose_name=_("directions")
@@ -60,7 +61,7 @@ class Programme(ParkOwned):
 class Cohort(ParkOwned):
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="cohorts")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("name of a thing", "name"), max_length=200)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     capacity = models.PositiveSmallIntegerField(_("places"), default=20)
@@ -95,9 +96,9 @@ class Cohort(ParkOwned):
 
 
 class ParticipantStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("participant status", "Active")
     GRADUATED = "graduated", _("Graduated")
-    LEFT = "left", _("Left")
+    LEFT = "left", pgettext_lazy("participant status", "Left")
 
 
 class Participant(models.Model):
@@ -113,7 +114,7 @@ class Participant(models.Model):
         related_name="+",
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("state of a record", "status"),
         max_length=20,
         choices=ParticipantStatus.choices,
         default=ParticipantStatus.ACTIVE,
@@ -186,8 +187,10 @@ class CurriculumSession(models.Model):
     """One session of a cohort's curriculum; times are UTC, entered and shown in the site's zone."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
-    kind = models.CharField(_("kind"), max_length=30, choices=SessionKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("session kind", "kind"), max_length=30, choices=SessionKind.choices
+    )
+    title = models.CharField(pgettext_lazy("title of a thing", "title"), max_length=200)
     speaker = models.CharField(_("speaker"), max_length=200, blank=True)
     site = models.ForeignKey(
         Site,
@@ -230,7 +233,7 @@ class Attendance(models.Model):
         CurriculumSession, on_delete=models.CASCADE, related_name="attendance"
     )
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attendance")
-    present = models.BooleanField(_("present"))
+    present = models.BooleanField(pgettext_lazy("attendance", "present"))
     marked_at = models.DateTimeField(auto_now=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -250,7 +253,7 @@ class Attendance(models.Model):
 
 class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("stage change proposal", "Confirmed")
     REJECTED = "rejected", _("Not confirmed")
 
 
@@ -264,11 +267,18 @@ class StageProposal(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="stage_proposals"
     )
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    from_stage = models.CharField(
+        pgettext_lazy("stage change", "from"), max_length=20, choices=Stage.choices
+    )
+    to_stage = models.CharField(
+        pgettext_lazy("stage change", "to"), max_length=20, choices=Stage.choices
+    )
     evidence = models.TextField(_("evidence"))
     status = models.CharField(
-        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PROPOSED,
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -282,7 +292,7 @@ class StageProposal(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("note"), blank=True)
+    decision_note = models.TextField(pgettext_lazy("comment", "note"), blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -312,7 +322,7 @@ class DemoDay(models.Model):
     """
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="demo_day")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("title of a thing", "title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     site = models.ForeignKey(
         Site,
@@ -343,7 +353,7 @@ class DemoDay(models.Model):
 class Pitch(models.Model):
     demo_day = models.ForeignKey(DemoDay, on_delete=models.CASCADE, related_name="pitches")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pitches")
-    position = models.PositiveSmallIntegerField(_("order"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("position in a list", "order"))
     starts_at = models.DateTimeField(_("starts"))
 
     class Meta:
@@ -378,9 +388,11 @@ class DemoDayGuest(models.Model):
         blank=True,
         related_name="demo_day_invitations",
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(pgettext_lazy("name of a person", "name"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=GuestKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("guest kind", "kind"), max_length=20, choices=GuestKind.choices
+    )
     # An outside guest invited by e-mail gets a secret link to the feedback page (no account).
     # Only the secret's SHA-256 is kept; the secret travels only in the e-mail, made afresh by
     # each sending (``tasks.guest_link_send``), so a re-sent link replaces the earlier one.
@@ -445,7 +457,7 @@ class PitchFeedback(models.Model):
     meet = models.BooleanField(_("wants to meet"), default=False)
     invest = models.BooleanField(_("interested in investing"), default=False)
     pilot = models.BooleanField(_("interested in a pilot"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("comment", "note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

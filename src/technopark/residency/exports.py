@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -33,7 +34,7 @@ def register_header() -> list[str]:
         _("OGRN / OGRNIP"),
         _("Agreement number"),
         _("Agreement date"),
-        _("Status"),
+        pgettext("table heading", "Status"),
         _("Status since"),
         _("End date"),
         _("Directions"),
@@ -98,8 +99,8 @@ def reports_xlsx(reports: Iterable[QuarterlyReport], *, quarter: Quarter, tz: st
         _("Headcount"),
         _("Intellectual property registered"),
         _("Intellectual property, details"),
-        _("Filed"),
-        _("Review"),
+        pgettext("quarterly report: when filed", "Filed"),
+        pgettext("quarterly report: the park's check", "Review"),
         _("Note of the review"),
     ]
     header_cells = []

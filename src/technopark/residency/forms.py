@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.money import MoneyField
@@ -110,14 +111,14 @@ class StatusChangeForm(ServiceErrorsMixin, forms.Form):
         error_messages={"invalid_choice": _("Unknown action.")},
     )
     effective_on = forms.DateField(
-        label=_("Date"),
+        label=pgettext_lazy("date a change takes effect", "Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for today."),
         error_messages={"invalid": _("Give a date such as 2026-04-06.")},
     )
     reason = forms.CharField(
-        label=_("Reason"),
+        label=pgettext_lazy("reason for a decision", "Reason"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

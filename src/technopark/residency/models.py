@@ -20,7 +20,7 @@ from technopark.residency.schedule import Quarter
 
 
 class ResidentState(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("resident status", "Active")
     SUSPENDED = "suspended", _("Suspended")
     REVOKED = "revoked", _("Revoked")
     ENDED = "ended", _("Ended")
@@ -60,7 +60,10 @@ class ResidentStatus(ParkOwned):
         Direction, verbose_name=_("directions"), related_name="+", blank=True
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ResidentState.choices, default=ResidentState.ACTIVE
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=ResidentState.choices,
+        default=ResidentState.ACTIVE,
     )
     status_since = models.DateField(_("status since"))
     # The first quarter a report is owed for (``period_of``): the quarter of the start date.
@@ -114,11 +117,16 @@ class StatusChange(models.Model):
 
     resident = models.ForeignKey(ResidentStatus, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(
-        _("from"), max_length=20, choices=ResidentState.choices, blank=True
+        pgettext_lazy("status change", "from"),
+        max_length=20,
+        choices=ResidentState.choices,
+        blank=True,
     )
-    to_status = models.CharField(_("to"), max_length=20, choices=ResidentState.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    effective_on = models.DateField(_("date"))
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=20, choices=ResidentState.choices
+    )
+    reason = models.TextField(pgettext_lazy("reason for a decision", "reason"), blank=True)
+    effective_on = models.DateField(pgettext_lazy("date a change takes effect", "date"))
     decided_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,7 +180,7 @@ class QuarterlyReport(ParkOwned):
     headcount = models.PositiveIntegerField(_("headcount"))
     ip_registered = models.PositiveIntegerField(_("intellectual property registered"))
     ip_note = models.TextField(_("intellectual property, details"), blank=True)
-    submitted_at = models.DateTimeField(_("filed"))
+    submitted_at = models.DateTimeField(pgettext_lazy("quarterly report: when filed", "filed"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("filed by"),
@@ -181,10 +189,15 @@ class QuarterlyReport(ParkOwned):
         related_name="+",
     )
     review = models.CharField(
-        _("review"), max_length=10, choices=ReportReview.choices, default=ReportReview.FILED
+        pgettext_lazy("quarterly report: the park's check", "review"),
+        max_length=10,
+        choices=ReportReview.choices,
+        default=ReportReview.FILED,
     )
     review_note = models.TextField(_("note of the review"), blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(
+        pgettext_lazy("quarterly report: when reviewed", "reviewed"), null=True, blank=True
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),

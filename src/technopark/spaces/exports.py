@@ -33,8 +33,8 @@ def occupancy_xlsx(data: Occupancy) -> bytes:
     workbook = Workbook()
     header = [
         _("Site"),
-        _("Type"),
-        _("Name"),
+        pgettext("resource type", "Type"),
+        pgettext("name of a thing", "Name"),
         _("Open hours"),
         _("Booked hours"),
         _("Utilisation"),

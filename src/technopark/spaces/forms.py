@@ -127,10 +127,12 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
 class SearchForm(InputRulesMixin, forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
     resource_type = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("Any type")), *ResourceType.choices], required=False
+        label=pgettext_lazy("resource type", "Type"),
+        choices=[("", _("Any type")), *ResourceType.choices],
+        required=False,
     )
     day = forms.DateField(
-        label=_("Date"),
+        label=pgettext_lazy("date of a booking", "Date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[
             MinValueValidator(date(FIRST_YEAR, 1, 1)),
@@ -182,7 +184,7 @@ class CertificateForm(ServiceErrorsMixin, forms.Form):
     expires_on = forms.DateField(
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=pgettext_lazy("comment", "Note"), max_length=200, required=False)
 
     def __init__(
         self,
@@ -222,7 +224,9 @@ class ResourceForm(ServiceErrorsMixin, forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.all_parks.none())
     name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=200)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
-    resource_type = forms.ChoiceField(label=_("Type"), choices=ResourceType.choices)
+    resource_type = forms.ChoiceField(
+        label=pgettext_lazy("resource type", "Type"), choices=ResourceType.choices
+    )
     capacity = forms.IntegerField(
         label=_("Capacity"), min_value=1, max_value=1000, initial=1, help_text=_("People.")
     )

@@ -36,11 +36,11 @@ class ResourceType(models.TextChoices):
 
 class BookingStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("booking status", "Confirmed")
     CHECKED_IN = "checked_in", _("Checked in")
     OFFERED = "offered", _("Offered from the waitlist")
-    CANCELLED = "cancelled", _("Cancelled")
-    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+    REJECTED = "rejected", pgettext_lazy("booking status", "Rejected")
     RELEASED = "released", _("Released (no-show)")
     EXPIRED = "expired", _("Offer expired")
 
@@ -66,7 +66,9 @@ class Resource(ParkOwned, BilingualName):
     site = models.ForeignKey(
         Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="resources"
     )
-    resource_type = models.CharField(_("type"), max_length=20, choices=ResourceType.choices)
+    resource_type = models.CharField(
+        pgettext_lazy("resource type", "type"), max_length=20, choices=ResourceType.choices
+    )
     capacity = models.PositiveSmallIntegerField(
         _("capacity"), default=1, help_text=_("How many people it takes.")
     )
@@ -125,8 +127,8 @@ class OpeningHours(ParkOwned):
             (6, _("Sunday")),
         ],
     )
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
+    opens = models.TimeField(pgettext_lazy("opening hours", "opens"))
+    closes = models.TimeField(pgettext_lazy("opening hours", "closes"))
 
     class Meta:
         ordering = ["site", "weekday"]
@@ -156,7 +158,7 @@ class Closure(ParkOwned):
     )
     starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
     ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(pgettext_lazy("reason for a closure", "reason"), max_length=200)
 
     class Meta:
         ordering = ["starts_at"]
@@ -174,7 +176,9 @@ class BookingRule(ParkOwned):
     """How one type of resource is booked in a park. A type without a row uses the defaults."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
-    resource_type = models.CharField(_("type"), max_length=20, choices=ResourceType.choices)
+    resource_type = models.CharField(
+        pgettext_lazy("resource type", "type"), max_length=20, choices=ResourceType.choices
+    )
     slot_minutes = models.PositiveSmallIntegerField(_("slot size, minutes"), default=30)
     min_minutes = models.PositiveIntegerField(_("shortest booking, minutes"), default=30)
     max_minutes = models.PositiveIntegerField(_("longest booking, minutes"), default=8 * 60)
@@ -240,7 +244,7 @@ class Certificate(ParkOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("comment", "note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-expires_on", "id"]
@@ -298,10 +302,16 @@ class Booking(ParkOwned):
     starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
     ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
     status = models.CharField(
-        _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=BookingStatus.choices,
+        default=BookingStatus.CONFIRMED,
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=BookingKind.choices, default=BookingKind.REGULAR
+        pgettext_lazy("booking kind", "kind"),
+        max_length=20,
+        choices=BookingKind.choices,
+        default=BookingKind.REGULAR,
     )
     title = models.CharField(_("purpose"), max_length=200, blank=True)
     series = models.ForeignKey(
@@ -359,8 +369,8 @@ class Booking(ParkOwned):
 class WaitlistStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     OFFERED = "offered", _("Offered")
-    ACCEPTED = "accepted", _("Accepted")
-    EXPIRED = "expired", _("Expired")
+    ACCEPTED = "accepted", pgettext_lazy("waitlist status", "Accepted")
+    EXPIRED = "expired", pgettext_lazy("waitlist status", "Expired")
     CANCELLED = "cancelled", _("Left the waitlist")
 
 
@@ -378,7 +388,10 @@ class WaitlistEntry(ParkOwned):
     starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
     ends_at = models.DateTimeField(pgettext_lazy("end of a time range", "until"))
     status = models.CharField(
-        _("status"), max_length=20, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=WaitlistStatus.choices,
+        default=WaitlistStatus.WAITING,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     booking = models.ForeignKey(

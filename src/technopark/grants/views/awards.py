@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
@@ -86,7 +87,7 @@ def _render_list(request: HttpRequest, park: Park, *, partial: bool, today: Any)
         "totals": queries.ledger_totals(rows),
         "query": params.urlencode(),
         "states": [
-            ("", _("All")),
+            ("", pgettext("filter: any value", "All")),
             ("open", _("Money left to pay")),
             ("paid", _("Fully paid")),
             ("overdue", _("With overdue milestones")),

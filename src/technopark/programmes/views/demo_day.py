@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.core.exports import BOM, safe_row
@@ -244,12 +245,12 @@ def demo_day_feedback_export(request: HttpRequest, park_slug: str, pk: int) -> H
             _("Start-up"),
             _("Guest"),
             _("Organisation"),
-            _("Kind"),
-            _("From"),
+            pgettext("guest kind", "Kind"),
+            pgettext("organisation of a guest", "From"),
             _("Meet"),
             _("Invest"),
             _("Pilot"),
-            _("Note"),
+            pgettext("comment", "Note"),
         ]
     )
     for f in queries.demo_day_feedback_rows(demo_day=demo_day):
@@ -262,9 +263,9 @@ def demo_day_feedback_export(request: HttpRequest, park_slug: str, pk: int) -> H
                     f.guest.organisation,
                     f.guest.get_kind_display(),
                     _("outside guest") if f.guest.is_outside else _("member of the park"),
-                    _("yes") if f.meet else "",
-                    _("yes") if f.invest else "",
-                    _("yes") if f.pilot else "",
+                    pgettext("yes or no", "yes") if f.meet else "",
+                    pgettext("yes or no", "yes") if f.invest else "",
+                    pgettext("yes or no", "yes") if f.pilot else "",
                     f.note,
                 ]
             )

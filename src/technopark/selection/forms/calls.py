@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.localtime import to_utc, wall_time
@@ -23,8 +24,8 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 
 class CallForm(ServiceErrorsMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CallKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=pgettext_lazy("call kind", "Kind"), choices=CallKind.choices)
+    title = forms.CharField(label=pgettext_lazy("title of a thing", "Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
         required=False,
@@ -37,10 +38,14 @@ class CallForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Its time zone sets when the call opens and closes (the park's otherwise)."),
     )
     opens_at = forms.DateTimeField(
-        label=_("Opens"), widget=DATETIME_INPUT, help_text=_("Local time of the call's site.")
+        label=pgettext_lazy("call: accepting applications", "Opens"),
+        widget=DATETIME_INPUT,
+        help_text=_("Local time of the call's site."),
     )
     closes_at = forms.DateTimeField(
-        label=_("Closes"), widget=DATETIME_INPUT, help_text=_("Local time of the call's site.")
+        label=pgettext_lazy("call: accepting applications", "Closes"),
+        widget=DATETIME_INPUT,
+        help_text=_("Local time of the call's site."),
     )
     directions = forms.MultipleChoiceField(
         label=_("Directions"),

@@ -88,7 +88,9 @@ class ConflictForm(ServiceErrorsMixin, forms.Form):
         max_length=300,
         help_text=_("Its name or INN, for any other organisation."),
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=pgettext_lazy("conflict of interest", "Reason"), required=False, max_length=300
+    )
 
 
 class ReviewForm(ServiceErrorsMixin, forms.Form):
@@ -307,7 +309,9 @@ class ManagerConflictForm(_Pickers, ServiceErrorsMixin, forms.Form):
         max_length=300,
         help_text=_("Its name or INN, for any other organisation."),
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=pgettext_lazy("conflict of interest", "Reason"), required=False, max_length=300
+    )
 
     def __init__(
         self,

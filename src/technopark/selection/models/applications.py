@@ -42,12 +42,12 @@ __all__ = [
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    DRAFT = "draft", pgettext_lazy("application status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     INFO_REQUESTED = "info_requested", _("More information requested")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
     ADMITTED = "admitted", _("Admitted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("application status", "Rejected")
 
 
 # An application that still counts as the company's one application to its call.
@@ -66,7 +66,7 @@ class Application(ParkOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("state of a record", "status"),
         max_length=20,
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.DRAFT,
@@ -77,12 +77,20 @@ class Application(ParkOwned):
     directions = models.ManyToManyField(
         Direction, blank=True, related_name="+", verbose_name=_("directions")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("date a record was created", "created"), auto_now_add=True
+    )
+    updated_at = models.DateTimeField(
+        pgettext_lazy("date a record was changed", "updated"), auto_now=True
+    )
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("date an application was submitted", "submitted"), null=True, blank=True
+    )
     # The applicant's declaration at submission: no overdue taxes or fees.
     declares_no_tax_debt = models.BooleanField(_("declared no overdue taxes"), default=False)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        pgettext_lazy("date an application was withdrawn", "withdrawn"), null=True, blank=True
+    )
     # The staff's outcome on eligibility (empty until given): an ineligible application is never
     # given to experts. The reason is theirs, given only where they turn the automatic verdict.
     eligibility_outcome = models.CharField(
@@ -137,7 +145,9 @@ class Answer(models.Model):
         _("number"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     money = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(
+        pgettext_lazy("answer of a date question", "date"), null=True, blank=True
+    )
     flag = models.BooleanField(_("yes/no"), null=True, blank=True)
     choices = models.JSONField(_("chosen options"), default=list, blank=True)
     file = models.FileField(
@@ -181,7 +191,9 @@ def answer_display(field: FormField, answer: Answer | None) -> str:
     if kind == "declaration":
         if answer.flag is None:
             return ""
-        return str(_("Yes") if answer.flag else _("No"))
+        return str(
+            pgettext_lazy("yes or no", "Yes") if answer.flag else pgettext_lazy("yes or no", "No")
+        )
     if kind in ("choice", "multi_choice"):
         options = field.option_list
         return "; ".join(
@@ -195,9 +207,9 @@ def answer_display(field: FormField, answer: Answer | None) -> str:
 
 class RevisionKind(models.TextChoices):
     SAVED = "saved", _("Saved")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("application revision", "Submitted")
     INFO_ANSWERED = "info_answered", _("Answered a request for information")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application revision", "Withdrawn")
 
 
 class ApplicationRevision(models.Model):
@@ -209,7 +221,7 @@ class ApplicationRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("audit entry", "when"), auto_now_add=True)
 
     class Meta:
         ordering = ["application", "-number"]
@@ -233,8 +245,8 @@ class RevisionChange(models.Model):
         FormField, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     name = models.CharField(_("field"), max_length=300)
-    before = models.TextField(_("before"), blank=True)
-    after = models.TextField(_("after"), blank=True)
+    before = models.TextField(pgettext_lazy("audit entry: the record before", "before"), blank=True)
+    after = models.TextField(pgettext_lazy("audit entry: the record after", "after"), blank=True)
 
     class Meta:
         ordering = ["revision", "id"]
@@ -254,7 +266,7 @@ class CheckCode(models.TextChoices):
 
 class CheckVerdict(models.TextChoices):
     PENDING = "pending", _("Not screened yet")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("eligibility check verdict", "Confirmed")
     OVERRIDDEN = "overridden", _("Overridden")
 
 
@@ -278,7 +290,9 @@ class EligibilityCheck(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("date of a decision", "decided"), null=True, blank=True
+    )
     # The platform's result the manager's verdict was given on: a later run that finds otherwise
     # keeps the verdict (it still counts) but asks for a new decision.
     decided_on_passed = models.BooleanField(_("decided on the result"), null=True, blank=True)
@@ -351,7 +365,7 @@ class EligibilityRun(models.Model):
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    ran_at = models.DateTimeField(_("when"))
+    ran_at = models.DateTimeField(pgettext_lazy("time a check ran", "when"))
 
     class Meta:
         ordering = ["application", "-ran_at", "-id"]

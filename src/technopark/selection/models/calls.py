@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.models import Direction, Park, Site
 from technopark.parks.tenancy import ParkOwned
@@ -23,15 +24,17 @@ class CallKind(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
+    DRAFT = "draft", pgettext_lazy("call status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("call status", "Published")
+    ARCHIVED = "archived", pgettext_lazy("call status", "Archived")
 
 
 class Call(ParkOwned):
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="calls")
-    kind = models.CharField(_("kind"), max_length=20, choices=CallKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        pgettext_lazy("call kind", "kind"), max_length=20, choices=CallKind.choices
+    )
+    title = models.CharField(pgettext_lazy("title of a thing", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     site = models.ForeignKey(
         Site,
@@ -43,10 +46,13 @@ class Call(ParkOwned):
         help_text=_("Its time zone sets when the call opens and closes."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT
+        pgettext_lazy("state of a record", "status"),
+        max_length=20,
+        choices=CallStatus.choices,
+        default=CallStatus.DRAFT,
     )
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
+    opens_at = models.DateTimeField(pgettext_lazy("call: accepting applications", "opens"))
+    closes_at = models.DateTimeField(pgettext_lazy("call: accepting applications", "closes"))
     directions = models.ManyToManyField(
         Direction, blank=True, related_name="+", verbose_name=_("directions")
     )
@@ -100,7 +106,7 @@ class FieldKind(models.TextChoices):
     LONG_TEXT = "long_text", _("Long text")
     NUMBER = "number", _("Number")
     MONEY = "money", _("Money")
-    DATE = "date", _("Date")
+    DATE = "date", pgettext_lazy("question kind", "Date")
     CHOICE = "choice", _("Single choice")
     MULTI_CHOICE = "multi_choice", _("Multiple choice")
     FILE = "file", _("File upload")
@@ -112,8 +118,12 @@ class FormField(models.Model):
     ``companies``."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="fields")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-    kind = models.CharField(_("kind"), max_length=20, choices=FieldKind.choices)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("position in a list", "order"), default=0
+    )
+    kind = models.CharField(
+        pgettext_lazy("question kind", "kind"), max_length=20, choices=FieldKind.choices
+    )
     label = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     required = models.BooleanField(_("required"), default=True)
@@ -141,7 +151,9 @@ class Criterion(models.Model):
     """A review criterion: a weight and a scale from 0 to ``scale_max``."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("position in a list", "order"), default=0
+    )
     name = models.CharField(_("criterion"), max_length=200)
     description = models.TextField(_("what it means"), blank=True)
     weight = models.DecimalField(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.parks.models import Park, Site
 from technopark.parks.tenancy import ParkOwned
@@ -20,7 +21,7 @@ __all__ = ["FINAL_OUTCOMES", "Decision", "DecisionOutcome"]
 
 class DecisionOutcome(models.TextChoices):
     ADMIT = "admit", _("Admit")
-    REJECT = "reject", _("Reject")
+    REJECT = "reject", pgettext_lazy("council decision", "Reject")
     MORE_INFO = "more_info", _("Ask for more information")
 
 
@@ -57,7 +58,7 @@ class Decision(ParkOwned):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(_("decided"))
+    decided_at = models.DateTimeField(pgettext_lazy("date of a decision", "decided"))
     notice_sent_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 from technopark.parks.models import Direction, Park
@@ -90,7 +91,9 @@ class ConflictOfInterest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(
+        pgettext_lazy("conflict of interest", "reason"), max_length=300, blank=True
+    )
     declared_at = models.DateTimeField(auto_now_add=True)
     # Who declared it when not the expert: a manager, for them.
     declared_by = models.ForeignKey(
@@ -124,8 +127,8 @@ class ConflictOfInterest(models.Model):
 
 
 class AssignmentStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    PUBLISHED = "published", _("Published")
+    PROPOSED = "proposed", pgettext_lazy("assignment status", "Proposed")
+    PUBLISHED = "published", pgettext_lazy("assignment status", "Published")
 
 
 class ReviewAssignment(models.Model):
@@ -134,7 +137,7 @@ class ReviewAssignment(models.Model):
     )
     expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="assignments")
     status = models.CharField(
-        _("status"),
+        pgettext_lazy("state of a record", "status"),
         max_length=20,
         choices=AssignmentStatus.choices,
         default=AssignmentStatus.PROPOSED,
@@ -146,7 +149,9 @@ class ReviewAssignment(models.Model):
     # the reader's language): the expert's load with this assignment, and their capacity.
     proposed_load = models.PositiveSmallIntegerField(null=True, blank=True)
     proposed_capacity = models.PositiveSmallIntegerField(null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("date published", "published"), null=True, blank=True
+    )
     # The last reminder of an overdue review (one a day at most).
     reminded_at = models.DateTimeField(null=True, blank=True)
 
@@ -175,7 +180,7 @@ class ReviewAssignment(models.Model):
 class Recommendation(models.TextChoices):
     ADMIT = "admit", _("Admit")
     ADMIT_WITH_CONDITIONS = "conditions", _("Admit with conditions")
-    REJECT = "reject", _("Reject")
+    REJECT = "reject", pgettext_lazy("expert recommendation", "Reject")
 
 
 class Review(models.Model):
@@ -195,10 +200,12 @@ class Review(models.Model):
         _("weighted total"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(_("filed"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("date a review was filed", "filed"), null=True, blank=True
+    )
 
     class Meta:
-        verbose_name = _("review")
+        verbose_name = pgettext_lazy("model name", "review")
         verbose_name_plural = _("reviews")
         constraints = [
             models.CheckConstraint(
@@ -220,7 +227,10 @@ class CriterionScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(
-        _("score"), null=True, blank=True, help_text=_("Empty means not applicable.")
+        pgettext_lazy("review score", "score"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means not applicable."),
     )
 
     class Meta:

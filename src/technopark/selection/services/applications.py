@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
@@ -192,7 +193,7 @@ def application_submit(
         changes=[
             (
                 None,
-                str(_("Status")),
+                str(pgettext("application field", "Status")),
                 str(ApplicationStatus.DRAFT.label),
                 str(ApplicationStatus.SUBMITTED.label),
             )
@@ -256,7 +257,14 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         application=locked,
         actor=actor,
         kind=RevisionKind.WITHDRAWN,
-        changes=[(None, str(_("Status")), str(before), str(ApplicationStatus.WITHDRAWN.label))],
+        changes=[
+            (
+                None,
+                str(pgettext("application field", "Status")),
+                str(before),
+                str(ApplicationStatus.WITHDRAWN.label),
+            )
+        ],
         now=locked.withdrawn_at,
     )
     audit_record(

@@ -252,7 +252,11 @@ def application_submit(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
     elif application.status == "draft":
         errors = services.missing_answers(application)
     labels = {f"field_{f.pk}": f.label for f in application.call.fields.all()}
-    labels.update(title=_("Project title"), directions=_("Directions"), status=_("Status"))
+    labels.update(
+        title=_("Project title"),
+        directions=_("Directions"),
+        status=pgettext("application field", "Status"),
+    )
     problems = [
         (labels.get(name, ""), message) for name, items in errors.items() for message in items
     ]
