@@ -186,9 +186,6 @@ def test_a_page_is_rendered_in_the_chosen_language(
 #   * it is a one-word participle ("Filed", "Confirmed") used in more than one app: the apps
 #     speak of different nouns, and Russian agrees with each.
 # Other short nouns shared between apps ("Company", "INN") read the same everywhere and pass.
-# Findings in the apps whose templates others are reworking are listed in
-# tests/translation_contexts_todo.txt; a listed use that no longer exists fails too, so the
-# list only shrinks.
 
 AMBIGUOUS = frozenset(
     word.lower()
@@ -203,8 +200,6 @@ AMBIGUOUS = frozenset(
     Points
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
-SIX_APPS = frozenset({"selection", "spaces", "programmes", "grants", "companies", "residency"})
-TODO_FILE = ROOT / "tests" / "translation_contexts_todo.txt"
 _CALLS = {
     "_": (0, None),
     "gettext": (0, None),
@@ -321,15 +316,6 @@ def ambiguous_uses(uses: list[Use]) -> list[Use]:
     ]
 
 
-def _todo() -> set[tuple[str, str]]:
-    listed = set()
-    for line in TODO_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            path, _tab, msgid = line.partition("\t")
-            listed.add((path, msgid))
-    return listed
-
-
 def test_the_collector_finds_python_and_template_uses_with_their_contexts() -> None:
     uses = translation_uses()
     assert ("Yakutsk time", "time zone", "core/localtime.py") in {u[:3] for u in uses}
@@ -358,15 +344,5 @@ def test_the_rule_catches_an_ambiguous_word_and_a_shared_participle() -> None:
 
 
 def test_short_ambiguous_words_carry_a_context() -> None:
-    listed = _todo()
-    found = ambiguous_uses(translation_uses())
-    ours = sorted(f"{u[2]}:{u[3]} {u[0]!r}" for u in found if u.app not in SIX_APPS)
-    assert not ours, "short ambiguous words without a context (use pgettext):\n" + "\n".join(ours)
-    unlisted = sorted(
-        f"{u[2]}:{u[3]} {u[0]!r}" for u in found if u.app in SIX_APPS and (u[2], u[0]) not in listed
-    )
-    assert not unlisted, "short ambiguous words without a context:\n" + "\n".join(unlisted)
-    gone = sorted(listed - {(u[2], u[0]) for u in found})
-    assert not gone, f"fixed: remove these lines from {TODO_FILE.name}:\n" + "\n".join(
-        f"{path}\t{msgid}" for path, msgid in gone
-    )
+    found = sorted(f"{u[2]}:{u[3]} {u[0]!r}" for u in ambiguous_uses(translation_uses()))
+    assert not found, "short ambiguous words without a context (use pgettext):\n" + "\n".join(found)
