@@ -45,12 +45,13 @@ def _walk(browser: Any, base_url: str, role: str, viewport: dict[str, int]) -> d
     def fetch(url: str) -> tuple[int, str]:
         response = page.goto(url)
         status = response.status if response else 0
-        if status == 200 and "text/html" in (response.headers.get("content-type") or ""):
+        html = status == 200 and "text/html" in (response.headers.get("content-type") or "")
+        # Only pages: a picker's search answers a fragment of <option>s for htmx to swap in.
+        if html and page.locator("main#main").count():
             found = overflow(page)
             if found:
                 too_wide[url] = found
-            return status, page.content()
-        return status, ""
+        return (status, page.content()) if html else (status, "")
 
     try:
         result = crawl(fetch, starts, limit=300, per_pattern=1)

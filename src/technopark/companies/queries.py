@@ -144,8 +144,9 @@ def direction_options(*, park: Park, keep: Iterable[int] = ()) -> list[Direction
     ordered: list[Direction] = []
     shown = {row.pk for row in rows}
     for row in rows:
-        # A kept child whose parent is archived stands on its own.
-        if row.parent_id is None or row.parent_id not in shown:
+        # A kept child whose parent is archived stands on its own; the other children of an
+        # archived direction are not offered.
+        if row.parent_id is None or (row.parent_id not in shown and row.pk in kept):
             row.depth = 0
             ordered.append(row)
             for child in children.get(row.pk, []):
