@@ -4,7 +4,8 @@ its share of the ceiling against the target. Prints them and writes ``bench/resu
 Input (written by ``bench/run.sh`` into the results directory): ``raw.tsv`` with one line per URL
 and database (database, label, path, target share, HTTP status, the 1-minute load average when wrk
 started, wrk's ``BENCH_RESULT`` line, the ceiling's requests/s measured right before that URL),
-``meta.env`` (the run's settings and versions) and ``queries-<database>.md`` (the query counts).
+``meta.env`` (the run's settings and versions) and ``queries-<database>.md`` (the query counts
+and in-process first visits).
 """
 
 from __future__ import annotations
@@ -129,7 +130,12 @@ def main(results: Path) -> int:
         below = below or any("BELOW" in line or "HTTP" in line for line in table(chosen))
         counts = results / f"queries-{database}.md"
         if counts.exists():
-            out += ["", "Queries per request, small park against the generated one:", ""]
+            out += [
+                "",
+                "Queries per request (small park against the generated one) and in-process "
+                "milliseconds: the first visit after a write, every cache emptied, cached:",
+                "",
+            ]
             out += counts.read_text(encoding="utf-8").strip().splitlines()
     text = "\n".join(out) + "\n"
     (results / "latest.md").write_text(text, encoding="utf-8")

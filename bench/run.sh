@@ -16,7 +16,8 @@
 #   BENCH_DURATION    wrk run per URL                          (20s)
 #   BENCH_THREADS / BENCH_CONNECTIONS                          (2 / 16)
 #   BENCH_PORT        where gunicorn listens                   (8765)
-#   BENCH_STRICT=1    exit 1 when a target is missed or a query count grows
+#   BENCH_STRICT=1    exit 1 when a target is missed, a query count grows or a first visit
+#                     after a write takes over 25 ms in-process
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -131,8 +132,8 @@ bench_database() {
     eval "$("$PY" -m bench.prepare)"
     export BENCH_CALL_ID BENCH_COHORT_ID  # bench.targets reads them
 
-    log "$db: queries per request (small park against the generated one)"
-    "$PY" -m bench.query_counts | tee "$RESULTS/queries-$db.md" || QUERY_COUNTS_GROW=1
+    log "$db: queries per request (small park against the generated one), first visits after a write"
+    "$PY" -m bench.query_counts | tee "$RESULTS/queries-$db.md" || QUERY_CHECKS_FAILED=1
 
     start_server "$db"
     while IFS=$'\t' read -r label path auth share; do
@@ -178,7 +179,7 @@ bench_database() {
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt
-QUERY_COUNTS_GROW=0
+QUERY_CHECKS_FAILED=0
 {
     echo "COMPANIES=$COMPANIES"
     echo "GUNICORN_WORKERS=$WORKERS (sync)"
@@ -204,6 +205,6 @@ done
 log "results (also in bench/results/latest.md)"
 status=0
 "$PY" -m bench.report "$RESULTS" || status=$?
-if [ "${BENCH_STRICT:-0}" = 1 ] && { [ "$status" != 0 ] || [ "$QUERY_COUNTS_GROW" != 0 ]; }; then
+if [ "${BENCH_STRICT:-0}" = 1 ] && { [ "$status" != 0 ] || [ "$QUERY_CHECKS_FAILED" != 0 ]; }; then
     exit 1
 fi
