@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import OrderBy, RawSQL
 
+from technopark.companies import search_index
 from technopark.companies.models import (
     Company,
     Stage,
@@ -82,7 +84,7 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
     """
     rows = Company.all_parks.filter(park=park)
     if filters.q:
-        rows = rows.filter(search_text__contains=filters.q.casefold())
+        rows = rows.filter(_search(filters.q, using=rows.db))
     if filters.stage:
         rows = rows.filter(stage=filters.stage)
     if filters.site is not None:
@@ -103,6 +105,22 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by(*SORTS[filters.sort])
     )
+
+
+def _search(q: str, *, using: str) -> Q:
+    """Companies whose names, INN or OGRN contain ``q``, whatever its case.
+
+    On SQLite with the trigram index (``search_index``) the matching ids come from the index;
+    elsewhere, and for fewer than three characters, the column is compared row by row (on
+    PostgreSQL its pg_trgm index serves that). Both give the same rows.
+    """
+    needle = q.casefold()
+    phrase = (
+        search_index.match_phrase(needle) if search_index.supported(connections[using]) else None
+    )
+    if phrase is None:
+        return Q(search_text__contains=needle)
+    return Q(pk__in=RawSQL(search_index.MATCHING_IDS, [phrase]))  # noqa: S611 - a constant, bound
 
 
 def company_detail(*, park: Park, pk: int) -> Company | None:
