@@ -107,6 +107,18 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
     )
 
 
+#: the columns the list page's table shows (``companies.rows``); the API and the export read them all
+TABLE_FIELDS = (
+    "short_name",
+    "legal_name",
+    "inn",
+    "stage",
+    "founded_on",
+    "site__name",
+    "site__name_en",
+)
+
+
 def _search(q: str, *, using: str) -> Q:
     """Companies whose names, INN or OGRN contain ``q``, whatever its case.
 
