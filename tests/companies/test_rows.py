@@ -34,7 +34,10 @@ def squeezed(html: str) -> str:
 @pytest.fixture
 def companies(world):
     site = SiteFactory(park=world.park, name="Бизнес-<инкубатор> & Ко", name_en="Incubator")
-    child = DirectionFactory(park=world.park, code="ai", name='ИИ "и" <данные>', name_en="AI")
+    child = DirectionFactory(
+        park=world.park, code="ai", name='ИИ "и" <данные>', name_en="AI", position=7
+    )
+    late = DirectionFactory(park=world.park, code="geo", name="Гео", name_en="", position=9)
     made = [
         CompanyFactory(
             park=world.park,
@@ -52,27 +55,27 @@ def companies(world):
             founded_on=dt.date(2001, 12, 31),
         ),
     ]
-    made[0].directions.set([world.direction, child])
+    made[0].directions.set([late, world.direction, child])
     made[2].directions.set([child])
+    world.company.directions.set([late])
     return made
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 @pytest.mark.parametrize("sort", ["name", "-founded", "stage"])
 def test_the_rows_equal_the_template_loop(world, companies, language, sort):
-    rows = list(
-        queries.company_list(park=world.park, filters=queries.CompanyFilters(sort=sort)).only(
-            *queries.TABLE_FIELDS
-        )
-    )
+    filters = queries.CompanyFilters(sort=sort)
+    full = list(queries.company_list(park=world.park, filters=filters))
+    rows = list(queries.company_table(park=world.park, filters=filters))
     assert len(rows) == 5  # the world's two and the three above
     with translation.override(language):
-        expected = (
-            engines["django"]
-            .from_string(TEMPLATE_LOOP)
-            .render({"companies": rows, "park": world.park})
+        template = engines["django"].from_string(TEMPLATE_LOOP)
+        expected = template.render({"companies": full, "park": world.park})
+        written = company_rows(
+            rows,
+            directions=queries.directions_of(park=world.park, companies=rows),
+            park_slug=world.park.slug,
         )
-        written = company_rows(rows, park_slug=world.park.slug)
     assert squeezed(written) == squeezed(expected)
     assert "&lt;b&gt;Жирный&lt;/b&gt; &amp; &quot;Ко&quot;" in written
     assert "<b>" not in written
@@ -81,9 +84,17 @@ def test_the_rows_equal_the_template_loop(world, companies, language, sort):
 def test_the_table_columns_are_all_that_the_rows_read(world, companies, django_assert_num_queries):
     # Two queries (the companies with their site, their directions): nothing deferred is read.
     with django_assert_num_queries(2):
-        rows = list(
-            queries.company_list(park=world.park, filters=queries.CompanyFilters()).only(
-                *queries.TABLE_FIELDS
-            )
-        )
-        company_rows(rows, park_slug=world.park.slug)
+        rows = list(queries.company_table(park=world.park, filters=queries.CompanyFilters()))
+        directions = queries.directions_of(park=world.park, companies=rows)
+        company_rows(rows, directions=directions, park_slug=world.park.slug)
+    assert queries.directions_of(park=world.park, companies=[]) == {}
+
+
+def test_directions_of_equals_the_prefetched_directions(world, companies):
+    full = list(queries.company_list(park=world.park, filters=queries.CompanyFilters()))
+    found = queries.directions_of(park=world.park, companies=full)
+    for company in full:
+        assert [(d.pk, d.name, d.name_en) for d in found.get(company.pk, [])] == [
+            (d.pk, d.name, d.name_en) for d in company.directions.all()
+        ]
+    assert sum(map(len, found.values())) == 5

@@ -119,6 +119,37 @@ TABLE_FIELDS = (
 )
 
 
+def company_table(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
+    """``company_list`` as the list page's table reads it: only the columns it shows, and no
+    directions (``directions_of`` reads those of the page's rows without making a model instance
+    per row and direction)."""
+    return company_list(park=park, filters=filters).prefetch_related(None).only(*TABLE_FIELDS)
+
+
+def directions_of(*, park: Park, companies: Iterable[Company]) -> dict[int, list[Direction]]:
+    """The directions of each of ``companies`` (by id), in the park's order (one query; none for
+    no company). As ``company.directions.all()`` after ``company_list``, but one ``Direction`` per
+    direction rather than per company and direction, with only its names."""
+    ids = [company.pk for company in companies]
+    if not ids:
+        return {}
+    pairs = (
+        Company.directions.through.objects.filter(company_id__in=ids, direction__park=park)
+        .order_by("direction__position", "direction_id")
+        .values_list("company_id", "direction_id", "direction__name", "direction__name_en")
+    )
+    made: dict[int, Direction] = {}
+    found: dict[int, list[Direction]] = {}
+    for company_id, direction_id, name, name_en in pairs:
+        direction = made.get(direction_id)
+        if direction is None:
+            direction = made[direction_id] = Direction(
+                pk=direction_id, park_id=park.pk, name=name, name_en=name_en
+            )
+        found.setdefault(company_id, []).append(direction)
+    return found
+
+
 def _search(q: str, *, using: str) -> Q:
     """Companies whose names, INN or OGRN contain ``q``, whatever its case.
 

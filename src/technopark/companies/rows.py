@@ -8,7 +8,7 @@ HTML, several times faster. The template ``companies/_results.html`` keeps every
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from technopark.companies.models import Company, Stage
+from technopark.parks.models import Direction
 
 _PLACEHOLDER = 2_147_483_647  # a pk that no company has: the detail address is reversed once
 
@@ -28,10 +29,13 @@ _ROW = (
 )
 
 
-def company_rows(companies: Iterable[Company], *, park_slug: str) -> SafeString:
+def company_rows(
+    companies: Iterable[Company], *, directions: Mapping[int, list[Direction]], park_slug: str
+) -> SafeString:
     """The ``<tr>`` of each company, in the active language, everything escaped.
 
-    Reads only what the list query loaded: the site (joined) and the directions (prefetched).
+    Reads only what the list query loaded (``queries.company_table``: the site joined) and the
+    ``directions`` of each company by id (``queries.directions_of``).
     """
     url = reverse("companies:detail", kwargs={"park_slug": park_slug, "pk": _PLACEHOLDER})
     head, _placeholder, tail = url.rpartition(str(_PLACEHOLDER))
@@ -42,9 +46,9 @@ def company_rows(companies: Iterable[Company], *, park_slug: str) -> SafeString:
     short_date = get_format("SHORT_DATE_FORMAT")
     rows = []
     for company in companies:
-        directions = "".join(
+        tags = "".join(
             f'<span class="tag">{escape(direction.display_name)}</span>'
-            for direction in company.directions.all()
+            for direction in directions.get(company.pk, ())
         )
         founded = company.founded_on
         rows.append(
@@ -54,7 +58,7 @@ def company_rows(companies: Iterable[Company], *, park_slug: str) -> SafeString:
                 legal_name=escape(company.legal_name),
                 inn=escape(company.inn),
                 stage=stages.get(company.stage) or escape(company.stage),
-                directions=directions,
+                directions=tags,
                 site=escape(company.site.display_name) if company.site else "",
                 founded=(
                     f'<time datetime="{founded.isoformat()}">'

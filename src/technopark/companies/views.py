@@ -84,8 +84,9 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> str:
     filters = queries.CompanyFilters.from_params(request.GET)
-    rows = queries.company_list(park=park, filters=filters).only(*queries.TABLE_FIELDS)
-    paginator = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE)
+    paginator = Paginator(
+        queries.company_table(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     companies = list(page.object_list)
     context: dict[str, Any] = {
@@ -93,7 +94,11 @@ def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> 
         "companies": companies,
         # The rows are written in Python (companies.rows): the template loop was most of a
         # fresh render.
-        "rows": company_rows(companies, park_slug=park.slug),
+        "rows": company_rows(
+            companies,
+            directions=queries.directions_of(park=park, companies=companies),
+            park_slug=park.slug,
+        ),
         "filters": filters,
         "is_filtered": bool(filters.q or filters.direction or filters.stage or filters.site),
         "export_query": query_without_page(request),
