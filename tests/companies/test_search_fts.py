@@ -30,6 +30,7 @@ NAMES = [
     ("Straße GmbH", "STRASSE Maß"),
     ("100% _под_ ключ", "Процент\\слэш"),
     ("search_text:соф", "NOT AND"),
+    ("Ааааа", "ООО Ааааа 🚀 ракета"),
 ]
 
 SEARCHES = [
@@ -83,6 +84,11 @@ SEARCHES = [
     "_",
     "\\",
     "т\\с",
+    # repeated trigrams, a character outside the BMP
+    "ааа",
+    "аааааа",
+    "а 🚀",
+    "🚀 р",
     # nothing of the kind
     "нет такого",
     "zzz",
