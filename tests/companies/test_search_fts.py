@@ -263,3 +263,12 @@ def test_drop_and_create_are_each_other_s_reverse(world, companies):
     search_index.create(connection)
     assert index_rows() == column_rows()
     assert searched(world.park, "софт")[0] == straightforward(world.park, "софт")
+
+
+@sqlite_only
+def test_ensure_makes_the_index_missing_after_its_migration(world, companies):
+    # As on a database migrated where SQLite had no trigram tokenizer, then upgraded.
+    search_index.drop(connection)
+    assert search_index.ensure(connection) is True
+    assert index_rows() == column_rows()
+    assert searched(world.park, "софт")[0] == straightforward(world.park, "софт")

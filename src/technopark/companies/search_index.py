@@ -30,6 +30,8 @@ TRIGGERS = (
 )
 #: the ids of the companies whose text contains a phrase (``match_phrase``'s)
 MATCHING_IDS = "SELECT rowid FROM companies_company_search WHERE companies_company_search MATCH %s"
+#: the migration that makes the index
+MIGRATION = "0005_search_fts_trigram_sqlite"
 #: the shortest query the trigram index can answer; a shorter one scans the park's rows
 MIN_LENGTH = 3
 
@@ -116,20 +118,29 @@ def drop(connection: Any) -> None:
 
 
 def ensure(connection: Any) -> bool:
-    """Put back the triggers (and refill the table) if a table remake dropped them.
+    """Put back what the migration made if it is missing, and refill the table.
 
-    Does nothing where the table was never made (unsupported, or before its migration).
-    Returns whether it repaired anything.
+    Two ways to lose it: a later migration that remakes ``companies_company`` drops the triggers
+    with the old table, and a database migrated where SQLite had no trigram tokenizer has no
+    table at all (the search would fail once the library has it). Before the migration has run,
+    or where the tokenizer is missing, does nothing. Returns whether it repaired anything.
     """
     if not supported(connection):
         return False
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT type, name FROM sqlite_master WHERE name = %s OR name IN (%s, %s, %s)",
+            "SELECT name FROM sqlite_master WHERE name = %s OR name IN (%s, %s, %s)",
             [TABLE, *TRIGGERS],
         )
-        present = {name for _type, name in cursor.fetchall()}
-    if TABLE not in present or present >= {TABLE, *TRIGGERS}:
-        return False
+        present = {name for (name,) in cursor.fetchall()}
+        if present >= {TABLE, *TRIGGERS}:
+            return False
+        if TABLE not in present:
+            cursor.execute(
+                "SELECT count(*) FROM django_migrations WHERE app = %s AND name = %s",
+                ["companies", MIGRATION],
+            )
+            if cursor.fetchone()[0] == 0:
+                return False
     create(connection)
     return True
