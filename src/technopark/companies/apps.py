@@ -27,3 +27,17 @@ class CompaniesConfig(AppConfig):
         from technopark.parks import agenda
 
         agenda.add_provider("companies", companies_agenda.provider)
+
+        # A migration that remakes companies_company on SQLite drops the search index's triggers
+        # with the old table: put them back after every migrate (search_index.ensure).
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_search_index, sender=self)
+
+
+def _ensure_search_index(*, using: str, **kwargs: object) -> None:
+    from django.db import connections
+
+    from technopark.companies import search_index
+
+    search_index.ensure(connections[using])

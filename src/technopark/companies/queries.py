@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import OrderBy
+from django.db.models.expressions import OrderBy, RawSQL
 
+from technopark.companies import search_index
 from technopark.companies.models import (
     Company,
     Stage,
@@ -82,7 +84,7 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
     """
     rows = Company.all_parks.filter(park=park)
     if filters.q:
-        rows = rows.filter(search_text__contains=filters.q.casefold())
+        rows = rows.filter(_search(filters.q, using=rows.db))
     if filters.stage:
         rows = rows.filter(stage=filters.stage)
     if filters.site is not None:
@@ -103,6 +105,65 @@ def company_list(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by(*SORTS[filters.sort])
     )
+
+
+#: the columns the list page's table shows (``companies.rows``); the API and the export read them all
+TABLE_FIELDS = (
+    "short_name",
+    "legal_name",
+    "inn",
+    "stage",
+    "founded_on",
+    "site__name",
+    "site__name_en",
+)
+
+
+def company_table(*, park: Park, filters: CompanyFilters) -> QuerySet[Company]:
+    """``company_list`` as the list page's table reads it: only the columns it shows, and no
+    directions (``directions_of`` reads those of the page's rows without making a model instance
+    per row and direction)."""
+    return company_list(park=park, filters=filters).prefetch_related(None).only(*TABLE_FIELDS)
+
+
+def directions_of(*, park: Park, companies: Iterable[Company]) -> dict[int, list[Direction]]:
+    """The directions of each of ``companies`` (by id), in the park's order (one query; none for
+    no company). As ``company.directions.all()`` after ``company_list``, but one ``Direction`` per
+    direction rather than per company and direction, with only its names."""
+    ids = [company.pk for company in companies]
+    if not ids:
+        return {}
+    pairs = (
+        Company.directions.through.objects.filter(company_id__in=ids, direction__park=park)
+        .order_by("direction__position", "direction_id")
+        .values_list("company_id", "direction_id", "direction__name", "direction__name_en")
+    )
+    made: dict[int, Direction] = {}
+    found: dict[int, list[Direction]] = {}
+    for company_id, direction_id, name, name_en in pairs:
+        direction = made.get(direction_id)
+        if direction is None:
+            direction = made[direction_id] = Direction(
+                pk=direction_id, park_id=park.pk, name=name, name_en=name_en
+            )
+        found.setdefault(company_id, []).append(direction)
+    return found
+
+
+def _search(q: str, *, using: str) -> Q:
+    """Companies whose names, INN or OGRN contain ``q``, whatever its case.
+
+    On SQLite with the trigram index (``search_index``) the matching ids come from the index;
+    elsewhere, and for fewer than three characters, the column is compared row by row (on
+    PostgreSQL its pg_trgm index serves that). Both give the same rows.
+    """
+    needle = q.casefold()
+    phrase = (
+        search_index.match_phrase(needle) if search_index.supported(connections[using]) else None
+    )
+    if phrase is None:
+        return Q(search_text__contains=needle)
+    return Q(pk__in=RawSQL(search_index.MATCHING_IDS, [phrase]))  # noqa: S611 - a constant, bound
 
 
 def company_detail(*, park: Park, pk: int) -> Company | None:

@@ -28,6 +28,7 @@ from technopark.accounts.http import signed_in_user
 from technopark.companies import exports, queries, rules, services
 from technopark.companies.forms import CompanyCreateForm, CompanyEditForm, TeamMemberForm
 from technopark.companies.models import Company, Stage, TeamInvitation, TeamMember
+from technopark.companies.rows import company_rows
 from technopark.core.confirm import confirmation, confirmed
 from technopark.core.fragments import Fragment
 from technopark.core.params import PAGE
@@ -84,12 +85,20 @@ def company_list(request: HttpRequest, park_slug: str) -> HttpResponse:
 def _render_list_content(request: HttpRequest, park: Park, *, partial: bool) -> str:
     filters = queries.CompanyFilters.from_params(request.GET)
     paginator = Paginator(
-        queries.company_list(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
+        queries.company_table(park=park, filters=filters), settings.TECHNOPARK_PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
+    companies = list(page.object_list)
     context: dict[str, Any] = {
         "page": page,
-        "companies": list(page.object_list),
+        "companies": companies,
+        # The rows are written in Python (companies.rows): the template loop was most of a
+        # fresh render.
+        "rows": company_rows(
+            companies,
+            directions=queries.directions_of(park=park, companies=companies),
+            park_slug=park.slug,
+        ),
         "filters": filters,
         "is_filtered": bool(filters.q or filters.direction or filters.stage or filters.site),
         "export_query": query_without_page(request),
