@@ -303,12 +303,13 @@ def _fill(world: Any, size: int) -> None:
 
 # The manager's home on a first visit (nothing cached yet), at any size:
 #  7 the park, the session's user, their roles, directions (2), sites, the headline figures;
-# 13 the agenda: join requests; team offers; selection: to screen, to publish, reviews late,
-#    council (one grouped query each); residency: reports to review, residents behind;
+# 11 the agenda: join requests; team offers; selection: applications (to screen, council) and
+#    assignments (to publish, reviews late), one grouped query each; residency: reports to
+#    review, residents behind;
 #    spaces: own bookings today, awaiting approval; programmes: stage claims; grants:
 #    tranches, reports to review;
 #  3 the visitor's companies and team offers (home_parts); the park switcher.
-MANAGER_HOME_QUERIES = 23
+MANAGER_HOME_QUERIES = 21
 # A repeat visit: everything from the cache but the two personal parts.
 REPEAT_QUERIES = 2
 # The founder's: the same 7 + 3, the report banner (1), and an agenda of 7: team offers;
