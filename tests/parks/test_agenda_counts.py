@@ -1,0 +1,276 @@
+"""The staff's agenda counts, combined into fewer and cheaper queries, equal the straightforward
+reading of the records (each row looked at in Python) on a fixture with the edges: applications in
+every eligibility state, closed and open calls, rejected and draft applications, reviews filed or
+not, due or not, tranches requested by the visitor or already approved by them, cancelled awards,
+and the same kinds of rows in the other park (never counted)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from technopark.core.scopes import scopes_disabled
+from technopark.grants import agenda as grants_agenda
+from technopark.grants.models import GrantAward, Tranche, TrancheApproval, TrancheStatus
+from technopark.parks.agenda import DUE, OVERDUE
+from technopark.selection import agenda as selection_agenda
+from technopark.selection.models import (
+    Application,
+    ApplicationStatus,
+    EligibilityCheck,
+    EligibilityState,
+    ReviewAssignment,
+)
+from technopark.selection.queries.council import eligibility_state
+from tests.selection.factories import (
+    ApplicationFactory,
+    CallFactory,
+    ReviewAssignmentFactory,
+    ReviewFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TO_SCREEN = {EligibilityState.NOT_SCREENED, EligibilityState.NEEDS_DECISION}
+
+
+def _check(application: Any, code: str, **fields: Any) -> None:
+    defaults = {"passed": True, "finding": "ok", "checked_at": timezone.now(), "verdict": "pending"}
+    EligibilityCheck.objects.create(application=application, code=code, **{**defaults, **fields})
+
+
+def _selection_world(world: Any, now: Any) -> None:
+    """Applications and assignments of every kind the staff's agenda tells apart."""
+    park = world.park
+    open_call = CallFactory(park=park, title="Open")
+    closed = CallFactory(park=park, title="Closed", closes_at=now - timedelta(hours=1))
+    quiet = CallFactory(park=park, title="Quiet")  # only a withdrawn application, one proposal
+    foreign = CallFactory(park=world.other_park, title="Elsewhere")
+
+    def app(call: Any, **fields: Any) -> Any:
+        return ApplicationFactory(call=call, **fields)
+
+    app(open_call)  # no check at all: not screened
+    app(open_call, eligibility_outcome="eligible")  # decided eligible: not to screen
+    app(open_call, eligibility_outcome="ineligible")  # decided ineligible: not to screen
+    app(open_call, eligibility_outcome="needs_information")  # needs a decision
+    renewed = app(open_call, eligibility_outcome="eligible")
+    _check(renewed, "sme", needs_decision=True)  # a check needs a new decision: first of all
+    waiting = app(open_call)
+    _check(waiting, "sme", verdict="pending")  # a verdict is pending: not screened
+    _check(waiting, "taxes", verdict="confirmed", decided_on_passed=True)
+    passed = app(open_call)
+    _check(passed, "sme", verdict="confirmed", decided_on_passed=True)  # eligible
+    failed = app(open_call)
+    _check(failed, "sme", verdict="confirmed", decided_on_passed=False)  # ineligible
+    app(open_call, status=ApplicationStatus.DRAFT, submitted_at=None)
+    app(open_call, status=ApplicationStatus.REJECTED)
+    app(closed)  # to screen and waiting for the council
+    decided = app(closed, eligibility_outcome="eligible")  # for the council only
+    app(closed, status=ApplicationStatus.REJECTED)
+    withdrawn = app(quiet, status=ApplicationStatus.WITHDRAWN)
+    app(foreign)
+    foreign_closed = CallFactory(
+        park=world.other_park, title="Closed elsewhere", closes_at=now - timedelta(hours=1)
+    )
+    app(foreign_closed)
+
+    target = app(open_call, eligibility_outcome="eligible")
+    ReviewAssignmentFactory(application=target, status="proposed")
+    ReviewAssignmentFactory(application=target, status="proposed", due_at=now - timedelta(days=3))
+    ReviewAssignmentFactory(application=withdrawn, status="proposed")
+    # Published: overdue with no review, overdue with a draft review, overdue but filed, due
+    # later, with no due date.
+    ReviewAssignmentFactory(application=target, due_at=now - timedelta(days=2))
+    draft = ReviewAssignmentFactory(application=target, due_at=now - timedelta(days=1))
+    ReviewFactory(assignment=draft, submitted_at=None)
+    filed = ReviewAssignmentFactory(application=decided, due_at=now - timedelta(days=4))
+    ReviewFactory(assignment=filed)
+    ReviewAssignmentFactory(application=decided, due_at=now - timedelta(days=5))
+    ReviewAssignmentFactory(application=decided, due_at=now + timedelta(days=1))
+    ReviewAssignmentFactory(application=decided, due_at=None)
+    elsewhere = Application.all_parks.get(call=foreign)
+    ReviewAssignmentFactory(application=elsewhere, status="proposed")
+    ReviewAssignmentFactory(application=elsewhere, due_at=now - timedelta(days=2))
+
+
+@scopes_disabled()
+def _selection_reference(park: Any, now: Any) -> list[tuple[str, int, str, str, Any]]:
+    """The staff's selection items read row by row: (kind, count, url, urgency, date)."""
+    screen: dict[int, int] = defaultdict(int)
+    council: dict[int, int] = defaultdict(int)
+    for application in (
+        Application.all_parks.filter(park=park)
+        .annotate(state=eligibility_state())
+        .select_related("call")
+    ):
+        if application.status != ApplicationStatus.SUBMITTED:
+            continue
+        if application.state in TO_SCREEN:
+            screen[application.call_id] += 1
+        if application.call.closes_at <= now:
+            council[application.call_id] += 1
+    proposed: dict[int, int] = defaultdict(int)
+    late: dict[int, list[Any]] = defaultdict(list)
+    for assignment in ReviewAssignment.objects.select_related("application").filter(
+        application__park=park
+    ):
+        call_id = assignment.application.call_id
+        if assignment.status == "proposed":
+            proposed[call_id] += 1
+            continue
+        review = getattr(assignment, "review", None)
+        unfiled = review is None or review.submitted_at is None
+        if assignment.due_at is not None and assignment.due_at < now and unfiled:
+            late[call_id].append(assignment.due_at)
+
+    def url(name: str, call_id: int) -> str:
+        return reverse(f"selection:{name}", kwargs={"park_slug": park.slug, "call_id": call_id})
+
+    rows = [
+        ("selection.screening", n, url("call_screening", c), DUE, None) for c, n in screen.items()
+    ]
+    rows += [("selection.assignments", n, url("assignment_board", c), DUE, None) for c, n in proposed.items()]  # fmt: skip
+    rows += [
+        ("selection.reviews_late", len(d), url("assignment_board", c), OVERDUE, min(d))
+        for c, d in late.items()
+    ]
+    rows += [("selection.council", n, url("council_ranking", c), DUE, None) for c, n in council.items()]  # fmt: skip
+    return sorted(rows, key=lambda row: (row[0], row[2]))
+
+
+def _items(items: list[Any]) -> list[tuple[str, int, str, str, Any]]:
+    return sorted(
+        ((i.kind, i.count, i.url, i.urgency, i.when) for i in items), key=lambda r: (r[0], r[2])
+    )
+
+
+def test_selection_staff_counts_equal_the_rows(world: Any) -> None:
+    now = timezone.now()
+    _selection_world(world, now)
+    expected = _selection_reference(world.park, now)
+    with scopes_disabled():
+        got = selection_agenda.staff_items(world.park, world.users["manager"], now)
+    assert _items(got) == expected
+    # Every kind is there, so the fixture covers what it claims.
+    assert {row[0] for row in expected} == {
+        "selection.screening",
+        "selection.assignments",
+        "selection.reviews_late",
+        "selection.council",
+    }
+    screening = {row[2]: row[1] for row in expected if row[0] == "selection.screening"}
+    assert sorted(screening.values()) == [1, 4]  # the open call's four, the closed call's one
+    late = [row for row in expected if row[0] == "selection.reviews_late"]
+    # Two in the open call, one in the closed one: not the filed one, nor those not yet due.
+    assert sorted(row[1] for row in late) == [1, 2]
+    # A day later, more reviews are late: still the same as the rows.
+    later = now + timedelta(days=2)
+    with scopes_disabled():
+        got = selection_agenda.staff_items(world.park, world.users["manager"], later)
+    assert _items(got) == _selection_reference(world.park, later)
+
+
+def test_selection_staff_counts_with_nothing_waiting(world: Any) -> None:
+    with scopes_disabled():
+        assert (
+            selection_agenda.staff_items(world.park, world.users["manager"], timezone.now()) == []
+        )
+
+
+# --- grants: tranches to approve and to pay, reports to review ---------------------------------
+
+
+@scopes_disabled()
+def _grants_reference(park: Any, user: Any) -> dict[str, tuple[int, str]]:
+    """Tranches to approve and to pay read row by row: kind -> (count, url)."""
+    approve: list[int] = []
+    pay: list[int] = []
+    for tranche in Tranche.objects.filter(award__park=park).select_related("award"):
+        if tranche.award.cancelled_at is not None:
+            continue
+        if tranche.status == TrancheStatus.APPROVED:
+            pay.append(tranche.award_id)
+        elif tranche.status == TrancheStatus.REQUESTED:
+            mine = TrancheApproval.objects.filter(tranche=tranche, approver=user).exists()
+            if not mine and tranche.requested_by_id != user.pk:
+                approve.append(tranche.award_id)
+
+    def url(awards: list[int]) -> str:
+        if len(set(awards)) == 1:
+            return reverse("grants:detail", kwargs={"park_slug": park.slug, "pk": awards[0]})
+        return reverse("grants:list", kwargs={"park_slug": park.slug})
+
+    found = {}
+    if approve:
+        found["grants.tranches_to_approve"] = (len(approve), url(approve))
+    if pay:
+        found["grants.tranches_to_pay"] = (len(pay), url(pay))
+    return found
+
+
+def _grant_items(park: Any, user: Any) -> dict[str, tuple[int, str]]:
+    with scopes_disabled():
+        items = grants_agenda.staff_items(park, user, timezone.now())
+    return {i.kind: (i.count, i.url) for i in items if i.kind.startswith("grants.tranches")}
+
+
+def test_grant_tranche_counts_equal_the_rows(world: Any) -> None:
+    from tests.factories import CompanyFactory
+    from tests.grants.factories import make_award, make_participant, officer
+
+    manager = world.users["manager"]
+    first = make_award(make_participant(world.park, world.company), manager)
+    requester = officer(world.park)
+    # One award: its page is the link, for the manager and for the officer (who requested them
+    # and so is never asked to approve).
+    assert _grant_items(world.park, manager) == _grants_reference(world.park, manager)
+    assert _grant_items(world.park, manager)["grants.tranches_to_approve"][1].endswith(
+        f"/grants/{first.pk}/"
+    )
+    assert "grants.tranches_to_approve" not in _grant_items(world.park, requester)
+
+    cohort = first.participant.cohort
+    second = make_award(
+        make_participant(world.park, CompanyFactory(park=world.park), cohort=cohort),
+        manager,
+        reference="ГР-2",
+    )
+    cancelled = make_award(
+        make_participant(world.park, CompanyFactory(park=world.park), cohort=cohort),
+        manager,
+        reference="ГР-3",
+    )
+    GrantAward.objects.filter(pk=cancelled.pk).update(
+        cancelled_at=timezone.now(), cancelled_by=manager, cancellation_reason="Отказ"
+    )
+    make_award(make_participant(world.other_park), officer(world.other_park), reference="ГР-К")
+    tranches = list(Tranche.objects.filter(award=first).order_by("pk"))
+    # The manager approved one already; one is approved twice (to pay); one is paid.
+    TrancheApproval.objects.create(tranche=tranches[0], approver=manager)
+    Tranche.objects.filter(pk=tranches[1].pk).update(status=TrancheStatus.APPROVED)
+    Tranche.objects.filter(pk=tranches[2].pk).update(status=TrancheStatus.PAID)
+    # A tranche of the second award the manager requested themselves.
+    Tranche.objects.filter(award=second).order_by("pk").filter(
+        pk=Tranche.objects.filter(award=second).order_by("pk").values("pk")[:1]
+    ).update(requested_by=manager)
+    for person in (manager, requester, world.users["observer"]):
+        assert _grant_items(world.park, person) == _grants_reference(world.park, person)
+    got = _grant_items(world.park, manager)
+    assert got["grants.tranches_to_approve"][0] == 2  # the second award's two others
+    assert got["grants.tranches_to_pay"] == (
+        1,
+        reverse("grants:detail", kwargs={"park_slug": world.park.slug, "pk": first.pk}),
+    )
+    # Approved tranches of two awards: the list is the link.
+    Tranche.objects.filter(award=second).update(status=TrancheStatus.APPROVED)
+    assert _grant_items(world.park, manager) == _grants_reference(world.park, manager)
+    assert _grant_items(world.park, manager)["grants.tranches_to_pay"] == (
+        4,
+        reverse("grants:list", kwargs={"park_slug": world.park.slug}),
+    )
