@@ -274,3 +274,49 @@ def test_grant_tranche_counts_equal_the_rows(world: Any) -> None:
         4,
         reverse("grants:list", kwargs={"park_slug": world.park.slug}),
     )
+
+
+# --- residency: residents behind with their reports -------------------------------------------
+
+
+def test_residents_behind_equal_the_overdue_list(world: Any) -> None:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from technopark.residency import agenda as residency_agenda
+    from technopark.residency import queries as residency_queries
+    from technopark.residency.models import ResidentState
+    from technopark.residency.schedule import Quarter
+    from tests.factories import CompanyFactory
+    from tests.residency.conftest import admit, file_report
+
+    now = datetime(2026, 7, 6, 0, 0, tzinfo=ZoneInfo("Asia/Yakutsk"))  # Q2 2026 just overdue
+
+    def both(moment: Any) -> tuple[int, int]:
+        with scopes_disabled():
+            return (
+                residency_agenda.residents_behind(park=world.park, now=moment),
+                residency_queries.overdue_list(park=world.park, now=moment).count(),
+            )
+
+    assert both(now) == (0, 0)
+    admit(world.company, start_date=date(2026, 1, 15))  # owes Q1 and Q2
+    one_missing = admit(world.other_company, start_date=date(2026, 1, 15))
+    file_report(one_missing, Quarter(2026, 1), now=now)
+    up_to_date = admit(CompanyFactory(park=world.park), start_date=date(2026, 2, 1))
+    file_report(up_to_date, Quarter(2026, 1), now=now)
+    file_report(up_to_date, Quarter(2026, 2), now=now)
+    admit(CompanyFactory(park=world.park), start_date=date(2026, 5, 1))  # owes Q2 only
+    admit(CompanyFactory(park=world.park), start_date=date(2026, 7, 1))  # owes nothing yet
+    suspended = admit(CompanyFactory(park=world.park), start_date=date(2025, 10, 1))
+    suspended.status = ResidentState.SUSPENDED
+    suspended.save()
+    gone = admit(CompanyFactory(park=world.park), start_date=date(2025, 1, 1))
+    gone.status = ResidentState.ENDED
+    gone.save()
+    admit(CompanyFactory(park=world.other_park), start_date=date(2025, 1, 1))  # elsewhere
+    assert both(now) == (4, 4)  # the two behind, the newcomer of Q2, the suspended one
+    # One minute earlier Q2 is not overdue yet: the newcomer and the one with Q1 filed are not.
+    assert both(now - timedelta(minutes=1)) == (2, 2)
+    file_report(one_missing, Quarter(2026, 2), now=now)
+    assert both(now) == (3, 3)
