@@ -320,3 +320,71 @@ def test_residents_behind_equal_the_overdue_list(world: Any) -> None:
     assert both(now - timedelta(minutes=1)) == (2, 2)
     file_report(one_missing, Quarter(2026, 2), now=now)
     assert both(now) == (3, 3)
+
+
+# --- programmes: a participant's sessions in the coming week ----------------------------------
+
+
+def test_programme_sessions_equal_the_rows(world: Any) -> None:
+    from technopark.programmes import agenda as programmes_agenda
+    from technopark.programmes.models import (
+        Attendee,
+        CurriculumSession,
+        ParticipantStatus,
+        SessionKind,
+    )
+    from tests.factories import CompanyFactory
+    from tests.grants.factories import make_participant
+
+    now = timezone.now()
+    founder = world.users["founder"]
+    in_team = make_participant(world.park, world.company).cohort  # the founder's company
+    attended = make_participant(world.park).cohort  # another company, the founder attends
+    Attendee.objects.create(participant=attended.participants.get(), user=founder)
+    left = make_participant(world.park, world.company)  # the founder's company left it
+    left.status = ParticipantStatus.LEFT
+    left.save()
+    # A cohort where the founder's company left but another company has them as an attendee.
+    both = left.cohort
+    Attendee.objects.create(
+        participant=make_participant(world.park, CompanyFactory(park=world.park), cohort=both),
+        user=founder,
+    )
+    stranger = make_participant(world.park).cohort  # nothing to do with the founder
+    elsewhere = make_participant(world.other_park).cohort
+    Attendee.objects.create(participant=elsewhere.participants.get(), user=founder)
+    for number, cohort in enumerate((in_team, attended, both, stranger, elsewhere)):
+        for days in (-1, 1, 3, 6.9, 8):  # yesterday, three within the week, one after it
+            starts = now + timedelta(days=days, minutes=number)
+            CurriculumSession.objects.create(
+                cohort=cohort,
+                kind=SessionKind.WORKSHOP,
+                title=f"Session {number}/{days}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+            )
+
+    @scopes_disabled()
+    def reference(user: Any) -> tuple[int, Any]:
+        starts = []
+        for session in CurriculumSession.objects.filter(cohort__park=world.park):
+            if not now <= session.starts_at < now + timedelta(days=7):
+                continue
+            mine = any(
+                participant.status == ParticipantStatus.ACTIVE
+                and (
+                    participant.attendees.filter(user=user).exists()
+                    or participant.company.team.filter(user=user).exists()
+                )
+                for participant in session.cohort.participants.all()
+            )
+            if mine:
+                starts.append(session.starts_at)
+        return len(starts), min(starts, default=None)
+
+    for user in (founder, world.users["other_founder"], world.users["manager"]):
+        with scopes_disabled():
+            items = programmes_agenda.participant_items(world.park, user, now)
+        got = (items[0].count, items[0].when) if items else (0, None)
+        assert got == reference(user)
+    assert reference(founder)[0] == 9  # three in each of the founder's three cohorts
