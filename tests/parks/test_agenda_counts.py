@@ -388,3 +388,77 @@ def test_programme_sessions_equal_the_rows(world: Any) -> None:
         got = (items[0].count, items[0].when) if items else (0, None)
         assert got == reference(user)
     assert reference(founder)[0] == 9  # three in each of the founder's three cohorts
+
+
+# --- residency: a founder's reports due and returned -------------------------------------------
+
+
+def test_founder_residency_items_count_the_companies_they_act_for(world: Any) -> None:
+    from technopark.residency import agenda as residency_agenda
+    from technopark.residency import queries as residency_queries
+    from technopark.residency.models import QuarterlyReport, ReportReview, ResidentState
+    from technopark.residency.schedule import Quarter, current_quarter
+    from tests.factories import CompanyFactory, TeamMemberFactory
+    from tests.residency.conftest import admit, file_report
+
+    founder = world.users["founder"]
+    now = timezone.now()
+    quarter = current_quarter(world.park.time_zone, now)
+    start = Quarter.from_period(quarter.period - 2).first_day
+    mine = admit(world.company, start_date=start)  # acts for it (the world's team row)
+    advised = CompanyFactory(park=world.park)
+    TeamMemberFactory(company=advised, user=founder, position="Adviser", acts_for_company=False)
+    admit(advised, start_date=start)  # in its team, but does not act for it: not theirs
+    left = CompanyFactory(park=world.park)
+    TeamMemberFactory(company=left, user=founder, position="CFO")
+    ended = admit(left, start_date=start)
+    ended.status = ResidentState.ENDED
+    ended.save()
+    admit(world.other_company, start_date=start)  # the other founder's
+    foreign = CompanyFactory(park=world.other_park)
+    TeamMemberFactory(company=foreign, user=founder, position="CEO")
+    admit(foreign, start_date=start)  # another park's
+
+    @scopes_disabled()
+    def reference() -> tuple[set[int], int]:
+        acting = {
+            m.company_id for m in founder.team_memberships.all() if m.acts_for_company
+        }  # the person's team rows, read one by one
+        due = {
+            r.company_id
+            for r in residency_queries.ResidentStatus.all_parks.filter(park=world.park)
+            if r.is_current
+            and r.company_id in acting
+            and r.reports_from <= quarter.period
+            and not QuarterlyReport.all_parks.filter(resident=r, period=quarter.period).exists()
+        }
+        returned = sum(
+            1
+            for report in QuarterlyReport.all_parks.filter(park=world.park).select_related(
+                "resident"
+            )
+            if report.review == ReportReview.RETURNED
+            and report.resident.is_current
+            and report.company_id in acting
+        )
+        return due, returned
+
+    def got() -> tuple[set[int], int]:
+        with scopes_disabled():
+            due = residency_queries.due_reports_of_user(park=world.park, user=founder, now=now)
+            items = residency_agenda.founder_items(world.park, founder, now)
+        returned = sum(i.count for i in items if i.kind == "residency.report_returned")
+        return {row["company_id"] for row in due}, returned
+
+    assert got() == reference() == ({world.company.pk}, 0)
+    report = file_report(mine, Quarter.from_period(quarter.period - 1), now=now)
+    QuarterlyReport.all_parks.filter(pk=report.pk).update(review=ReportReview.RETURNED)
+    other = file_report(
+        residency_queries.ResidentStatus.all_parks.get(company=world.other_company),
+        Quarter.from_period(quarter.period - 1),
+        now=now,
+    )
+    QuarterlyReport.all_parks.filter(pk=other.pk).update(review=ReportReview.RETURNED)
+    assert got() == reference() == ({world.company.pk}, 1)
+    file_report(mine, quarter, now=now)
+    assert got() == reference() == (set(), 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
+from django.db.models import Count, F, Max, Q, Value
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
@@ -69,14 +69,15 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
                 quarter.due_date,
             )
         )
-    acting = TeamMember.objects.filter(
-        company=OuterRef("company_id"), user=user, acts_for_company=True
-    )
+    # Reports of the companies the person acts for (their few team rows first).
+    acting = TeamMember.objects.filter(user=user, acts_for_company=True).values("company_id")
     returned = (
         QuarterlyReport.all_parks.filter(
-            park=park, review=ReportReview.RETURNED, resident__status__in=CURRENT_STATES
+            park=park,
+            review=ReportReview.RETURNED,
+            resident__status__in=CURRENT_STATES,
+            company_id__in=acting,
         )
-        .filter(Exists(acting))
         .order_by()
         .aggregate(n=Count("id"), company=Max("company_id"))
     )
