@@ -462,3 +462,82 @@ def test_founder_residency_items_count_the_companies_they_act_for(world: Any) ->
     assert got() == reference() == ({world.company.pk}, 1)
     file_report(mine, quarter, now=now)
     assert got() == reference() == (set(), 1)
+
+
+# --- grants: a founder's milestones ------------------------------------------------------------
+
+
+def test_founder_milestones_equal_the_rows(world: Any) -> None:
+    from technopark.core.localtime import local_today
+    from technopark.grants import services as grant_services
+    from technopark.grants.models import GrantReport, Milestone, MilestoneStatus, ReportStatus
+    from tests.factories import CompanyFactory, TeamMemberFactory
+    from tests.grants.factories import make_award, make_participant, officer
+
+    founder = world.users["founder"]
+    manager = world.users["manager"]
+    now = timezone.now()
+    today = local_today(world.park.time_zone, at=now)
+    first = make_award(
+        make_participant(world.park, world.company),
+        manager,
+        due=today - timedelta(days=40),  # late, late (in 10 days' time: due soon), far
+        tranches=("1.00", "1.00", "1.00"),
+    )
+    cohort = first.participant.cohort
+    advised = CompanyFactory(park=world.park)
+    TeamMemberFactory(company=advised, user=founder, position="Adviser", acts_for_company=False)
+    make_award(make_participant(world.park, advised, cohort=cohort), manager, reference="Г-2")
+    make_award(
+        make_participant(world.park, world.other_company, cohort=cohort), manager, reference="Г-3"
+    )
+    elsewhere = CompanyFactory(park=world.other_park)
+    TeamMemberFactory(company=elsewhere, user=founder, position="CEO")
+    make_award(make_participant(world.other_park, elsewhere), officer(world.other_park))
+    late = first.milestones.order_by("number").first()
+    report = grant_services.grant_report_file(
+        milestone=late, actor=founder, summary="Сделано.", spending={}
+    )
+    grant_services.grant_report_review(
+        report=report, actor=officer(world.park), accept=False, note="Уточните."
+    )
+
+    @scopes_disabled()
+    def reference() -> dict[str, int]:
+        acting = {m.company_id for m in founder.team_memberships.all() if m.acts_for_company}
+        found = {"late": 0, "soon": 0, "returned": 0}
+        for milestone in Milestone.objects.select_related("award__participant"):
+            award = milestone.award
+            if (
+                award.park_id != world.park.pk
+                or award.cancelled_at is not None
+                or award.participant.company_id not in acting
+                or milestone.status != MilestoneStatus.OPEN
+            ):
+                continue
+            latest = GrantReport.objects.filter(milestone=milestone).order_by("-filed_at").first()
+            if latest is not None and latest.status == ReportStatus.RETURNED:
+                found["returned"] += 1
+            elif milestone.due_on < today:
+                found["late"] += 1
+            elif milestone.due_on <= today + timedelta(days=30):
+                found["soon"] += 1
+        return {kind: n for kind, n in found.items() if n}
+
+    def got() -> dict[str, int]:
+        with scopes_disabled():
+            items = grants_agenda.founder_items(world.park, founder, now)
+        names = {
+            "grants.milestones_late": "late",
+            "grants.milestones_due": "soon",
+            "grants.reports_returned": "returned",
+        }
+        return {names[i.kind]: i.count for i in items}
+
+    assert got() == reference() == {"returned": 1, "late": 1, "soon": 1}
+    with scopes_disabled():
+        items = grants_agenda.founder_items(world.park, founder, now)
+    # One award of theirs: its page is the link.
+    assert {i.url for i in items} == {
+        reverse("grants:detail", kwargs={"park_slug": world.park.slug, "pk": first.pk})
+    }

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, FilteredRelation, Max, Min, OuterRef
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from technopark.companies.models import TeamMember
 from technopark.core.localtime import local_today
 from technopark.grants import rules
 from technopark.grants.models import (
@@ -34,44 +35,51 @@ def _award_url(park: Park, award_id: int | None, n: int, fallback: str) -> str:
     return reverse(fallback, kwargs={"park_slug": park.slug})
 
 
+def _awards(totals: dict[str, Any], figure: str) -> int:
+    """1 when every row counted in ``figure`` is of one award (its smallest and largest award
+    ids are equal: ``_award_url`` then links to it), 2 otherwise; cheaper than counting the
+    distinct awards."""
+    first, last = totals[f"{figure}_first"], totals[f"{figure}_last"]
+    return 1 if first is not None and first == last else 2
+
+
 def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
     """Open milestones of the person's grants that are overdue or due within the horizon, and
     milestones whose latest report was returned (two queries)."""
     today = local_today(park.time_zone, at=now)
-    mine = Q(
-        award__park=park,
-        award__cancelled_at__isnull=True,
-        award__participant__company__team__user=user,
-        award__participant__company__team__acts_for_company=True,
-    )
+    # The companies the person acts for first (their few team rows): a milestone is then counted
+    # once, with no join that repeats it per team member (and no distinct count).
+    acting = TeamMember.objects.filter(user=user, acts_for_company=True).values("company_id")
     horizon = today + timedelta(days=MILESTONE_HORIZON_DAYS)
-    latest_returned = GrantReport.objects.filter(
-        milestone=OuterRef("pk"), status=ReportStatus.RETURNED
-    ).exclude(
-        Exists(
-            GrantReport.objects.filter(
-                milestone=OuterRef("milestone"), filed_at__gt=OuterRef("filed_at")
+    returned = Exists(
+        GrantReport.objects.filter(milestone=OuterRef("pk"), status=ReportStatus.RETURNED).exclude(
+            Exists(
+                GrantReport.objects.filter(
+                    milestone=OuterRef("milestone"), filed_at__gt=OuterRef("filed_at")
+                )
             )
         )
     )
     totals = (
-        Milestone.objects.filter(mine, status=MilestoneStatus.OPEN)
-        .annotate(returned=Exists(latest_returned))
+        Milestone.objects.filter(
+            award__park=park,
+            award__cancelled_at__isnull=True,
+            award__participant__company_id__in=acting,
+            status=MilestoneStatus.OPEN,
+        )
         .order_by()
         .aggregate(
-            late=Count("id", filter=Q(due_on__lt=today, returned=False), distinct=True),
-            soon=Count(
-                "id",
-                filter=Q(due_on__gte=today, due_on__lte=horizon, returned=False),
-                distinct=True,
-            ),
-            returned_n=Count("id", filter=Q(returned=True), distinct=True),
-            award=Max("award_id"),
-            awards=Count("award_id", distinct=True),
+            late=Count("id", filter=Q(due_on__lt=today) & ~returned),
+            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon) & ~returned),
+            returned_n=Count("id", filter=returned),
+            award_first=Min("award_id"),
+            award_last=Max("award_id"),
             late_since=Min("due_on", filter=Q(due_on__lt=today)),
             next_due=Min("due_on", filter=Q(due_on__gte=today)),
         )
     )
+    totals["award"] = totals["award_last"]
+    totals["awards"] = _awards(totals, "award")
     one_award = totals["awards"]
     items: list[Item] = []
     if totals["late"]:
@@ -100,14 +108,6 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
         url = _award_url(park, totals["award"], one_award, "grants:my_grants")
         items.append(Item("grants.reports_returned", label, n, url, DUE))
     return items
-
-
-def _awards(totals: dict[str, Any], figure: str) -> int:
-    """1 when every row counted in ``figure`` is of one award (its smallest and largest award
-    ids are equal: ``_award_url`` then links to it), 2 otherwise; cheaper than counting the
-    distinct awards."""
-    first, last = totals[f"{figure}_first"], totals[f"{figure}_last"]
-    return 1 if first is not None and first == last else 2
 
 
 def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
