@@ -69,8 +69,8 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
         )
         .order_by()
         .aggregate(
-            late=Count("id", filter=Q(due_on__lt=today) & ~returned),
-            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon) & ~returned),
+            late=Count("id", filter=Q(~returned, due_on__lt=today)),
+            soon=Count("id", filter=Q(~returned, due_on__gte=today, due_on__lte=horizon)),
             returned_n=Count("id", filter=returned),
             award_first=Min("award_id"),
             award_last=Max("award_id"),

@@ -180,7 +180,7 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
     # those counted, never every assignment of the park.
     filed = Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
     proposed = Q(status=AssignmentStatus.PROPOSED)
-    late = Q(status=AssignmentStatus.PUBLISHED, due_at__lt=now) & ~Exists(filed)
+    late = Q(~Exists(filed), status=AssignmentStatus.PUBLISHED, due_at__lt=now)
     assignments = (
         ReviewAssignment.objects.filter(application__park=park)
         .filter(proposed | Q(status=AssignmentStatus.PUBLISHED, due_at__lt=now))
