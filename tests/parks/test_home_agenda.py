@@ -318,6 +318,9 @@ REPEAT_QUERIES = 2
 FOUNDER_HOME_QUERIES = 18
 # /me/ once the park's agenda is cached: the memberships with their parks, the invitations.
 ME_QUERIES = 2
+# The manager's /me/ on a first visit: the session's user, the memberships with their parks, the
+# invitations, the park switcher, and the park's agenda (the 11 of the manager's home).
+MANAGER_ME_FIRST_QUERIES = 15
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -345,6 +348,17 @@ def test_founder_home_and_me_query_counts_do_not_grow(
     assert "selection.drafts" in agenda_kinds(html)
     with django_assert_num_queries(ME_QUERIES):
         _page(client, "/me/")  # the agenda from the cache: memberships, invitations
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_manager_me_first_visit_query_count_does_not_grow(
+    world: Any, client_for: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    _fill(world, size)
+    client = client_for("manager")
+    with django_assert_num_queries(MANAGER_ME_FIRST_QUERIES):
+        html = _page(client, "/me/")
+    assert len([k for k in agenda_kinds(html) if k.startswith("selection.")]) >= 1
 
 
 # --- signing in and up, joining ------------------------------------------------------------------
