@@ -67,11 +67,12 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
             award__participant__company_id__in=acting,
             status=MilestoneStatus.OPEN,
         )
+        .annotate(returned=returned)  # built once, read by three counts
         .order_by()
         .aggregate(
-            late=Count("id", filter=Q(~returned, due_on__lt=today)),
-            soon=Count("id", filter=Q(~returned, due_on__gte=today, due_on__lte=horizon)),
-            returned_n=Count("id", filter=returned),
+            late=Count("id", filter=Q(due_on__lt=today, returned=False)),
+            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon, returned=False)),
+            returned_n=Count("id", filter=Q(returned=True)),
             award_first=Min("award_id"),
             award_last=Max("award_id"),
             late_since=Min("due_on", filter=Q(due_on__lt=today)),
