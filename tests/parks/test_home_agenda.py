@@ -303,12 +303,13 @@ def _fill(world: Any, size: int) -> None:
 
 # The manager's home on a first visit (nothing cached yet), at any size:
 #  7 the park, the session's user, their roles, directions (2), sites, the headline figures;
-# 13 the agenda: join requests; team offers; selection: to screen, to publish, reviews late,
-#    council (one grouped query each); residency: reports to review, residents behind;
+# 11 the agenda: join requests; team offers; selection: applications (to screen, council) and
+#    assignments (to publish, reviews late), one grouped query each; residency: reports to
+#    review, residents behind;
 #    spaces: own bookings today, awaiting approval; programmes: stage claims; grants:
 #    tranches, reports to review;
 #  3 the visitor's companies and team offers (home_parts); the park switcher.
-MANAGER_HOME_QUERIES = 23
+MANAGER_HOME_QUERIES = 21
 # A repeat visit: everything from the cache but the two personal parts.
 REPEAT_QUERIES = 2
 # The founder's: the same 7 + 3, the report banner (1), and an agenda of 7: team offers;
@@ -317,6 +318,9 @@ REPEAT_QUERIES = 2
 FOUNDER_HOME_QUERIES = 18
 # /me/ once the park's agenda is cached: the memberships with their parks, the invitations.
 ME_QUERIES = 2
+# The manager's /me/ on a first visit: the session's user, the memberships with their parks, the
+# invitations, the park switcher, and the park's agenda (the 11 of the manager's home).
+MANAGER_ME_FIRST_QUERIES = 15
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -344,6 +348,17 @@ def test_founder_home_and_me_query_counts_do_not_grow(
     assert "selection.drafts" in agenda_kinds(html)
     with django_assert_num_queries(ME_QUERIES):
         _page(client, "/me/")  # the agenda from the cache: memberships, invitations
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_manager_me_first_visit_query_count_does_not_grow(
+    world: Any, client_for: Any, django_assert_num_queries: Any, size: int
+) -> None:
+    _fill(world, size)
+    client = client_for("manager")
+    with django_assert_num_queries(MANAGER_ME_FIRST_QUERIES):
+        html = _page(client, "/me/")
+    assert len([k for k in agenda_kinds(html) if k.startswith("selection.")]) >= 1
 
 
 # --- signing in and up, joining ------------------------------------------------------------------

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from technopark.companies.models import TeamMember
 from technopark.core.localtime import local_today
 from technopark.grants import rules
 from technopark.grants.models import (
@@ -18,7 +19,6 @@ from technopark.grants.models import (
     MilestoneStatus,
     ReportStatus,
     Tranche,
-    TrancheApproval,
     TrancheStatus,
 )
 from technopark.parks.agenda import DUE, OVERDUE, Item
@@ -35,44 +35,52 @@ def _award_url(park: Park, award_id: int | None, n: int, fallback: str) -> str:
     return reverse(fallback, kwargs={"park_slug": park.slug})
 
 
+def _awards(totals: dict[str, Any], figure: str) -> int:
+    """1 when every row counted in ``figure`` is of one award (its smallest and largest award
+    ids are equal: ``_award_url`` then links to it), 2 otherwise; cheaper than counting the
+    distinct awards."""
+    first, last = totals[f"{figure}_first"], totals[f"{figure}_last"]
+    return 1 if first is not None and first == last else 2
+
+
 def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
     """Open milestones of the person's grants that are overdue or due within the horizon, and
     milestones whose latest report was returned (two queries)."""
     today = local_today(park.time_zone, at=now)
-    mine = Q(
-        award__park=park,
-        award__cancelled_at__isnull=True,
-        award__participant__company__team__user=user,
-        award__participant__company__team__acts_for_company=True,
-    )
+    # The companies the person acts for first (their few team rows): a milestone is then counted
+    # once, with no join that repeats it per team member (and no distinct count).
+    acting = TeamMember.objects.filter(user=user, acts_for_company=True).values("company_id")
     horizon = today + timedelta(days=MILESTONE_HORIZON_DAYS)
-    latest_returned = GrantReport.objects.filter(
-        milestone=OuterRef("pk"), status=ReportStatus.RETURNED
-    ).exclude(
-        Exists(
-            GrantReport.objects.filter(
-                milestone=OuterRef("milestone"), filed_at__gt=OuterRef("filed_at")
+    returned = Exists(
+        GrantReport.objects.filter(milestone=OuterRef("pk"), status=ReportStatus.RETURNED).exclude(
+            Exists(
+                GrantReport.objects.filter(
+                    milestone=OuterRef("milestone"), filed_at__gt=OuterRef("filed_at")
+                )
             )
         )
     )
     totals = (
-        Milestone.objects.filter(mine, status=MilestoneStatus.OPEN)
-        .annotate(returned=Exists(latest_returned))
+        Milestone.objects.filter(
+            award__park=park,
+            award__cancelled_at__isnull=True,
+            award__participant__company_id__in=acting,
+            status=MilestoneStatus.OPEN,
+        )
+        .annotate(returned=returned)  # built once, read by three counts
         .order_by()
         .aggregate(
-            late=Count("id", filter=Q(due_on__lt=today, returned=False), distinct=True),
-            soon=Count(
-                "id",
-                filter=Q(due_on__gte=today, due_on__lte=horizon, returned=False),
-                distinct=True,
-            ),
-            returned_n=Count("id", filter=Q(returned=True), distinct=True),
-            award=Max("award_id"),
-            awards=Count("award_id", distinct=True),
+            late=Count("id", filter=Q(due_on__lt=today, returned=False)),
+            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=horizon, returned=False)),
+            returned_n=Count("id", filter=Q(returned=True)),
+            award_first=Min("award_id"),
+            award_last=Max("award_id"),
             late_since=Min("due_on", filter=Q(due_on__lt=today)),
             next_due=Min("due_on", filter=Q(due_on__gte=today)),
         )
     )
+    totals["award"] = totals["award_last"]
+    totals["awards"] = _awards(totals, "award")
     one_award = totals["awards"]
     items: list[Item] = []
     if totals["late"]:
@@ -106,29 +114,26 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
 def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
     """Tranches waiting for this person's approval, approved tranches waiting for payment
     (one query) and grant reports waiting for review (one query)."""
-    approved_by_me = TrancheApproval.objects.filter(tranche=OuterRef("pk"), approver_id=user.pk)
+    # The person's own approval is joined (at most one per tranche and person) rather than
+    # looked up in a subquery per figure: each tranche is read once, whatever the figures.
+    to_approve = Q(status=TrancheStatus.REQUESTED, my_approval__isnull=True) & ~Q(
+        requested_by_id=user.pk
+    )
+    to_pay = Q(status=TrancheStatus.APPROVED)
     totals = (
         Tranche.objects.filter(award__park=park, award__cancelled_at__isnull=True)
         .filter(status__in=(TrancheStatus.REQUESTED, TrancheStatus.APPROVED))
-        .annotate(mine=Exists(approved_by_me))
+        .annotate(
+            my_approval=FilteredRelation("approvals", condition=Q(approvals__approver_id=user.pk))
+        )
         .order_by()
         .aggregate(
-            to_approve=Count(
-                "id",
-                filter=Q(status=TrancheStatus.REQUESTED, mine=False) & ~Q(requested_by_id=user.pk),
-            ),
-            approve_award=Max(
-                "award_id",
-                filter=Q(status=TrancheStatus.REQUESTED, mine=False) & ~Q(requested_by_id=user.pk),
-            ),
-            approve_awards=Count(
-                "award_id",
-                filter=Q(status=TrancheStatus.REQUESTED, mine=False) & ~Q(requested_by_id=user.pk),
-                distinct=True,
-            ),
-            to_pay=Count("id", filter=Q(status=TrancheStatus.APPROVED)),
-            pay_award=Max("award_id", filter=Q(status=TrancheStatus.APPROVED)),
-            pay_awards=Count("award_id", filter=Q(status=TrancheStatus.APPROVED), distinct=True),
+            to_approve=Count("id", filter=to_approve),
+            approve_first=Min("award_id", filter=to_approve),
+            approve_last=Max("award_id", filter=to_approve),
+            to_pay=Count("id", filter=to_pay),
+            pay_first=Min("award_id", filter=to_pay),
+            pay_last=Max("award_id", filter=to_pay),
         )
     )
     items: list[Item] = []
@@ -137,7 +142,7 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         label = ngettext(
             "%(n)d tranche waits for your approval", "%(n)d tranches wait for your approval", n
         ) % {"n": n}
-        url = _award_url(park, totals["approve_award"], totals["approve_awards"], "grants:list")
+        url = _award_url(park, totals["approve_last"], _awards(totals, "approve"), "grants:list")
         items.append(Item("grants.tranches_to_approve", label, n, url, DUE))
     if totals["to_pay"]:
         n = totals["to_pay"]
@@ -146,7 +151,7 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
             "%(n)d approved tranches wait for payment",
             n,
         ) % {"n": n}
-        url = _award_url(park, totals["pay_award"], totals["pay_awards"], "grants:list")
+        url = _award_url(park, totals["pay_last"], _awards(totals, "pay"), "grants:list")
         items.append(Item("grants.tranches_to_pay", label, n, url, DUE))
     reports = (
         GrantReport.objects.filter(
@@ -157,8 +162,8 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         .order_by()
         .aggregate(
             n=Count("id"),
-            award=Max("milestone__award_id"),
-            awards=Count("milestone__award_id", distinct=True),
+            reports_first=Min("milestone__award_id"),
+            reports_last=Max("milestone__award_id"),
         )
     )
     if reports["n"]:
@@ -166,7 +171,7 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         label = ngettext("%(n)d grant report to review", "%(n)d grant reports to review", n) % {
             "n": n
         }
-        url = _award_url(park, reports["award"], reports["awards"], "grants:list")
+        url = _award_url(park, reports["reports_last"], _awards(reports, "reports"), "grants:list")
         items.append(Item("grants.reports_to_review", label, n, url, DUE))
     return items
 

@@ -34,16 +34,19 @@ def _mine(park: Park) -> str:
 
 def participant_items(park: Park, user: Any, now: datetime) -> list[Item]:
     """Sessions of the person's active cohorts in the coming seven days (one query)."""
-    mine = Q(cohort__participants__attendees__user=user) | Q(
-        cohort__participants__company__team__user=user
-    )
+    # The person's cohorts: those where an active participant has them as an attendee, or has
+    # them in its company's team. Two small subqueries driven by the person (never a join of
+    # every participant, attendee and team member of the park, counted distinct).
+    active = Participant.objects.filter(status=ParticipantStatus.ACTIVE)
+    attending = active.filter(attendees__user=user).values("cohort_id")
+    in_team = active.filter(company__team__user=user).values("cohort_id")
     totals = (
         CurriculumSession.objects.filter(
             cohort__park=park, starts_at__gte=now, starts_at__lt=now + WEEK
         )
-        .filter(mine, cohort__participants__status=ParticipantStatus.ACTIVE)
+        .filter(Q(cohort_id__in=attending) | Q(cohort_id__in=in_team))
         .order_by()
-        .aggregate(n=Count("id", distinct=True), first=Min("starts_at"))
+        .aggregate(n=Count("id"), first=Min("starts_at"))
     )
     if not totals["n"]:
         return []

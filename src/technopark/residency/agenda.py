@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, F, Max, Q, Value
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
@@ -16,8 +16,18 @@ from technopark.parks.agenda import DUE, OVERDUE, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
 from technopark.residency import queries, rules
-from technopark.residency.models import CURRENT_STATES, QuarterlyReport, ReportReview
-from technopark.residency.schedule import Quarter, current_quarter, is_overdue
+from technopark.residency.models import (
+    CURRENT_STATES,
+    QuarterlyReport,
+    ReportReview,
+    ResidentStatus,
+)
+from technopark.residency.schedule import (
+    Quarter,
+    current_quarter,
+    is_overdue,
+    last_due_quarter,
+)
 
 
 def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
@@ -59,14 +69,15 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
                 quarter.due_date,
             )
         )
-    acting = TeamMember.objects.filter(
-        company=OuterRef("company_id"), user=user, acts_for_company=True
-    )
+    # Reports of the companies the person acts for (their few team rows first).
+    acting = TeamMember.objects.filter(user=user, acts_for_company=True).values("company_id")
     returned = (
         QuarterlyReport.all_parks.filter(
-            park=park, review=ReportReview.RETURNED, resident__status__in=CURRENT_STATES
+            park=park,
+            review=ReportReview.RETURNED,
+            resident__status__in=CURRENT_STATES,
+            company_id__in=acting,
         )
-        .filter(Exists(acting))
         .order_by()
         .aggregate(n=Count("id"), company=Max("company_id"))
     )
@@ -84,6 +95,28 @@ def founder_items(park: Park, user: Any, now: datetime) -> list[Item]:
 
 def _quarter_label(quarter: Quarter) -> str:
     return str(quarter)
+
+
+def residents_behind(*, park: Park, now: datetime) -> int:
+    """How many current residents have at least one overdue report: the rows of the overdue list
+    (``queries.overdue_list``), counted with one join of the reports instead of a subquery per
+    resident. A resident files at most one report a quarter, so it is behind exactly when it
+    filed fewer reports from its first owed quarter to the last one due than those quarters."""
+    last_due = last_due_quarter(park.time_zone, now).period
+    in_range = Q(
+        reports__park=park,
+        reports__period__gte=F("reports_from"),
+        reports__period__lte=last_due,
+    )
+    return (
+        ResidentStatus.all_parks.filter(
+            park=park, status__in=CURRENT_STATES, reports_from__lte=last_due
+        )
+        .order_by()
+        .annotate(filed=Count("reports", filter=in_range))
+        .filter(filed__lt=Value(last_due + 1) - F("reports_from"))
+        .count()
+    )
 
 
 def staff_items(park: Park, now: datetime) -> list[Item]:
@@ -108,7 +141,7 @@ def staff_items(park: Park, now: datetime) -> list[Item]:
         url = reverse("residency:staff_reports", kwargs={"park_slug": park.slug})
         url += "?" + urlencode({"year": quarter.year, "quarter": quarter.quarter})
         items.append(Item("residency.reports_to_review", label, n, url, DUE))
-    behind = queries.overdue_list(park=park, now=now).count()
+    behind = residents_behind(park=park, now=now)
     if behind:
         label = ngettext(
             "%(n)d resident is behind with quarterly reports",

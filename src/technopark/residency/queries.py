@@ -328,17 +328,19 @@ def due_reports_of_user(
     """The banner's content: the user's resident companies whose current report is owed and not
     filed, as plain data (one query)."""
     quarter = current_quarter(park.time_zone, now)
-    acting = TeamMember.objects.filter(
-        company=OuterRef("company_id"), user=user, acts_for_company=True
-    )
+    # The person's companies first (a few rows of their own), then those companies' residents:
+    # never a look-up of the person in the team of every resident of the park.
+    acting = TeamMember.objects.filter(user=user, acts_for_company=True).values("company_id")
     filed = QuarterlyReport.all_parks.filter(
         park=park, resident=OuterRef("pk"), period=quarter.period
     )
     rows = (
         ResidentStatus.all_parks.filter(
-            park=park, status__in=CURRENT_STATES, reports_from__lte=quarter.period
+            park=park,
+            status__in=CURRENT_STATES,
+            reports_from__lte=quarter.period,
+            company_id__in=acting,
         )
-        .filter(Exists(acting))
         .exclude(Exists(filed))
         .order_by("company__short_name", "id")
         .values("company_id", "company__short_name")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from technopark.selection.models import (
     Call,
     CallStatus,
     EligibilityState,
+    Review,
     ReviewAssignment,
 )
 from technopark.selection.queries.council import eligibility_state
@@ -140,26 +142,31 @@ def expert_items(park: Park, user: Any, now: datetime) -> list[Item]:
     return items
 
 
-def _by_call(rows: Any) -> list[dict[str, Any]]:
-    return list(
-        rows.order_by()
-        .values("call_id", "call__title")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("call_id")
-    )
+def _screening() -> Any:
+    """The condition "to screen" (eligibility not screened or needing a decision), as an
+    expression a filtered count can take: the state of ``eligibility_state()`` looked up."""
+    return In(eligibility_state(), [EligibilityState.NOT_SCREENED, EligibilityState.NEEDS_DECISION])
 
 
 def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
     """Per call: applications to screen, proposed assignments to publish, overdue reviews and
-    applications of closed calls waiting for the council (four queries, grouped by call)."""
+    applications of closed calls waiting for the council (two queries, grouped by call: the
+    submitted applications counted both ways at once, the assignments likewise)."""
     items: list[Item] = []
-    to_screen = (
+    by_call = list(
         Application.all_parks.filter(park=park, status=ApplicationStatus.SUBMITTED)
-        .annotate(eligibility=eligibility_state())
-        .filter(eligibility__in=(EligibilityState.NOT_SCREENED, EligibilityState.NEEDS_DECISION))
+        .order_by()
+        .values("call_id", "call__title")
+        .annotate(
+            screen=Count("id", filter=_screening()),
+            council=Count("id", filter=Q(call__closes_at__lte=now)),
+        )
+        .order_by("call_id")
     )
-    for row in _by_call(to_screen):
-        n = row["n"]
+    for row in by_call:
+        n = row["screen"]
+        if not n:
+            continue
         label = ngettext(
             "%(n)d application to screen in “%(call)s”",
             "%(n)d applications to screen in “%(call)s”",
@@ -167,13 +174,30 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         ) % {"n": n, "call": row["call__title"]}
         url = _url("call_screening", park, call_id=row["call_id"])
         items.append(Item("selection.screening", label, n, url, DUE))
-
-    assignments = ReviewAssignment.objects.filter(application__park=park)
-    proposed = assignments.filter(status=AssignmentStatus.PROPOSED).values(
-        "application__call_id", "application__call__title"
+    # A review is not filed while it has no row or its row has no submission date (a review
+    # belongs to one assignment: "no filed review" is the same as the left join's test). Both
+    # kinds are ranges of the assignments' (status, due date) index: the rows read are only
+    # those counted, never every assignment of the park.
+    filed = Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
+    proposed = Q(status=AssignmentStatus.PROPOSED)
+    late = Q(~Exists(filed), status=AssignmentStatus.PUBLISHED, due_at__lt=now)
+    assignments = (
+        ReviewAssignment.objects.filter(application__park=park)
+        .filter(proposed | Q(status=AssignmentStatus.PUBLISHED, due_at__lt=now))
+        .order_by()
+        .values("application__call_id", "application__call__title")
+        .annotate(
+            proposed=Count("id", filter=proposed),
+            late=Count("id", filter=late),
+            since=Min("due_at", filter=late),
+        )
+        .order_by("application__call_id")
     )
-    for proposal in proposed.order_by().annotate(n=Count("id")).order_by("application__call_id"):
-        n = proposal["n"]
+    rows = list(assignments)
+    for proposal in rows:
+        n = proposal["proposed"]
+        if not n:
+            continue
         label = ngettext(
             "%(n)d proposed assignment to publish in “%(call)s”",
             "%(n)d proposed assignments to publish in “%(call)s”",
@@ -181,29 +205,19 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
         ) % {"n": n, "call": proposal["application__call__title"]}
         url = _url("assignment_board", park, call_id=proposal["application__call_id"])
         items.append(Item("selection.assignments", label, n, url, DUE))
-
-    late = (
-        assignments.filter(status=AssignmentStatus.PUBLISHED, due_at__lt=now)
-        .filter(Q(review__isnull=True) | Q(review__submitted_at__isnull=True))
-        .values("application__call_id", "application__call__title")
-    )
-    for overdue in (
-        late.order_by()
-        .annotate(n=Count("id"), since=Min("due_at"))
-        .order_by("application__call_id")
-    ):
-        n = overdue["n"]
+    for overdue in rows:
+        n = overdue["late"]
+        if not n:
+            continue
         label = ngettext(
             "%(n)d review overdue in “%(call)s”", "%(n)d reviews overdue in “%(call)s”", n
         ) % {"n": n, "call": overdue["application__call__title"]}
         url = _url("assignment_board", park, call_id=overdue["application__call_id"])
         items.append(Item("selection.reviews_late", label, n, url, OVERDUE, overdue["since"]))
-
-    waiting = Application.all_parks.filter(
-        park=park, status=ApplicationStatus.SUBMITTED, call__closes_at__lte=now
-    )
-    for row in _by_call(waiting):
-        n = row["n"]
+    for row in by_call:
+        n = row["council"]
+        if not n:
+            continue
         label = ngettext(
             "%(n)d application waits for the council's decision in “%(call)s”",
             "%(n)d applications wait for the council's decision in “%(call)s”",
