@@ -146,9 +146,37 @@ def test_sqlite_reads_the_range_through_the_end_index(edges, spaces):
         if '"spaces_booking"' in q["sql"] or "spaces_booking U0" in q["sql"]
     ]
     assert len(reads) == 3
-    for sql in reads:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            plan = " / ".join(str(row[3]) for row in cursor.fetchall())
-        assert "spaces_booking_res_end_idx (resource_id=? AND ends_at>?)" in plan, plan
-        assert "spaces_booking_res_start_idx" not in plan, plan
+    for analyzed in (False, True):  # without statistics, and with national-scale ones
+        if analyzed:
+            _national_statistics()
+        for sql in reads:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " / ".join(str(row[3]) for row in cursor.fetchall())
+            assert "spaces_booking_res_end_idx (resource_id=? AND ends_at>?)" in plan, plan
+            assert "spaces_booking_res_start_idx" not in plan, plan
+
+
+#: rows per distinct value of an index's leading column in the national-scale bench data (200,000
+#: bookings of 1,060 resources in two parks), as ``ANALYZE`` writes them
+_PER_VALUE = {"resource_id": 190, "park_id": 100522, "status": 50261, "company_id": 41}
+
+
+def _national_statistics() -> None:
+    """``sqlite_stat1`` as ``ANALYZE`` leaves it on 200,000 bookings, loaded by SQLite's planner:
+    with them, an unordered overlap on (resource, starts_at) looked as good as on (resource,
+    ends_at), and SQLite took the one that walks every earlier booking."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'spaces_booking'")
+        cursor.execute("PRAGMA index_list('spaces_booking')")
+        for index in [row[1] for row in cursor.fetchall()]:
+            cursor.execute(f"PRAGMA index_info('{index}')")
+            columns = [row[2] for row in cursor.fetchall()]
+            per_value = _PER_VALUE.get(columns[0], 1)
+            stat = " ".join(["200000", str(per_value)] + ["1"] * (len(columns) - 1))
+            cursor.execute(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('spaces_booking', %s, %s)",
+                [index, stat],
+            )
+        cursor.execute("ANALYZE sqlite_schema")  # SQLite reloads the statistics
