@@ -550,3 +550,27 @@ def test_occupancy_and_xlsx(spaces, access_of, client_for):
     room_row = next(r for r in rows if r[2] == "Переговорная Лена")
     assert room_row[4] == 6 and room_row[5] == pytest.approx(6 / 168, abs=1e-4)
     assert booking.pk
+
+
+def test_free_slot_rows_are_rendered_in_one_pass_as_the_template_did(spaces, client_for):
+    """The rows come from ``_result_items`` (no template per row): site, name, type, capacity in
+    words, the certificate tag, the booking link with the local times for those who may book
+    and none for an expert; names escaped."""
+    spaces.microscope.name = "Микроскоп <&>"
+    spaces.microscope.capacity = 1
+    spaces.microscope.save()
+    day = local(1, 0).date().isoformat()
+    params = {"day": day, "start": "23:00", "end": "01:00", "resource_type": "lab", "capacity": 1}
+    body = client_for("founder").get(BASE + "search/", params).content.decode()
+    next_day = local(2, 0).date().isoformat()
+    url = (
+        f"/yakutia/spaces/book/?resource={spaces.microscope.pk}&amp;starts_at={day}T23:00"
+        f"&amp;ends_at={next_day}T01:00"
+    )
+    assert (
+        f"<li>{spaces.site.name} — <strong>Микроскоп &lt;&amp;&gt;</strong> (Laboratory "
+        'instrument, 1 person) <span class="tag">certificate</span>\n'
+        f'  <a class="button secondary" href="{url}">Book</a></li>'
+    ) in body
+    expert = client_for("expert").get(BASE + "search/", params).content.decode()
+    assert "Микроскоп &lt;&amp;&gt;" in expert and "book/?resource=" not in expert

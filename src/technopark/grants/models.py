@@ -78,6 +78,12 @@ class GrantAward(ParkOwned):
         ordering = ["-decided_on", "-pk"]
         verbose_name = _("grant award")
         verbose_name_plural = _("grant awards")
+        # The ledger's page: the park's newest awards. Without it PostgreSQL joined all the
+        # park's awards to participant, company, cohort and programme to sort them and keep 25
+        # (10 ms at 2,000 awards); with it, it walks the index and stops after the page.
+        indexes = [
+            models.Index(fields=["park", "-decided_on", "-id"], name="grant_award_ledger_idx")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="grant_award_amount_positive"),
             models.CheckConstraint(

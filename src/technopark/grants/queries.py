@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -199,12 +199,20 @@ def ledger_totals(rows: QuerySet[GrantAward]) -> LedgerTotals:
     return LedgerTotals(data["awards"], data["awarded"], data["paid"], data["clawed"])
 
 
-def cohort_options(*, park: Park) -> list[Cohort]:
-    return list(
-        Cohort.all_parks.filter(park=park)
-        .select_related("programme")
+class CohortOption(NamedTuple):
+    pk: int
+    label: str  # «cohort — programme»
+
+
+def cohort_options(*, park: Park) -> list[CohortOption]:
+    """The park's cohorts for the ledger's two cohort pickers, newest first. One query of three
+    columns: a park with a hundred cohorts built two hundred model instances for two labels."""
+    return [
+        CohortOption(pk, f"{name} — {programme}")
+        for pk, name, programme in Cohort.all_parks.filter(park=park)
         .order_by("-starts_on", "name")
-    )
+        .values_list("pk", "name", "programme__name")
+    ]
 
 
 def award_detail(*, park: Park, pk: int) -> GrantAward | None:

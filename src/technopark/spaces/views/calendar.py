@@ -158,6 +158,7 @@ def _render_calendar(
                     may_book=may_book,
                 )
             ),
+            resource_options=mark_safe(_resource_options(cal)),  # noqa: S308 - escaped there
             day=day,
             previous=(first - timedelta(days=length)).isoformat(),
             next=(first + timedelta(days=length)).isoformat(),
@@ -176,6 +177,17 @@ def _render_calendar(
                 shown_to=(cal.page - 1) * queries.DAY_COLUMNS + len(cal.grid.columns),
             )
     return render_to_string("spaces/_calendar_content.html", context, request=request)
+
+
+def _resource_options(cal: queries.Calendar) -> str:
+    """The week view's resource picker, every resource of the type at the site (fifty rooms in
+    a large park), in one pass rather than an ``<option>`` per row through the template."""
+    chosen = cal.resource.pk if cal.resource is not None else None
+    return "".join(
+        f'<option value="{int(resource.pk)}"{" selected" if resource.pk == chosen else ""}>'
+        f"{escape(resource.display_name)}</option>"
+        for resource in cal.resources
+    )
 
 
 class _Words:
