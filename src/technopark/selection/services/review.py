@@ -33,6 +33,7 @@ from technopark.selection.models import (
     ReviewAssignment,
 )
 from technopark.selection.queries.conflicts import expert_conflicts
+from technopark.selection.services.ranking import ranking_refresh
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -228,6 +229,7 @@ def review_file(
     review.submitted_at = timezone.now()
     review.save(update_fields=["total", "submitted_at", "updated_at"])
     application = locked.application
+    ranking_refresh(park_id=application.park_id, application_ids=[application.pk])
     audit_record(
         park=application.park,
         actor=actor,

@@ -154,7 +154,8 @@ def _render_ranking(
         return {"found": False}
     filters = queries.RankingFilters.from_params(request.GET)
     paginator = Paginator(
-        queries.ranking_table(call=call, filters=filters), settings.TECHNOPARK_PAGE_SIZE
+        queries.RankingRows(call=call, filters=filters),  # type: ignore[arg-type]
+        settings.TECHNOPARK_PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
