@@ -218,7 +218,7 @@ def _rows_html(
     translated word looked up once per page, for the 25 rows' template overhead was most of a
     fresh render's time. Values are escaped and localised as the template did."""
     dash = '<span class="muted">—</span>'
-    admit_title = escape(_("Admit"))
+    admit_title = escape(str(_("Admit")))
     no_review = escape(_("No review filed"))
     disagree = escape(_("Experts disagree"))
     choose, admit, conditions, reject = (
@@ -280,23 +280,23 @@ def _rows_html(
         state = escape(row.eligibility)
         hint = (
             '<br><span class="muted">'
-            + ", ".join(escape(label) for label in row.eligibility_hint)
+            + ", ".join(escape(str(label)) for label in row.eligibility_hint)
             + "</span>"
             if row.eligibility_hint
             else ""
         )
         cells.append(
             f'      <td data-testid="eligibility" data-state="{state}"><span class="tag '
-            f'eligibility-{state}">{escape(row.eligibility_label)}</span>{hint}</td>'
+            f'eligibility-{state}">{escape(str(row.eligibility_label))}</span>{hint}</td>'
         )
         flag = f'<strong class="council-flag" data-testid="flag">{disagree}</strong>'
         cells.append(f"      <td>{flag if row.flagged else ''}</td>")
         decision = row.latest_decision
         if decision is not None:
             when = escape(date_filter(template_localtime(decision.decided_at), "SHORT_DATE_FORMAT"))
-            shown = f'{escape(decision.get_outcome_display())}<br><span class="muted">{when}</span>'
+            shown = f'{escape(str(decision.get_outcome_display()))}<br><span class="muted">{when}</span>'
         else:
-            shown = f'<span class="muted">{escape(row.get_status_display())}</span>'
+            shown = f'<span class="muted">{escape(str(row.get_status_display()))}</span>'
         cells.append(f'      <td data-testid="decision">{shown}</td>')
         cells.append("    </tr>")
         parts.append("\n" + "\n".join(cells) + "\n    ")
