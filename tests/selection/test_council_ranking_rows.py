@@ -168,9 +168,7 @@ def test_a_draft_saved_then_filed(rw):
 
 
 def test_a_withdrawal(rw):
-    application_services.application_withdraw(
-        application=rw.applications[1], actor=rw.manager
-    )
+    application_services.application_withdraw(application=rw.applications[1], actor=rw.manager)
     assert_ranking_matches(rw.call, filters=EVERY_FILTER)
     assert not ApplicationRanking.objects.get(application=rw.applications[1]).ranked
 
