@@ -180,6 +180,8 @@ def review_save(
     replaces the draft's). Arguments left as ``None`` keep their saved value. Locks the
     assignment; refused once filed, for someone else's assignment, or across a conflict."""
     locked = _locked_assignment(assignment, actor)
+    # The expert's queue shows a draft as begun (the fragment ``REVIEW_QUEUE``).
+    writes("selection", park_id=locked.application.park_id)
     review, _criteria, _current = _write(
         assignment=locked,
         scores=scores,
