@@ -97,7 +97,7 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
 
 def _render_queue(request: HttpRequest, park: Park, now: datetime) -> tuple[str, datetime | None]:
     """The queue as of ``now``, and the next moment an assignment of it falls due."""
-    rows = list(queries.review_queue(park=park, user=request.user))
+    rows = list(queries.review_queue_rows(park=park, user=request.user))
     if rows:
         # An assignment the expert has a conflict with has left the queue (it is the managers'
         # to reassign): a fixed number of queries whatever the length of the queue.
