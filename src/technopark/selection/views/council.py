@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +37,7 @@ from technopark.parks.models import Park
 from technopark.parks.queries import site_options
 from technopark.selection.forms.council import BatchDecisionForm, DecisionForm
 from technopark.selection.models import (
+    Application,
     ApplicationStatus,
     Call,
     CallKind,
@@ -158,12 +159,12 @@ def _render_ranking(
     if call is None:
         return {"found": False}
     filters = queries.RankingFilters.from_params(request.GET)
-    paginator = Paginator(
+    paginator: Paginator[Application] = Paginator(
         queries.RankingRows(call=call, filters=filters),  # type: ignore[arg-type]
         settings.TECHNOPARK_PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows: list[Application] = list(page.object_list)
     ids = [row.pk for row in rows]
     decisions = queries.latest_decisions(application_ids=ids)
     hints = queries.eligibility_hints(application_ids=ids)
@@ -293,7 +294,7 @@ def _rows_html(
         cells.append(f"      <td>{flag if row.flagged else ''}</td>")
         decision = row.latest_decision
         if decision is not None:
-            when = escape(date_filter(template_localtime(decision.decided_at), "SHORT_DATE_FORMAT"))
+            when = escape(date_filter(localtime(decision.decided_at), "SHORT_DATE_FORMAT"))
             shown = f'{escape(str(decision.get_outcome_display()))}<br><span class="muted">{when}</span>'
         else:
             shown = f'<span class="muted">{escape(str(row.get_status_display()))}</span>'

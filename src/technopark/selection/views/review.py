@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -141,7 +141,7 @@ def _queue_rows_html(rows: list[Any], *, park: Park) -> SafeString:
         applicant = applicant_seen(row.application, team=False)
         name = f'<br><span class="muted">{escape(applicant.short_name)}</span>' if applicant else ""
         if row.due_at:
-            due = template_localtime(row.due_at)
+            due = localtime(row.due_at)
             when = (
                 f'<time datetime="{escape(date_filter(due, "c"))}">'
                 f"{escape(date_filter(due, 'DATE_FORMAT'))}</time>"
