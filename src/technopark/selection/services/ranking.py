@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from technopark.core.fragments import writes
 from technopark.selection.models import Application, ApplicationRanking, Call
 from technopark.selection.models.ranking import KEY_ABOVE, KEY_BELOW
@@ -95,10 +97,24 @@ def ranking_refresh(*, park_id: int, application_ids: Iterable[int]) -> int:
     ids = sorted(set(application_ids))
     if not ids:
         return 0
+    with transaction.atomic(savepoint=False):  # the writer's own transaction, when it has one
+        return _refresh_locked(park_id=park_id, ids=ids)
+
+
+def _refresh_locked(*, park_id: int, ids: list[int]) -> int:
     writes("selection", park_id=park_id)
     written = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        # The applications' rows, locked in id order before the aggregate is read: two writers
+        # of one application (a review filed while an assignment is removed) take turns, and
+        # the second reads what the first committed instead of overwriting it with less.
+        list(
+            Application.all_parks.select_for_update(of=("self",))
+            .filter(park_id=park_id, pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         written += _refresh(Application.all_parks.filter(park_id=park_id, pk__in=chunk))
     return written
 
