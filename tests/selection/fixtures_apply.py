@@ -29,6 +29,7 @@ from tests.selection.factories import (
     CallFactory,
     CriterionFactory,
     FormFieldFactory,
+    refresh_ranking,
 )
 
 __all__ = [
@@ -61,6 +62,11 @@ class EligibilityCheckFactory(DjangoModelFactory):
     finding = factory.LazyAttribute(lambda o: "region_inside" if o.passed else "region_outside")
     params = factory.LazyFunction(lambda: {"region": "14", "park": "14"})
     checked_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def ranking(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            refresh_ranking(self.application)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from tests.selection.factories import (
     ApplicationFactory,
     CallFactory,
     ExpertProfileFactory,
+    refresh_ranking,
 )
 
 __all__ = ["CouncilWorld", "council", "file_review", "make_council"]
@@ -39,7 +40,7 @@ def file_review(
     assignment = ReviewAssignment.objects.create(
         application=application, expert=expert, status=AssignmentStatus.PUBLISHED
     )
-    return Review.objects.create(
+    review = Review.objects.create(
         assignment=assignment,
         recommendation=recommendation,
         total=Decimal(total) if total is not None else None,
@@ -47,6 +48,8 @@ def file_review(
         note_for_applicant=note_for_applicant,
         submitted_at=timezone.now() if filed else None,
     )
+    refresh_ranking(application)
+    return review
 
 
 @dataclass
@@ -100,6 +103,7 @@ def make_council(world: Any) -> CouncilWorld:
     ReviewAssignment.objects.create(
         application=pending, expert=expert, status=AssignmentStatus.PUBLISHED
     )
+    refresh_ranking(pending)
     return CouncilWorld(
         call=call, strong=strong, split=split, pending=pending, expert=expert, second_expert=second
     )

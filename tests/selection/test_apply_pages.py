@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -495,3 +497,45 @@ def test_a_call_opening_in_year_one_is_refused_at_the_field(client_for, world):
     assert response.status_code == 400
     assert "outside the dates" in str(response.context["form"].errors["opens_at"])
     assert not Call.objects.filter(title="Intake").exists()
+
+
+@pytest.mark.parametrize("n_calls", [2, 12])
+def test_call_list_is_a_fragment(world, client, django_assert_num_queries, n_calls):
+    for _ in range(n_calls):
+        CallFactory(park=world.park).directions.add(world.direction)
+    client.get(f"{P}/calls/")
+    # Anonymous, again: no query at all (the park is cached by the middleware).
+    with django_assert_num_queries(0):
+        response = client.get(f"{P}/calls/")
+    assert response.content.decode().count('data-testid="open-call"') == n_calls
+
+
+def test_call_list_never_shows_a_call_open_past_its_deadline(world, client, time_machine):
+    start = timezone.now().replace(second=10, microsecond=0)
+    time_machine.move_to(start, tick=False)
+    closing = CallFactory(
+        park=world.park, title="Closing soon", closes_at=start + dt.timedelta(seconds=20)
+    )
+    CallFactory(park=world.park, title="Opening soon", opens_at=start + dt.timedelta(seconds=30))
+    body = client.get(f"{P}/calls/").content.decode()
+    assert "Closing soon" in body and body.index("Closing soon") < body.index("Opening soon")
+    # Within the same minute, past the deadline: the cached list knew its deadline.
+    time_machine.move_to(start + dt.timedelta(seconds=25), tick=False)
+    body = client.get(f"{P}/calls/").content.decode()
+    assert "Closing soon" not in body
+    assert 'data-testid="open-call"' not in body
+    # Past the opening: the other call is open now (and it is cached as such).
+    time_machine.move_to(start + dt.timedelta(seconds=45), tick=False)
+    for _ in range(2):
+        body = client.get(f"{P}/calls/").content.decode()
+        assert body.count('data-testid="open-call"') == 1 and "Opening soon" in body
+    assert closing.pk
+
+
+def test_call_list_renews_on_a_write(world, client, client_for):
+    call = CallFactory(park=world.park, title="Before")
+    assert "Before" in client.get(f"{P}/calls/").content.decode()
+    from technopark.selection.services.calls import call_close
+
+    call_close(call=call, actor=world.users["manager"])
+    assert "Before" not in client.get(f"{P}/calls/").content.decode()

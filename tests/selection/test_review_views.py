@@ -158,6 +158,39 @@ def test_queue_query_count_does_not_grow(
         response = client.get("/yakutia/reviews/")
     assert response.status_code == 200
     assert response.content.decode().count("/yakutia/reviews/") >= n_assignments
+    # Again: the declared fragment REVIEW_QUEUE, and the session, user, park and roles cached.
+    with django_assert_num_queries(0):
+        again = client.get("/yakutia/reviews/")
+    queue = response.content.decode().split('data-testid="review-queue"')[1]
+    assert again.content.decode().split('data-testid="review-queue"')[1] == queue
+
+
+def test_queue_is_the_visitors_own_and_renews_on_their_writes(world, review_world, client_for):
+    expert = client_for("expert")
+    assert "Not started" in expert.get("/yakutia/reviews/").content.decode()
+    other = make_expert(world.park, email="another.expert@example.org")
+    other_client = client_for("manager")
+    other_client.force_login(other.user)
+    assert "Permafrost sensors" not in other_client.get("/yakutia/reviews/").content.decode()
+    # A draft saved shows as begun (the service renews the park's selection topic).
+    review_services.review_save(
+        assignment=review_world.assignment,
+        actor=world.users["expert"],
+        scores={review_world.criteria[0].pk: 7},
+    )
+    body = expert.get("/yakutia/reviews/").content.decode()
+    assert "Draft" in body and "Not started" not in body
+
+
+def test_queue_marks_a_review_overdue_by_the_clock(world, review_world, client_for, time_machine):
+    due = review_world.assignment.due_at
+    time_machine.move_to(due - timedelta(seconds=5), tick=False)
+    client = client_for("expert")
+    assert "review-overdue" not in client.get("/yakutia/reviews/").content.decode()
+    # No write since; the cached queue knew when the review fell due.
+    time_machine.move_to(due + timedelta(seconds=1), tick=False)
+    body = client.get("/yakutia/reviews/").content.decode()
+    assert "review-overdue" in body and "1 review is overdue." in body
 
 
 def test_review_page_shows_the_applicant_unless_blind(world, review_world, client_for):

@@ -31,6 +31,7 @@ from technopark.parks.models import Direction, Membership, MembershipStatus, Par
 from technopark.selection import optimiser
 from technopark.selection.models import (
     Application,
+    ApplicationRanking,
     ApplicationStatus,
     AssignmentStatus,
     Call,
@@ -43,6 +44,7 @@ from technopark.selection.models import (
     Review,
     ReviewAssignment,
 )
+from technopark.selection.services.ranking import ranking_refresh_call
 from technopark.selection.services.review import review_total
 
 __all__ = ["BENCH_CALL_TITLE", "generate_selection"]
@@ -301,10 +303,18 @@ def generate_selection(
             batch_size=BATCH * 2,
         )
         writes("selection", park_id=park.pk)
+        # The bulk inserts bypass the services that keep the council's ranking rows: fill them.
+        ranking_refresh_call(call=call)
     say(f"{len(reviews)} reviews")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for model in (Application, ReviewAssignment, Review, CriterionScore):
+            for model in (
+                Application,
+                ReviewAssignment,
+                Review,
+                CriterionScore,
+                ApplicationRanking,
+            ):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -103,7 +103,7 @@ def council_ranking(
         call = queries.council_call(park=park, call_id=call_id)
         if call is None:
             return b""
-        rows = queries.ranking_table(
+        rows = queries.RankingRows(
             call=call,
             filters=queries.RankingFilters(
                 status=filters.status or "", flagged=filters.flagged, sort=filters.sort

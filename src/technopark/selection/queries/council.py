@@ -1,8 +1,10 @@
 """Reads of the council part: the ranking table of a call, one application with its filed
 reviews and decisions, and the decision notice an applicant may read.
 
-The ranking table is aggregated in SQL (annotations over the assignments and their reviews), so a
-page of it costs the same few queries whether the call has ten applications or five thousand.
+The ranking table reads the applications' ranking rows (``models.ranking``), which the services
+keep from the aggregate over the assignments and their reviews (``ranking_aggregates``) as they
+write, so a page of it costs the same few queries, and about the same time, whether the call has
+ten applications or five thousand.
 """
 
 from __future__ import annotations
@@ -13,29 +15,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Avg,
-    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import FirstValue, Rank
+from django.db.models.functions import Coalesce
 
 from technopark.parks.models import Park
 from technopark.selection.models import (
     Application,
+    ApplicationRanking,
     ApplicationStatus,
     AssignmentStatus,
     Call,
@@ -56,6 +59,7 @@ __all__ = [
     "CouncilApplication",
     "DecisionNotice",
     "RankingFilters",
+    "RankingRows",
     "council_application",
     "council_call",
     "decision_for_applicant",
@@ -63,6 +67,9 @@ __all__ = [
     "eligibility_hints",
     "eligibility_state",
     "latest_decisions",
+    "ranking_aggregates",
+    "ranking_count",
+    "ranking_page",
     "ranking_table",
 ]
 
@@ -79,15 +86,29 @@ RANKED_STATUSES = (
 
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     # Highest weighted total first; applications without a filed review come last both ways.
-    "rank": (F("weighted_total").desc(nulls_last=True), "id"),
-    "-rank": (F("weighted_total").asc(nulls_last=True), "-id"),
+    # (The ranking rows' keys sort a missing total or spread last both ways, see
+    # ``models.ranking``; each order is one of their indexes.)
+    "rank": ("-ranking__rank_key", "ranking__application_id"),
+    "-rank": ("ranking__rank_key_low", "-ranking__application_id"),
     # Widest disagreement first.
-    "spread": (F("spread").desc(nulls_last=True), "id"),
-    "-spread": (F("spread").asc(nulls_last=True), "id"),
+    "spread": ("-ranking__spread_key", "ranking__application_id"),
+    "-spread": ("ranking__spread_key_low", "ranking__application_id"),
     "company": ("company__short_name", "id"),
     "-company": ("-company__short_name", "-id"),
-    "submitted": (F("submitted_at").asc(nulls_last=True), "id"),
-    "-submitted": (F("submitted_at").desc(nulls_last=True), "-id"),
+    "submitted": (F("ranking__submitted_at").asc(nulls_last=True), "ranking__application_id"),
+    "-submitted": (F("ranking__submitted_at").desc(nulls_last=True), "-ranking__application_id"),
+}
+
+# The same orders on the ranking rows themselves.
+_ROW_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "rank": ("-rank_key", "application_id"),
+    "-rank": ("rank_key_low", "-application_id"),
+    "spread": ("-spread_key", "application_id"),
+    "-spread": ("spread_key_low", "application_id"),
+    "company": ("company__short_name", "application_id"),
+    "-company": ("-company__short_name", "-application_id"),
+    "submitted": (F("submitted_at").asc(nulls_last=True), "application_id"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-application_id"),
 }
 
 
@@ -147,32 +168,22 @@ def eligibility_state() -> Case:
     )
 
 
-def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> QuerySet[Application]:
-    """The applications of ``call`` the council ranks, each annotated with:
+def ranking_aggregates(applications: QuerySet[Any]) -> QuerySet[Any]:
+    """``applications`` annotated with what the ranking shows of their reviews and eligibility,
+    aggregated at read time: ``reviews_assigned`` (published assignments), ``reviews_filed``,
+    ``total_sum``/``total_max``/``total_min`` of the filed totals, ``n_admit``/``n_conditions``/
+    ``n_reject`` (the filed recommendations) and ``eligibility``. One query (aggregates over one
+    LEFT JOIN of assignments and reviews, the eligibility as correlated EXISTS).
 
-    ``weighted_total`` (the mean of the filed reviews' totals, 0–100), ``reviews_filed``,
-    ``reviews_assigned`` (published assignments), ``total_max``/``total_min`` and ``spread``,
-    ``n_admit``/``n_conditions``/``n_reject`` (the filed recommendations), ``flagged`` (the spread
-    exceeds ``DISAGREEMENT_SPREAD`` or the recommendations split between admitting and rejecting),
-    ``eligibility`` (an ``EligibilityState`` code) and ``rank``.
-
-    ``rank`` is 1 for the highest total among all the applications of the call the council
-    ranks (ties share a rank), whatever the filters: the window is computed over the whole call,
-    and the filters apply to its result (an outer query), so a filtered table shows the ranks
-    the applications hold in the call (1, 4, 7), not their places in the filtered list.
-
-    One query however many rows (aggregates over one LEFT JOIN of assignments and reviews, the
-    eligibility as correlated EXISTS); the company is joined.
-    """
-    filters = filters or RankingFilters()
+    The services keep each application's ``ApplicationRanking`` row from it (and the migration
+    that created the rows filled them from it); the tests compare the rows with it."""
     filed = Q(assignments__review__submitted_at__isnull=False)
-    rows = Application.all_parks.filter(park_id=call.park_id, call=call, status__in=RANKED_STATUSES)
-    rows = rows.annotate(
+    return applications.annotate(
         reviews_assigned=Count(
             "assignments", filter=Q(assignments__status=AssignmentStatus.PUBLISHED)
         ),
         reviews_filed=Count("assignments__review", filter=filed),
-        weighted_total=Avg("assignments__review__total", filter=filed),
+        total_sum=Sum("assignments__review__total", filter=filed),
         total_max=Max("assignments__review__total", filter=filed),
         total_min=Min("assignments__review__total", filter=filed),
         n_admit=Count(
@@ -188,34 +199,116 @@ def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> Query
             "assignments__review",
             filter=filed & Q(assignments__review__recommendation=Recommendation.REJECT),
         ),
-    ).annotate(
-        spread=F("total_max") - F("total_min"),
-    )
-    rows = rows.annotate(
-        flagged=Case(
-            When(
-                Q(spread__gt=DISAGREEMENT_SPREAD)
-                | (Q(n_reject__gt=0) & (Q(n_admit__gt=0) | Q(n_conditions__gt=0))),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
         eligibility=eligibility_state(),
-        rank=Window(Rank(), order_by=F("weighted_total").desc(nulls_last=True)),
     )
-    # A filter on a window's value applies after the window is computed over the whole call
-    # (Django puts it in an outer query): the row's own status and flag, read through a window
-    # of one row, so that filtering keeps the ranks.
+
+
+def _rank() -> Any:
+    """1 + the number of ranked applications of the row's call with a higher total (ties share
+    a rank; without a filed review the key is below every total): the window ``Rank()`` over the
+    whole call, counted on the index for the rows of the page only."""
+    above = (
+        ApplicationRanking.objects.filter(
+            call_id=OuterRef("ranking__call_id"),
+            ranked=True,
+            rank_key__gt=OuterRef("ranking__rank_key"),
+        )
+        .order_by()
+        .values("call_id")
+        .annotate(above=Count("pk"))
+        .values("above")
+    )
+    return Coalesce(Subquery(above, output_field=IntegerField()), 0) + 1
+
+
+def _ranked_rows(*, call: Call, filters: RankingFilters) -> QuerySet[ApplicationRanking]:
+    """The ranking rows of the table, filtered and sorted (the call is the park's: looked up
+    in it by ``council_call``)."""
+    rows = ApplicationRanking.objects.filter(call_id=call.pk, ranked=True)
     if filters.status:
-        rows = rows.annotate(
-            row_status=Window(FirstValue("status"), partition_by=[F("pk")])
-        ).filter(row_status=filters.status)
+        rows = rows.filter(status=filters.status)
     if filters.flagged:
-        rows = rows.annotate(
-            row_flagged=Window(FirstValue("flagged"), partition_by=[F("pk")])
-        ).filter(row_flagged=True)
-    return rows.select_related("company").order_by(*SORTS[filters.sort])
+        rows = rows.filter(flagged=True)
+    return rows.order_by(*_ROW_SORTS[filters.sort])
+
+
+def ranking_table(*, call: Call, filters: RankingFilters | None = None) -> QuerySet[Application]:
+    """The applications of ``call`` the council ranks, each annotated with:
+
+    ``weighted_total`` (the mean of the filed reviews' totals, 0–100), ``reviews_filed``,
+    ``reviews_assigned`` (published assignments), ``total_max``/``total_min`` and ``spread``,
+    ``n_admit``/``n_conditions``/``n_reject`` (the filed recommendations), ``flagged`` (the spread
+    exceeds ``DISAGREEMENT_SPREAD`` or the recommendations split between admitting and rejecting),
+    ``eligibility`` (an ``EligibilityState`` code) and ``rank``.
+
+    ``rank`` is 1 for the highest total among all the applications of the call the council
+    ranks (ties share a rank), whatever the filters, so a filtered table shows the ranks the
+    applications hold in the call (1, 4, 7), not their places in the filtered list.
+
+    Everything is read from the applications' ``ApplicationRanking`` rows, which the services
+    keep up to date as they write; the company is joined. A page of it is ``ranking_page``.
+    """
+    filters = filters or RankingFilters()
+    rows = Application.all_parks.filter(
+        park_id=call.park_id, pk__in=_ranked_rows(call=call, filters=filters).values("pk")
+    )
+    return _annotated(rows).order_by(*SORTS[filters.sort])
+
+
+def _annotated(rows: QuerySet[Application]) -> QuerySet[Application]:
+    return rows.annotate(
+        weighted_total=F("ranking__weighted_total"),
+        reviews_filed=F("ranking__reviews_filed"),
+        reviews_assigned=F("ranking__reviews_assigned"),
+        total_max=F("ranking__total_max"),
+        total_min=F("ranking__total_min"),
+        spread=F("ranking__spread"),
+        n_admit=F("ranking__n_admit"),
+        n_conditions=F("ranking__n_conditions"),
+        n_reject=F("ranking__n_reject"),
+        flagged=F("ranking__flagged"),
+        eligibility=F("ranking__eligibility"),
+        rank=_rank(),
+    ).select_related("company")
+
+
+def ranking_count(*, call: Call, filters: RankingFilters | None = None) -> int:
+    """How many applications the table shows with these filters (one query on an index)."""
+    return _ranked_rows(call=call, filters=filters or RankingFilters()).order_by().count()
+
+
+def ranking_page(
+    *, call: Call, filters: RankingFilters | None = None, offset: int, limit: int
+) -> list[Application]:
+    """The rows ``offset`` to ``offset + limit`` of ``ranking_table``, in one query: the page's
+    ids are a range of the index of the order (the company order sorts the call's rows by
+    name), and only those rows are annotated (each rank counted on the index)."""
+    filters = filters or RankingFilters()
+    page = _ranked_rows(call=call, filters=filters).values("pk")[offset : offset + limit]
+    # (The outer query sorts the page's rows again: an IN list keeps no order.)
+    rows = Application.all_parks.filter(park_id=call.park_id, pk__in=page)
+    return list(_annotated(rows).order_by(*SORTS[filters.sort]))
+
+
+@dataclass(frozen=True)
+class RankingRows:
+    """The table as a paginator reads it: ``count()`` is ``ranking_count`` and a slice is a
+    ``ranking_page`` (one query each)."""
+
+    call: Call
+    filters: RankingFilters = field(default_factory=RankingFilters)
+
+    def count(self) -> int:
+        return ranking_count(call=self.call, filters=self.filters)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Application]:
+        start = window.start or 0
+        return ranking_page(
+            call=self.call, filters=self.filters, offset=start, limit=window.stop - start
+        )
 
 
 def eligibility_hints(*, application_ids: list[int]) -> dict[int, list[str]]:

@@ -20,7 +20,6 @@ from django.utils.translation import pgettext
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
-from technopark.core.fragments import writes
 from technopark.selection.models import (
     OPEN_STATUSES,
     Answer,
@@ -37,6 +36,7 @@ from technopark.selection.models import (
     answer_display,
 )
 from technopark.selection.services.eligibility import run_checks
+from technopark.selection.services.ranking import ranking_refresh
 
 LONG_TEXT_MAX = 20_000
 # Autosaves by the same person within this time make one revision, not one per keystroke.
@@ -216,7 +216,7 @@ def application_submit(
             "declares_no_tax_debt": locked.declares_no_tax_debt,
         },
     )
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     _notify(locked, "submitted", base_url)
     return locked
 
@@ -276,7 +276,7 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
         before={"status": before_status},
         after={"status": locked.status, "withdrawn_at": locked.withdrawn_at},
     )
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     return locked
 
 
@@ -321,7 +321,7 @@ def application_request_info(
         before={"status": ApplicationStatus.SUBMITTED.value},
         after={"status": ApplicationStatus.INFO_REQUESTED.value},
     )
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     _notify(locked, "info_requested", "")
     return request
 
@@ -373,5 +373,5 @@ def application_answer_info(
     )
     # The answer may have changed what the checks find (directions, the company's record).
     run_checks(application=locked, trigger=RunTrigger.INFO_ANSWERED, actor=actor, at=now)
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     return request

@@ -49,6 +49,7 @@ from technopark.selection.queries.conflicts import (
     expert_conflicts,
     experts_of_park,
 )
+from technopark.selection.services.ranking import ranking_refresh
 
 __all__ = [
     "REVIEWABLE_STATUSES",
@@ -315,7 +316,7 @@ def assignment_remove(*, assignment: ReviewAssignment, actor: User) -> None:
         after=None,
     )
     locked.delete()
-    writes("selection", park_id=call.park_id)
+    ranking_refresh(park_id=call.park_id, application_ids=[locked.application_id])
 
 
 @transaction.atomic
@@ -343,7 +344,7 @@ def assignment_swap(
         before=before,
         after=_assignment_state(replacement),
     )
-    writes("selection", park_id=call.park_id)
+    ranking_refresh(park_id=call.park_id, application_ids=[application.pk])
     return replacement
 
 
@@ -395,7 +396,7 @@ def assignment_publish(*, call: Call, actor: User, due_at: datetime) -> int:
         before=None,
         after={"published": count, "dropped_for_conflict": len(dropped), "due_at": due_at},
     )
-    writes("selection", park_id=call.park_id)
+    ranking_refresh(park_id=call.park_id, application_ids={a.application_id for a in proposed})
     return count
 
 
@@ -546,7 +547,7 @@ def assignment_recuse(*, assignment: ReviewAssignment, actor: User, reason: str)
         },
     )
     _tell_managers_of_recusal(call=call, application=application, replacement=replacement)
-    writes("selection", park_id=call.park_id)
+    ranking_refresh(park_id=call.park_id, application_ids=[application.pk])
     return RecusalResult(conflict=conflict, replacement=replacement)
 
 

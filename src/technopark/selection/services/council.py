@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
-from technopark.core.fragments import writes
 from technopark.parks.models import Park, Site
 from technopark.selection.models import (
     Application,
@@ -39,6 +38,7 @@ from technopark.selection.models import (
     Decision,
     DecisionOutcome,
 )
+from technopark.selection.services.ranking import ranking_refresh
 
 __all__ = ["AUDIT_ACTION", "MAX_BATCH", "decision_record", "decisions_record_batch"]
 
@@ -264,7 +264,7 @@ def decision_record(
         start_date=start_date,
         site=site,
     )
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     return decision
 
 
@@ -316,5 +316,5 @@ def decisions_record_batch(
         )
         for row in rows
     ]
-    writes("selection", park_id=park.pk)
+    ranking_refresh(park_id=park.pk, application_ids=ids)
     return decisions

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from technopark.accounts.models import User
 from technopark.audit.services import audit_record
 from technopark.companies.models import Company
-from technopark.core.fragments import writes
 from technopark.residency.queries import holds_resident_status
 from technopark.selection.models import (
     FAILING_CHECK,
@@ -40,6 +39,7 @@ from technopark.selection.models import (
     Finding,
     RunTrigger,
 )
+from technopark.selection.services.ranking import ranking_refresh
 
 # The call's settings the automatic checks depend on: a change to one of them re-runs the checks.
 CHECK_SETTINGS = (
@@ -237,7 +237,7 @@ def run_checks(
             before={"trigger": trigger, "checks": before},
             after={"trigger": trigger, "checks": after},
         )
-    writes("selection", park_id=application.park_id)
+    ranking_refresh(park_id=application.park_id, application_ids=[application.pk])
     return run
 
 
@@ -348,7 +348,7 @@ def eligibility_decide(
             "reason": reason,
         },
     )
-    writes("selection", park_id=application.park_id)
+    ranking_refresh(park_id=application.park_id, application_ids=[application.pk])
     return locked
 
 
@@ -480,7 +480,7 @@ def eligibility_confirm_bulk(
             before=before,
             after={"eligibility": application.eligibility_outcome, "reason": ""},
         )
-    writes("selection", park_id=call.park_id)
+    ranking_refresh(park_id=call.park_id, application_ids=ids)
     return len(locked)
 
 
@@ -540,7 +540,7 @@ def eligibility_outcome_set(
         before=before,
         after={"eligibility": outcome, "automatic": automatic, "reason": reason},
     )
-    writes("selection", park_id=locked.park_id)
+    ranking_refresh(park_id=locked.park_id, application_ids=[locked.pk])
     return locked
 
 

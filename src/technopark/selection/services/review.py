@@ -33,6 +33,7 @@ from technopark.selection.models import (
     ReviewAssignment,
 )
 from technopark.selection.queries.conflicts import expert_conflicts
+from technopark.selection.services.ranking import ranking_refresh
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -179,6 +180,8 @@ def review_save(
     replaces the draft's). Arguments left as ``None`` keep their saved value. Locks the
     assignment; refused once filed, for someone else's assignment, or across a conflict."""
     locked = _locked_assignment(assignment, actor)
+    # The expert's queue shows a draft as begun (the fragment ``REVIEW_QUEUE``).
+    writes("selection", park_id=locked.application.park_id)
     review, _criteria, _current = _write(
         assignment=locked,
         scores=scores,
@@ -228,6 +231,7 @@ def review_file(
     review.submitted_at = timezone.now()
     review.save(update_fields=["total", "submitted_at", "updated_at"])
     application = locked.application
+    ranking_refresh(park_id=application.park_id, application_ids=[application.pk])
     audit_record(
         park=application.park,
         actor=actor,

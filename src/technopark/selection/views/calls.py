@@ -7,6 +7,7 @@ park (another park's call is simply not found: 404), then checks the permission 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,15 +15,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from technopark.accounts.http import signed_in_user
 from technopark.core.confirm import confirmation, confirmed
+from technopark.core.fragments import Fragment
 from technopark.core.params import Choice, param_value
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.models import Park
 from technopark.parks.queries import site_options
 from technopark.selection import rules
 from technopark.selection.forms.applications import EligibilityBulkForm, StartApplicationForm
@@ -57,19 +63,49 @@ def _manage_redirect(call: Call, name: str = "call_edit") -> HttpResponse:
 # --- Public ---------------------------------------------------------------------------------
 
 
+# The list of open and upcoming calls, per park and language. Calls open and close by the clock,
+# not by a write: an entry is kept for the minute it was built in (a part of its key) and is
+# built again, uncached, once the next opening or deadline it knew of has passed.
+OPEN_CALLS = Fragment("open-calls", topics=("selection", "parks"))
+
+
 @require_GET
 def call_list(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """Open calls with their deadlines in local time, and those opening soon: three queries."""
+    """Open calls with their deadlines in local time, and those opening soon. The list is the
+    declared fragment ``OPEN_CALLS``: a repeat view runs no query of its own; a fresh render
+    three (the open calls, the upcoming ones, their directions)."""
     require(rules.can_view_calls(access_of(request)))
     park = park_of(request)
+    now = timezone.now()
+
+    def build() -> tuple[str, datetime | None]:
+        return _render_call_list(request, park, now)
+
+    minute = int(now.timestamp()) // 60
+    content, until = OPEN_CALLS.get(request, build=build, args=(minute,))
+    if until is not None and now >= until:  # a call opened or closed since it was built
+        content, _until = build()
     return render(
         request,
         "selection/calls/call_list.html",
-        {
-            "open_calls": list(queries.open_calls(park=park)),
-            "upcoming_calls": list(queries.upcoming_calls(park=park)),
-        },
+        {"calls_content": mark_safe(content)},  # noqa: S308 - our template's output
     )
+
+
+def _render_call_list(
+    request: HttpRequest, park: Park, now: datetime
+) -> tuple[str, datetime | None]:
+    """The list as of ``now``, and the next moment it changes by itself (a deadline or an
+    opening), if any."""
+    open_calls = list(queries.open_calls(park=park, at=now))
+    upcoming_calls = list(queries.upcoming_calls(park=park, at=now))
+    moments = [call.closes_at for call in open_calls] + [call.opens_at for call in upcoming_calls]
+    content = render_to_string(
+        "selection/calls/_call_list_content.html",
+        {"open_calls": open_calls, "upcoming_calls": upcoming_calls},
+        request=request,
+    )
+    return content, min(moments, default=None)
 
 
 @require_GET

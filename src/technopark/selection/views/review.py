@@ -7,7 +7,7 @@ request's park (404 for another park's), then checks the permission on the recor
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,8 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +31,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from technopark.accounts.http import signed_in_user
 from technopark.core import pickers
 from technopark.core.confirm import confirmation, confirmed
+from technopark.core.fragments import Fragment
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.models import Park
 from technopark.selection.forms.review import (
     AssignmentAddForm,
     AssignmentSwapForm,
@@ -55,15 +63,41 @@ def _user_id(request: HttpRequest) -> int:
 # --- The expert's queue and reviews ---------------------------------------------------------------
 
 
+# The expert's queue, per expert: renewed by every write of the park's selection (assignments,
+# reviews, conflicts) and companies (the applicant's name, its team). An assignment turns overdue
+# by the clock: an entry holds for the minute it was built in and is built afresh once the next
+# due date it knew of has passed.
+REVIEW_QUEUE = Fragment("review-queue", topics=("selection", "companies"), per_user=True)
+
+
 @login_required
 @require_GET
 def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
-    """The expert's published assignments, soonest due first, overdue ones marked. A fixed number
-    of queries however long the queue."""
+    """The expert's published assignments, soonest due first, overdue ones marked: the declared
+    fragment ``REVIEW_QUEUE`` (a repeat view runs no query of its own). A fresh render runs a
+    fixed number of queries however long the queue."""
     access = access_of(request)
     require(rules.can_review(access))
+    park = park_of(request)
     now = timezone.now()
-    rows = list(queries.review_queue(park=park_of(request), user=request.user))
+
+    def build() -> tuple[str, datetime | None]:
+        return _render_queue(request, park, now)
+
+    minute = int(now.timestamp()) // 60
+    content, until = REVIEW_QUEUE.get(request, build=build, args=(minute,))
+    if until is not None and now >= until:  # a review fell due since it was built
+        content, _until = build()
+    return render(
+        request,
+        "selection/review/queue.html",
+        {"queue_content": mark_safe(content)},  # noqa: S308 - our template's output
+    )
+
+
+def _render_queue(request: HttpRequest, park: Park, now: datetime) -> tuple[str, datetime | None]:
+    """The queue as of ``now``, and the next moment an assignment of it falls due."""
+    rows = list(queries.review_queue_rows(park=park, user=request.user))
     if rows:
         # An assignment the expert has a conflict with has left the queue (it is the managers'
         # to reassign): a fixed number of queries whatever the length of the queue.
@@ -72,15 +106,70 @@ def review_queue(request: HttpRequest, park_slug: str) -> HttpResponse:
         )
         rows = [row for row in rows if (row.application_id, row.expert_id) not in in_conflict]
     overdue = 0
+    moments = []
     for row in rows:
         row.overdue = queries.is_overdue(row, now)  # type: ignore[attr-defined]
-        row.applicant = applicant_seen(row.application, team=False)  # type: ignore[attr-defined]
         overdue += row.overdue  # type: ignore[attr-defined]
-    return render(
-        request,
-        "selection/review/queue.html",
-        {"assignments": rows, "overdue": overdue},
+        review = queries.own_review(row)
+        if row.due_at and row.due_at >= now and (review is None or review.submitted_at is None):
+            moments.append(row.due_at)
+    content = render_to_string(
+        "selection/review/_queue_content.html",
+        {
+            "assignments": rows,
+            "overdue": overdue,
+            "rows_html": _queue_rows_html(rows, park=park),
+        },
+        request=request,
     )
+    return content, min(moments, default=None)
+
+
+def _queue_rows_html(rows: list[Any], *, park: Park) -> SafeString:
+    """The queue's rows as ``_queue_content.html`` wrote them with a loop, built here: each
+    translated word looked up once, for the rows' template overhead was most of a render.
+    Values are escaped and localised as the template did, and the whitespace is the same."""
+    untitled = escape(str(_("Untitled project")))
+    overdue_tag = escape(str(pgettext("review assignment", "overdue")))
+    filed = escape(str(pgettext("review status", "Filed")))
+    draft = escape(str(pgettext("review status", "Draft")))
+    not_started = escape(str(pgettext("review status", "Not started")))
+    url = reverse("selection:review_detail", kwargs={"park_slug": park.slug, "assignment_id": 0})
+    prefix, suffix = url.rsplit("/0/", 1)
+    parts: list[str] = []
+    for row in rows:
+        applicant = applicant_seen(row.application, team=False)
+        name = f'<br><span class="muted">{escape(applicant.short_name)}</span>' if applicant else ""
+        if row.due_at:
+            due = localtime(row.due_at)
+            when = (
+                f'<time datetime="{escape(date_filter(due, "c"))}">'
+                f"{escape(date_filter(due, 'DATE_FORMAT'))}</time>"
+            )
+        else:
+            when = "—"
+        tag = f'<span class="tag review-overdue-tag">{overdue_tag}</span>' if row.overdue else ""
+        review = queries.own_review(row)
+        if review is not None and review.submitted_at:
+            state = f"{filed} ({escape(localize(review.total))}%)"
+        elif review is not None:
+            state = draft
+        else:
+            state = not_started
+        overdue_class = ' class="review-overdue"' if row.overdue else ""
+        title = escape(row.application.title) if row.application.title else untitled
+        lines = [
+            f"    <tr{overdue_class}>",
+            f'      <td><a href="{prefix}/{row.pk}/{suffix}">{title}</a>',
+            f"        {name}</td>",
+            f"      <td>{escape(row.application.call.title)}</td>",
+            f"      <td>{when}",
+            f"        {tag}</td>",
+            f"      <td>{state}</td>",
+            "    </tr>",
+        ]
+        parts.append("\n" + "\n".join(lines) + "\n  ")
+    return mark_safe("  " + "".join(parts) + "\n")  # noqa: S308 - every value is escaped
 
 
 def _review_context(
