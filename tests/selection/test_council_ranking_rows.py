@@ -140,7 +140,7 @@ def test_the_migration_fills_the_rows_from_the_aggregate(rw):
 
     from django.apps import apps
 
-    migration = import_module("technopark.selection.migrations.0004_application_ranking")
+    migration = import_module("technopark.selection.migrations.0005_application_ranking")
     ApplicationRanking.objects.all().delete()
     migration.fill(apps, None)
     assert_ranking_matches(rw.call, filters=EVERY_FILTER)

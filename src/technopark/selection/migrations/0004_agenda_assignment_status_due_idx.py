@@ -5,24 +5,21 @@ their due date. Without it both counts read every assignment of the park (20,000
 scale) to find the few that match; with it they read only those (a range of the index), and the
 application id in it joins them to the park and the call without reading the assignment rows.
 
-Plain SQL that SQLite and PostgreSQL both take, and no model state: the index serves a read of
-``selection/agenda.py`` only (named ``agenda_`` so the lead may renumber it on merge).
+Declared on the model (``ReviewAssignment.Meta.indexes``); it serves a read of
+``selection/agenda.py``.
 """
 
-from django.db import migrations
-
-INDEX = "assignment_status_due_idx"
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("selection", "0003_eligibility_outcome_findings_recusal")]
 
     operations = [
-        migrations.RunSQL(
-            sql=(
-                f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "selection_reviewassignment" '
-                '("status", "due_at", "application_id")'
+        migrations.AddIndex(
+            model_name="reviewassignment",
+            index=models.Index(
+                fields=["status", "due_at", "application"], name="assignment_status_due_idx"
             ),
-            reverse_sql=f'DROP INDEX IF EXISTS "{INDEX}"',
         )
     ]

@@ -167,7 +167,13 @@ class ReviewAssignment(models.Model):
                 name="assignment_status_known",
             ),
         ]
-        indexes = [models.Index(fields=["expert", "status"], name="assignment_expert_status_idx")]
+        indexes = [
+            models.Index(fields=["expert", "status"], name="assignment_expert_status_idx"),
+            # The staff's agenda: proposed assignments and overdue ones, read as a range.
+            models.Index(
+                fields=["status", "due_at", "application"], name="assignment_status_due_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id} ← {self.expert_id} ({self.status})"

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0004_team_invitations_and_changes'),
-        ('selection', '0003_eligibility_outcome_findings_recusal'),
+        ('selection', '0004_agenda_assignment_status_due_idx'),
     ]
 
     operations = [
