@@ -71,6 +71,8 @@ class ApplicationFactory(ParkOwnedFactory):
 
     class Meta:
         model = Application
+        # The hook below writes the ranking rows; the instance itself needs no second save.
+        skip_postgeneration_save = True
 
     call = factory.SubFactory(CallFactory)
     park = factory.SelfAttribute("call.park")

@@ -55,6 +55,8 @@ class AnswerFactory(DjangoModelFactory):
 class EligibilityCheckFactory(DjangoModelFactory):
     class Meta:
         model = EligibilityCheck
+        # The hook below writes the ranking rows; the instance itself needs no second save.
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory)
     code = "region"
