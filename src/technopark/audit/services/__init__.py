@@ -1,7 +1,7 @@
 """Appending to the audit chains (``chain``), signed checkpoints of their heads
 (``checkpoints``), reconciling the money (``money``) and verifying all of it (``verify``)."""
 
-from technopark.audit.services.chain import audit_record, audit_trail, chain_of
+from technopark.audit.services.chain import audit_record, audit_serialize, audit_trail, chain_of
 from technopark.audit.services.checkpoints import (
     Checkpoint,
     CheckpointRefused,
@@ -18,6 +18,7 @@ __all__ = [
     "MoneyRow",
     "VerifyResult",
     "audit_record",
+    "audit_serialize",
     "audit_trail",
     "audit_verify",
     "chain_of",

@@ -103,6 +103,18 @@ def _locked_head(chain: int, park_id: int | None) -> AuditHead:
     return head
 
 
+def audit_serialize(*, park_id: int | None) -> None:
+    """Take the lock of ``park_id``'s chain head in the current transaction, as ``audit_record``
+    does, and hold it until the transaction ends.
+
+    Every audited write of the park takes this lock last, so a service that recomputes a summary
+    of rows that other audited services write (the council's ranking rows) takes it before it
+    reads: it then waits for any such writer to commit and reads what it committed, and since it
+    locks nothing after this lock, it adds no new order in which locks are taken. Call it inside
+    a transaction (``transaction.atomic``)."""
+    _locked_head(chain_of(park_id), park_id)
+
+
 def audit_record(
     *,
     park: Any,

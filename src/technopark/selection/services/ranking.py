@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from technopark.audit.services import audit_serialize
 from technopark.core.fragments import writes
 from technopark.selection.models import Application, ApplicationRanking, Call
 from technopark.selection.models.ranking import KEY_ABOVE, KEY_BELOW
@@ -103,18 +104,18 @@ def ranking_refresh(*, park_id: int, application_ids: Iterable[int]) -> int:
 
 def _refresh_locked(*, park_id: int, ids: list[int]) -> int:
     writes("selection", park_id=park_id)
+    # Two writers of one application (a review filed while an assignment is removed) must take
+    # turns, the second reading what the first committed instead of overwriting it with less.
+    # Every writer of what the rows hold is audited, and an audited write takes the park's chain
+    # head last and holds it to its commit: taking that same lock here serialises the refreshes
+    # without a lock of their own. (Locking the application rows instead deadlocked on
+    # PostgreSQL: the assignment services take the call, the assignment and the head first, a
+    # review's filing the assignment and then the application; tests/selection/
+    # test_ranking_lock_order.py.)
+    audit_serialize(park_id=park_id)
     written = 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        # The applications' rows, locked in id order before the aggregate is read: two writers
-        # of one application (a review filed while an assignment is removed) take turns, and
-        # the second reads what the first committed instead of overwriting it with less.
-        list(
-            Application.all_parks.select_for_update(of=("self",))
-            .filter(park_id=park_id, pk__in=chunk)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
         written += _refresh(Application.all_parks.filter(park_id=park_id, pk__in=chunk))
     return written
 
