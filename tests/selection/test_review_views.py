@@ -140,8 +140,10 @@ def test_queue_marks_overdue_and_shows_state(world, review_world, client_for):
 
 @pytest.mark.parametrize("n_assignments", [2, 12])
 def test_queue_query_count_does_not_grow(
-    world, review_world, client_for, django_assert_num_queries, n_assignments
+    world, review_world, client_for, django_assert_num_queries, n_assignments, time_machine
 ):
+    # The queue is kept for the minute it was built in: both visits fall in one minute.
+    time_machine.move_to(timezone.now().replace(second=10, microsecond=0), tick=False)
     for _ in range(n_assignments):
         app = ApplicationFactory(call=review_world.call, park=world.park)
         assignment = ReviewAssignment.objects.create(
@@ -183,7 +185,9 @@ def test_queue_is_the_visitors_own_and_renews_on_their_writes(world, review_worl
 
 
 def test_queue_marks_a_review_overdue_by_the_clock(world, review_world, client_for, time_machine):
-    due = review_world.assignment.due_at
+    # Both visits in one minute (:25 and :31), so the cached queue's own deadline decides.
+    due = review_world.assignment.due_at.replace(second=30, microsecond=0)
+    ReviewAssignment.objects.filter(pk=review_world.assignment.pk).update(due_at=due)
     time_machine.move_to(due - timedelta(seconds=5), tick=False)
     client = client_for("expert")
     assert "review-overdue" not in client.get("/yakutia/reviews/").content.decode()
