@@ -25,7 +25,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from technopark.core.fragments import TOPICS, writes
+from technopark.core.fragments import TIMEOUT, TOPICS, writes
 from technopark.core.scopes import park_scope
 from technopark.parks import agenda
 from technopark.parks import services as park_services
@@ -74,6 +74,8 @@ def test_every_provider_declares_what_it_reads() -> None:
         declared = agenda.topics_read(provider)
         assert declared and set(declared) <= TOPICS, name
         assert set(agenda.PARTS[name].topics) == {*declared, "memberships"}, name
+        # A line the clock changes (a review overdue) is never shown later than with one fragment.
+        assert agenda.AGENDA.timeout + agenda.PARTS[name].timeout <= TIMEOUT
 
 
 def test_a_provider_declaring_nothing_is_refused() -> None:
@@ -306,3 +308,25 @@ def test_manager_home_after_a_write_runs_only_its_providers_queries(
     with django_assert_num_queries(MANAGER_HOME_AFTER_SELECTION):
         html = _page(client, "/yakutia/")
     assert len([k for k in agenda_kinds(html) if k == "selection.screening"]) == size
+
+
+def test_the_header_count_without_the_whole_agenda_in_the_cache(world: Any, busy: Any) -> None:
+    from technopark.core.fragments import page_cache
+
+    request = _request(world, "manager")
+    shown = agenda.cached_agenda(request)
+    total = sum(item.count for item in shown)
+    assert total >= 2
+    later = _request(world, "manager")  # another page of the park: reads the cache only
+    assert agenda.known_count(later) == total
+    # The whole has expired (it is the short-lived one): the parts still give the count.
+    found = agenda.AGENDA.key(later)
+    assert found is not None
+    page_cache().delete(found[0])
+    elsewhere = _request(world, "manager")
+    with CaptureQueriesContext(connection) as queries:
+        assert agenda.known_count(elsewhere) == total
+    assert len(queries) == 0  # no provider ran
+    # A write retires the parts that read it: the count is unknown until the agenda is shown.
+    writes("selection", park_id=world.park.pk)
+    assert agenda.known_count(_request(world, "manager")) is None
