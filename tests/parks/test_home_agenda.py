@@ -25,7 +25,6 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.selection.factories import (
     ApplicationFactory,
     CallFactory,
-    ExpertProfileFactory,
     ReviewAssignmentFactory,
     ReviewFactory,
 )
@@ -46,23 +45,6 @@ def _page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content.decode()
-
-
-@pytest.fixture
-def busy(world: Any) -> Any:
-    """Something waiting for every role of the world: a draft for the founder, a published
-    assignment due for the expert, applications to screen and assignments to publish for staff.
-    """
-    call = CallFactory(park=world.park, title="Residency 2026")
-    ApplicationFactory(call=call, company=world.company, status="draft", submitted_at=None)
-    submitted = ApplicationFactory(call=call, company=world.other_company)
-    profile = ExpertProfileFactory(park=world.park, user=world.users["expert"])
-    ReviewAssignmentFactory(
-        application=submitted, expert=profile, due_at=timezone.now() + timedelta(days=5)
-    )
-    other = ExpertProfileFactory(park=world.park)
-    ReviewAssignmentFactory(application=submitted, expert=other, status="proposed")
-    return call
 
 
 @pytest.mark.parametrize("role", ROLES)

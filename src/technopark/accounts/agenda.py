@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from technopark.accounts import rules
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, Item
 from technopark.parks.models import Membership, MembershipStatus, Park
 from technopark.parks.rules import ParkAccess
 
 
+@agenda.reads("memberships")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     """Join requests waiting for a decision (one query, for those who decide them)."""
     if not rules.can_view_people(access):

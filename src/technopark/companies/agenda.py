@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from technopark.companies.models import TeamInvitation, TeamInvitationStatus
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
 
 
+@agenda.reads("companies")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     """Pending team offers to the person (one query; none for anonymous visitors)."""
     if not access.is_authenticated:

@@ -21,6 +21,7 @@ from technopark.grants.models import (
     Tranche,
     TrancheStatus,
 )
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, OVERDUE, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
@@ -176,6 +177,7 @@ def staff_items(park: Park, user: Any, now: datetime) -> list[Item]:
     return items
 
 
+@agenda.reads("grants", "companies", "programmes")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
     if rules.can_view_my_grants(access):

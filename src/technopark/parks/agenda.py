@@ -12,9 +12,26 @@ visitor holds the role at all (and then runs no query when not), counts with one
 kind of item (never one query per row), and gives each item the address of the page where the
 person acts. Labels are in the reader's language: the agenda is cached per language.
 
-The agenda is cached as a declared fragment per person (``AGENDA``): every topic a provider
-reads is among its topics, so a write anywhere in the park renews it; it also depends on the
-park's local day (what is due today).
+Each provider declares the cache topics it reads, with a decorator on the function::
+
+    @agenda.reads("selection", "companies")
+    def provider(park, user, access, now): ...
+
+and ``add_provider`` refuses a provider that declares none (fail closed). The test suite checks
+that the tables a provider's queries read belong to the topics it declares
+(``tests/parks/test_agenda_topics.py``).
+
+The agenda is cached twice over. The whole agenda is a declared fragment per person
+(``AGENDA``) whose topics are every topic, so a cached visit costs one token read and one value
+read, and any write in the park retires it. It is then rebuilt from one cached *part* per
+provider (``PARTS``): the part's topics are what the provider declares (and "memberships", since
+the visitor's roles decide what each provider shows), so after a write only the providers that
+read what it changed run; the others' lines come from the cache (a part is read with
+``Fragment.get`` nested in the whole's build: seven small reads, about a millisecond with the file
+cache). Both depend on the park's local day (what is due today); the whole is the short-lived one,
+so that a line the clock alone changes (a review becoming overdue) shows as soon as with one
+fragment, and the header's count (``known_count``) is summed from the parts while the whole is
+gone.
 """
 
 from __future__ import annotations
@@ -22,12 +39,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import timezone
 
-from technopark.core.fragments import TOPICS, Fragment
+from technopark.core.fragments import TIMEOUT, TOPICS, Fragment
 from technopark.core.scopes import park_scope
 from technopark.parks import rules
 from technopark.parks.models import Park
@@ -60,12 +79,80 @@ _SHOWN = "_technopark_agenda"  # the request's own park's agenda, once the page 
 
 Provider = Callable[[Park, Any, ParkAccess, datetime], list[Item]]
 
+# What the agenda shows depends on these predicates of the visitor's access (and on the visitor).
+_VARIES_ON: tuple[Callable[[Any], bool], ...] = (rules.is_member, rules.is_staff)
+# Some lines change with the clock alone (a review becomes overdue, a call closes). The whole
+# agenda may be assembled from parts kept earlier, so the two lifetimes add up to a fragment's
+# usual one: what the clock changes shows within ``TIMEOUT`` seconds, as with one fragment. The
+# whole is the short-lived one: assembling it from cached parts costs about a millisecond.
+WHOLE_TIMEOUT = TIMEOUT // 5
+PART_TIMEOUT = TIMEOUT - WHOLE_TIMEOUT
+
+P = TypeVar("P", bound=Provider)
+
+_READS = "agenda_topics"  # the attribute ``reads`` puts on a provider
+
 _providers: dict[str, Provider] = {}
 
 
+@dataclass(frozen=True)
+class AgendaPart(Fragment):
+    """The cached lines of one provider: a fragment only ever read inside ``AGENDA``'s build,
+    so it is not among the pages' fragments (``core.fragments.FRAGMENTS``): it reads nothing
+    from the address and is checked through ``AGENDA``'s samples."""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.topics) - TOPICS
+        if unknown or not self.topics:
+            raise ValueError(f"Unknown or no cache topics: {sorted(unknown)}")
+
+
+#: Each provider's cached part, by the provider's name.
+PARTS: dict[str, AgendaPart] = {}
+
+
+def reads(*topics: str) -> Callable[[P], P]:
+    """Declare the cache topics whose data a provider reads (its part is renewed by theirs)."""
+    unknown = set(topics) - TOPICS
+    if unknown or not topics:
+        raise ValueError(f"Unknown or no cache topics: {sorted(unknown)}")
+
+    def declare(provider: P) -> P:
+        setattr(provider, _READS, tuple(sorted(set(topics))))
+        return provider
+
+    return declare
+
+
+def topics_read(provider: Provider) -> tuple[str, ...]:
+    """The topics ``provider`` declares (empty when it declares none)."""
+    return tuple(getattr(provider, _READS, ()))
+
+
 def add_provider(name: str, provider: Provider) -> None:
-    """Register (or replace) the provider of an app; called from ``AppConfig.ready()``."""
+    """Register (or replace) the provider of an app; called from ``AppConfig.ready()``. The
+    provider must declare the topics it reads (``@agenda.reads(...)``): one that does not is
+    refused, since its lines would never be renewed."""
+    declared = topics_read(provider)
+    if not declared:
+        raise ImproperlyConfigured(
+            f"The agenda provider {name!r} declares no cache topics: "
+            "decorate it with @agenda.reads(...)."
+        )
     _providers[name] = provider
+    PARTS[name] = AgendaPart(
+        f"park-agenda:{name}",
+        # The visitor's roles (memberships) decide what every provider shows.
+        topics=tuple(sorted({*declared, "memberships"})),
+        varies_on=_VARIES_ON,
+        per_user=True,
+        local_day=True,
+        timeout=PART_TIMEOUT,
+    )
+
+
+def _shown(provider: Provider, park: Park, access: ParkAccess, moment: datetime) -> list[Item]:
+    return [item for item in provider(park, access.user, access, moment) if item.count]
 
 
 def _order(item: Item) -> tuple[int, str, str]:
@@ -82,16 +169,31 @@ def agenda(*, park: Park, access: ParkAccess, now: datetime | None = None) -> li
     items: list[Item] = []
     with park_scope(park):
         for provider in _providers.values():
-            items.extend(item for item in provider(park, access.user, access, moment) if item.count)
+            items.extend(_shown(provider, park, access, moment))
+    return sorted(items, key=_order)
+
+
+def _from_parts(request: HttpRequest, *, park: Park, access: ParkAccess) -> list[Item]:
+    """``agenda`` with each provider's lines taken from its cached part: only the providers
+    whose topics were renewed since the part was kept run."""
+    if not access.is_authenticated:
+        return []
+    moment = timezone.now()
+    items: list[Item] = []
+    with park_scope(park):
+        for name, provider in _providers.items():
+            build = partial(_shown, provider, park, access, moment)
+            items.extend(PARTS[name].get(request, build=build, park=park, access=access))
     return sorted(items, key=_order)
 
 
 AGENDA = Fragment(
     "park-agenda",
     topics=tuple(sorted(TOPICS)),
-    varies_on=(rules.is_member, rules.is_staff),
+    varies_on=_VARIES_ON,
     per_user=True,
     local_day=True,
+    timeout=WHOLE_TIMEOUT,
 )
 
 
@@ -105,7 +207,7 @@ def cached_agenda(
     chosen_park, chosen_access = park, access
     items: list[Item] = AGENDA.get(
         request,
-        build=lambda: agenda(park=chosen_park, access=chosen_access),
+        build=lambda: _from_parts(request, park=chosen_park, access=chosen_access),
         park=chosen_park,
         access=chosen_access,
     )
@@ -123,4 +225,17 @@ def known_count(request: HttpRequest) -> int | None:
     items = getattr(request, _SHOWN, None)
     if items is None:
         items = AGENDA.peek(request, park=park, access=access)
+    if items is None:  # the whole is short-lived: its parts may all still be kept
+        items = _peek_parts(request, park=park, access=access)
     return None if items is None else sum(item.count for item in items)
+
+
+def _peek_parts(request: HttpRequest, *, park: Park, access: ParkAccess) -> list[Item] | None:
+    """The agenda when every provider's part is in the cache (None otherwise): never builds."""
+    items: list[Item] = []
+    for part in PARTS.values():
+        lines = part.peek(request, park=park, access=access)
+        if lines is None:
+            return None
+        items.extend(lines)
+    return items

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, INFO, Item
 from technopark.parks.models import Park, Role
 from technopark.parks.rules import ParkAccess, has_role, is_member
@@ -131,6 +132,7 @@ def staff_items(park: Park) -> list[Item]:
     return [Item("programmes.stage_claims", label, n, url, DUE)]
 
 
+@agenda.reads("programmes", "companies")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
     if has_role(access, Role.FOUNDER):

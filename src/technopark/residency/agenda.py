@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from technopark.companies.models import TeamMember
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, OVERDUE, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
@@ -153,6 +154,7 @@ def staff_items(park: Park, now: datetime) -> list[Item]:
     return items
 
 
+@agenda.reads("residency", "companies")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
     if rules.can_file_reports(access):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, INFO, OVERDUE, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
@@ -243,6 +244,7 @@ def open_calls_by_park(parks: list[Park], now: datetime | None = None) -> dict[i
     return by_park
 
 
+@agenda.reads("selection", "companies")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
     if rules.can_list_own_applications(access):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from technopark.core.localtime import local_today, zone_named
+from technopark.parks import agenda
 from technopark.parks.agenda import DUE, INFO, Item
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess
@@ -67,6 +68,7 @@ def staff_items(park: Park) -> list[Item]:
     return [Item("spaces.approvals", label, n, url, DUE)]
 
 
+@agenda.reads("spaces")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
     if rules.can_book(access):
