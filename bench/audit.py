@@ -171,16 +171,18 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
     django.setup()
     from django.db import connection, transaction
 
+    from bench.grants import payable_milestone, requester_other_than
     from technopark.accounts.models import User
     from technopark.audit.services import audit_record
     from technopark.companies.models import Company
     from technopark.grants import services
-    from technopark.grants.models import GrantAward, Milestone, Tranche, TrancheStatus
+    from technopark.grants.models import GrantAward, Tranche, TrancheStatus
     from technopark.parks.models import Park
     from technopark.programmes.models import Cohort, Participant, Programme
 
     parks = [Park.objects.get(slug=slug) for slug in PARKS]
     manager = User.objects.get(email="manager@demo.technopark")
+    requester = requester_other_than(manager)
     marker = f"bench-audit-{int(time.time())}"
     today = date.today()
 
@@ -215,9 +217,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
                 decided_on=today,
                 decided_by=manager,
             )
-            milestone = Milestone.objects.create(
-                award=award, number=1, title="Bench", due_on=today + timedelta(days=90)
-            )
+            milestone = payable_milestone(award=award, reviewer=manager)
             work.append(
                 Tranche.objects.bulk_create(
                     [
@@ -227,7 +227,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
                             number=n + 1,
                             amount=Decimal("1000.00"),
                             status=TrancheStatus.APPROVED,
-                            requested_by=manager,
+                            requested_by=requester,
                         )
                         for n in range(payments)
                     ]

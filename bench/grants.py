@@ -39,6 +39,38 @@ from technopark.core.scopes import scopes_disabled
 CLIENTS = 8
 
 
+def payable_milestone(*, award: Any, reviewer: Any) -> Any:
+    """Milestone 1 of ``award``, accepted on an accepted report: a park's policy pays a tranche
+    only against its milestone's accepted report (``GrantPolicy.pay_only_accepted_reports``)."""
+    from technopark.grants.models import GrantReport, Milestone, MilestoneStatus, ReportStatus
+
+    milestone = Milestone.objects.create(
+        award=award,
+        number=1,
+        title="Bench",
+        due_on=date.today() + timedelta(days=90),
+        status=MilestoneStatus.ACCEPTED,
+    )
+    GrantReport.objects.create(
+        milestone=milestone,
+        summary="Bench",
+        status=ReportStatus.ACCEPTED,
+        filed_by=reviewer,
+        reviewed_by=reviewer,
+    )
+    return milestone
+
+
+def requester_other_than(payer: Any) -> Any:
+    """A staff member who requests the tranches the payer pays: one who requested a tranche may
+    not pay it (``GrantPolicy.segregation_of_duties``). The demo's administrator, or its manager
+    when the administrator pays."""
+    from technopark.accounts.models import User
+
+    emails = ["admin@demo.technopark", "manager@demo.technopark"]
+    return User.objects.filter(email__in=emails).exclude(pk=payer.pk).order_by("email").first()
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
@@ -64,7 +96,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
     from technopark.accounts import services as account_services
     from technopark.accounts.models import User
     from technopark.companies.models import Company
-    from technopark.grants.models import GrantAward, Milestone, Tranche, TrancheStatus
+    from technopark.grants.models import GrantAward, Tranche, TrancheStatus
     from technopark.parks.models import Park
     from technopark.programmes.models import Cohort, Participant, Programme
 
@@ -75,6 +107,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
     _token, secret = account_services.api_token_create(
         user=manager, name="bench.grants", scope="write"
     )
+    requester = requester_other_than(manager)
     marker = f"bench-pay-{int(time.time())}"
     awards_in_park = GrantAward.all_parks.filter(park=park).count()
     tranches_in_park = Tranche.objects.filter(award__park=park).count()
@@ -111,9 +144,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
             decided_on=date.today(),
             decided_by=manager,
         )
-        milestone = Milestone.objects.create(
-            award=award, number=1, title="Bench", due_on=date.today() + timedelta(days=90)
-        )
+        milestone = payable_milestone(award=award, reviewer=manager)
         tranches = Tranche.objects.bulk_create(
             [
                 Tranche(
@@ -122,7 +153,7 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by make 
                     number=n + 1,
                     amount=Decimal("1000.00"),
                     status=TrancheStatus.APPROVED,
-                    requested_by=manager,
+                    requested_by=requester,
                 )
                 for n in range(count)
             ]
