@@ -12,6 +12,7 @@ from technopark.core import fragments
 from technopark.core.fragments import (
     CSRF_SLOT,
     FREE_TEXT_ENTRIES,
+    TOPICS,
     Fragment,
     fill_slots,
     page_cache,
@@ -167,6 +168,24 @@ def test_writes_renew_now_and_again_on_commit(db: Any, django_capture_on_commit_
     assert callbacks
     after = topic_tokens(park.pk, ("residency",))
     assert len({before, inside, after}) == 3
+
+
+def test_every_topic_is_one_token_that_any_write_renews(db: Any) -> None:
+    """A fragment of every topic reads one token; each topic's write still retires it, and a
+    write in another park does not."""
+    park, other = ParkFactory(), ParkFactory()
+    every = sorted(TOPICS)
+    (token,) = topic_tokens(park.pk, every)
+    assert topic_tokens(park.pk, reversed(every)) == (token,)
+    for topic in every:
+        writes(topic, park_id=other.pk)
+        assert topic_tokens(park.pk, every) == (token,)
+        writes(topic, park_id=park.pk)
+        (renewed,) = topic_tokens(park.pk, every)
+        assert renewed != token, topic
+        token = renewed
+    # Fewer topics are still read one by one.
+    assert len(topic_tokens(park.pk, every[:-1])) == len(every) - 1
 
 
 def test_unknown_topics_are_refused(db: Any) -> None:

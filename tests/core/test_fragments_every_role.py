@@ -81,7 +81,8 @@ def _samples(park: Park) -> dict[str, list[Sample]]:
             (f"{api}/companies", {}),
             (f"{api}/companies?q=лаб&limit=5&offset=5", {}),
         ],
-        "park-home": [(f"/{slug}/", {})],
+        "park-home-public": [(f"/{slug}/", {})],
+        "park-home-mine": [(f"/{slug}/", {})],
         # The member's agenda on the park's home, and on the personal page across parks.
         "park-agenda": [(f"/{slug}/", {}), ("/me/", {}), (companies, {})],
         "report-banner": [(f"/{slug}/", {}), (companies, {})],
@@ -169,7 +170,8 @@ def test_the_cache_is_used(seeded: Park, settings: Any, django_assert_max_num_qu
 FRAGMENT_NAMES = (
     "company-list",
     "api-company-list",
-    "park-home",
+    "park-home-public",
+    "park-home-mine",
     "park-agenda",
     "report-banner",
     "council-ranking",

@@ -292,8 +292,9 @@ def _fill(world: Any, size: int) -> None:
 #    tranches, reports to review;
 #  3 the visitor's companies and team offers (home_parts); the park switcher.
 MANAGER_HOME_QUERIES = 21
-# A repeat visit: everything from the cache but the two personal parts.
-REPEAT_QUERIES = 2
+# A repeat visit: everything from the cache, the personal parts too (the visitor's companies and
+# team offers, kept per person until a "companies" write).
+REPEAT_QUERIES = 0
 # The founder's: the same 7 + 3, the report banner (1), and an agenda of 7: team offers;
 # applications by status; the quarter's report due, reports returned; bookings today;
 # sessions this week; grant milestones.

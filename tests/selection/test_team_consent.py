@@ -36,9 +36,11 @@ def test_a_founder_cannot_knock_an_expert_off_by_adding_them_to_the_team(
 
 
 def test_the_expert_declines_and_nothing_changes(world, review_world, client_for):
+    expert = client_for("expert")
+    # Seen before the offer: the park page's personal part is kept for the expert…
+    assert 'data-testid="team-offers"' not in expert.get("/yakutia/").content.decode()
     _ask_expert(world, client_for)
     offer = TeamInvitation.objects.get()
-    expert = client_for("expert")
     # The park page says they are asked, with a link to the company.
     home = expert.get("/yakutia/").content.decode()
     assert 'data-testid="team-offers"' in home
@@ -52,6 +54,8 @@ def test_the_expert_declines_and_nothing_changes(world, review_world, client_for
     assert offer.status == "declined"
     assert not TeamMember.objects.filter(user=world.users["expert"]).exists()
     assert not expert_conflicts(expert=review_world.expert, application=review_world.application)
+    # …and renewed by each answer: the declined offer is gone from it.
+    assert 'data-testid="team-offers"' not in expert.get("/yakutia/").content.decode()
 
 
 def test_only_the_invited_person_answers(world, review_world, client_for):

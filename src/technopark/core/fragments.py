@@ -95,6 +95,11 @@ def _token_key(park_id: int, topic: str) -> str:
     return f"tp:topic:{park_id}:{topic}"
 
 
+#: The token that every write in a park renews, whatever its topics: a fragment that depends on
+#: every topic (the agenda and the header's count of it) reads this one token, not eight.
+EVERY_TOPIC = "*"
+
+
 def _check_topics(topics: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(topics)
     unknown = set(chosen) - TOPICS
@@ -110,7 +115,7 @@ def writes(*topics: str, park_id: int) -> None:
     chosen = _check_topics(topics)
     for listener in _write_listeners:
         listener(chosen)
-    keys = [_token_key(park_id, topic) for topic in chosen]
+    keys = [_token_key(park_id, topic) for topic in (*chosen, EVERY_TOPIC)]
 
     def renew() -> None:
         page_cache().set_many({key: uuid.uuid4().hex for key in keys}, None)
@@ -120,9 +125,15 @@ def writes(*topics: str, park_id: int) -> None:
 
 
 def topic_tokens(park_id: int, topics: Iterable[str]) -> tuple[str, ...]:
-    """The park's current token of each topic (one cache round trip when all are present)."""
+    """The park's current token of each topic (one cache round trip when all are present).
+
+    Asked for every topic, it answers the one token that every write renews (``EVERY_TOPIC``):
+    a key made of it changes exactly when a key made of the eight would."""
     store = page_cache()
-    keys = [_token_key(park_id, topic) for topic in topics]
+    chosen = tuple(topics)
+    if len(chosen) == len(TOPICS) and set(chosen) == TOPICS:
+        chosen = (EVERY_TOPIC,)
+    keys = [_token_key(park_id, topic) for topic in chosen]
     found = store.get_many(keys)
     for key in keys:
         if key not in found:

@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,35 +38,55 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-PARK_HOME = Fragment("park-home", topics=("parks", "companies"))
+# Kept rendered (HTML); named anew when its cached form changes, so a deploy never reads the old.
+PARK_HOME = Fragment("park-home-public", topics=("parks", "companies"))
+# The visitor's own companies and team offers: both are the companies' data (teams, invitations).
+PARK_HOME_MINE = Fragment("park-home-mine", topics=("companies",), per_user=True)
+# Where the public part (parks/_park_public.html) opens for the visitor's own.
+_SPLIT = "<!--tp:split-->"
 
 
 def park_home(request: HttpRequest, park_slug: str) -> HttpResponse:
     """A park's page: for its members, first what waits for them there (``parks.agenda``); then
     the public part: what it is, its directions and sites, and what other apps show there
-    (``parks.home_parts``: the companies' headline figures, the visitor's companies)."""
+    (``parks.home_parts``: the companies' headline figures, the visitor's companies).
+
+    Both parts are kept rendered: the public one for every visitor, the visitor's own per person,
+    each until the data it shows changes; a repeat visit renders only the frame and the agenda."""
     park = request.park  # type: ignore[attr-defined]
     access = request.access  # type: ignore[attr-defined]
-    # The public part is the same for every visitor.
-    public = PARK_HOME.get(
+    public_html: str = PARK_HOME.get(
         request,
-        build=lambda: {
-            "directions": queries.directions_tree(park=park),
-            "sites": list(queries.sites(park=park)),
-            **home_parts.public_parts(park=park),
-        },
+        build=lambda: render_to_string(
+            "parks/_park_public.html",
+            {
+                "directions": queries.directions_tree(park=park),
+                "sites": list(queries.sites(park=park)),
+                **home_parts.public_parts(park=park),
+            },
+        ),
+    )
+    mine_html = PARK_HOME_MINE.get(
+        request,
+        build=lambda: render_to_string(
+            "parks/_park_mine.html",
+            {"park": park, **home_parts.personal_parts(park=park, user=request.user)},
+        ),
     )
     member = rules.is_member(access)
+    # The visitor's own part goes between the figures and the directions.
+    figures_html, _split, columns_html = public_html.partition(_SPLIT)
     return render(
         request,
         "parks/park_home.html",
         {
-            **public,
+            "figures_html": mark_safe(figures_html),  # noqa: S308 - our template's output
+            "mine_html": mark_safe(mine_html),  # noqa: S308 - our template's output
+            "columns_html": mark_safe(columns_html),  # noqa: S308 - our template's output
             "is_member": member,
             # "Waiting for you": the member's agenda, cached per person (parks.agenda).
             "agenda": agenda.cached_agenda(request) if member else [],
             "can_request": rules.can_request_membership(access),
-            **home_parts.personal_parts(park=park, user=request.user),
         },
     )
 
