@@ -327,6 +327,8 @@ def test_the_header_count_without_the_whole_agenda_in_the_cache(world: Any, busy
     with CaptureQueriesContext(connection) as queries:
         assert agenda.known_count(elsewhere) == total
     assert len(queries) == 0  # no provider ran
+    # …and the whole was put together again from them, in the order the home shows.
+    assert page_cache().get(found[0]) == (shown,)
     # A write retires the parts that read it: the count is unknown until the agenda is shown.
     writes("selection", park_id=world.park.pk)
     assert agenda.known_count(_request(world, "manager")) is None

@@ -29,7 +29,8 @@ def test_staff_help_text_renders_escaped_on_the_applicants_form(client_for, appl
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_help_text_the_code_marked_safe_keeps_its_markup(client):
+def test_help_text_the_code_marked_safe_keeps_its_markup(client, db):
+    # The header lists the public parks in its switcher: the page reads the database.
     # Django's password rules are a list the code builds with format_html: still a list.
     html = client.get("/accounts/signup/").content.decode()
     assert '_helptext"><ul><li>' in html

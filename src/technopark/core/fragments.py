@@ -151,11 +151,24 @@ def remove_write_listener(listener: Callable[[tuple[str, ...]], None]) -> None:
     _write_listeners.remove(listener)
 
 
+_MASKED = "_technopark_csrf_masked"
+
+
+def csrf_value(request: HttpRequest) -> str:
+    """The visitor's CSRF token, masked once per response: every form of a page (the header's,
+    the slots of its fragments) carries the same value instead of masking it again each time."""
+    value = getattr(request, _MASKED, None)
+    if value is None:
+        value = get_token(request)
+        setattr(request, _MASKED, value)
+    return str(value)
+
+
 def fill_slots(html: str, request: HttpRequest) -> str:
     """Put the visitor's own bits into a fragment taken from the cache."""
     if CSRF_SLOT in html:
         field_html = format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_value(request)
         )
         html = html.replace(CSRF_SLOT, field_html)
     return html

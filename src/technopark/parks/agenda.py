@@ -224,10 +224,31 @@ def known_count(request: HttpRequest) -> int | None:
         return None
     items = getattr(request, _SHOWN, None)
     if items is None:
-        items = AGENDA.peek(request, park=park, access=access)
-    if items is None:  # the whole is short-lived: its parts may all still be kept
-        items = _peek_parts(request, park=park, access=access)
-    return None if items is None else sum(item.count for item in items)
+        # The whole is short-lived: when it has gone but every part is still kept, it is put
+        # together again from them (no provider runs), so the next page reads one entry, not
+        # one per provider. Its key is taken before the parts are read, as ``Fragment.get``
+        # does, so a write in between leaves it under a token nobody asks for.
+        try:
+            items = AGENDA.get(
+                request,
+                build=lambda: _kept_parts(request, park=park, access=access),
+                park=park,
+                access=access,
+            )
+        except _PartMissing:
+            return None
+    return sum(item.count for item in items)
+
+
+class _PartMissing(Exception):
+    """A provider's part is not in the cache: the header shows no count rather than run it."""
+
+
+def _kept_parts(request: HttpRequest, *, park: Park, access: ParkAccess) -> list[Item]:
+    items = _peek_parts(request, park=park, access=access)
+    if items is None:
+        raise _PartMissing
+    return sorted(items, key=_order)  # as ``_from_parts`` puts them
 
 
 def _peek_parts(request: HttpRequest, *, park: Park, access: ParkAccess) -> list[Item] | None:

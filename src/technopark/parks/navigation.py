@@ -126,6 +126,22 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             ),
         ),
     ),
+    "grants": (
+        Link(_("Grant ledger"), (("grants.can_view_grants", "grants:list"),), url_names=("list",)),
+        Link(
+            _("Award a grant"),
+            (("grants.can_manage_grants", "grants:award_create"),),
+            url_names=("award_create",),
+        ),
+        Link(
+            _("Grant policy"), (("grants.can_view_grants", "grants:policy"),), url_names=("policy",)
+        ),
+        Link(
+            _("My grants"),
+            (("grants.can_view_my_grants", "grants:my_grants"),),
+            url_names=("my_grants",),
+        ),
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from technopark.core.fragments import csrf_value
 from technopark.parks.navigation import nav_links
 
 register = template.Library()
@@ -69,9 +70,9 @@ def _header_tools(context: Any) -> list[str]:
     request = context.get("request")
     park = context.get("park")
     site_urls = context.get("site_urls") or {}
-    csrf = context.get("csrf_token")
     csrf_field = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(csrf or "")
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+        csrf_value(request) if request is not None else "",
     )
     full_path = request.get_full_path() if request is not None else "/"
     parts: list[str] = []
