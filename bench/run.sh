@@ -16,6 +16,9 @@
 #   BENCH_DURATION    wrk run per URL                          (20s)
 #   BENCH_THREADS / BENCH_CONNECTIONS                          (2 / 16)
 #   BENCH_PORT        where gunicorn listens                   (8765)
+#   BENCH_KEEP_DATA=1 measure the data of the last run again (after a code change): no new
+#                     database, no generation, only `migrate`; the BENCH_* sizes are then ignored
+#   BENCH_WRITERS=0   the pages only: no optimiser, no concurrent writers
 #   BENCH_STRICT=1    exit 1 when a target is missed, a query count grows or a first visit
 #                     after a write takes over 25 ms in-process
 set -euo pipefail
@@ -38,6 +41,8 @@ DURATION="${BENCH_DURATION:-20s}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 PORT="${BENCH_PORT:-8765}"
+KEEP_DATA="${BENCH_KEEP_DATA:-0}"
+WRITERS="${BENCH_WRITERS:-1}"
 RESULTS="$ROOT/bench/results"
 BASE="http://127.0.0.1:$PORT"
 GUNICORN_PID=""
@@ -101,11 +106,13 @@ bench_database() {
     rm -rf "$TECHNOPARK_VAR_DIR/cache" "$TECHNOPARK_VAR_DIR/cache-pages"
     case "$db" in
         sqlite)
-            rm -f "$TECHNOPARK_VAR_DIR"/bench.sqlite3*
+            [ "$KEEP_DATA" = 1 ] || rm -f "$TECHNOPARK_VAR_DIR"/bench.sqlite3*
             export DATABASE_URL="sqlite:///$TECHNOPARK_VAR_DIR/bench.sqlite3"
             ;;
         postgres)
-            if ! "$PY" -m bench.database recreate "$PG_URL" "$PG_DB"; then
+            if [ "$KEEP_DATA" = 1 ]; then
+                : # the database of the last run, kept
+            elif ! "$PY" -m bench.database recreate "$PG_URL" "$PG_DB"; then
                 echo "SKIP: PostgreSQL unreachable at $PG_URL" >&2
                 return 0
             fi
@@ -118,15 +125,20 @@ bench_database() {
             ;;
     esac
 
-    log "$db: migrate, seed the demo, generate $COMPANIES companies"
-    "$PY" manage.py migrate --noinput -v0
-    # A throw-away database in production mode: the demo commands are told so explicitly.
-    "$PY" manage.py seed_demo --allow-in-production >/dev/null
-    local bookings="$BOOKINGS_SQLITE"
-    [ "$db" = postgres ] && bookings="$BOOKINGS_PG"
-    "$PY" manage.py generate_park --allow-in-production --park yakutia --companies "$COMPANIES" \
-        --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
-        --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
+    if [ "$KEEP_DATA" = 1 ]; then
+        log "$db: the data of the last run, migrated"
+        "$PY" manage.py migrate --noinput -v0
+    else
+        log "$db: migrate, seed the demo, generate $COMPANIES companies"
+        "$PY" manage.py migrate --noinput -v0
+        # A throw-away database in production mode: the demo commands are told so explicitly.
+        "$PY" manage.py seed_demo --allow-in-production >/dev/null
+        local bookings="$BOOKINGS_SQLITE"
+        [ "$db" = postgres ] && bookings="$BOOKINGS_PG"
+        "$PY" manage.py generate_park --allow-in-production --park yakutia --companies "$COMPANIES" \
+            --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
+            --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
+    fi
     "$PY" manage.py collectstatic --noinput -v0
     unset BENCH_CALL_ID BENCH_COHORT_ID BENCH_EXPERT_SESSION BENCH_FOUNDER_SESSION
     eval "$("$PY" -m bench.prepare)"
@@ -165,6 +177,9 @@ bench_database() {
     done < <("$PY" -m bench.targets)
     stop_server
 
+    if [ "$WRITERS" = 0 ]; then
+        return 0
+    fi
     log "$db: measurements in one process"
     "$PY" -m bench.optimiser | tee "$RESULTS/optimiser-$db.txt"
     if [ "$db" = postgres ]; then
