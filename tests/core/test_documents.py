@@ -293,6 +293,15 @@ def test_a_table_described_wrongly_is_refused_when_built(build: object) -> None:
         build()  # type: ignore[operator]
 
 
+def test_a_column_too_narrow_to_print_in_is_refused_when_rendered() -> None:
+    table = Table(columns=(Column("узкая", 0.01), Column("широкая", 1)), rows=(("а", "б"),))
+
+    with pytest.raises(DocumentError):
+        render_pdf(_act(body=(table,)), language="ru")
+    twelve = Table(columns=(Column("к"),) * 12, rows=(("ячейка",) * 12,))
+    assert render_pdf(_act(body=(twelve,)), language="ru").startswith(b"%PDF-")
+
+
 def test_a_document_with_nothing_but_a_title_renders() -> None:
     data = render_pdf(PdfDocument(title="Сертификат участника", author="Технопарк"), language="ru")
 

@@ -72,6 +72,7 @@ CELL_PADDING = 1.2  # mm around a cell's text
 # 55 lines of table text between the margins, less the repeated heading row).
 MAX_CELL_LINES = 40
 MAX_COLUMNS = 12
+MIN_COLUMN_WIDTH = 6.0  # mm: a few characters, and the cell's padding
 MISSING = "?"
 PAGES_ALIAS = "{nb}"
 ELLIPSIS = "…"
@@ -396,6 +397,8 @@ class _Writer:
         pdf = self.pdf
         shares = [column.width for column in block.columns]
         widths = [pdf.epw * share / sum(shares) for share in shares]
+        if min(widths) < MIN_COLUMN_WIDTH:
+            raise DocumentError(f"A column is narrower than {MIN_COLUMN_WIDTH} mm.")
         aligns = [self.align(block, index) for index in range(len(block.columns))]
         bold = FontFace(emphasis="BOLD")
         pdf.set_font(FONT, "", TABLE_SIZE)
