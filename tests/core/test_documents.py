@@ -30,6 +30,7 @@ from technopark.core.documents import (
     TotalRow,
     clean_text,
     font_glyphs,
+    pdf_response,
     render_pdf,
 )
 
@@ -300,6 +301,19 @@ def test_a_column_too_narrow_to_print_in_is_refused_when_rendered() -> None:
         render_pdf(_act(body=(table,)), language="ru")
     twelve = Table(columns=(Column("к"),) * 12, rows=(("ячейка",) * 12,))
     assert render_pdf(_act(body=(twelve,)), language="ru").startswith(b"%PDF-")
+
+
+def test_a_pdf_response_is_a_download_whose_cyrillic_name_survives() -> None:
+    data = render_pdf(_act(), language="ru")
+    response = pdf_response(data, filename="Акт ЭЦ-2026-0012.pdf")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == data
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''%D0%90%D0%BA%D1%82%20%D0%AD%D0%A6-2026-0012.pdf" in disposition
+    inline = pdf_response(data, filename="act.pdf", inline=True)
+    assert inline["Content-Disposition"] == 'inline; filename="act.pdf"'
 
 
 def test_a_document_with_nothing_but_a_title_renders() -> None:

@@ -23,6 +23,10 @@ system package is needed. PT Sans has Cyrillic, Latin, «», №, — and the ro
   labels, the date (Django's ``DATE_FORMAT``) and the amounts (``core.money``).
 - The title, the author (the park's name) and the language are in the file's metadata; given
   ``created_at``, the same document gives the same bytes.
+
+A view answers with ``pdf_response(render_pdf(doc, language=...), filename=...)``; rendering takes
+about a tenth of a second a page, so a batch of documents (every certificate of an event) belongs
+in a background task.
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, cast
 
+from django.http import HttpResponse
 from django.utils import formats, timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, TableHeadingsDisplay
@@ -55,6 +61,7 @@ __all__ = [
     "TotalRow",
     "clean_text",
     "font_glyphs",
+    "pdf_response",
     "render_pdf",
 ]
 
@@ -184,7 +191,7 @@ class PdfDocument:
     body: tuple[Block, ...] = ()
     signatures: tuple[Signature, ...] = ()
     subject: str = ""
-    created_at: dt.datetime | None = field(default=None)
+    created_at: dt.datetime | None = None
 
 
 def render_pdf(doc: PdfDocument, *, language: str) -> bytes:
@@ -203,15 +210,25 @@ def render_pdf(doc: PdfDocument, *, language: str) -> bytes:
         return bytes(writer.pdf.output())
 
 
+def pdf_response(data: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+    """``data`` as a PDF download named ``filename`` (Cyrillic names included, RFC 6266), or shown
+    in the browser with ``inline``."""
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = content_disposition_header(not inline, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
 _DROPPED = frozenset({"Cc", "Cf", "Cs", "Cn"})
 _KEPT_CONTROLS = {"\n": "\n", "\t": " ", "\r": "\n"}
 
 
 def clean_text(value: object, glyphs: frozenset[int] | None = None) -> str:
-    """``value`` as printable text: composed (NFC), control and format characters dropped (a tab as
-    a space, a carriage return or ``\\r\\n`` as one line break); when ``glyphs`` is given, a space outside
-    them as a plain space (a line or paragraph separator as a line break) and any other character
-    outside them as ``?``."""
+    """``value`` as printable text: composed (NFC), control and format characters dropped (a tab
+    as a space, a carriage return or ``\\r\\n`` as one line break); when ``glyphs`` is given, a
+    space outside them as a plain space (a line or paragraph separator as a line break) and any
+    other character outside them as ``?``."""
     text = unicodedata.normalize("NFC", str(value).replace("\r\n", "\n"))
     out: list[str] = []
     for char in text:
