@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from technopark.core.scopes import scopes_disabled
 from technopark.parks.models import Role
@@ -30,6 +31,13 @@ from tests.factories import (
     TeamMemberFactory,
     UserFactory,
 )
+
+# Property tests run beside other pytest-xdist workers on two cores: no per-example deadline, and
+# no example database written into the working tree. HYPOTHESIS_PROFILE=dev keeps the examples
+# that failed (in .hypothesis/) to replay them while fixing.
+hypothesis_settings.register_profile("ci", deadline=None, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROLES = (
     "anonymous",
