@@ -328,8 +328,9 @@ def _apply(rw: RankWorld, operation: str, pick: int) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_random_sequences_of_writes(rw, seed):
-    """Seeded random sequences (hypothesis is not among the project's test dependencies): each
-    of eight writes picked among every kind, on picked applications and assignments; a write
+    """Seeded random sequences (not hypothesis: its examples would share one database fixture,
+    and each sequence needs the call as the fixture made it): each of eight writes picked among
+    every kind, on picked applications and assignments; a write
     the services refuse changes nothing. The rows match the reference after each step."""
     rng = random.Random(seed)
     for _step in range(8):
