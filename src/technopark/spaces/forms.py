@@ -244,6 +244,16 @@ class ResourceForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Only people with a valid training record may book it."),
     )
+    certificate_lapses_after_days = forms.IntegerField(
+        label=_("A certificate lapses after, days unused"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_(
+            "A certificate lapses when its holder has not checked in to a booking of it for this "
+            "many days. Empty: only its fixed date ends it."
+        ),
+    )
     is_active = forms.BooleanField(
         label=_("Bookable"),
         required=False,
