@@ -588,7 +588,7 @@ def certificates_with_validity(*, park: Park, user: Any = None) -> list[Certific
         ]
     )
     for row in found:
-        row.validity = validity(row, row.resource)  # type: ignore[attr-defined]
+        row.validity = validity(row, row.resource)
     return found
 
 

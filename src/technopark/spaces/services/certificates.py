@@ -279,11 +279,9 @@ def training_session_record(
     members = _active_member_ids(park_id=resource.park_id, user_ids=[*wanted, trainer.pk])
     if trainer.pk not in members:
         raise ValidationError({"trainer": _("The trainer must be a member of the park.")})
-    strangers = sorted(person.email for pk, person in wanted.items() if pk not in members)
-    if strangers:
-        raise ValidationError(
-            {"people": _("Not members of the park: %(people)s.") % {"people": ", ".join(strangers)}}
-        )
+    if any(pk not in members for pk in wanted):
+        # Which ones is not said: an id of another park's person tells nothing about them.
+        raise ValidationError({"people": _("Choose members of the park.")})
     day = _today(resource, starts_at)
     if expires_on < day:
         raise ValidationError({"expires_on": _("A certificate expires after the training.")})
