@@ -363,6 +363,15 @@ def test_the_page_opens_and_closes_and_refuses_bad_input(spaces, world, client_f
     assert Incident.all_parks.get().resolution == "Свет дали"
 
 
+def test_each_incident_is_linked_from_the_list(spaces, world, client_for):
+    incident = open_incident(world, spaces.room)
+    client = client_for("manager")
+    listing = client.get(BASE + "incidents/").content.decode()
+    link = f'href="/yakutia/spaces/incidents/{incident.pk}/"'
+    assert link in listing
+    assert client.get(BASE + f"incidents/{incident.pk}/").status_code == 200
+
+
 def test_the_filters_are_typed_and_bounded(spaces, world, client_for):
     open_incident(world, spaces.room)
     open_incident(world, spaces.microscope, severity="low")
