@@ -493,3 +493,17 @@ def test_api_opens_blocks_and_closes(spaces, world, api_for, residents):
     )
     assert founder.post(API + "/bookings", booking).status_code == 201
     assert Booking.all_parks.count() == 1
+
+
+def test_the_cached_calendar_shows_the_block_and_drops_it(spaces, world, client_for):
+    """The calendar is cached per the park's «spaces» token: opening and closing a «down»
+    incident renew it, so the view shows the resource out of service, then no longer."""
+    client = client_for("founder")
+    params = {"site": spaces.site.pk, "type": "room", "view": "day"}
+    assert 'data-testid="out-of-service"' not in client.get(BASE, params).content.decode()
+    client.get(BASE, params)  # cached now
+    incident = open_incident(world, spaces.room, now=timezone.now())
+    shown = client.get(BASE, params).content.decode()
+    assert 'data-testid="out-of-service"' in shown and "Переговорная Лена" in shown
+    services.incident_close(actor=world.users["manager"], incident=incident, resolution="ok")
+    assert 'data-testid="out-of-service"' not in client.get(BASE, params).content.decode()

@@ -201,10 +201,17 @@ def calendar(
         ends_at=ends_at,
         zone=zone,
     )
+    # Each resource says whether an open «down» incident takes it out of service (a subquery of
+    # the same query; the incident writers renew the «spaces» fragments).
+    down = Incident.all_parks.filter(
+        resource=OuterRef("pk"), severity=IncidentSeverity.DOWN, closed_at__isnull=True
+    )
     resource_rows = list(
         Resource.all_parks.filter(
             park_id=site.park_id, site=site, resource_type=resource_type, is_active=True
-        ).order_by("name", "id")
+        )
+        .annotate(out_of_service=Exists(down))
+        .order_by("name", "id")
     )
     for resource in resource_rows:
         resource.site = site
