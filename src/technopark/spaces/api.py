@@ -8,8 +8,8 @@ own people). Other refusals from the services are 422 naming the field.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from technopark.accounts.http import signed_in_user
+from technopark.accounts.models import User
 from technopark.api.auth import signed_in
 from technopark.api.errors import ErrorOut, documented
-from technopark.api.types import Id, Moment, OneLine
+from technopark.api.types import Day, Id, Lines, Moment, OneLine
 from technopark.companies.models import Company
 from technopark.parks.http import access_of, park_of, require
 from technopark.spaces import queries, rules, services
-from technopark.spaces.models import Booking, ResourceType
+from technopark.spaces.models import Booking, IncidentSeverity, ResourceType
 
 router = Router(tags=["spaces"])
 
@@ -312,3 +314,253 @@ def booking_cancel(request: HttpRequest, park_slug: str, booking_id: Id) -> Any:
     booking = _own_booking(request, booking_id)
     cancelled = services.booking_cancel(access=access_of(request), booking=booking)
     return _booking_out(cancelled)
+
+
+# --- certificates, training sessions, incidents ---------------------------------------------------
+
+
+class CertificateOut(Schema):
+    id: int
+    user_id: int
+    user: str
+    resource_id: int
+    resource: str
+    trained_on: date
+    expires_on: date
+    last_used_at: datetime | None
+    valid_through: date = Field(description="The last day it holds: its fixed date or disuse.")
+    ends_by: Literal["expiry", "unused"] = Field(
+        description="`expiry`: its fixed date; `unused`: it lapses for want of use."
+    )
+    lapsed: bool
+
+
+def _certificate_out(row: Any, today: date) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "user_id": row.user_id,
+        "user": row.user.email,
+        "resource_id": row.resource_id,
+        "resource": row.resource.display_name,
+        "trained_on": row.trained_on,
+        "expires_on": row.expires_on,
+        "last_used_at": row.last_used_at,
+        "valid_through": row.validity.valid_through,
+        "ends_by": row.validity.reason,
+        "lapsed": row.validity.valid_through < today,
+    }
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/certificates",
+    auth=signed_in,
+    **documented({200: list[CertificateOut]}, 401, 403, 404),
+    summary="Certificates with the day they lapse",
+)
+def certificate_list(request: HttpRequest, park_slug: str) -> Any:
+    """Staff: the park's certificates; every other member: their own. Each with the last day it
+    holds (``valid_through``) and what ends it. At most 500, one query."""
+    access = access_of(request)
+    require(rules.can_view_own_certificates(access))
+    park = park_of(request)
+    user = None if rules.can_manage_certificates(access) else request.user
+    today = timezone.localdate()
+    return [
+        _certificate_out(row, today)
+        for row in queries.certificates_with_validity(park=park, user=user)
+    ]
+
+
+class TrainingSessionOut(Schema):
+    id: int
+    resource_id: int
+    trainer_id: int
+    starts_at: datetime
+    duration_minutes: int
+    notes: str
+    people: list[int]
+
+
+class TrainingSessionIn(Schema):
+    resource: Id
+    trainer: Id
+    starts_at: Moment
+    duration_minutes: int = Field(ge=1, le=24 * 60)
+    people: list[Id] = Field(min_length=1, max_length=services.MAX_PEOPLE)
+    expires_on: Day
+    notes: Annotated[str, Field(max_length=2000), Lines] = ""
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            raise ValueError("Give the time with its UTC offset.")
+        return value
+
+
+def _session_out(session: Any) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "resource_id": session.resource_id,
+        "trainer_id": session.trainer_id,
+        "starts_at": session.starts_at,
+        "duration_minutes": session.duration_minutes,
+        "notes": session.notes,
+        "people": sorted(person.pk for person in session.people.all()),
+    }
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/training-sessions",
+    auth=signed_in,
+    **documented({200: list[TrainingSessionOut]}, 401, 403, 404),
+    summary="Training sessions",
+)
+def training_session_list(request: HttpRequest, park_slug: str) -> Any:
+    """Staff: the park's latest 200 training sessions, newest first. Two queries."""
+    require(rules.can_manage_certificates(access_of(request)))
+    return [_session_out(row) for row in queries.training_sessions(park=park_of(request))]
+
+
+@router.post(
+    "/parks/{slug:park_slug}/spaces/training-sessions",
+    auth=signed_in,
+    **documented({201: TrainingSessionOut}, 400, 401, 403, 404, 422),
+    summary="Record a training session",
+)
+def training_session_create(
+    request: HttpRequest, park_slug: str, payload: TrainingSessionIn
+) -> Any:
+    """Staff: record a training; each person qualified gets a certificate of the resource valid
+    through ``expires_on``, or has theirs renewed. All or nothing."""
+    require(rules.can_manage_certificates(access_of(request)))
+    park = park_of(request)
+    resource = queries.resource_in_park(park=park, pk=payload.resource)
+    if resource is None:
+        raise ValidationError({"resource": _("Choose a resource of this park.")})
+    wanted = {payload.trainer, *payload.people}
+    found = {user.pk: user for user in User.objects.filter(pk__in=wanted)}
+    if payload.trainer not in found:
+        raise ValidationError({"trainer": _("The trainer must be a member of the park.")})
+    missing = [pk for pk in payload.people if pk not in found]
+    if missing:
+        raise ValidationError({"people": _("Choose members of the park.")})
+    session = services.training_session_record(
+        actor=signed_in_user(request),
+        resource=resource,
+        trainer=found[payload.trainer],
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        people=[found[pk] for pk in dict.fromkeys(payload.people)],
+        expires_on=payload.expires_on,
+        notes=payload.notes,
+    )
+    return Status(201, _session_out(session))
+
+
+class IncidentOut(Schema):
+    id: int
+    resource_id: int
+    resource: str
+    severity: IncidentSeverity
+    description: str
+    reported_by_id: int | None
+    opened_at: datetime
+    closed_at: datetime | None
+    resolution: str
+    closed_by_id: int | None
+
+
+class IncidentFilterParams(Schema):
+    resource: Id | None = None
+    severity: IncidentSeverity | None = None
+    state: Literal["open", "closed"] | None = None
+
+
+class IncidentIn(Schema):
+    resource: Id
+    severity: IncidentSeverity
+    description: Annotated[str, Field(min_length=1, max_length=2000), Lines]
+
+
+class IncidentCloseIn(Schema):
+    resolution: Annotated[str, Field(min_length=1, max_length=2000), Lines]
+
+
+def _incident_out(incident: Any) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "resource_id": incident.resource_id,
+        "resource": incident.resource.display_name,
+        "severity": incident.severity,
+        "description": incident.description,
+        "reported_by_id": incident.reported_by_id,
+        "opened_at": incident.opened_at,
+        "closed_at": incident.closed_at,
+        "resolution": incident.resolution,
+        "closed_by_id": incident.closed_by_id,
+    }
+
+
+@router.get(
+    "/parks/{slug:park_slug}/spaces/incidents",
+    auth=signed_in,
+    **documented({200: list[IncidentOut]}, 401, 403, 404, 422),
+    summary="Incidents on resources",
+)
+def incident_list(
+    request: HttpRequest, park_slug: str, filters: Query[IncidentFilterParams]
+) -> Any:
+    """Staff and engineers: the park's latest 200 incidents, newest first, by resource, severity
+    and state (``open``/``closed``). One query."""
+    require(rules.can_manage_incidents(access_of(request)))
+    rows = queries.incidents(
+        park=park_of(request),
+        resource_id=filters.resource,
+        severity=filters.severity.value if filters.severity else "",
+        state=filters.state or "",
+    )
+    return [_incident_out(row) for row in rows]
+
+
+@router.post(
+    "/parks/{slug:park_slug}/spaces/incidents",
+    auth=signed_in,
+    **documented({201: IncidentOut}, 400, 401, 403, 404, 422),
+    summary="Open an incident",
+)
+def incident_create(request: HttpRequest, park_slug: str, payload: IncidentIn) -> Any:
+    """Staff and engineers. A ``down`` incident blocks new bookings of the resource until it is
+    closed and tells the holders of its upcoming bookings."""
+    require(rules.can_manage_incidents(access_of(request)))
+    park = park_of(request)
+    resource = queries.resource_in_park(park=park, pk=payload.resource)
+    if resource is None:
+        raise ValidationError({"resource": _("Choose a resource of this park.")})
+    incident = services.incident_open(
+        actor=signed_in_user(request),
+        resource=resource,
+        severity=payload.severity.value,
+        description=payload.description,
+    )
+    return Status(201, _incident_out(incident))
+
+
+@router.post(
+    "/parks/{slug:park_slug}/spaces/incidents/{incident_id}/close",
+    auth=signed_in,
+    **documented({200: IncidentOut}, 400, 401, 403, 404, 422),
+    summary="Close an incident",
+)
+def incident_close(
+    request: HttpRequest, park_slug: str, incident_id: Id, payload: IncidentCloseIn
+) -> Any:
+    """Staff and engineers: close an open incident with its resolution (a closed one: 422)."""
+    require(rules.can_manage_incidents(access_of(request)))
+    incident = queries.incident_in_park(park=park_of(request), pk=incident_id)
+    if incident is None:
+        raise Http404
+    closed = services.incident_close(
+        actor=signed_in_user(request), incident=incident, resolution=payload.resolution
+    )
+    return _incident_out(closed)

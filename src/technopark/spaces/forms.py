@@ -20,7 +20,13 @@ from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.core.pickers import PickerField
 from technopark.parks.models import Site
-from technopark.spaces.models import BookingRule, OpeningHours, Resource, ResourceType
+from technopark.spaces.models import (
+    BookingRule,
+    IncidentSeverity,
+    OpeningHours,
+    Resource,
+    ResourceType,
+)
 from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -244,6 +250,16 @@ class ResourceForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Only people with a valid training record may book it."),
     )
+    certificate_lapses_after_days = forms.IntegerField(
+        label=_("A certificate lapses after, days unused"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_(
+            "A certificate lapses when its holder has not checked in to a booking of it for this "
+            "many days. Empty: only its fixed date ends it."
+        ),
+    )
     is_active = forms.BooleanField(
         label=_("Bookable"),
         required=False,
@@ -394,3 +410,83 @@ class BookingRuleForm(ServiceErrorsMixin, forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- training sessions and incidents ------------------------------------------------------------
+
+
+class TrainingSessionForm(ServiceErrorsMixin, forms.Form):
+    resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
+    trainer = PickerField(
+        label=_("Trainer"),
+        queryset=User.objects.none(),
+        search_fields=("email", "full_name"),
+        label_from=_person_label,
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Held at"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("In the site's local time."),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration, minutes"), min_value=1, max_value=24 * 60, initial=60
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("People qualified"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The fixed date of the new or renewed certificates."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Any],
+        resources: list[Resource],
+        search_url: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        trainer = self.fields["trainer"]
+        trainer.queryset = people.order_by("email")  # type: ignore[attr-defined]
+        trainer.search_url = search_url  # type: ignore[attr-defined]
+        self.fields["people"].queryset = people.order_by("email")  # type: ignore[attr-defined]
+        self.fields["people"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
+            pk__in=[resource.pk for resource in resources]
+        ).select_related("site")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        resource = data.get("resource")
+        if isinstance(resource, Resource):
+            _read_in_zone(self, data, zone_named(resource.site.time_zone))
+        return data
+
+
+class IncidentForm(ServiceErrorsMixin, forms.Form):
+    resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
+    severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices)
+    description = forms.CharField(
+        label=_("What is wrong"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, resources: list[Resource], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = Resource.all_parks.filter(  # type: ignore[attr-defined]
+            pk__in=[resource.pk for resource in resources]
+        ).select_related("site")
+
+
+class IncidentCloseForm(ServiceErrorsMixin, forms.Form):
+    resolution = forms.CharField(
+        label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -82,6 +82,15 @@ class Resource(ParkOwned, BilingualName):
         help_text=_("Only people with a valid training record may book it."),
     )
     is_active = models.BooleanField(_("bookable"), default=True)
+    certificate_lapses_after_days = models.PositiveSmallIntegerField(
+        _("a certificate lapses after, days unused"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A certificate lapses when its holder has not checked in to a booking of it for this "
+            "many days. Empty: only its fixed date ends it."
+        ),
+    )
 
     class Meta:
         ordering = ["site", "resource_type", "name", "id"]
@@ -226,7 +235,14 @@ class BookingRule(ParkOwned):
 
 
 class Certificate(ParkOwned):
-    """A person's training record on one resource, valid until ``expires_on`` (inclusive)."""
+    """A person's training record on one resource, valid until ``expires_on`` (inclusive) and,
+    when the resource sets ``certificate_lapses_after_days``, while it is used: it lapses that
+    many days after the later of ``trained_on`` and the day of ``last_used_at``.
+
+    A *use* is a booking of the resource by the holder that was checked in: ``booking_check_in``
+    sets ``last_used_at`` to the check-in time inside its transaction (see
+    ``services.certificates``).
+    """
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
@@ -245,6 +261,15 @@ class Certificate(ParkOwned):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(pgettext_lazy("comment", "note"), max_length=200, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    training = models.ForeignKey(
+        "TrainingSession",
+        verbose_name=_("training session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
 
     class Meta:
         ordering = ["-expires_on", "id"]
@@ -500,3 +525,111 @@ class SeatAllocation(ParkOwned):
                 name="spaces_seat_one_per_participant",
             )
         ]
+
+
+class TrainingSession(ParkOwned):
+    """A training on one resource: who trained whom, when and how long. Recording it creates or
+    renews the certificates of the people qualified (``services.training_session_record``)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="training_sessions",
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
+    duration_minutes = models.PositiveIntegerField(_("duration, minutes"))
+    notes = models.TextField(_("notes"), blank=True)
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("people qualified"), related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=24 * 60),
+                name="spaces_training_duration_range",
+            )
+        ]
+        indexes = [models.Index(fields=["park", "starts_at"], name="spaces_training_park_idx")]
+
+
+class IncidentSeverity(models.TextChoices):
+    LOW = "low", pgettext_lazy("incident severity", "Low")
+    MEDIUM = "medium", pgettext_lazy("incident severity", "Medium")
+    DOWN = "down", _("Down (out of service)")
+
+
+class Incident(ParkOwned):
+    """Something wrong with a resource. An open ``down`` incident blocks new bookings of it
+    (the booking checks); closing needs a resolution. Downtime is the union of the ``down``
+    incidents' ``[opened_at, closed_at)`` (``queries.downtime``)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="incidents"
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=IncidentSeverity.choices)
+    description = models.TextField(_("what is wrong"), max_length=2000)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(pgettext_lazy("incident", "opened"))
+    closed_at = models.DateTimeField(pgettext_lazy("incident", "closed"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), max_length=2000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(severity__in=IncidentSeverity.values),
+                name="spaces_incident_severity_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True)
+                | models.Q(closed_at__gte=models.F("opened_at")),
+                name="spaces_incident_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(resolution=""),
+                name="spaces_incident_closed_with_resolution",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["resource", "severity", "closed_at"], name="spaces_incident_res_idx"
+            ),
+            models.Index(fields=["park", "opened_at"], name="spaces_incident_park_idx"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

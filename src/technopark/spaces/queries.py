@@ -39,13 +39,16 @@ from technopark.spaces.models import (
     BookingStatus,
     Certificate,
     Closure,
+    Incident,
+    IncidentSeverity,
     OpeningHours,
     Resource,
     ResourceType,
+    TrainingSession,
     WaitlistEntry,
     WaitlistStatus,
 )
-from technopark.spaces.services import open_intervals, zone_of
+from technopark.spaces.services import open_intervals, validity, zone_of
 
 
 class _TstzRange(Func):
@@ -198,10 +201,17 @@ def calendar(
         ends_at=ends_at,
         zone=zone,
     )
+    # Each resource says whether an open «down» incident takes it out of service (a subquery of
+    # the same query; the incident writers renew the «spaces» fragments).
+    down = Incident.all_parks.filter(
+        resource=OuterRef("pk"), severity=IncidentSeverity.DOWN, closed_at__isnull=True
+    )
     resource_rows = list(
         Resource.all_parks.filter(
             park_id=site.park_id, site=site, resource_type=resource_type, is_active=True
-        ).order_by("name", "id")
+        )
+        .annotate(out_of_service=Exists(down))
+        .order_by("name", "id")
     )
     for resource in resource_rows:
         resource.site = site
@@ -568,3 +578,151 @@ def certificate_in_park(*, park: Park, pk: int) -> Certificate | None:
         .select_related("user", "resource__site")
         .first()
     )
+
+
+# --- certificates that lapse, training sessions, incidents ------------------------------------------
+
+
+def certificates_with_validity(*, park: Park, user: Any = None) -> list[Certificate]:
+    """The park's certificates (or ``user``'s), each with ``validity`` (until when it holds and
+    what ends it) set. One query; at most 500 rows."""
+    rows = Certificate.all_parks.filter(park=park)
+    if user is not None:
+        rows = rows.filter(user=user)
+    found = list(
+        rows.select_related("user", "resource__site", "recorded_by").order_by("-expires_on", "id")[
+            :500
+        ]
+    )
+    for row in found:
+        row.validity = validity(row, row.resource)
+    return found
+
+
+def training_sessions(*, park: Park, limit: int = 200) -> list[TrainingSession]:
+    """The park's training sessions, newest first, with their people. Two queries."""
+    return list(
+        TrainingSession.all_parks.filter(park=park)
+        .select_related("resource__site", "trainer")
+        .prefetch_related("people")
+        .order_by("-starts_at", "-id")[:limit]
+    )
+
+
+INCIDENT_STATES = ("open", "closed")
+
+
+def incidents(
+    *,
+    park: Park,
+    resource_id: int | None = None,
+    severity: str = "",
+    state: str = "",
+    limit: int = 200,
+) -> list[Incident]:
+    """The park's incidents, newest first, filtered by resource, severity and open/closed. One
+    query."""
+    rows = Incident.all_parks.filter(park=park)
+    if resource_id is not None:
+        rows = rows.filter(resource_id=resource_id)
+    if severity:
+        rows = rows.filter(severity=severity)
+    if state == "open":
+        rows = rows.filter(closed_at__isnull=True)
+    elif state == "closed":
+        rows = rows.filter(closed_at__isnull=False)
+    return list(
+        rows.select_related("resource__site", "reported_by", "closed_by").order_by(
+            "-opened_at", "-id"
+        )[:limit]
+    )
+
+
+def incident_in_park(*, park: Park, pk: int) -> Incident | None:
+    return (
+        Incident.all_parks.filter(park=park, pk=pk)
+        .select_related("resource__site", "reported_by", "closed_by")
+        .first()
+    )
+
+
+def merged_seconds(
+    intervals: Iterable[tuple[datetime, datetime | None]],
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+) -> float:
+    """Seconds of ``[starts_at, ends_at)`` covered by the union of ``intervals`` (an open one,
+    ``None`` at its end, lasts until ``now``). Overlapping intervals count once."""
+    clipped = []
+    for opened, closed in intervals:
+        end = min(closed if closed is not None else now, ends_at)
+        start = max(opened, starts_at)
+        if end > start:
+            clipped.append((start, end))
+    clipped.sort()
+    total = 0.0
+    current: tuple[datetime, datetime] | None = None
+    for start, end in clipped:
+        if current is None or start > current[1]:
+            if current is not None:
+                total += (current[1] - current[0]).total_seconds()
+            current = (start, end)
+        elif end > current[1]:
+            current = (current[0], end)
+    if current is not None:
+        total += (current[1] - current[0]).total_seconds()
+    return total
+
+
+@dataclass
+class DowntimeRow:
+    resource: Resource
+    seconds: float
+    incidents: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.seconds / 3600, 2)
+
+
+def downtime(
+    *, park: Park, starts_at: datetime, ends_at: datetime, now: datetime | None = None
+) -> list[DowntimeRow]:
+    """Per resource of the park: the time it was down in ``[starts_at, ends_at)`` — the union of
+    its «down» incidents clipped to the period, an open one counted until ``now``. Instruments
+    (lab and engineering types) are listed even at zero; others only when they were down. Two
+    queries."""
+    now = now or timezone.now()
+    rows = (
+        Incident.all_parks.filter(
+            park=park,
+            severity=IncidentSeverity.DOWN,
+            opened_at__lt=ends_at,
+        )
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=starts_at))
+        .values_list("resource_id", "opened_at", "closed_at")
+    )
+    by_resource: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for resource_id, opened, closed in rows:
+        by_resource[resource_id].append((opened, closed))
+    resources = (
+        Resource.all_parks.filter(park=park)
+        .filter(
+            Q(resource_type__in=(ResourceType.LAB, ResourceType.ENGINEERING))
+            | Q(pk__in=list(by_resource))
+        )
+        .select_related("site")
+        .order_by("site__name", "name", "id")
+    )
+    return [
+        DowntimeRow(
+            resource=resource,
+            seconds=merged_seconds(
+                by_resource.get(resource.pk, []), starts_at=starts_at, ends_at=ends_at, now=now
+            ),
+            incidents=len(by_resource.get(resource.pk, [])),
+        )
+        for resource in resources
+    ]

@@ -86,3 +86,13 @@ def can_change_waitlist_entry(access: ParkAccess, entry: WaitlistEntry) -> bool:
 def can_subscribe(access: ParkAccess) -> bool:
     """Make a secret calendar link (own bookings, or a resource's): every signed-in member."""
     return is_member(access) and access.is_authenticated
+
+
+def can_manage_incidents(access: ParkAccess) -> bool:
+    """Open and close incidents, see them and the downtime: the park's staff and its engineers."""
+    return is_staff(access) or has_role(access, Role.ENGINEER)
+
+
+def can_view_own_certificates(access: ParkAccess) -> bool:
+    """Every signed-in member sees their own certificates and when they lapse."""
+    return is_member(access) and access.is_authenticated

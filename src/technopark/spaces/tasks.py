@@ -1,7 +1,11 @@
 """Background work of spaces: release no-shows and expire waitlist offers (run every few minutes,
-e.g. from cron via ``manage.py spaces_release_no_shows`` or enqueued on the task backend)."""
+e.g. from cron via ``manage.py spaces_release_no_shows`` or enqueued on the task backend), and
+remind holders before their certificates lapse (run daily: ``manage.py
+spaces_remind_certificates``)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django_tasks import task
 
@@ -18,3 +22,13 @@ def spaces_release_no_shows() -> dict[str, int]:
         "released": services.bookings_release_no_shows(),
         "offers_expired": services.offers_expire(),
     }
+
+
+@task()
+@scopes_disabled()  # every park's certificates
+def spaces_certificate_reminders(*, now: str | None = None) -> int:
+    """Remind holders whose certificates lapse within ``services.REMIND_DAYS_BEFORE`` days; once
+    per lapse (running it again tells nobody twice). ``now``: an ISO 8601 moment, for tests and
+    catching up; the current time when empty. Returns how many were reminded."""
+    moment = datetime.fromisoformat(now) if now else None
+    return services.certificate_lapse_reminders_send(now=moment)

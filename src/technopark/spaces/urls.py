@@ -3,7 +3,7 @@
 from django.urls import path
 
 from technopark.spaces import views
-from technopark.spaces.views import bookings, resources, setup
+from technopark.spaces.views import bookings, incidents, resources, setup
 
 app_name = "spaces"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("my/", views.my_bookings, name="my"),
     path("approvals/", views.approvals, name="approvals"),
     path("certificates/", views.certificates, name="certificates"),
+    path("certificates/mine/", resources.my_certificates, name="my_certificates"),
+    path("training/", resources.training, name="training"),
+    path("incidents/", incidents.incidents, name="incidents"),
+    path("incidents/<id:pk>/", incidents.incident_detail, name="incident"),
     path("occupancy/", views.occupancy, name="occupancy"),
     path("occupancy.xlsx", views.occupancy_export, name="occupancy_export"),
     path("bookings/<id:pk>/", views.booking_detail, name="booking"),

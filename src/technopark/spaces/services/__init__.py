@@ -1,6 +1,7 @@
 """Every write to spaces: resources and their hours, rules, certificates, bookings, the waitlist.
 
 One module per part: resources (resources, hours, closures, booking rules, certificates),
+certificates (lapses, reminders, training sessions), incidents,
 bookings (bookings, approvals, check-in, no-shows, weekly series), waitlist, feeds; the checks a
 booking passes are ``_checks`` (with how no booking is ever doubled), what several parts share
 ``_common``. The names callers use are re-exported here.
@@ -30,7 +31,24 @@ from technopark.spaces.services.bookings import (
     booking_series_create,
     bookings_release_no_shows,
 )
+from technopark.spaces.services.certificates import (
+    MAX_PEOPLE,
+    REMIND_DAYS_BEFORE,
+    Validity,
+    certificate_lapse_reminders_send,
+    certificate_refusal,
+    certificate_use_record,
+    has_valid_certificate,
+    training_session_record,
+    validity,
+)
 from technopark.spaces.services.feeds import feed_by_secret, feed_issue
+from technopark.spaces.services.incidents import (
+    incident_blocking_check,
+    incident_close,
+    incident_open,
+    open_down_incident,
+)
 from technopark.spaces.services.resources import (
     RESOURCE_FIELDS,
     booking_rule_reset,
@@ -41,7 +59,6 @@ from technopark.spaces.services.resources import (
     closure_create,
     closure_delete,
     closure_update,
-    has_valid_certificate,
     opening_hours_set,
     resource_create,
     resource_dependents,
@@ -67,10 +84,13 @@ __all__ = [
     "CHECK_IN_EARLY",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_PEOPLE",
+    "REMIND_DAYS_BEFORE",
     "RESOURCE_FIELDS",
     "BookingConflict",
     "SeriesResult",
     "SpacesSeatProvider",
+    "Validity",
     "_overlapping",
     "acting_company_ids",
     "booking_approve",
@@ -83,8 +103,11 @@ __all__ = [
     "booking_rule_set",
     "booking_series_create",
     "bookings_release_no_shows",
+    "certificate_lapse_reminders_send",
     "certificate_record",
+    "certificate_refusal",
     "certificate_update",
+    "certificate_use_record",
     "certificate_withdraw",
     "closure_create",
     "closure_delete",
@@ -94,7 +117,11 @@ __all__ = [
     "feed_by_secret",
     "feed_issue",
     "has_valid_certificate",
+    "incident_blocking_check",
+    "incident_close",
+    "incident_open",
     "offers_expire",
+    "open_down_incident",
     "open_intervals",
     "opening_hours_set",
     "resource_create",
@@ -108,6 +135,8 @@ __all__ = [
     "seat_release",
     "seats_of",
     "times_readable_check",
+    "training_session_record",
+    "validity",
     "waitlist_accept",
     "waitlist_join",
     "waitlist_leave",

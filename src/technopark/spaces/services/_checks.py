@@ -51,7 +51,7 @@ from technopark.spaces.services._common import (
     describe_range,
     zone_of,
 )
-from technopark.spaces.services.resources import has_valid_certificate
+from technopark.spaces.services.certificates import certificate_refusal
 
 # --- the checks a booking passes ----------------------------------------------------------------
 
@@ -186,14 +186,16 @@ def _check_open(*, resource: Resource, starts_at: datetime, ends_at: datetime) -
         )
 
 
-def _check_certificate(*, user: Any, resource: Resource, ends_at: datetime) -> None:
+def _check_certificate(
+    *, user: Any, resource: Resource, ends_at: datetime, now: datetime | None = None
+) -> None:
+    """A certificate that covers the booking's last day and has not lapsed for want of use
+    (``services.certificates``); the refusal says which and since when."""
     if not resource.requires_certification:
         return
     last_day = to_local(ends_at, zone_of(resource.site)).date()
-    if not has_valid_certificate(user=user, resource=resource, on=last_day):
-        message = _(
-            "%(resource)s needs a valid certificate: ask the park's staff for the training."
-        ) % {"resource": resource.display_name}
+    message = certificate_refusal(user=user, resource=resource, on=last_day, now=now)
+    if message is not None:
         raise ValidationError({"resource": ValidationError(message, code="certificate")})
 
 

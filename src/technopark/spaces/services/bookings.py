@@ -42,6 +42,8 @@ from technopark.spaces.services._common import (
     times_readable_check,
     zone_of,
 )
+from technopark.spaces.services.certificates import certificate_use_record
+from technopark.spaces.services.incidents import incident_blocking_check
 from technopark.spaces.services.waitlist import _offer_freed
 
 CHECK_IN_EARLY = timedelta(minutes=15)
@@ -95,7 +97,7 @@ def booking_create(
         kind=kind,
     )
     _check_open(resource=resource, starts_at=starts_at, ends_at=ends_at)
-    _check_certificate(user=access.user, resource=resource, ends_at=ends_at)
+    _check_certificate(user=access.user, resource=resource, ends_at=ends_at, now=now)
     booking = Booking(
         park_id=resource.park_id,
         resource=resource,
@@ -109,6 +111,7 @@ def booking_create(
         series=series,
     )
     with transaction.atomic():
+        incident_blocking_check(resource=resource)
         if not staff:
             _check_quota(
                 rule=rule,
@@ -170,9 +173,10 @@ def booking_move(
         kind=booking.kind,
     )
     _check_open(resource=target, starts_at=starts_at, ends_at=ends_at)
-    _check_certificate(user=booking.booked_by, resource=target, ends_at=ends_at)
+    _check_certificate(user=booking.booked_by, resource=target, ends_at=ends_at, now=now)
     old = (booking.resource, booking.starts_at, booking.ends_at)
     with transaction.atomic():
+        incident_blocking_check(resource=target)
         if not staff:
             _check_quota(
                 rule=rule,
@@ -289,7 +293,9 @@ def booking_reject(
 
 @transaction.atomic
 def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Booking:
-    """Check in from 15 minutes before the start until the end. Locking: the booking's row."""
+    """Check in from 15 minutes before the start until the end. A check-in is a *use* of the
+    resource: the booker's certificates of it note it (``last_used_at``) in this transaction.
+    Locking: the booking's row, then the booker's certificates of the resource."""
     now = now or timezone.now()
     booking = Booking.all_parks.select_for_update().get(park_id=booking.park_id, pk=booking.pk)
     if booking.status != BookingStatus.CONFIRMED:
@@ -301,6 +307,12 @@ def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Bookin
     booking.status = BookingStatus.CHECKED_IN
     booking.checked_in_at = now
     booking.save(update_fields=["status", "checked_in_at"])
+    certificate_use_record(
+        user_id=booking.booked_by_id,
+        resource_id=booking.resource_id,
+        park_id=booking.park_id,
+        at=now,
+    )
     writes("spaces", park_id=booking.park_id)
     return booking
 

@@ -41,6 +41,7 @@ def resource_create(
     features: str = "",
     description: str = "",
     requires_certification: bool = False,
+    certificate_lapses_after_days: int | None = None,
 ) -> Resource:
     """Add a bookable resource to a site. Locking: none (unique names are the database's)."""
     resource = Resource(
@@ -53,6 +54,7 @@ def resource_create(
         features=features,
         description=description,
         requires_certification=requires_certification,
+        certificate_lapses_after_days=certificate_lapses_after_days,
     )
     resource.full_clean(exclude=["park", "site"], validate_unique=False)
     if Resource.all_parks.filter(park_id=site.park_id, site=site, name=name).exists():
@@ -141,12 +143,6 @@ def booking_rule_set(*, park: Park, resource_type: str, **values: Any) -> Bookin
 # --- certificates -------------------------------------------------------------------------------
 
 
-def has_valid_certificate(*, user: Any, resource: Resource, on: date) -> bool:
-    return Certificate.all_parks.filter(
-        park_id=resource.park_id, user=user, resource=resource, expires_on__gte=on
-    ).exists()
-
-
 @transaction.atomic
 def certificate_record(
     *,
@@ -198,6 +194,7 @@ RESOURCE_FIELDS = (
     "features",
     "description",
     "requires_certification",
+    "certificate_lapses_after_days",
     "is_active",
 )
 

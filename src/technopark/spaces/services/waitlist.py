@@ -35,6 +35,7 @@ from technopark.spaces.services._common import (
     rule_for,
     times_readable_check,
 )
+from technopark.spaces.services.incidents import open_down_incident
 
 # --- the waitlist -------------------------------------------------------------------------------
 
@@ -94,6 +95,8 @@ def _offer_freed(
     """Offer freed time to those waiting for it, first come first served: an offer is a booking
     in status ``offered`` that holds the slot until ``offer_expires_at``. Runs inside the
     caller's transaction."""
+    if open_down_incident(resource=resource) is not None:
+        return []  # out of service: nobody is offered a slot of it until the incident closes
     rule = rule_for(park=resource.park, resource_type=resource.resource_type)
     waiting = WaitlistEntry.all_parks.filter(
         resource=resource,

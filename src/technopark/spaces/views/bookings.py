@@ -306,6 +306,7 @@ def render_my_bookings(
             "new_feed": new_feed[0] if new_feed else None,
             "new_feed_url": new_feed[1] if new_feed else None,
             "may_book": rules.can_book(access),
+            "can_manage_incidents": rules.can_manage_incidents(access),
         },
     )
 

@@ -21,6 +21,7 @@ from technopark.parks.models import Membership, MembershipStatus, Park
 from technopark.spaces import queries, rules, services
 from technopark.spaces.forms import (
     CertificateForm,
+    TrainingSessionForm,
 )
 
 # --- certificates -------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
         "spaces/certificates.html",
         {
             "form": form,
-            "certificates": queries.certificates(park=park),
+            "certificates": queries.certificates_with_validity(park=park),
             "today": timezone.localdate(),
         },
         status=status,
@@ -91,3 +92,67 @@ def pick_person(request: HttpRequest, park_slug: str) -> HttpResponse:
     park = park_of(request)
     form = CertificateForm(people=people(park), resources=[])
     return pickers.options_response(request, form.fields["user"])  # type: ignore[arg-type]
+
+
+# --- training sessions and the holder's own certificates ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """Training sessions: staff record one (trainer, time, duration, the people qualified), which
+    creates or renews their certificates; the list shows the recent sessions."""
+    require(rules.can_manage_certificates(access_of(request)))
+    park = park_of(request)
+    form = TrainingSessionForm(
+        request.POST if request.method == "POST" else None,
+        people=people(park),
+        resources=queries.certifiable_resources(park=park),
+        search_url=_search_url(park),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.training_session_record(
+                    actor=signed_in_user(request),
+                    resource=data["resource"],
+                    trainer=data["trainer"],
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    people=list(data["people"]),
+                    expires_on=data["expires_on"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+                status = 400
+            else:
+                messages.success(request, _("The training session has been recorded."))
+                return redirect("spaces:training", park_slug=park.slug)
+        else:
+            status = 400
+    return render(
+        request,
+        "spaces/training.html",
+        {"form": form, "sessions": queries.training_sessions(park=park)},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def my_certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
+    """The visitor's own certificates: until when each holds and what ends it."""
+    access = access_of(request)
+    require(rules.can_view_own_certificates(access))
+    park = park_of(request)
+    return render(
+        request,
+        "spaces/my_certificates.html",
+        {
+            "certificates": queries.certificates_with_validity(park=park, user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
