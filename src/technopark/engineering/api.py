@@ -126,7 +126,9 @@ def request_list(
     )
     if filters.state is not None:
         rows = rows.filter(state=filters.state.value)
-    rows = rows.select_related("company").prefetch_related("engineers").order_by("-created_at", "-pk")
+    rows = (
+        rows.select_related("company").prefetch_related("engineers").order_by("-created_at", "-pk")
+    )
     data = paginate(rows, page)
     data["items"] = [_request_out(row) for row in data["items"]]
     return data
@@ -223,7 +225,5 @@ def quote_approve(request: HttpRequest, park_slug: str, quote_id: Id, payload: A
     approved = services.quote_approve(
         access=access_of(request), quote=quote, side=payload.side.value, now=timezone.now()
     )
-    fresh = (
-        Quote.all_parks.filter(pk=approved.pk).prefetch_related("lines", "approvals").get()
-    )
+    fresh = Quote.all_parks.filter(pk=approved.pk).prefetch_related("lines", "approvals").get()
     return _quote_out(fresh)

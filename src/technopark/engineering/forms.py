@@ -80,7 +80,9 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
 
 class AssignForm(ServiceErrorsMixin, forms.Form):
     responsible = forms.ModelChoiceField(
-        label=_("responsible staff member"), queryset=None, required=False  # type: ignore[arg-type]
+        label=_("responsible staff member"),
+        queryset=None,
+        required=False,  # type: ignore[arg-type]
     )
     engineers = forms.ModelMultipleChoiceField(
         label=_("assigned engineers"),
@@ -147,10 +149,10 @@ class DeclineForm(ServiceErrorsMixin, forms.Form):
 class ServiceForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=pgettext_lazy("name of a thing", "name"), max_length=200)
     name_en = forms.CharField(label=_("name in English"), max_length=200, required=False)
-    site = forms.ModelChoiceField(
-        label=_("site"), queryset=Site.all_parks.none(), required=False
+    site = forms.ModelChoiceField(label=_("site"), queryset=Site.all_parks.none(), required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("kind of a service", "kind"), choices=ServiceKind.choices
     )
-    kind = forms.ChoiceField(label=pgettext_lazy("kind of a service", "kind"), choices=ServiceKind.choices)
     unit = forms.ChoiceField(label=pgettext_lazy("unit of a service", "unit"), choices=Unit.choices)
     lead_time_days = forms.IntegerField(
         label=_("lead time, working days"), min_value=0, max_value=365, initial=5
@@ -171,7 +173,9 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
 
 class PriceForm(ServiceErrorsMixin, forms.Form):
     tier = forms.ChoiceField(label=_("price tier"), choices=Tier.choices)
-    valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     unit_price = MoneyField(label=_("price per unit"))
 
 

@@ -120,9 +120,7 @@ class EngineeringSettings(ParkOwned):
     approval besides the company's."""
 
     park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="engineering_settings")
-    approval_threshold = money_field(
-        _("manager's approval above"), default=DEFAULT_THRESHOLD
-    )
+    approval_threshold = money_field(_("manager's approval above"), default=DEFAULT_THRESHOLD)
     quote_valid_days = models.PositiveSmallIntegerField(_("quote valid for, days"), default=30)
 
     class Meta:
@@ -295,7 +293,9 @@ class Quote(ParkOwned):
         verbose_name = pgettext_lazy("model name", "quote")
         verbose_name_plural = _("quotes")
         constraints = [
-            models.UniqueConstraint(fields=["request", "version"], name="engineering_quote_version"),
+            models.UniqueConstraint(
+                fields=["request", "version"], name="engineering_quote_version"
+            ),
             models.UniqueConstraint(
                 fields=["park", "number"],
                 condition=~Q(number=""),
@@ -380,4 +380,3 @@ class QuoteApproval(ParkOwned):
         constraints = [
             models.UniqueConstraint(fields=["quote", "side"], name="engineering_approval_side"),
         ]
-

@@ -90,9 +90,7 @@ def transitions_for(
     if works_on(access, request):
         states += next_states(from_state=request.state, held_from=request.held_from, by=By.STAFF)
     if acts_for_request(access, request, acting_ids):
-        states += next_states(
-            from_state=request.state, held_from=request.held_from, by=By.COMPANY
-        )
+        states += next_states(from_state=request.state, held_from=request.held_from, by=By.COMPANY)
     return states
 
 

@@ -79,9 +79,7 @@ def number_next(*, park: Park, kind: str, now: datetime) -> str:
                 DocumentCounter.all_parks.create(park=park, kind=kind, year=year, last=0)
         except IntegrityError:
             pass
-        counter = DocumentCounter.all_parks.select_for_update().get(
-            park=park, kind=kind, year=year
-        )
+        counter = DocumentCounter.all_parks.select_for_update().get(park=park, kind=kind, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{PREFIXES[DocumentKind(kind)]}-{year}-{counter.last:04d}"

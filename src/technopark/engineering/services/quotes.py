@@ -364,7 +364,9 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
             approved_at=now,
         )
         sides = set(locked.approvals.values_list("side", flat=True))
-        needed = {ApprovalSide.COMPANY} | ({ApprovalSide.MANAGER} if locked.needs_manager else set())
+        needed = {ApprovalSide.COMPANY} | (
+            {ApprovalSide.MANAGER} if locked.needs_manager else set()
+        )
         complete = needed <= sides
         if complete:
             locked.status = QuoteStatus.APPROVED

@@ -30,7 +30,13 @@ from technopark.parks.rules import ParkAccess, is_staff
 
 
 def _event(
-    request: ServiceRequest, *, actor: Any, at: datetime, from_state: str, to_state: str, reason: str
+    request: ServiceRequest,
+    *,
+    actor: Any,
+    at: datetime,
+    from_state: str,
+    to_state: str,
+    reason: str,
 ) -> RequestEvent:
     return RequestEvent.all_parks.create(
         park_id=request.park_id,
@@ -159,9 +165,7 @@ def apply_transition(
     request.state = to_state
     request.changed_at = now
     request.save(update_fields=["state", "held_from", "act_number", "changed_at"])
-    _event(
-        request, actor=actor, at=now, from_state=from_state, to_state=to_state, reason=reason
-    )
+    _event(request, actor=actor, at=now, from_state=from_state, to_state=to_state, reason=reason)
     if found.audited:
         audit_record(
             park=request.park,

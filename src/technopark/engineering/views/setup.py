@@ -35,7 +35,9 @@ def catalogue(request: HttpRequest, park_slug: str) -> HttpResponse:
     settings_row = queries.engineering_settings(park=park)
     context = {
         "rows": queries.catalogue(park=park, on=today),
-        "settings_form": SettingsForm(initial={"approval_threshold": settings_row.approval_threshold}),
+        "settings_form": SettingsForm(
+            initial={"approval_threshold": settings_row.approval_threshold}
+        ),
     }
     return render(request, "engineering/catalogue.html", context)
 
@@ -78,7 +80,11 @@ def service_edit(request: HttpRequest, park_slug: str, pk: int | None = None) ->
 
 
 def _service_page(
-    request: HttpRequest, service: Service | None, form: ServiceForm, price_form: PriceForm, status: int
+    request: HttpRequest,
+    service: Service | None,
+    form: ServiceForm,
+    price_form: PriceForm,
+    status: int,
 ) -> HttpResponse:
     prices = list(service.prices.order_by("tier", "-valid_from")) if service is not None else []
     context = {"service": service, "form": form, "price_form": price_form, "prices": prices}
@@ -102,7 +108,9 @@ def price_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("The price is saved."))
             return redirect("engineering:setup_service", park_slug=park.slug, pk=service.pk)
     initial = {name: getattr(service, name) for name in services.SERVICE_FIELDS}
-    service_form = ServiceForm(initial={**initial, "is_active": service.is_active}, sites=_sites(park))
+    service_form = ServiceForm(
+        initial={**initial, "is_active": service.is_active}, sites=_sites(park)
+    )
     return _service_page(request, service, service_form, form, 400)
 
 
@@ -122,5 +130,8 @@ def settings_save(request: HttpRequest, park_slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("engineering:setup", park_slug=park.slug)
-    context = {"rows": queries.catalogue(park=park, on=local_today(park.time_zone)), "settings_form": form}
+    context = {
+        "rows": queries.catalogue(park=park, on=local_today(park.time_zone)),
+        "settings_form": form,
+    }
     return render(request, "engineering/catalogue.html", context, status=400)
