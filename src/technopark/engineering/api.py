@@ -157,9 +157,7 @@ def request_create(request: HttpRequest, park_slug: str, payload: RequestIn) -> 
         confidential=payload.confidential,
         now=timezone.now(),
     )
-    found = queries.request_in_park(park=park, pk=created.pk)
-    assert found is not None
-    return Status(201, _request_out(found))
+    return Status(201, _request_out(_visible(request, created.pk)))
 
 
 @router.get(
@@ -191,9 +189,7 @@ def request_transition(
         reason=payload.reason,
         now=timezone.now(),
     )
-    fresh = queries.request_in_park(park=park_of(request), pk=found.pk)
-    assert fresh is not None
-    return _request_out(fresh)
+    return _request_out(_visible(request, found.pk))
 
 
 @router.get(

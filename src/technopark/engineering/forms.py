@@ -4,7 +4,7 @@ sending, declining, the catalogue and the park's settings."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -62,9 +62,7 @@ class RequestForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, companies: QuerySet[Company], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["company"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = companies
+        cast(forms.ModelChoiceField, self.fields["company"]).queryset = companies
 
 
 class TransitionForm(ServiceErrorsMixin, forms.Form):
@@ -79,26 +77,21 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
 
 
 class AssignForm(ServiceErrorsMixin, forms.Form):
-    responsible = forms.ModelChoiceField(
-        label=_("responsible staff member"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+    # The querysets are the park's people, set per form.
+    responsible: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("responsible staff member"), queryset=Company.all_parks.none(), required=False
     )
-    engineers = forms.ModelMultipleChoiceField(
+    engineers: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("assigned engineers"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Company.all_parks.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, staff: Any, engineers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        responsible = self.fields["responsible"]
-        chosen = self.fields["engineers"]
-        assert isinstance(responsible, forms.ModelChoiceField)
-        assert isinstance(chosen, forms.ModelMultipleChoiceField)
-        responsible.queryset = staff
-        chosen.queryset = engineers
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = staff
+        cast(forms.ModelMultipleChoiceField, self.fields["engineers"]).queryset = engineers
 
 
 class ServiceLineForm(ServiceErrorsMixin, forms.Form):
@@ -116,9 +109,7 @@ class ServiceLineForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["service"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = services
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
 
 
 class MaterialsLineForm(ServiceErrorsMixin, forms.Form):
@@ -166,9 +157,7 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["site"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = sites
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites
 
 
 class PriceForm(ServiceErrorsMixin, forms.Form):

@@ -264,10 +264,8 @@ def queue(
     rows = visible_requests(
         park=park, user=user, sees_all=sees_all, is_engineer=not sees_all, company_ids=set()
     )
-    if filters.state:
-        rows = rows.filter(state=filters.state)
-    else:
-        rows = rows.filter(state__in=OPEN_STATES)
+    # open requests unless a state is chosen
+    rows = rows.filter(state=filters.state) if filters.state else rows.filter(state__in=OPEN_STATES)
     if filters.engineer is not None:
         rows = rows.filter(engineers=filters.engineer)
     return (
