@@ -27,8 +27,20 @@ QUANTITY_ERRORS = {
 }
 
 
+class QuantityField(forms.DecimalField):
+    """A quantity as people type it: a comma or a point before the decimals ("3,5")."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = "".join(value.split())
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        result: Decimal | None = super().to_python(value)
+        return result
+
+
 def quantity_field() -> forms.DecimalField:
-    return forms.DecimalField(
+    return QuantityField(
         label=_("quantity"),
         max_digits=10,
         decimal_places=2,
