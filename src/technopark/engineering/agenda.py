@@ -15,8 +15,8 @@ from technopark.engineering import rules
 from technopark.engineering.models import Quote, QuoteStatus, RequestState, ServiceRequest
 from technopark.parks import agenda
 from technopark.parks.agenda import DUE, Item
-from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
+from technopark.parks.models import Park, Role
+from technopark.parks.rules import ParkAccess, has_role
 
 
 def company_items(park: Park, user: Any) -> list[Item]:
@@ -62,7 +62,7 @@ def staff_items(park: Park) -> list[Item]:
 @agenda.reads("engineering", "companies")
 def provider(park: Park, user: Any, access: ParkAccess, now: datetime) -> list[Item]:
     items: list[Item] = []
-    if rules.can_request_services(access):
+    if has_role(access, Role.FOUNDER):
         items += company_items(park, user)
     if rules.can_see_all_requests(access):
         items += staff_items(park)
