@@ -40,8 +40,17 @@ SEES = {
 @pytest.mark.parametrize("confidential", [False, True])
 @pytest.mark.parametrize(
     "role",
-    ["anonymous", "founder", "other_founder", "manager", "expert", "observer", "outsider",
-     "engineer", "other_engineer"],
+    [
+        "anonymous",
+        "founder",
+        "other_founder",
+        "manager",
+        "expert",
+        "observer",
+        "outsider",
+        "engineer",
+        "other_engineer",
+    ],
 )
 def test_who_reads_a_request(centre, frozen, api, role, confidential):
     request = centre.to_state("quoted", confidential=confidential)
@@ -115,9 +124,7 @@ def test_a_change_of_state_through_the_api(centre, frozen, api):
         f"{API}/requests/{request.pk}/transition", {"to_state": "accepted"}
     )
     assert "to_state" in field_errors(refused)
-    unknown = api("engineer").post(
-        f"{API}/requests/{request.pk}/transition", {"to_state": "bogus"}
-    )
+    unknown = api("engineer").post(f"{API}/requests/{request.pk}/transition", {"to_state": "bogus"})
     assert unknown.status_code == 422
     request.refresh_from_db()
     assert request.state == RequestState.TRIAGED
