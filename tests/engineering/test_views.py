@@ -129,6 +129,14 @@ def test_the_service_page_opens_for_the_manager(centre, frozen, login):
     assert "2 500,00" in response.content.decode() or "2,500.00" in response.content.decode()
 
 
+def test_a_draft_quote_is_linked_from_its_request_page(centre, frozen, login):
+    request = centre.to_state("triaged")
+    quote = centre.quote(request)
+    page = login("engineer").get(url("request", pk=request.pk)).content.decode()
+    assert f'href="{url("quote", pk=quote.pk)}"' in page
+    assert login("engineer").get(url("quote", pk=quote.pk)).status_code == 200
+
+
 def test_the_menu_leads_each_role_to_its_engineering_page(centre, frozen, login):
     home = f"/{PARK}/"
     assert url("queue") in login("manager").get(home).content.decode()
