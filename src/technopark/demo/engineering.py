@@ -364,10 +364,15 @@ def seed_engineering(park: Park, *, accounts: Any) -> None:
     plan: list[tuple[Company, Any, tuple[str, str, bool, tuple[int, str], str, int]]] = []
     if own is not None:
         plan += [(own.company, founder, spec) for spec in REQUESTS]
-    for company, spec in zip(others, OTHERS, strict=False):
-        rep = TeamMember.objects.filter(company=company, acts_for_company=True).first()
-        if rep is not None:
-            plan.append((company, rep.user, spec))
+    # The demo has few companies with a team: they share the other requests, in turn.
+    reps = [
+        (company, rep.user)
+        for company in others
+        if (rep := TeamMember.objects.filter(company=company, acts_for_company=True).first())
+    ]
+    for n, spec in enumerate(OTHERS if reps else ()):
+        company, rep_user = reps[n % len(reps)]
+        plan.append((company, rep_user, spec))
     for company, rep_user, (title, description, confidential, line, target, days) in plan:
         start = now - timedelta(days=days)
         request = services.request_create(

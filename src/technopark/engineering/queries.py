@@ -18,6 +18,7 @@ from technopark.engineering.models import (
     Quote,
     QuoteLine,
     QuoteStatus,
+    RequestEvent,
     RequestState,
     Service,
     ServicePrice,
@@ -188,7 +189,9 @@ def request_in_park(*, park: Park, pk: int) -> ServiceRequest | None:
 
 def request_detail_parts(*, request: ServiceRequest) -> dict[str, Any]:
     """The history and the quotes with their lines and approvals (three queries)."""
-    events = list(request.events.select_related("actor").order_by("at", "pk"))
+    events = list(
+        RequestEvent.all_parks.filter(request=request).select_related("actor").order_by("at", "pk")
+    )
     quotes = list(
         Quote.all_parks.filter(request=request)
         .prefetch_related(
@@ -287,3 +290,13 @@ def queue_counts(*, park: Park, user: Any, sees_all: bool) -> dict[str, int]:
         .order_by()
     )
     return {state: counts.get(state, 0) for state in RequestState.values}
+
+
+def quote_lines(*, quote: Quote) -> list[QuoteLine]:
+    """A quote's lines in their order, with their services (one query)."""
+    return list(_lines().filter(quote=quote))
+
+
+def service_prices(*, service: Service) -> list[ServicePrice]:
+    """Every dated price of a service, by tier and newest first (one query)."""
+    return list(ServicePrice.all_parks.filter(service=service).order_by("tier", "-valid_from"))

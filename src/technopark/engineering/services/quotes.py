@@ -64,7 +64,7 @@ def _draft_only(quote: Quote) -> None:
 
 
 def _recount(quote: Quote) -> None:
-    total = quote.lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    total = QuoteLine.all_parks.filter(quote=quote).aggregate(total=Sum("amount"))["total"] or ZERO
     quote.total = total
     quote.save(update_fields=["total"])
 
@@ -82,7 +82,9 @@ def quote_create(*, access: ParkAccess, request: ServiceRequest, now: datetime) 
                 _("Quote a request once it is triaged, and before its quote is approved."),
                 code="not_quotable",
             )
-        open_ = locked.quotes.filter(status__in=(QuoteStatus.DRAFT, QuoteStatus.SENT))
+        open_ = Quote.all_parks.filter(
+            request=locked, status__in=(QuoteStatus.DRAFT, QuoteStatus.SENT)
+        )
         if open_.exists():
             raise ValidationError(
                 _("This request has a quote open already: change that one."), code="open_quote"
@@ -93,7 +95,7 @@ def quote_create(*, access: ParkAccess, request: ServiceRequest, now: datetime) 
 
 
 def _new_version(request: ServiceRequest, *, actor: Any, now: datetime) -> Quote:
-    last = request.quotes.aggregate(last=Max("version"))["last"] or 0
+    last = Quote.all_parks.filter(request=request).aggregate(last=Max("version"))["last"] or 0
     return Quote.all_parks.create(
         park_id=request.park_id,
         request=request,
@@ -141,7 +143,7 @@ def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
                 amount=line.amount,
                 position=line.position,
             )
-            for line in old.lines.all()
+            for line in QuoteLine.all_parks.filter(quote=old).order_by("position", "pk")
         ]
         QuoteLine.all_parks.bulk_create(lines)
         _recount(new)
@@ -177,7 +179,9 @@ def _check_quantity(quantity: Decimal) -> None:
 
 
 def _next_position(quote: Quote) -> int:
-    return (quote.lines.aggregate(last=Max("position"))["last"] or 0) + 1
+    return (
+        QuoteLine.all_parks.filter(quote=quote).aggregate(last=Max("position"))["last"] or 0
+    ) + 1
 
 
 def quote_line_add(
@@ -297,7 +301,7 @@ def quote_send(
         refuse_unless(staff_side(access, request))
         locked = _locked_quote(quote)
         _draft_only(locked)
-        if not locked.lines.exists():
+        if not QuoteLine.all_parks.filter(quote=locked).exists():
             raise ValidationError(_("Add at least one line before sending the quote."))
         settings_row = queries.engineering_settings(park=park)
         _recount(locked)
@@ -354,7 +358,7 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
         else:
             raise ValidationError({"side": _("Approve for the company or as the manager.")})
         _check_answerable(locked, today)
-        if locked.approvals.filter(side=side).exists():
+        if QuoteApproval.all_parks.filter(quote=locked, side=side).exists():
             raise ValidationError(_("This approval is already given."), code="already")
         QuoteApproval.all_parks.create(
             park_id=locked.park_id,
@@ -363,7 +367,7 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
             approved_by=access.user,
             approved_at=now,
         )
-        sides = set(locked.approvals.values_list("side", flat=True))
+        sides = set(QuoteApproval.all_parks.filter(quote=locked).values_list("side", flat=True))
         needed = {ApprovalSide.COMPANY} | (
             {ApprovalSide.MANAGER} if locked.needs_manager else set()
         )

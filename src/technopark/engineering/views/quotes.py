@@ -45,7 +45,7 @@ def _editor(
     context: dict[str, Any] = {
         "quote": quote,
         "req": found,
-        "lines": list(quote.lines.select_related("service").order_by("position", "pk")),
+        "lines": queries.quote_lines(quote=quote),
         "tier": Tier(tier).label,
         "editable": quote.status == QuoteStatus.DRAFT,
         "line_form": line_form or ServiceLineForm(initial={"tier": tier}, services=active),

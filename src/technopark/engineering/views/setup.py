@@ -86,7 +86,7 @@ def _service_page(
     price_form: PriceForm,
     status: int,
 ) -> HttpResponse:
-    prices = list(service.prices.order_by("tier", "-valid_from")) if service is not None else []
+    prices = queries.service_prices(service=service) if service is not None else []
     context = {"service": service, "form": form, "price_form": price_form, "prices": prices}
     return render(request, "engineering/service_form.html", context, status=status)
 
