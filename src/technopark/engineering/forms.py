@@ -56,7 +56,7 @@ class RequestForm(ServiceErrorsMixin, forms.Form):
         queryset=Company.all_parks.none(),
         error_messages={"invalid_choice": _("Choose one of your companies.")},
     )
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("service request", "title"), max_length=200)
     description = forms.CharField(
         label=_("What is to be done, and why"), widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -84,7 +84,10 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose a state from the list.")},
     )
     reason = forms.CharField(
-        label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("why a change is made", "reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -145,7 +148,9 @@ class SendForm(ServiceErrorsMixin, forms.Form):
 
 class DeclineForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
-        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("why a change is made", "reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -180,7 +180,7 @@ class ServiceRequest(ParkOwned):
         on_delete=models.PROTECT,
         related_name="service_requests",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("service request", "title"), max_length=200)
     description = models.TextField(_("description"))
     desired_on = models.DateField(_("desired date"), null=True, blank=True)
     confidential = models.BooleanField(_("confidential (under NDA)"), default=False)
@@ -246,7 +246,7 @@ class RequestEvent(ParkOwned):
     at = models.DateTimeField()
     from_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=RequestState.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(pgettext_lazy("why a change is made", "reason"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -276,7 +276,7 @@ class Quote(ParkOwned):
         default=QuoteStatus.DRAFT,
     )
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
-    total = money_field(_("total"), default=ZERO)
+    total = money_field(pgettext_lazy("sum of a quote", "total"), default=ZERO)
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     # Copied when sent: whether a manager must approve too.
     needs_manager = models.BooleanField(default=False)
@@ -286,7 +286,7 @@ class Quote(ParkOwned):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(_("reason"), blank=True)
+    decline_reason = models.TextField(pgettext_lazy("why a change is made", "reason"), blank=True)
 
     class Meta:
         ordering = ["request", "-version"]
