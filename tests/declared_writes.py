@@ -47,6 +47,8 @@ TOPIC_OF: dict[str, str | Callable[[Row], str | None] | None] = {
     # who holds a certificate, and who waits for a slot, shows on no cached page
     "spaces.certificate": None,
     "spaces.waitlistentry": None,
+    # the counters that number quotes and acts show on no page
+    "engineering.documentcounter": None,
 }
 
 

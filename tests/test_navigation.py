@@ -21,6 +21,7 @@ EXPECTED = {
         "Spaces",
         "Programmes",
         "My grants",
+        "Engineering",
     ],
     "expert": [
         "About the park",
@@ -40,6 +41,7 @@ EXPECTED = {
         "Spaces",
         "Programmes",
         "Grants",
+        "Engineering",
         "People",
     ],
     "observer": [

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "technopark.selection",
     "technopark.residency",
     "technopark.spaces",
+    "technopark.engineering",
     "technopark.programmes",
     "technopark.grants",
     "technopark.notices",

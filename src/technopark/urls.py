@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:park_slug>/spaces/", include("technopark.spaces.urls")),
     path("<slug:park_slug>/programmes/", include("technopark.programmes.urls")),
     path("<slug:park_slug>/grants/", include("technopark.grants.urls")),
+    path("<slug:park_slug>/engineering/", include("technopark.engineering.urls")),
 ]
 
 handler403 = "technopark.parks.views.error_403"

@@ -66,6 +66,8 @@ def _samples(park: Park) -> dict[str, list[Sample]]:
     dashboard = reverse("programmes:dashboard", kwargs={"park_slug": slug, "pk": cohort.pk})
     calendar = reverse("spaces:calendar", kwargs={"park_slug": slug})
     search = reverse("spaces:search", kwargs={"park_slug": slug})
+    queue = reverse("engineering:queue", kwargs={"park_slug": slug})
+    engineer = User.objects.get(email="engineer@demo.technopark")
     api = f"/api/v1/parks/{slug}"
     return {
         "company-list": [
@@ -112,6 +114,13 @@ def _samples(park: Park) -> dict[str, list[Sample]]:
         "spaces-search": [
             (search, {}),
             (f"{search}?day=2026-03-03&start=10:00&end=12:00&capacity=2", {}),
+        ],
+        # One entry for the park's managers and admins; each engineer's own (NDA).
+        "engineering-queue": [
+            (queue, {}),
+            (f"{queue}?state=quoted", {}),
+            (f"{queue}?engineer={engineer.pk}&state=in_work", HTMX),
+            (f"{queue}?state=bogus", {}),  # refused value: answered, not cached
         ],
     }
 
@@ -184,6 +193,7 @@ FRAGMENT_NAMES = (
     "cohort-dashboard",
     "spaces-calendar",
     "spaces-search",
+    "engineering-queue",
 )
 
 

@@ -40,7 +40,16 @@ from tests.selection.fixtures_review import review_world  # noqa: F401 - a fixtu
 
 pytestmark = pytest.mark.django_db
 
-PROVIDERS = ("accounts", "companies", "grants", "programmes", "residency", "selection", "spaces")
+PROVIDERS = (
+    "accounts",
+    "companies",
+    "engineering",
+    "grants",
+    "programmes",
+    "residency",
+    "selection",
+    "spaces",
+)
 
 
 def _topic(model: Any) -> str | None:

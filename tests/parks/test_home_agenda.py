@@ -285,25 +285,25 @@ def _fill(world: Any, size: int) -> None:
 
 # The manager's home on a first visit (nothing cached yet), at any size:
 #  7 the park, the session's user, their roles, directions (2), sites, the headline figures;
-# 11 the agenda: join requests; team offers; selection: applications (to screen, council) and
+# 12 the agenda: join requests; team offers; selection: applications (to screen, council) and
 #    assignments (to publish, reviews late), one grouped query each; residency: reports to
 #    review, residents behind;
 #    spaces: own bookings today, awaiting approval; programmes: stage claims; grants:
-#    tranches, reports to review;
+#    tranches, reports to review; engineering: requests to triage and quotes to approve;
 #  3 the visitor's companies and team offers (home_parts); the park switcher.
-MANAGER_HOME_QUERIES = 21
+MANAGER_HOME_QUERIES = 22
 # A repeat visit: everything from the cache, the personal parts too (the visitor's companies and
 # team offers, kept per person until a "companies" write).
 REPEAT_QUERIES = 0
-# The founder's: the same 7 + 3, the report banner (1), and an agenda of 7: team offers;
+# The founder's: the same 7 + 3, the report banner (1), and an agenda of 8: team offers;
 # applications by status; the quarter's report due, reports returned; bookings today;
-# sessions this week; grant milestones.
-FOUNDER_HOME_QUERIES = 18
+# sessions this week; grant milestones; quotes to answer.
+FOUNDER_HOME_QUERIES = 19
 # /me/ once the park's agenda is cached: the memberships with their parks, the invitations.
 ME_QUERIES = 2
 # The manager's /me/ on a first visit: the session's user, the memberships with their parks, the
-# invitations, the park switcher, and the park's agenda (the 11 of the manager's home).
-MANAGER_ME_FIRST_QUERIES = 15
+# invitations, the park switcher, and the park's agenda (the 12 of the manager's home).
+MANAGER_ME_FIRST_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [1, 6])

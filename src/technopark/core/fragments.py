@@ -76,6 +76,7 @@ TOPICS = frozenset(
         "programmes",  # programmes, cohorts, participants, sessions, demo days
         "grants",  # awards, milestones, tranches and money movements
         "spaces",  # resources, hours, closures, bookings
+        "engineering",  # services and prices, service requests, quotes
     }
 )
 

@@ -20,6 +20,7 @@ from technopark.accounts.models import User
 from technopark.companies import services as company_services
 from technopark.companies.models import Company, StageChange, TeamMember
 from technopark.demo import data
+from technopark.demo.engineering import seed_engineering
 from technopark.demo.generator import CompanySpec, company_specs
 from technopark.demo.grants import seed_grants
 from technopark.demo.programmes import seed_programmes
@@ -280,6 +281,7 @@ def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
     seed_spaces(park, accounts=accounts)
     seed_programmes(park, users=accounts)
     seed_grants(park, users=accounts)
+    seed_engineering(park, accounts=accounts)
 
 
 def accounts_table(result: SeedResult) -> list[tuple[str, str, str, str]]:

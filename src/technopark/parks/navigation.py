@@ -74,6 +74,14 @@ LINKS = (
     ),
     Link(_("Grants"), (("grants.can_view_grants", "grants:list"),), app="grants"),
     Link(_("My grants"), (("grants.can_view_my_grants", "grants:my_grants"),), app="grants"),
+    Link(
+        pgettext_lazy("menu", "Engineering"),
+        (
+            ("engineering.can_work_requests", "engineering:queue"),
+            ("engineering.can_request_services", "engineering:my_requests"),
+        ),
+        app="engineering",
+    ),
     Link(_("Settings"), (("parks.can_configure_park", "parks:settings"),), url_names=("settings",)),
     Link(_("People"), (("parks.can_manage_members", "people:members"),), url_names=("members",)),
 )
@@ -81,6 +89,28 @@ LINKS = (
 
 # A section's own row of links under its heading ({% section_nav "spaces" %}).
 SECTIONS: dict[str, tuple[Link, ...]] = {
+    "engineering": (
+        Link(
+            _("Request queue"),
+            (("engineering.can_work_requests", "engineering:queue"),),
+            url_names=("queue",),
+        ),
+        Link(
+            _("My requests"),
+            (("engineering.can_request_services", "engineering:my_requests"),),
+            url_names=("my_requests",),
+        ),
+        Link(
+            _("New request"),
+            (("engineering.can_request_services", "engineering:request_new"),),
+            url_names=("request_new",),
+        ),
+        Link(
+            _("Catalogue and prices"),
+            (("engineering.can_configure_catalogue", "engineering:setup"),),
+            url_names=("setup", "setup_service_new", "setup_service"),
+        ),
+    ),
     "spaces": (
         Link(
             _("Calendar"), (("spaces.can_view_spaces", "spaces:calendar"),), url_names=("calendar",)

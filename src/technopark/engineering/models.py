@@ -1,0 +1,382 @@
+"""Tables of the engineering app: the services catalogue with dated prices per tier, the park's
+engineering settings, service requests with their events, quotes with their lines and approvals,
+and the counters that number quotes and acceptance acts.
+
+Money is ``DecimalField(14, 2)``. What the database holds by itself:
+
+* one price per service, tier and day it takes effect; prices and quantities are never negative;
+* a quote's number (once sent) and an acceptance act's number are unique in the park; one
+  counter row per park, kind of document and year;
+* one version number per request; one approval per person per quote;
+* a line's discount is never more than the line and always has a reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from technopark.parks.models import BilingualName, Park, Site
+from technopark.parks.tenancy import ParkOwned
+
+ZERO = Decimal("0.00")
+DEFAULT_THRESHOLD = Decimal("300000.00")
+
+
+def money_field(label: Any, **kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)
+
+
+class ServiceKind(models.TextChoices):
+    DESIGN = "design", pgettext_lazy("engineering service", "Design")
+    PROTOTYPING = "prototyping", _("Prototyping")
+    TESTING = "testing", pgettext_lazy("engineering service", "Testing")
+    ANALYSIS = "analysis", pgettext_lazy("engineering service", "Analysis")
+    LAB_WORK = "lab_work", _("Laboratory work")
+
+
+class Unit(models.TextChoices):
+    HOUR = "hour", pgettext_lazy("unit of a service", "hour")
+    SAMPLE = "sample", pgettext_lazy("unit of a service", "sample")
+    PIECE = "piece", pgettext_lazy("unit of a service", "piece")
+
+
+class Tier(models.TextChoices):
+    RESIDENT = "resident", pgettext_lazy("price tier", "Resident")
+    PARTICIPANT = "participant", pgettext_lazy("price tier", "Cohort participant")
+    EXTERNAL = "external", pgettext_lazy("price tier", "External firm")
+    SUBSIDISED = "subsidised", pgettext_lazy("price tier", "Subsidised")
+
+
+class Service(ParkOwned, BilingualName):
+    """A service the park's engineering centre or laboratory offers (optionally at one site)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="engineering_services")
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engineering_services",
+    )
+    kind = models.CharField(
+        pgettext_lazy("kind of a service", "kind"), max_length=20, choices=ServiceKind.choices
+    )
+    unit = models.CharField(
+        pgettext_lazy("unit of a service", "unit"), max_length=10, choices=Unit.choices
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time, working days"), default=5)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(pgettext_lazy("a service is offered", "active"), default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("engineering service")
+        verbose_name_plural = _("engineering services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "name"], name="engineering_service_unique_name_in_park"
+            )
+        ]
+
+
+class ServicePrice(ParkOwned):
+    """The price of a unit of a service for a tier, from a day on (until a later row)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="prices")
+    tier = models.CharField(_("price tier"), max_length=12, choices=Tier.choices)
+    valid_from = models.DateField(_("valid from"))
+    unit_price = money_field(_("price per unit"))
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["service", "tier", "-valid_from"]
+        verbose_name = _("service price")
+        verbose_name_plural = _("service prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "tier", "valid_from"], name="engineering_price_unique_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="engineering_price_not_negative"
+            ),
+        ]
+
+
+class EngineeringSettings(ParkOwned):
+    """The park's engineering settings: above ``approval_threshold`` a quote needs a manager's
+    approval besides the company's."""
+
+    park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="engineering_settings")
+    approval_threshold = money_field(_("manager's approval above"), default=DEFAULT_THRESHOLD)
+    quote_valid_days = models.PositiveSmallIntegerField(_("quote valid for, days"), default=30)
+
+    class Meta:
+        verbose_name = _("engineering settings")
+        verbose_name_plural = _("engineering settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approval_threshold__gte=0), name="engineering_threshold_not_negative"
+            )
+        ]
+
+
+class DocumentKind(models.TextChoices):
+    QUOTE = "quote", pgettext_lazy("document", "Quote")
+    ACT = "act", _("Acceptance act")
+
+
+class DocumentCounter(ParkOwned):
+    """The last number given to a kind of document in a park and year. Read and advanced only
+    under ``select_for_update`` inside the transaction that uses the number, so numbers are
+    gap-free and never given twice."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "kind", "year"], name="engineering_counter_unique"
+            )
+        ]
+
+
+class RequestState(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("service request", "Submitted")
+    TRIAGED = "triaged", pgettext_lazy("service request", "Triaged")
+    QUOTED = "quoted", pgettext_lazy("service request", "Quoted")
+    APPROVED = "approved", pgettext_lazy("service request", "Quote approved")
+    IN_WORK = "in_work", pgettext_lazy("service request", "In work")
+    DELIVERED = "delivered", pgettext_lazy("service request", "Delivered")
+    ACCEPTED = "accepted", pgettext_lazy("service request", "Accepted")
+    CHARGED = "charged", pgettext_lazy("service request", "Charged")
+    REJECTED = "rejected", pgettext_lazy("service request", "Rejected")
+    CANCELLED = "cancelled", pgettext_lazy("service request", "Cancelled")
+    ON_HOLD = "on_hold", pgettext_lazy("service request", "On hold")
+
+
+class ServiceRequest(ParkOwned):
+    """A company's request for work from the engineering centre or the laboratory."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="service_requests")
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    title = models.CharField(pgettext_lazy("service request", "title"), max_length=200)
+    description = models.TextField(_("description"))
+    desired_on = models.DateField(_("desired date"), null=True, blank=True)
+    confidential = models.BooleanField(_("confidential (under NDA)"), default=False)
+    state = models.CharField(
+        pgettext_lazy("state of a record", "state"),
+        max_length=12,
+        choices=RequestState.choices,
+        default=RequestState.SUBMITTED,
+    )
+    # The state a request on hold returns to when resumed.
+    held_from = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    engineers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned engineers"),
+        blank=True,
+        related_name="engineering_requests",
+    )
+    act_number = models.CharField(_("acceptance act number"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [
+            models.Index(fields=["park", "state", "-created_at"], name="eng_request_queue_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "act_number"],
+                condition=~Q(act_number=""),
+                name="engineering_act_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="on_hold", held_from__gt="")
+                | (~Q(state="on_hold") & Q(held_from="")),
+                name="engineering_request_hold_remembers_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RequestEvent(ParkOwned):
+    """One change of a request's state: who, when, from, to, why."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    from_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=RequestState.choices)
+    reason = models.TextField(pgettext_lazy("why a change is made", "reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("quote", "Draft")
+    SENT = "sent", pgettext_lazy("quote", "Sent")
+    APPROVED = "approved", pgettext_lazy("quote", "Approved")
+    SUPERSEDED = "superseded", pgettext_lazy("quote", "Superseded")
+    EXPIRED = "expired", pgettext_lazy("quote", "Expired")
+    DECLINED = "declined", pgettext_lazy("quote", "Declined")
+
+
+class Quote(ParkOwned):
+    """One version of the price offered for a request. Editable while a draft; sent, it is
+    frozen: a change makes the next version."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="quotes")
+    version = models.PositiveSmallIntegerField(_("version"))
+    number = models.CharField(_("number"), max_length=30, blank=True)
+    status = models.CharField(
+        pgettext_lazy("state of a record", "status"),
+        max_length=12,
+        choices=QuoteStatus.choices,
+        default=QuoteStatus.DRAFT,
+    )
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    total = money_field(pgettext_lazy("sum of a quote", "total"), default=ZERO)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    # Copied when sent: whether a manager must approve too.
+    needs_manager = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(pgettext_lazy("why a change is made", "reason"), blank=True)
+
+    class Meta:
+        ordering = ["request", "-version"]
+        verbose_name = pgettext_lazy("model name", "quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "version"], name="engineering_quote_version"
+            ),
+            models.UniqueConstraint(
+                fields=["park", "number"],
+                condition=~Q(number=""),
+                name="engineering_quote_number_unique",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="engineering_quote_total"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(number=""), name="engineering_quote_sent_numbered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"v{self.version}"
+
+
+class LineKind(models.TextChoices):
+    SERVICE = "service", pgettext_lazy("quote line", "Service")
+    MATERIALS = "materials", pgettext_lazy("quote line", "Materials")
+
+
+class QuoteLine(ParkOwned):
+    """A line of a quote: a service × quantity at the tier's price copied when the line was
+    added (a later price change does not reach it), or materials described in free text."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=LineKind.choices, default=LineKind.SERVICE)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit = models.CharField(
+        pgettext_lazy("unit of a service", "unit"), max_length=10, choices=Unit.choices, blank=True
+    )
+    tier = models.CharField(_("price tier"), max_length=12, choices=Tier.choices, blank=True)
+    unit_price = money_field(_("price per unit"))
+    discount = money_field(_("discount"), default=ZERO)
+    discount_reason = models.CharField(_("reason for the discount"), max_length=300, blank=True)
+    amount = money_field(_("amount"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(unit_price__gte=0) & Q(discount__gte=0),
+                name="engineering_line_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount=0) | ~Q(discount_reason=""),
+                name="engineering_line_discount_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="engineering_line_discount_within_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="materials") | Q(service__isnull=False),
+                name="engineering_line_service",
+            ),
+        ]
+
+
+class ApprovalSide(models.TextChoices):
+    COMPANY = "company", pgettext_lazy("approved for", "Company")
+    MANAGER = "manager", pgettext_lazy("approved for", "Park manager")
+
+
+class QuoteApproval(ParkOwned):
+    """One person's approval of a quote, for the company or as the park's manager."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="approvals")
+    side = models.CharField(max_length=10, choices=ApprovalSide.choices)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "side"], name="engineering_approval_side"),
+        ]

@@ -1,0 +1,114 @@
+"""Who may see and do what with the engineering centre's services, requests and quotes.
+
+The NDA rule: a confidential request is seen only by its company's team, the engineers
+assigned to it and the park's managers and admins; to everyone else it does not exist (404).
+A request that is not confidential is seen by its company's team, every engineer of the park
+and the managers and admins. Other companies, observers, experts and mentors never see a
+company's requests.
+
+Predicates that concern one request take the ids of the companies whose team the visitor is in
+(``member_ids``) or acts for (``acting_ids``), loaded once per page by the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from technopark.core.scopes import in_park
+from technopark.engineering.models import Quote, QuoteStatus, ServiceRequest
+from technopark.engineering.workflow import By, next_states
+from technopark.parks.models import Role
+from technopark.parks.rules import ParkAccess, has_role, is_staff
+
+
+def is_engineer(access: ParkAccess) -> bool:
+    return has_role(access, Role.ENGINEER)
+
+
+def can_request_services(access: ParkAccess) -> bool:
+    """File a request and see one's own: founders (for companies they act for) and staff (on a
+    company's behalf)."""
+    return is_staff(access) or has_role(access, Role.FOUNDER)
+
+
+def can_work_requests(access: ParkAccess) -> bool:
+    """The staff queue: managers, admins and engineers."""
+    return is_staff(access) or is_engineer(access)
+
+
+def can_see_all_requests(access: ParkAccess) -> bool:
+    """Every request, confidential ones too: the park's managers and admins."""
+    return is_staff(access)
+
+
+def can_configure_catalogue(access: ParkAccess) -> bool:
+    """Services, prices and the approval threshold: the park's managers and admins."""
+    return is_staff(access)
+
+
+def _assigned(access: ParkAccess, request: ServiceRequest) -> bool:
+    # ``engineers`` is prefetched by the detail's query: no query here.
+    return access.is_authenticated and any(
+        engineer.pk == access.user.pk for engineer in request.engineers.all()
+    )
+
+
+def can_view_request(
+    access: ParkAccess, request: ServiceRequest, member_ids: Collection[int]
+) -> bool:
+    if not in_park(access, request):
+        return False
+    if is_staff(access) or request.company_id in member_ids:
+        return True
+    if is_engineer(access):
+        return not request.confidential or _assigned(access, request)
+    return False
+
+
+def works_on(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Acts on the request for the park: a manager or admin, or an engineer assigned to it."""
+    return in_park(access, request) and (
+        is_staff(access) or (is_engineer(access) and _assigned(access, request))
+    )
+
+
+def acts_for_request(
+    access: ParkAccess, request: ServiceRequest, acting_ids: Collection[int]
+) -> bool:
+    return in_park(access, request) and request.company_id in acting_ids
+
+
+def can_assign(access: ParkAccess, request: ServiceRequest) -> bool:
+    return in_park(access, request) and is_staff(access)
+
+
+def transitions_for(
+    access: ParkAccess, request: ServiceRequest, acting_ids: Collection[int]
+) -> list[str]:
+    """The states the visitor may move the request to with a button (not those a quote makes)."""
+    states: list[str] = []
+    if works_on(access, request):
+        states += next_states(from_state=request.state, held_from=request.held_from, by=By.STAFF)
+    if acts_for_request(access, request, acting_ids):
+        states += next_states(from_state=request.state, held_from=request.held_from, by=By.COMPANY)
+    return states
+
+
+def can_edit_quotes(access: ParkAccess, request: ServiceRequest) -> bool:
+    return works_on(access, request)
+
+
+def can_answer_quote(
+    access: ParkAccess, quote: Quote, request: ServiceRequest, acting_ids: Collection[int]
+) -> bool:
+    """Approve or decline for the company: someone acting for it, while the quote is sent."""
+    return quote.status == QuoteStatus.SENT and acts_for_request(access, request, acting_ids)
+
+
+def can_approve_as_manager(access: ParkAccess, quote: Quote) -> bool:
+    return (
+        quote.status == QuoteStatus.SENT
+        and quote.needs_manager
+        and in_park(access, quote)
+        and is_staff(access)
+    )
