@@ -475,3 +475,106 @@ def test_queries_give_each_certificate_its_validity(spaces, world):
     (row,) = queries.certificates_with_validity(park=world.park)
     assert row.validity.valid_through == D0 + timedelta(days=10)
     assert row.validity.reason == services.certificates.EXPIRY
+
+
+# --- review fixes: bad ids, a resource with no certificate, the bounded list of people ---------
+
+
+def _training_post(spaces, world, **change):
+    return {
+        "resource": spaces.microscope.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": local(-1, 10).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 90,
+        "people": [world.users["founder"].pk],
+        "expires_on": (timezone.localdate() + timedelta(days=100)).isoformat(),
+        **change,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"people": ["99999999999999999999999"]}, "people"),
+        ({"people": ["-1"]}, "people"),
+        ({"people": ["x"]}, "people"),
+        ({"people": ["²"]}, "people"),
+        ({"trainer": "99999999999999999999999"}, "trainer"),
+        ({"trainer": "-1"}, "trainer"),
+        ({"resource": "99999999999999999999999"}, "resource"),
+        ({"duration_minutes": "99999999999999999999999"}, "duration_minutes"),
+    ],
+)
+def test_the_training_page_refuses_ids_no_database_holds(spaces, world, client_for, change, field):
+    response = client_for("manager").post(BASE + "training/", _training_post(spaces, world, **change))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not TrainingSession.all_parks.exists()
+
+
+def test_the_training_page_refuses_more_people_than_a_session_holds(spaces, world, client_for):
+    many = [str(pk) for pk in range(1, services.MAX_PEOPLE + 2)]
+    response = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, people=many)
+    )
+    assert response.status_code == 400
+    assert "people" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("people", [[99999999999999999999999], [-1], [0], ["x"]])
+def test_the_api_refuses_ids_no_database_holds(spaces, world, api_for, people):
+    api = api_for("manager", "token")
+    payload = {
+        "resource": spaces.microscope.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "duration_minutes": 60,
+        "people": people,
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+    }
+    response = api.post(API + "/training-sessions", payload)
+    assert response.status_code in (400, 422), response.content
+    assert not TrainingSession.all_parks.exists()
+
+
+def test_a_training_on_a_resource_without_certificates_is_refused(spaces, world, client_for, api_for):
+    with pytest.raises(ValidationError) as error:
+        services.training_session_record(
+            actor=world.users["manager"],
+            resource=spaces.room,
+            trainer=world.users["manager"],
+            starts_at=T0,
+            duration_minutes=60,
+            people=[world.users["founder"]],
+            expires_on=D0 + timedelta(days=30),
+            now=T0,
+        )
+    assert "resource" in error.value.error_dict
+    page = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, resource=spaces.room.pk)
+    )
+    assert page.status_code == 400 and "resource" in page.context["form"].errors
+    payload = {
+        "resource": spaces.room.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "duration_minutes": 60,
+        "people": [world.users["founder"].pk],
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+    }
+    assert "resource" in field_errors(api_for("manager", "token").post(API + "/training-sessions", payload))
+    assert not TrainingSession.all_parks.exists() and not Certificate.all_parks.exists()
+
+
+def test_the_training_page_lists_a_bounded_alphabetical_list_of_people(
+    spaces, world, client_for, monkeypatch
+):
+    from technopark.spaces import forms
+
+    monkeypatch.setattr(forms, "PEOPLE_LISTED", 3)
+    for name in ("Яков", "Борис", "Анна", "Вера"):
+        MembershipFactory(park=world.park, user=UserFactory(full_name=name))
+    form = client_for("manager").get(BASE + "training/").context["form"]
+    listed = [label for _value, label in form.fields["people"].choices]
+    assert len(listed) == 3
+    assert listed == sorted(listed, key=str.lower)
