@@ -262,6 +262,13 @@ def training_session_record(
     ``spaces.certify`` (new) or ``spaces.certify_change`` (renewed), as single grants are.
     Locking: the renewed certificates' rows."""
     now = now or timezone.now()
+    if not resource.requires_certification:
+        raise ValidationError(
+            {
+                "resource": _("%(resource)s needs no certificate: choose a resource that does.")
+                % {"resource": resource.display_name}
+            }
+        )
     times_readable_check(starts_at=starts_at)
     if starts_at > now + timedelta(minutes=5):
         raise ValidationError({"starts_at": _("Record a training after it took place.")})
