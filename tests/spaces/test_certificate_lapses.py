@@ -578,3 +578,68 @@ def test_the_training_page_lists_a_bounded_alphabetical_list_of_people(
     listed = [label for _value, label in form.fields["people"].choices]
     assert len(listed) == 3
     assert listed == sorted(listed, key=str.lower)
+
+
+# --- review fixes: lock order (certificate rows by id, the audit head last) -------------------
+
+
+def _sql(context) -> list[str]:
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_a_training_takes_the_audit_head_after_every_certificate_write(spaces, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certify(world, spaces.microscope, world.users["founder"], D0, D0 + timedelta(days=10))
+    with CaptureQueriesContext(connection) as context:
+        services.training_session_record(
+            actor=world.users["manager"],
+            resource=spaces.microscope,
+            trainer=world.users["manager"],
+            starts_at=T0,
+            duration_minutes=60,
+            people=[world.users["founder"], world.users["expert"], world.users["observer"]],
+            expires_on=D0 + timedelta(days=30),
+            now=T0,
+        )
+    sql = _sql(context)
+    writes_at = [
+        i
+        for i, text in enumerate(sql)
+        if text.startswith(("INSERT INTO \"spaces_certificate\"", "UPDATE \"spaces_certificate\""))
+    ]
+    head_at = [i for i, text in enumerate(sql) if "audit_audithead" in text]
+    assert len(writes_at) == 3 and head_at
+    assert max(writes_at) < min(head_at)
+    locked = [text for text in sql if 'FROM "spaces_certificate"' in text and "ORDER BY" in text]
+    assert locked and all(
+        text.split("ORDER BY")[1].strip().startswith('"spaces_certificate"."id" ASC')
+        for text in locked
+    )
+
+
+def test_a_check_in_locks_the_certificates_by_id(spaces, world, access_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    microscope = lapsing(spaces.microscope, 30)
+    manager = world.users["manager"]
+    certify(world, microscope, manager, D0, D0 + timedelta(days=365))
+    certify(world, microscope, manager, D0, D0 + timedelta(days=200))
+    booking = book(access_of("manager"), microscope, T0)
+    with CaptureQueriesContext(connection) as context:
+        services.booking_check_in(booking=booking, now=booking.starts_at)
+    sql = _sql(context)
+    chosen = [
+        i
+        for i, text in enumerate(sql)
+        if text.startswith("SELECT") and 'FROM "spaces_certificate"' in text
+    ]
+    updated = [i for i, text in enumerate(sql) if text.startswith('UPDATE "spaces_certificate"')]
+    assert chosen and updated and chosen[0] < updated[0]
+    ordered = sql[chosen[0]].split("ORDER BY")[1].strip()
+    assert ordered.startswith(('"spaces_certificate"."id" ASC', "1 ASC"))  # 1: the id selected
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[chosen[0]]
+    assert Certificate.all_parks.filter(last_used_at=booking.starts_at).count() == 2

@@ -507,3 +507,20 @@ def test_the_cached_calendar_shows_the_block_and_drops_it(spaces, world, client_
     assert 'data-testid="out-of-service"' in shown and "Переговорная Лена" in shown
     services.incident_close(actor=world.users["manager"], incident=incident, resolution="ok")
     assert 'data-testid="out-of-service"' not in client.get(BASE, params).content.decode()
+
+
+# --- review fixes ---------------------------------------------------------------------------------
+
+
+def test_closing_locks_only_the_incident_row(spaces, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update_of:
+        pytest.skip("SQLite takes the database's write lock instead of row locks")
+    incident = open_incident(world, spaces.room)
+    with CaptureQueriesContext(connection) as context:
+        services.incident_close(actor=world.users["manager"], incident=incident, resolution="ok")
+    locking = [query["sql"] for query in context.captured_queries if "FOR UPDATE" in query["sql"]]
+    incident_lock = [sql for sql in locking if 'FROM "spaces_incident"' in sql]
+    assert incident_lock and all('FOR UPDATE OF "spaces_incident"' in sql for sql in incident_lock)

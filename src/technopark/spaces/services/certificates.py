@@ -163,10 +163,17 @@ def certificate_refusal(
 
 def certificate_use_record(*, user_id: int, resource_id: int, park_id: int, at: datetime) -> int:
     """Note a use of ``resource`` by ``user_id`` at ``at`` (a check-in) on their certificates of
-    it; in the caller's transaction. Returns the rows changed."""
-    return Certificate.all_parks.filter(
-        park_id=park_id, user_id=user_id, resource_id=resource_id
-    ).update(last_used_at=at)
+    it; in the caller's transaction. Returns the rows changed. Locking: the rows, by id (the
+    order a training session locks them in, so the two cannot deadlock)."""
+    ids = list(
+        Certificate.all_parks.select_for_update()
+        .filter(park_id=park_id, user_id=user_id, resource_id=resource_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if not ids:
+        return 0
+    return Certificate.all_parks.filter(park_id=park_id, pk__in=ids).update(last_used_at=at)
 
 
 def _park_language(languages: str) -> str:
@@ -260,7 +267,8 @@ def training_session_record(
     valid through the later of its date and ``expires_on``, the disuse clock restarted). All in
     one transaction: one refusal records nothing. Audited as ``spaces.training`` and, per person,
     ``spaces.certify`` (new) or ``spaces.certify_change`` (renewed), as single grants are.
-    Locking: the renewed certificates' rows."""
+    Locking, in this order (as everywhere in spaces): the certificate rows by id, then the park's
+    audit head, taken last after every insert and update."""
     now = now or timezone.now()
     if not resource.requires_certification:
         raise ValidationError(
@@ -302,13 +310,19 @@ def training_session_record(
         recorded_by=actor,
     )
     session.people.set(list(wanted.values()))
+    # Lock order, as in a check-in: certificate rows by id, then (last) the park's audit head.
     existing: dict[int, Certificate] = {}
     for row in (
         Certificate.all_parks.select_for_update()
         .filter(park_id=resource.park_id, resource=resource, user_id__in=list(wanted))
-        .order_by("user_id", "-expires_on", "-id")
+        .order_by("id")
     ):
-        existing.setdefault(row.user_id, row)
+        best = existing.get(row.user_id)
+        if best is None or (row.expires_on, row.pk) > (best.expires_on, best.pk):
+            existing[row.user_id] = row
+    # Every insert and update first; the audit entries after them, so the chain's head row is
+    # the last lock this transaction takes.
+    entries: list[dict[str, Any]] = []
     for pk, person in sorted(wanted.items()):
         row = existing.get(pk)
         if row is None:
@@ -321,18 +335,18 @@ def training_session_record(
                 recorded_by=actor,
                 training=session,
             )
-            audit_record(
-                park=resource.park,
-                actor=actor,
-                action="spaces.certify",
-                target=row,
-                summary=f"{person.email}: {resource.name}",
-                after={
-                    "resource": resource.pk,
-                    "user": person.pk,
-                    "expires_on": expires_on,
-                    "training": session.pk,
-                },
+            entries.append(
+                {
+                    "action": "spaces.certify",
+                    "target": row,
+                    "summary": f"{person.email}: {resource.name}",
+                    "after": {
+                        "resource": resource.pk,
+                        "user": person.pk,
+                        "expires_on": expires_on,
+                        "training": session.pk,
+                    },
+                }
             )
             continue
         before = {
@@ -344,19 +358,21 @@ def training_session_record(
         row.expires_on = max(row.expires_on, expires_on)
         row.training = session
         row.save(update_fields=["trained_on", "expires_on", "training"])
-        audit_record(
-            park=resource.park,
-            actor=actor,
-            action="spaces.certify_change",
-            target=row,
-            summary=f"{person.email}: {resource.name}",
-            before=before,
-            after={
-                "trained_on": row.trained_on,
-                "expires_on": row.expires_on,
-                "training": session.pk,
-            },
+        entries.append(
+            {
+                "action": "spaces.certify_change",
+                "target": row,
+                "summary": f"{person.email}: {resource.name}",
+                "before": before,
+                "after": {
+                    "trained_on": row.trained_on,
+                    "expires_on": row.expires_on,
+                    "training": session.pk,
+                },
+            }
         )
+    for entry in entries:
+        audit_record(park=resource.park, actor=actor, **entry)
     audit_record(
         park=resource.park,
         actor=actor,

@@ -160,8 +160,8 @@ def incident_close(
     Audited as ``spaces.incident_close``. Locking: the incident's row."""
     now = now or timezone.now()
     locked = (
-        Incident.all_parks.select_for_update()
-        .select_related("resource__park")
+        Incident.all_parks.select_for_update(of=("self",))
+        .select_related("resource__park", "resource__site")
         .get(park_id=incident.park_id, pk=incident.pk)
     )
     if locked.closed_at is not None:
