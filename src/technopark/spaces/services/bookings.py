@@ -176,7 +176,7 @@ def booking_move(
     _check_certificate(user=booking.booked_by, resource=target, ends_at=ends_at, now=now)
     old = (booking.resource, booking.starts_at, booking.ends_at)
     with transaction.atomic():
-        incident_blocking_check(resource=target)
+        incident_blocking_check(resource=target, moving=True)
         if not staff:
             _check_quota(
                 rule=rule,
