@@ -643,3 +643,32 @@ def test_a_check_in_locks_the_certificates_by_id(spaces, world, access_of):
     if connection.features.has_select_for_update:
         assert "FOR UPDATE" in sql[chosen[0]]
     assert Certificate.all_parks.filter(last_used_at=booking.starts_at).count() == 2
+
+
+# --- review fixes: the reminders' time, former members, withdrawn resources -------------------
+
+
+def test_the_reminders_refuse_a_naive_time(spaces, world):
+    from technopark.spaces.tasks import spaces_certificate_reminders
+
+    certify(world, spaces.microscope, world.users["founder"], D0, D0 + timedelta(days=3))
+    with pytest.raises(ValueError):
+        services.certificate_lapse_reminders_send(now=T0.replace(tzinfo=None))
+    with pytest.raises(ValueError):
+        spaces_certificate_reminders.call(now="2030-03-02T10:00:00")
+    assert not Notice.objects.exists()
+
+
+def test_the_reminders_skip_former_members_and_withdrawn_resources(spaces, world):
+    from technopark.parks.models import Membership, MembershipStatus
+
+    founder, expert = world.users["founder"], world.users["expert"]
+    certify(world, spaces.microscope, founder, D0, D0 + timedelta(days=3))
+    certify(world, spaces.microscope, expert, D0, D0 + timedelta(days=3))
+    Membership.all_parks.filter(park=world.park, user=expert).delete()  # left the park
+    MembershipFactory(park=world.park, user=expert, status=MembershipStatus.REQUESTED)
+    assert services.certificate_lapse_reminders_send(now=T0) == 1
+    assert Notice.objects.get().recipient == founder
+    Notice.objects.all().delete()
+    services.resource_update(resource=spaces.microscope, is_active=False)
+    assert services.certificate_lapse_reminders_send(now=T0) == 0

@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -191,13 +192,24 @@ def certificate_lapse_reminders_send(
     (the best of their certificates of it, in the site's local days). Once per lapse: the
     notice's key names the person, the resource and the lapse day, so running again, or every
     day until the lapse, tells nobody twice, and a renewed certificate that lapses on another
-    day is reminded again. Every park. Returns how many notices were made. Locking: none."""
+    day is reminded again. Only active members of the resource's park, and only bookable
+    (active) resources: a former member or a withdrawn instrument is not reminded. Every park.
+    ``now`` must be timezone-aware (``ValueError`` otherwise). Returns how many notices were
+    made. Locking: none."""
     now = now or timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    member = Membership.all_parks.filter(
+        park_id=OuterRef("park_id"), user_id=OuterRef("user_id"), status=MembershipStatus.ACTIVE
+    )
     # Certificates that may still hold (a day's margin for the sites' zones); grouped per holder
     # and resource, so that a longer certificate of the same resource spares the reminder.
     rows = (
         Certificate.all_parks.filter(
+            Exists(member),
             resource__requires_certification=True,
+            resource__is_active=True,
+            user__is_active=True,
             expires_on__gte=now.date() - timedelta(days=1),
         )
         .select_related("resource__site", "resource__park", "user")
