@@ -672,3 +672,37 @@ def test_the_reminders_skip_former_members_and_withdrawn_resources(spaces, world
     Notice.objects.all().delete()
     services.resource_update(resource=spaces.microscope, is_active=False)
     assert services.certificate_lapse_reminders_send(now=T0) == 0
+
+
+# --- review fix: «lapsed» on the site's own day ------------------------------------------------
+
+
+def test_lapsed_is_judged_on_the_resource_sites_day(spaces, world, client_for, api_for, time_machine):
+    """01:00 in Yakutsk on 11 March is still 10 March (19:00) in Moscow: a Moscow instrument's
+    certificate valid through 10 March holds there, as the booking check says."""
+    from datetime import UTC
+
+    from technopark.spaces.models import ResourceType
+
+    time_machine.move_to(datetime(2030, 3, 10, 16, 0, tzinfo=UTC), tick=False)
+    lathe = services.resource_create(
+        site=spaces.moscow,
+        name="Токарный станок",
+        resource_type=ResourceType.LAB,
+        requires_certification=True,
+    )
+    founder = world.users["founder"]
+    certify(world, lathe, founder, date(2030, 3, 1), date(2030, 3, 10))
+    assert timezone.localdate() == date(2030, 3, 11)  # the server's zone: Yakutsk
+    assert services.has_valid_certificate(user=founder, resource=lathe, on=date(2030, 3, 10))
+    (row,) = queries.certificates_with_validity(park=world.park, user=founder)
+    assert row.lapsed is False
+    (listed,) = api_for("founder").get(API + "/certificates").json()
+    assert listed["lapsed"] is False
+    page = client_for("founder").get(BASE + "certificates/mine/").content.decode()
+    assert "lapsed: not used" not in page and ">expired<" not in page
+    # An hour after Moscow's midnight it has lapsed, there and on the pages.
+    time_machine.move_to(datetime(2030, 3, 10, 21, 30, tzinfo=UTC), tick=False)
+    assert not services.has_valid_certificate(user=founder, resource=lathe, on=date(2030, 3, 10))
+    (listed,) = api_for("founder").get(API + "/certificates").json()
+    assert listed["lapsed"] is True
