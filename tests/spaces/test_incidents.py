@@ -668,3 +668,25 @@ def test_a_move_within_a_resource_out_of_service_is_refused_saying_cancel(
     assert services.booking_cancel(access=manager, booking=held, now=T0).status == (
         BookingStatus.CANCELLED
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("engineer", {"incidents/", "certificates/mine/"}, {"training/"}),
+        ("manager", {"incidents/", "training/", "certificates/mine/"}, set()),
+        ("founder", {"certificates/mine/"}, {"incidents/", "training/"}),
+    ],
+)
+def test_the_spaces_menu_links_incidents_training_and_own_certificates(
+    spaces, world, engineer, client_for, role, shown, hidden
+):
+    client = client_for(role)
+    html = client.get(BASE + "search/").content.decode()
+    nav = html[html.index('<nav class="filters spaces-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    for page in shown:
+        assert f'href="{BASE}{page}"' in nav, page
+        assert client.get(BASE + page).status_code == 200, page
+    for page in hidden:
+        assert f'href="{BASE}{page}"' not in nav, page
