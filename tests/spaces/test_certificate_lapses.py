@@ -706,3 +706,34 @@ def test_lapsed_is_judged_on_the_resource_sites_day(spaces, world, client_for, a
     assert not services.has_valid_certificate(user=founder, resource=lathe, on=date(2030, 3, 10))
     (listed,) = api_for("founder").get(API + "/certificates").json()
     assert listed["lapsed"] is True
+
+
+# --- review fix: migration 0007 fills last_used_at from the check-ins --------------------------
+
+
+def test_migration_0007_takes_the_last_use_from_the_check_ins(spaces, world, access_of):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module(
+        "technopark.spaces.migrations.0007_certificate_lapse_training_incidents"
+    )
+    microscope, manager = spaces.microscope, world.users["manager"]
+    mine = certify(world, microscope, manager, D0, D0 + timedelta(days=365))
+    other = certify(world, microscope, world.users["founder"], D0, D0 + timedelta(days=365))
+    early = book(access_of("manager"), microscope, T0)
+    late = book(access_of("manager"), microscope, T0 + timedelta(days=3))
+    book(access_of("manager"), microscope, T0 + timedelta(days=5))  # never checked in
+    for booking in (early, late):
+        services.booking_check_in(booking=booking, now=booking.starts_at)
+    Certificate.all_parks.update(last_used_at=None)  # as before the column existed
+    state = MigrationLoader(connection).project_state(
+        ("spaces", "0007_certificate_lapse_training_incidents")
+    )
+    migration.last_use_from_check_ins(state.apps, None)
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.last_used_at == late.starts_at
+    assert other.last_used_at is None  # another person's use is not theirs
