@@ -506,7 +506,9 @@ def _training_post(spaces, world, **change):
     ],
 )
 def test_the_training_page_refuses_ids_no_database_holds(spaces, world, client_for, change, field):
-    response = client_for("manager").post(BASE + "training/", _training_post(spaces, world, **change))
+    response = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, **change)
+    )
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not TrainingSession.all_parks.exists()
@@ -537,7 +539,9 @@ def test_the_api_refuses_ids_no_database_holds(spaces, world, api_for, people):
     assert not TrainingSession.all_parks.exists()
 
 
-def test_a_training_on_a_resource_without_certificates_is_refused(spaces, world, client_for, api_for):
+def test_a_training_on_a_resource_without_certificates_is_refused(
+    spaces, world, client_for, api_for
+):
     with pytest.raises(ValidationError) as error:
         services.training_session_record(
             actor=world.users["manager"],
@@ -562,7 +566,9 @@ def test_a_training_on_a_resource_without_certificates_is_refused(spaces, world,
         "people": [world.users["founder"].pk],
         "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
     }
-    assert "resource" in field_errors(api_for("manager", "token").post(API + "/training-sessions", payload))
+    assert "resource" in field_errors(
+        api_for("manager", "token").post(API + "/training-sessions", payload)
+    )
     assert not TrainingSession.all_parks.exists() and not Certificate.all_parks.exists()
 
 
@@ -607,7 +613,7 @@ def test_a_training_takes_the_audit_head_after_every_certificate_write(spaces, w
     writes_at = [
         i
         for i, text in enumerate(sql)
-        if text.startswith(("INSERT INTO \"spaces_certificate\"", "UPDATE \"spaces_certificate\""))
+        if text.startswith(('INSERT INTO "spaces_certificate"', 'UPDATE "spaces_certificate"'))
     ]
     head_at = [i for i, text in enumerate(sql) if "audit_audithead" in text]
     assert len(writes_at) == 3 and head_at
@@ -677,7 +683,9 @@ def test_the_reminders_skip_former_members_and_withdrawn_resources(spaces, world
 # --- review fix: «lapsed» on the site's own day ------------------------------------------------
 
 
-def test_lapsed_is_judged_on_the_resource_sites_day(spaces, world, client_for, api_for, time_machine):
+def test_lapsed_is_judged_on_the_resource_sites_day(
+    spaces, world, client_for, api_for, time_machine
+):
     """01:00 in Yakutsk on 11 March is still 10 March (19:00) in Moscow: a Moscow instrument's
     certificate valid through 10 March holds there, as the booking check says."""
     from datetime import UTC

@@ -70,7 +70,10 @@ def test_a_down_incident_blocks_bookings_until_closed(spaces, world, access_of):
         book(manager, spaces.room, T0)
     (message,) = error.value.error_dict["resource"]
     assert message.code == "out_of_service"
-    assert "has been out of service since" in message.messages[0] and "Лазер не горит" in message.messages[0]
+    assert (
+        "has been out of service since" in message.messages[0]
+        and "Лазер не горит" in message.messages[0]
+    )
     # Another resource is not blocked.
     assert book(manager, spaces.moscow_room, T0).pk
     # Moving a booking onto it is refused too (a room of the other site, same type).
@@ -647,9 +650,7 @@ def test_an_offer_is_not_accepted_with_a_lapsed_certificate(spaces, world, acces
     assert entry.status == WaitlistStatus.OFFERED
 
 
-def test_a_move_within_a_resource_out_of_service_is_refused_saying_cancel(
-    spaces, world, access_of
-):
+def test_a_move_within_a_resource_out_of_service_is_refused_saying_cancel(spaces, world, access_of):
     manager = access_of("manager")
     held = book(manager, spaces.room, T0, hours_ahead=26)
     open_incident(world, spaces.room)

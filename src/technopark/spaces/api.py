@@ -365,8 +365,7 @@ def certificate_list(request: HttpRequest, park_slug: str) -> Any:
     park = park_of(request)
     user = None if rules.can_manage_certificates(access) else request.user
     return [
-        _certificate_out(row)
-        for row in queries.certificates_with_validity(park=park, user=user)
+        _certificate_out(row) for row in queries.certificates_with_validity(park=park, user=user)
     ]
 
 

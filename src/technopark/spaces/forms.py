@@ -17,9 +17,9 @@ from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company
+from technopark.core import params
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
-from technopark.core import params
 from technopark.core.pickers import PickerField
 from technopark.parks.models import Site
 from technopark.spaces.models import (
@@ -453,7 +453,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
                 _("At most %(count)d people per session.") % {"count": MAX_PEOPLE},
                 code="too_many",
             )
-        return super()._check_values(values)
+        return super()._check_values(values)  # type: ignore[misc]
 
 
 class TrainingSessionForm(ServiceErrorsMixin, forms.Form):

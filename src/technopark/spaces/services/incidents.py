@@ -66,16 +66,22 @@ def incident_blocking_check(*, resource: Resource, moving: bool = False) -> None
         "description": " ".join(incident.description.split())[:120],
     }
     if moving:
-        message = _(
-            "%(resource)s has been out of service since %(since)s (%(description)s), so no "
-            "booking can be moved onto it until the park's staff close the incident. You can "
-            "cancel your booking instead."
-        ) % params
+        message = (
+            _(
+                "%(resource)s has been out of service since %(since)s (%(description)s), so no "
+                "booking can be moved onto it until the park's staff close the incident. You can "
+                "cancel your booking instead."
+            )
+            % params
+        )
     else:
-        message = _(
-            "%(resource)s has been out of service since %(since)s (%(description)s). It can be "
-            "booked again when the park's staff close the incident."
-        ) % params
+        message = (
+            _(
+                "%(resource)s has been out of service since %(since)s (%(description)s). It can be "
+                "booked again when the park's staff close the incident."
+            )
+            % params
+        )
     raise ValidationError({"resource": ValidationError(message, code="out_of_service")})
 
 
