@@ -70,7 +70,7 @@ class FreeSlotParams(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -101,7 +101,7 @@ class BookingCreateIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -113,7 +113,7 @@ class BookingMoveIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -392,7 +392,7 @@ class TrainingSessionIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
