@@ -99,18 +99,21 @@ def test_an_outsider_sees_no_links_of_this_park_in_another(world: Any, client_fo
 
 SPACES_LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
 SPACES_EXPECTED = {
-    "founder": ["Calendar", "Find a free slot", "Book", "My bookings"],
+    "founder": ["Calendar", "Find a free slot", "Book", "My bookings", "My certificates"],
     "manager": [
         "Calendar",
         "Find a free slot",
         "Book",
         "My bookings",
+        "My certificates",
         "Approvals",
         "Certificates",
+        "Training sessions",
+        "Incidents",
         "Occupancy",
         "Set-up",
     ],
-    "observer": ["Calendar", "Find a free slot", "My bookings", "Occupancy"],
+    "observer": ["Calendar", "Find a free slot", "My bookings", "My certificates", "Occupancy"],
 }
 
 

@@ -475,3 +475,273 @@ def test_queries_give_each_certificate_its_validity(spaces, world):
     (row,) = queries.certificates_with_validity(park=world.park)
     assert row.validity.valid_through == D0 + timedelta(days=10)
     assert row.validity.reason == services.certificates.EXPIRY
+
+
+# --- review fixes: bad ids, a resource with no certificate, the bounded list of people ---------
+
+
+def _training_post(spaces, world, **change):
+    return {
+        "resource": spaces.microscope.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": local(-1, 10).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 90,
+        "people": [world.users["founder"].pk],
+        "expires_on": (timezone.localdate() + timedelta(days=100)).isoformat(),
+        **change,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"people": ["99999999999999999999999"]}, "people"),
+        ({"people": ["-1"]}, "people"),
+        ({"people": ["x"]}, "people"),
+        ({"people": ["²"]}, "people"),
+        ({"trainer": "99999999999999999999999"}, "trainer"),
+        ({"trainer": "-1"}, "trainer"),
+        ({"resource": "99999999999999999999999"}, "resource"),
+        ({"duration_minutes": "99999999999999999999999"}, "duration_minutes"),
+    ],
+)
+def test_the_training_page_refuses_ids_no_database_holds(spaces, world, client_for, change, field):
+    response = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, **change)
+    )
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not TrainingSession.all_parks.exists()
+
+
+def test_the_training_page_refuses_more_people_than_a_session_holds(spaces, world, client_for):
+    many = [str(pk) for pk in range(1, services.MAX_PEOPLE + 2)]
+    response = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, people=many)
+    )
+    assert response.status_code == 400
+    assert "people" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("people", [[99999999999999999999999], [-1], [0], ["x"]])
+def test_the_api_refuses_ids_no_database_holds(spaces, world, api_for, people):
+    api = api_for("manager", "token")
+    payload = {
+        "resource": spaces.microscope.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "duration_minutes": 60,
+        "people": people,
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+    }
+    response = api.post(API + "/training-sessions", payload)
+    assert response.status_code in (400, 422), response.content
+    assert not TrainingSession.all_parks.exists()
+
+
+def test_a_training_on_a_resource_without_certificates_is_refused(
+    spaces, world, client_for, api_for
+):
+    with pytest.raises(ValidationError) as error:
+        services.training_session_record(
+            actor=world.users["manager"],
+            resource=spaces.room,
+            trainer=world.users["manager"],
+            starts_at=T0,
+            duration_minutes=60,
+            people=[world.users["founder"]],
+            expires_on=D0 + timedelta(days=30),
+            now=T0,
+        )
+    assert "resource" in error.value.error_dict
+    page = client_for("manager").post(
+        BASE + "training/", _training_post(spaces, world, resource=spaces.room.pk)
+    )
+    assert page.status_code == 400 and "resource" in page.context["form"].errors
+    payload = {
+        "resource": spaces.room.pk,
+        "trainer": world.users["manager"].pk,
+        "starts_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "duration_minutes": 60,
+        "people": [world.users["founder"].pk],
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+    }
+    assert "resource" in field_errors(
+        api_for("manager", "token").post(API + "/training-sessions", payload)
+    )
+    assert not TrainingSession.all_parks.exists() and not Certificate.all_parks.exists()
+
+
+def test_the_training_page_lists_a_bounded_alphabetical_list_of_people(
+    spaces, world, client_for, monkeypatch
+):
+    from technopark.spaces import forms
+
+    monkeypatch.setattr(forms, "PEOPLE_LISTED", 3)
+    for name in ("Яков", "Борис", "Анна", "Вера"):
+        MembershipFactory(park=world.park, user=UserFactory(full_name=name))
+    form = client_for("manager").get(BASE + "training/").context["form"]
+    listed = [label for _value, label in form.fields["people"].choices]
+    assert len(listed) == 3
+    assert listed == sorted(listed, key=str.lower)
+
+
+# --- review fixes: lock order (certificate rows by id, the audit head last) -------------------
+
+
+def _sql(context) -> list[str]:
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_a_training_takes_the_audit_head_after_every_certificate_write(spaces, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certify(world, spaces.microscope, world.users["founder"], D0, D0 + timedelta(days=10))
+    with CaptureQueriesContext(connection) as context:
+        services.training_session_record(
+            actor=world.users["manager"],
+            resource=spaces.microscope,
+            trainer=world.users["manager"],
+            starts_at=T0,
+            duration_minutes=60,
+            people=[world.users["founder"], world.users["expert"], world.users["observer"]],
+            expires_on=D0 + timedelta(days=30),
+            now=T0,
+        )
+    sql = _sql(context)
+    writes_at = [
+        i
+        for i, text in enumerate(sql)
+        if text.startswith(('INSERT INTO "spaces_certificate"', 'UPDATE "spaces_certificate"'))
+    ]
+    head_at = [i for i, text in enumerate(sql) if "audit_audithead" in text]
+    assert len(writes_at) == 3 and head_at
+    assert max(writes_at) < min(head_at)
+    locked = [text for text in sql if 'FROM "spaces_certificate"' in text and "ORDER BY" in text]
+    assert locked and all(
+        text.split("ORDER BY")[1].strip().startswith('"spaces_certificate"."id" ASC')
+        for text in locked
+    )
+
+
+def test_a_check_in_locks_the_certificates_by_id(spaces, world, access_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    microscope = lapsing(spaces.microscope, 30)
+    manager = world.users["manager"]
+    certify(world, microscope, manager, D0, D0 + timedelta(days=365))
+    certify(world, microscope, manager, D0, D0 + timedelta(days=200))
+    booking = book(access_of("manager"), microscope, T0)
+    with CaptureQueriesContext(connection) as context:
+        services.booking_check_in(booking=booking, now=booking.starts_at)
+    sql = _sql(context)
+    chosen = [
+        i
+        for i, text in enumerate(sql)
+        if text.startswith("SELECT") and 'FROM "spaces_certificate"' in text
+    ]
+    updated = [i for i, text in enumerate(sql) if text.startswith('UPDATE "spaces_certificate"')]
+    assert chosen and updated and chosen[0] < updated[0]
+    ordered = sql[chosen[0]].split("ORDER BY")[1].strip()
+    assert ordered.startswith(('"spaces_certificate"."id" ASC', "1 ASC"))  # 1: the id selected
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[chosen[0]]
+    assert Certificate.all_parks.filter(last_used_at=booking.starts_at).count() == 2
+
+
+# --- review fixes: the reminders' time, former members, withdrawn resources -------------------
+
+
+def test_the_reminders_refuse_a_naive_time(spaces, world):
+    from technopark.spaces.tasks import spaces_certificate_reminders
+
+    certify(world, spaces.microscope, world.users["founder"], D0, D0 + timedelta(days=3))
+    with pytest.raises(ValueError):
+        services.certificate_lapse_reminders_send(now=T0.replace(tzinfo=None))
+    with pytest.raises(ValueError):
+        spaces_certificate_reminders.call(now="2030-03-02T10:00:00")
+    assert not Notice.objects.exists()
+
+
+def test_the_reminders_skip_former_members_and_withdrawn_resources(spaces, world):
+    from technopark.parks.models import Membership, MembershipStatus
+
+    founder, expert = world.users["founder"], world.users["expert"]
+    certify(world, spaces.microscope, founder, D0, D0 + timedelta(days=3))
+    certify(world, spaces.microscope, expert, D0, D0 + timedelta(days=3))
+    Membership.all_parks.filter(park=world.park, user=expert).delete()  # left the park
+    MembershipFactory(park=world.park, user=expert, status=MembershipStatus.REQUESTED)
+    assert services.certificate_lapse_reminders_send(now=T0) == 1
+    assert Notice.objects.get().recipient == founder
+    Notice.objects.all().delete()
+    services.resource_update(resource=spaces.microscope, is_active=False)
+    assert services.certificate_lapse_reminders_send(now=T0) == 0
+
+
+# --- review fix: «lapsed» on the site's own day ------------------------------------------------
+
+
+def test_lapsed_is_judged_on_the_resource_sites_day(
+    spaces, world, client_for, api_for, time_machine
+):
+    """01:00 in Yakutsk on 11 March is still 10 March (19:00) in Moscow: a Moscow instrument's
+    certificate valid through 10 March holds there, as the booking check says."""
+    from datetime import UTC
+
+    from technopark.spaces.models import ResourceType
+
+    time_machine.move_to(datetime(2030, 3, 10, 16, 0, tzinfo=UTC), tick=False)
+    lathe = services.resource_create(
+        site=spaces.moscow,
+        name="Токарный станок",
+        resource_type=ResourceType.LAB,
+        requires_certification=True,
+    )
+    founder = world.users["founder"]
+    certify(world, lathe, founder, date(2030, 3, 1), date(2030, 3, 10))
+    assert timezone.localdate() == date(2030, 3, 11)  # the server's zone: Yakutsk
+    assert services.has_valid_certificate(user=founder, resource=lathe, on=date(2030, 3, 10))
+    (row,) = queries.certificates_with_validity(park=world.park, user=founder)
+    assert row.lapsed is False
+    (listed,) = api_for("founder").get(API + "/certificates").json()
+    assert listed["lapsed"] is False
+    page = client_for("founder").get(BASE + "certificates/mine/").content.decode()
+    assert "lapsed: not used" not in page and ">expired<" not in page
+    # An hour after Moscow's midnight it has lapsed, there and on the pages.
+    time_machine.move_to(datetime(2030, 3, 10, 21, 30, tzinfo=UTC), tick=False)
+    assert not services.has_valid_certificate(user=founder, resource=lathe, on=date(2030, 3, 10))
+    (listed,) = api_for("founder").get(API + "/certificates").json()
+    assert listed["lapsed"] is True
+
+
+# --- review fix: migration 0007 fills last_used_at from the check-ins --------------------------
+
+
+def test_migration_0007_takes_the_last_use_from_the_check_ins(spaces, world, access_of):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module(
+        "technopark.spaces.migrations.0007_certificate_lapse_training_incidents"
+    )
+    microscope, manager = spaces.microscope, world.users["manager"]
+    mine = certify(world, microscope, manager, D0, D0 + timedelta(days=365))
+    other = certify(world, microscope, world.users["founder"], D0, D0 + timedelta(days=365))
+    early = book(access_of("manager"), microscope, T0)
+    late = book(access_of("manager"), microscope, T0 + timedelta(days=3))
+    book(access_of("manager"), microscope, T0 + timedelta(days=5))  # never checked in
+    for booking in (early, late):
+        services.booking_check_in(booking=booking, now=booking.starts_at)
+    Certificate.all_parks.update(last_used_at=None)  # as before the column existed
+    state = MigrationLoader(connection).project_state(
+        ("spaces", "0007_certificate_lapse_training_incidents")
+    )
+    migration.last_use_from_check_ins(state.apps, None)
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.last_used_at == late.starts_at
+    assert other.last_used_at is None  # another person's use is not theirs

@@ -19,7 +19,15 @@ from technopark.audit.models import AuditEntry
 from technopark.core.fragments import topic_tokens
 from technopark.notices.models import Notice
 from technopark.spaces import queries, services
-from technopark.spaces.models import Booking, Incident, IncidentSeverity
+from technopark.spaces.models import (
+    Booking,
+    BookingStatus,
+    Incident,
+    IncidentSeverity,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from technopark.spaces.services.incidents import _tell_holders
 from tests.api.conftest import api_for, field_errors, openapi, openapi_document  # noqa: F401
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SiteFactory, UserFactory
@@ -62,7 +70,10 @@ def test_a_down_incident_blocks_bookings_until_closed(spaces, world, access_of):
         book(manager, spaces.room, T0)
     (message,) = error.value.error_dict["resource"]
     assert message.code == "out_of_service"
-    assert "out of service since" in message.messages[0] and "Лазер не горит" in message.messages[0]
+    assert (
+        "has been out of service since" in message.messages[0]
+        and "Лазер не горит" in message.messages[0]
+    )
     # Another resource is not blocked.
     assert book(manager, spaces.moscow_room, T0).pk
     # Moving a booking onto it is refused too (a room of the other site, same type).
@@ -104,8 +115,15 @@ def test_the_holders_of_upcoming_bookings_are_told_once(spaces, world, access_of
     notice = Notice.objects.get()
     assert notice.recipient == world.users["founder"] and notice.kind == "spaces.incident_down"
     assert notice.url == "/yakutia/spaces/my/"
+    # The manager's booking had ended, the other founder's was cancelled: nobody else is told.
     assert past.booked_by == world.users["manager"]
-    # Another down incident of the same resource is another notice; the same one is not repeated.
+    assert not Notice.objects.filter(recipient=world.users["manager"]).exists()
+    assert not Notice.objects.filter(recipient=world.users["other_founder"]).exists()
+    # The same incident's notice run again tells nobody twice.
+    incident = Incident.all_parks.filter(severity=IncidentSeverity.DOWN).get()
+    assert _tell_holders(incident=incident, resource=spaces.room, now=T0) == 0
+    assert Notice.objects.count() == 1
+    # Another down incident of the same resource is another notice.
     open_incident(world, spaces.room, now=T0 + timedelta(minutes=1))
     assert Notice.objects.count() == 2
 
@@ -445,8 +463,8 @@ def test_the_downtime_table_shows_the_chosen_month(spaces, world, client_for):
 # --- API ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_api_role_matrix_for_incidents(spaces, world, api_for, role):
+@pytest.mark.parametrize("role", [*ROLES, "engineer"])
+def test_api_role_matrix_for_incidents(spaces, world, engineer, api_for, role):
     api = api_for(role)
     listed = api.get(API + "/incidents")
     opened = api.post(
@@ -454,7 +472,7 @@ def test_api_role_matrix_for_incidents(spaces, world, api_for, role):
     )
     if role == "anonymous":
         assert listed.status_code == opened.status_code == 401
-    elif role == "manager":
+    elif role in STAFF:
         assert listed.status_code == 200 and opened.status_code == 201
     else:
         assert listed.status_code == opened.status_code == 403
@@ -507,3 +525,169 @@ def test_the_cached_calendar_shows_the_block_and_drops_it(spaces, world, client_
     assert 'data-testid="out-of-service"' in shown and "Переговорная Лена" in shown
     services.incident_close(actor=world.users["manager"], incident=incident, resolution="ok")
     assert 'data-testid="out-of-service"' not in client.get(BASE, params).content.decode()
+
+
+# --- review fixes ---------------------------------------------------------------------------------
+
+
+def test_closing_locks_only_the_incident_row(spaces, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update_of:
+        pytest.skip("SQLite takes the database's write lock instead of row locks")
+    incident = open_incident(world, spaces.room)
+    with CaptureQueriesContext(connection) as context:
+        services.incident_close(actor=world.users["manager"], incident=incident, resolution="ok")
+    locking = [query["sql"] for query in context.captured_queries if "FOR UPDATE" in query["sql"]]
+    incident_lock = [sql for sql in locking if 'FROM "spaces_incident"' in sql]
+    assert incident_lock and all('FOR UPDATE OF "spaces_incident"' in sql for sql in incident_lock)
+
+
+def _waiting(world, access_of, booking, now=T0):
+    return services.waitlist_join(
+        access=access_of("founder"),
+        resource=booking.resource,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        company=world.company,
+        now=now,
+    )
+
+
+def test_closing_a_down_incident_offers_the_freed_slots_to_the_waitlist(
+    spaces, world, access_of, residents
+):
+    manager = access_of("manager")
+    taken = book(manager, spaces.room, T0, hours_ahead=26)
+    entry = _waiting(world, access_of, taken)
+    incident = open_incident(world, spaces.room)
+    services.booking_cancel(access=manager, booking=taken, now=T0)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.WAITING  # nothing is offered while it is down
+    services.incident_close(
+        actor=world.users["manager"], incident=incident, resolution="Починили", now=T0
+    )
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
+    assert entry.booking.status == BookingStatus.OFFERED
+    assert entry.booking.starts_at == taken.starts_at
+
+
+def test_closing_a_low_incident_or_with_another_down_open_offers_nothing(
+    spaces, world, access_of, residents
+):
+    manager = access_of("manager")
+    taken = book(manager, spaces.room, T0, hours_ahead=26)
+    entry = _waiting(world, access_of, taken)
+    first = open_incident(world, spaces.room)
+    open_incident(world, spaces.room, now=T0 + timedelta(minutes=1))
+    services.booking_cancel(access=manager, booking=taken, now=T0)
+    services.incident_close(actor=world.users["manager"], incident=first, resolution="x", now=T0)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.WAITING
+
+
+def test_joining_the_waitlist_of_a_resource_out_of_service_is_refused(
+    spaces, world, access_of, residents
+):
+    taken = book(access_of("manager"), spaces.room, T0, hours_ahead=26)
+    open_incident(world, spaces.room)
+    with pytest.raises(ValidationError) as error:
+        _waiting(world, access_of, taken)
+    assert error.value.error_dict["resource"][0].code == "out_of_service"
+    assert not WaitlistEntry.all_parks.exists()
+
+
+def test_an_offer_is_not_accepted_while_the_resource_is_down(spaces, world, access_of, residents):
+    manager = access_of("manager")
+    taken = book(manager, spaces.room, T0, hours_ahead=26)
+    entry = _waiting(world, access_of, taken)
+    services.booking_cancel(access=manager, booking=taken, now=T0)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
+    incident = open_incident(world, spaces.room)
+    with pytest.raises(ValidationError) as error:
+        services.waitlist_accept(access=access_of("founder"), entry=entry, now=T0)
+    assert error.value.error_dict["resource"][0].code == "out_of_service"
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
+    assert entry.booking.status == BookingStatus.OFFERED
+    services.incident_close(actor=world.users["manager"], incident=incident, resolution="x", now=T0)
+    booking = services.waitlist_accept(access=access_of("founder"), entry=entry, now=T0)
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_an_offer_is_not_accepted_with_a_lapsed_certificate(spaces, world, access_of, residents):
+    microscope = services.resource_update(
+        resource=spaces.microscope, certificate_lapses_after_days=10
+    )
+    founder = world.users["founder"]
+    day = T0.astimezone(YAKUTSK).date()
+    for person in (founder, world.users["manager"]):
+        services.certificate_record(
+            actor=world.users["manager"],
+            user=person,
+            resource=microscope,
+            trained_on=day,
+            expires_on=day + timedelta(days=365),
+        )
+    manager = access_of("manager")
+    taken = book(manager, microscope, T0, hours_ahead=26)
+    entry = _waiting(world, access_of, taken)
+    services.booking_cancel(access=manager, booking=taken, now=T0)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
+    # Eleven days later (the offer held by a long offer time): the certificate has lapsed.
+    later = T0 + timedelta(days=11)
+    Booking.all_parks.filter(pk=entry.booking_id).update(
+        offer_expires_at=later + timedelta(hours=1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.waitlist_accept(access=access_of("founder"), entry=entry, now=later)
+    assert error.value.error_dict["resource"][0].code == "certificate"
+    entry.refresh_from_db()
+    assert entry.status == WaitlistStatus.OFFERED
+
+
+def test_a_move_within_a_resource_out_of_service_is_refused_saying_cancel(spaces, world, access_of):
+    manager = access_of("manager")
+    held = book(manager, spaces.room, T0, hours_ahead=26)
+    open_incident(world, spaces.room)
+    with pytest.raises(ValidationError) as error:
+        services.booking_move(
+            access=manager,
+            booking=held,
+            starts_at=held.starts_at + timedelta(hours=1),
+            ends_at=held.ends_at + timedelta(hours=1),
+            now=T0,
+        )
+    (message,) = error.value.error_dict["resource"]
+    assert message.code == "out_of_service"
+    assert "has been out of service since" in message.messages[0]
+    assert "cancel your booking" in message.messages[0]
+    assert services.booking_cancel(access=manager, booking=held, now=T0).status == (
+        BookingStatus.CANCELLED
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("engineer", {"incidents/", "certificates/mine/"}, {"training/"}),
+        ("manager", {"incidents/", "training/", "certificates/mine/"}, set()),
+        ("founder", {"certificates/mine/"}, {"incidents/", "training/"}),
+    ],
+)
+def test_the_spaces_menu_links_incidents_training_and_own_certificates(
+    spaces, world, engineer, client_for, role, shown, hidden
+):
+    client = client_for(role)
+    html = client.get(BASE + "search/").content.decode()
+    nav = html[html.index('<nav class="filters spaces-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    for page in shown:
+        assert f'href="{BASE}{page}"' in nav, page
+        assert client.get(BASE + page).status_code == 200, page
+    for page in hidden:
+        assert f'href="{BASE}{page}"' not in nav, page

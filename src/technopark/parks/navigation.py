@@ -127,6 +127,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
         ),
         Link(_("My bookings"), (("spaces.can_view_spaces", "spaces:my"),), url_names=("my",)),
         Link(
+            _("My certificates"),
+            (("spaces.can_view_own_certificates", "spaces:my_certificates"),),
+            url_names=("my_certificates",),
+        ),
+        Link(
             _("Approvals"),
             (("spaces.can_approve_bookings", "spaces:approvals"),),
             url_names=("approvals",),
@@ -135,6 +140,16 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             _("Certificates"),
             (("spaces.can_manage_certificates", "spaces:certificates"),),
             url_names=("certificates",),
+        ),
+        Link(
+            _("Training sessions"),
+            (("spaces.can_manage_certificates", "spaces:training"),),
+            url_names=("training",),
+        ),
+        Link(
+            _("Incidents"),
+            (("spaces.can_manage_incidents", "spaces:incidents"),),
+            url_names=("incidents", "incident"),
         ),
         Link(
             _("Occupancy"),

@@ -70,7 +70,7 @@ class FreeSlotParams(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -101,7 +101,7 @@ class BookingCreateIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -113,7 +113,7 @@ class BookingMoveIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 
@@ -335,7 +335,7 @@ class CertificateOut(Schema):
     lapsed: bool
 
 
-def _certificate_out(row: Any, today: date) -> dict[str, Any]:
+def _certificate_out(row: Any) -> dict[str, Any]:
     return {
         "id": row.pk,
         "user_id": row.user_id,
@@ -347,7 +347,7 @@ def _certificate_out(row: Any, today: date) -> dict[str, Any]:
         "last_used_at": row.last_used_at,
         "valid_through": row.validity.valid_through,
         "ends_by": row.validity.reason,
-        "lapsed": row.validity.valid_through < today,
+        "lapsed": row.lapsed,
     }
 
 
@@ -364,10 +364,8 @@ def certificate_list(request: HttpRequest, park_slug: str) -> Any:
     require(rules.can_view_own_certificates(access))
     park = park_of(request)
     user = None if rules.can_manage_certificates(access) else request.user
-    today = timezone.localdate()
     return [
-        _certificate_out(row, today)
-        for row in queries.certificates_with_validity(park=park, user=user)
+        _certificate_out(row) for row in queries.certificates_with_validity(park=park, user=user)
     ]
 
 
@@ -394,7 +392,7 @@ class TrainingSessionIn(Schema):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if timezone.is_naive(value):
-            raise ValueError("Give the time with its UTC offset.")
+            raise ValueError(_("Give the time with its UTC offset."))
         return value
 
 

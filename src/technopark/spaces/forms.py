@@ -9,13 +9,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import User
 from technopark.companies.models import Company
+from technopark.core import params
 from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.localtime import to_local, to_utc, zone_named
 from technopark.core.pickers import PickerField
@@ -27,7 +29,7 @@ from technopark.spaces.models import (
     Resource,
     ResourceType,
 )
-from technopark.spaces.services import FIRST_YEAR, LAST_YEAR
+from technopark.spaces.services import FIRST_YEAR, LAST_YEAR, MAX_PEOPLE
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -415,6 +417,45 @@ class BookingRuleForm(ServiceErrorsMixin, forms.ModelForm):
 # --- training sessions and incidents ------------------------------------------------------------
 
 
+#: The training form lists at most this many members (alphabetically): a page of checkboxes stays
+#: light however large the park is.
+PEOPLE_LISTED = 200
+
+
+class _FirstPeople(forms.models.ModelChoiceIterator):
+    """The first ``PEOPLE_LISTED`` members, alphabetically (one query when the page is drawn)."""
+
+    def __init__(self, field: forms.ModelChoiceField[Any]) -> None:
+        super().__init__(field)
+        queryset: QuerySet[Any] = field.queryset  # type: ignore[assignment]
+        name = Coalesce(NullIf("full_name", Value("")), "email")
+        self.queryset = queryset.order_by(Lower(name), "email")[:PEOPLE_LISTED]
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Several members of the park, by id. Ids a database cannot hold (``"99999999999999999999"``,
+    ``"-1"``, ``"x"``) and more than ``MAX_PEOPLE`` of them are refused before any query; the page
+    lists the first ``PEOPLE_LISTED`` members alphabetically."""
+
+    iterator = _FirstPeople
+
+    def _check_values(self, value: Any) -> QuerySet[Any]:
+        values = [str(item) for item in value]
+        for item in values:
+            if params.parse_or_none(params.ID, item) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item[:30]},
+                )
+        if len(set(values)) > MAX_PEOPLE:
+            raise ValidationError(
+                _("At most %(count)d people per session.") % {"count": MAX_PEOPLE},
+                code="too_many",
+            )
+        return super()._check_values(values)  # type: ignore[misc]
+
+
 class TrainingSessionForm(ServiceErrorsMixin, forms.Form):
     resource = ResourceChoiceField(label=_("Resource"), queryset=Resource.all_parks.none())
     trainer = PickerField(
@@ -432,10 +473,15 @@ class TrainingSessionForm(ServiceErrorsMixin, forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration, minutes"), min_value=1, max_value=24 * 60, initial=60
     )
-    people = forms.ModelMultipleChoiceField(
+    people = PeopleField(
         label=_("People qualified"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "At most %(count)d members are listed, in alphabetical order; record the others "
+            "through the API."
+        )
+        % {"count": PEOPLE_LISTED},
     )
     expires_on = forms.DateField(
         label=_("Valid until"),

@@ -583,9 +583,13 @@ def certificate_in_park(*, park: Park, pk: int) -> Certificate | None:
 # --- certificates that lapse, training sessions, incidents ------------------------------------------
 
 
-def certificates_with_validity(*, park: Park, user: Any = None) -> list[Certificate]:
+def certificates_with_validity(
+    *, park: Park, user: Any = None, now: datetime | None = None
+) -> list[Certificate]:
     """The park's certificates (or ``user``'s), each with ``validity`` (until when it holds and
-    what ends it) set. One query; at most 500 rows."""
+    what ends it) and ``lapsed`` (it no longer holds on ``now``'s day *at its resource's site*,
+    as the booking check reckons it) set. One query; at most 500 rows."""
+    now = now or timezone.now()
     rows = Certificate.all_parks.filter(park=park)
     if user is not None:
         rows = rows.filter(user=user)
@@ -596,6 +600,8 @@ def certificates_with_validity(*, park: Park, user: Any = None) -> list[Certific
     )
     for row in found:
         row.validity = validity(row, row.resource)
+        today = to_local(now, zone_of(row.resource.site)).date()
+        row.lapsed = not row.validity.holds_on(today)
     return found
 
 

@@ -28,7 +28,10 @@ def spaces_release_no_shows() -> dict[str, int]:
 @scopes_disabled()  # every park's certificates
 def spaces_certificate_reminders(*, now: str | None = None) -> int:
     """Remind holders whose certificates lapse within ``services.REMIND_DAYS_BEFORE`` days; once
-    per lapse (running it again tells nobody twice). ``now``: an ISO 8601 moment, for tests and
-    catching up; the current time when empty. Returns how many were reminded."""
+    per lapse (running it again tells nobody twice). ``now``: an ISO 8601 moment with its UTC
+    offset, for tests and catching up (without one: ``ValueError``); the current time when empty.
+    Returns how many were reminded."""
     moment = datetime.fromisoformat(now) if now else None
+    if moment is not None and moment.utcoffset() is None:
+        raise ValueError("now needs its UTC offset, e.g. 2030-03-02T10:00:00+09:00")
     return services.certificate_lapse_reminders_send(now=moment)

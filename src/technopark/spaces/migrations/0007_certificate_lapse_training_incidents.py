@@ -4,6 +4,27 @@ import django.db.models.deletion
 import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
+
+
+def last_use_from_check_ins(apps, schema_editor):
+    """Each existing certificate's ``last_used_at``: its holder's latest check-in to a booking of
+    its resource (``booked_by`` = the holder, ``checked_in_at`` set), so that a lapse period set
+    later does not lock out people who used the instrument before this column existed."""
+    Booking = apps.get_model("spaces", "Booking")
+    Certificate = apps.get_model("spaces", "Certificate")
+    latest = (
+        Booking._base_manager.filter(
+            booked_by_id=OuterRef("user_id"),
+            resource_id=OuterRef("resource_id"),
+            checked_in_at__isnull=False,
+        )
+        .order_by("-checked_in_at")
+        .values("checked_in_at")[:1]
+    )
+    Certificate._base_manager.filter(last_used_at__isnull=True).update(
+        last_used_at=Subquery(latest)
+    )
 
 
 class Migration(migrations.Migration):
@@ -20,6 +41,7 @@ class Migration(migrations.Migration):
             name='last_used_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='last used'),
         ),
+        migrations.RunPython(last_use_from_check_ins, migrations.RunPython.noop, elidable=True),
         migrations.AddField(
             model_name='resource',
             name='certificate_lapses_after_days',

@@ -176,7 +176,7 @@ def booking_move(
     _check_certificate(user=booking.booked_by, resource=target, ends_at=ends_at, now=now)
     old = (booking.resource, booking.starts_at, booking.ends_at)
     with transaction.atomic():
-        incident_blocking_check(resource=target)
+        incident_blocking_check(resource=target, moving=True)
         if not staff:
             _check_quota(
                 rule=rule,
@@ -295,7 +295,8 @@ def booking_reject(
 def booking_check_in(*, booking: Booking, now: datetime | None = None) -> Booking:
     """Check in from 15 minutes before the start until the end. A check-in is a *use* of the
     resource: the booker's certificates of it note it (``last_used_at``) in this transaction.
-    Locking: the booking's row, then the booker's certificates of the resource."""
+    Locking, in this order: the booking's row, then the booker's certificates of the resource
+    by id, then the audit head (none is written here)."""
     now = now or timezone.now()
     booking = Booking.all_parks.select_for_update().get(park_id=booking.park_id, pk=booking.pk)
     if booking.status != BookingStatus.CONFIRMED:

@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -163,10 +164,17 @@ def certificate_refusal(
 
 def certificate_use_record(*, user_id: int, resource_id: int, park_id: int, at: datetime) -> int:
     """Note a use of ``resource`` by ``user_id`` at ``at`` (a check-in) on their certificates of
-    it; in the caller's transaction. Returns the rows changed."""
-    return Certificate.all_parks.filter(
-        park_id=park_id, user_id=user_id, resource_id=resource_id
-    ).update(last_used_at=at)
+    it; in the caller's transaction. Returns the rows changed. Locking: the rows, by id (the
+    order a training session locks them in, so the two cannot deadlock)."""
+    ids = list(
+        Certificate.all_parks.select_for_update()
+        .filter(park_id=park_id, user_id=user_id, resource_id=resource_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if not ids:
+        return 0
+    return Certificate.all_parks.filter(park_id=park_id, pk__in=ids).update(last_used_at=at)
 
 
 def _park_language(languages: str) -> str:
@@ -184,13 +192,24 @@ def certificate_lapse_reminders_send(
     (the best of their certificates of it, in the site's local days). Once per lapse: the
     notice's key names the person, the resource and the lapse day, so running again, or every
     day until the lapse, tells nobody twice, and a renewed certificate that lapses on another
-    day is reminded again. Every park. Returns how many notices were made. Locking: none."""
+    day is reminded again. Only active members of the resource's park, and only bookable
+    (active) resources: a former member or a withdrawn instrument is not reminded. Every park.
+    ``now`` must be timezone-aware (``ValueError`` otherwise). Returns how many notices were
+    made. Locking: none."""
     now = now or timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    member = Membership.all_parks.filter(
+        park_id=OuterRef("park_id"), user_id=OuterRef("user_id"), status=MembershipStatus.ACTIVE
+    )
     # Certificates that may still hold (a day's margin for the sites' zones); grouped per holder
     # and resource, so that a longer certificate of the same resource spares the reminder.
     rows = (
         Certificate.all_parks.filter(
+            Exists(member),
             resource__requires_certification=True,
+            resource__is_active=True,
+            user__is_active=True,
             expires_on__gte=now.date() - timedelta(days=1),
         )
         .select_related("resource__site", "resource__park", "user")
@@ -260,8 +279,16 @@ def training_session_record(
     valid through the later of its date and ``expires_on``, the disuse clock restarted). All in
     one transaction: one refusal records nothing. Audited as ``spaces.training`` and, per person,
     ``spaces.certify`` (new) or ``spaces.certify_change`` (renewed), as single grants are.
-    Locking: the renewed certificates' rows."""
+    Locking, in this order (as everywhere in spaces): the certificate rows by id, then the park's
+    audit head, taken last after every insert and update."""
     now = now or timezone.now()
+    if not resource.requires_certification:
+        raise ValidationError(
+            {
+                "resource": _("%(resource)s needs no certificate: choose a resource that does.")
+                % {"resource": resource.display_name}
+            }
+        )
     times_readable_check(starts_at=starts_at)
     if starts_at > now + timedelta(minutes=5):
         raise ValidationError({"starts_at": _("Record a training after it took place.")})
@@ -295,13 +322,19 @@ def training_session_record(
         recorded_by=actor,
     )
     session.people.set(list(wanted.values()))
+    # Lock order, as in a check-in: certificate rows by id, then (last) the park's audit head.
     existing: dict[int, Certificate] = {}
     for row in (
         Certificate.all_parks.select_for_update()
         .filter(park_id=resource.park_id, resource=resource, user_id__in=list(wanted))
-        .order_by("user_id", "-expires_on", "-id")
+        .order_by("id")
     ):
-        existing.setdefault(row.user_id, row)
+        best = existing.get(row.user_id)
+        if best is None or (row.expires_on, row.pk) > (best.expires_on, best.pk):
+            existing[row.user_id] = row
+    # Every insert and update first; the audit entries after them, so the chain's head row is
+    # the last lock this transaction takes.
+    entries: list[dict[str, Any]] = []
     for pk, person in sorted(wanted.items()):
         row = existing.get(pk)
         if row is None:
@@ -314,18 +347,18 @@ def training_session_record(
                 recorded_by=actor,
                 training=session,
             )
-            audit_record(
-                park=resource.park,
-                actor=actor,
-                action="spaces.certify",
-                target=row,
-                summary=f"{person.email}: {resource.name}",
-                after={
-                    "resource": resource.pk,
-                    "user": person.pk,
-                    "expires_on": expires_on,
-                    "training": session.pk,
-                },
+            entries.append(
+                {
+                    "action": "spaces.certify",
+                    "target": row,
+                    "summary": f"{person.email}: {resource.name}",
+                    "after": {
+                        "resource": resource.pk,
+                        "user": person.pk,
+                        "expires_on": expires_on,
+                        "training": session.pk,
+                    },
+                }
             )
             continue
         before = {
@@ -337,19 +370,21 @@ def training_session_record(
         row.expires_on = max(row.expires_on, expires_on)
         row.training = session
         row.save(update_fields=["trained_on", "expires_on", "training"])
-        audit_record(
-            park=resource.park,
-            actor=actor,
-            action="spaces.certify_change",
-            target=row,
-            summary=f"{person.email}: {resource.name}",
-            before=before,
-            after={
-                "trained_on": row.trained_on,
-                "expires_on": row.expires_on,
-                "training": session.pk,
-            },
+        entries.append(
+            {
+                "action": "spaces.certify_change",
+                "target": row,
+                "summary": f"{person.email}: {resource.name}",
+                "before": before,
+                "after": {
+                    "trained_on": row.trained_on,
+                    "expires_on": row.expires_on,
+                    "training": session.pk,
+                },
+            }
         )
+    for entry in entries:
+        audit_record(park=resource.park, actor=actor, **entry)
     audit_record(
         park=resource.park,
         actor=actor,

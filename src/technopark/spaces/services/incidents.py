@@ -52,20 +52,36 @@ def open_down_incident(*, resource: Resource) -> Incident | None:
     )
 
 
-def incident_blocking_check(*, resource: Resource) -> None:
-    """Refuse a booking of a resource that is out of service (an open «down» incident)."""
+def incident_blocking_check(*, resource: Resource, moving: bool = False) -> None:
+    """Refuse a booking of a resource that is out of service (an open «down» incident).
+    ``moving``: a booking being moved onto it, whose holder is told they may cancel instead (a
+    move is refused even within the same resource: when the repair ends is not known)."""
     incident = open_down_incident(resource=resource)
     if incident is None:
         return
     local = to_local(incident.opened_at, zone_of(resource.site))
-    message = _(
-        "%(resource)s is out of service since %(since)s (%(description)s). It can be booked "
-        "again when the park's staff close the incident."
-    ) % {
+    params = {
         "resource": resource.display_name,
         "since": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
         "description": " ".join(incident.description.split())[:120],
     }
+    if moving:
+        message = (
+            _(
+                "%(resource)s has been out of service since %(since)s (%(description)s), so no "
+                "booking can be moved onto it until the park's staff close the incident. You can "
+                "cancel your booking instead."
+            )
+            % params
+        )
+    else:
+        message = (
+            _(
+                "%(resource)s has been out of service since %(since)s (%(description)s). It can be "
+                "booked again when the park's staff close the incident."
+            )
+            % params
+        )
     raise ValidationError({"resource": ValidationError(message, code="out_of_service")})
 
 
@@ -156,12 +172,14 @@ def _tell_holders(*, incident: Incident, resource: Resource, now: datetime) -> i
 def incident_close(
     *, actor: User, incident: Incident, resolution: str, now: datetime | None = None
 ) -> Incident:
-    """Close an open incident with its ``resolution``: a ``down`` one stops blocking bookings.
-    Audited as ``spaces.incident_close``. Locking: the incident's row."""
+    """Close an open incident with its ``resolution``: a ``down`` one stops blocking bookings, and
+    the resource's waitlist is offered its free slots (``waitlist_offer_after_downtime``).
+    Audited as ``spaces.incident_close``. Locking, in this order: the incident's row (only it),
+    the offers' inserts, then the audit head."""
     now = now or timezone.now()
     locked = (
-        Incident.all_parks.select_for_update()
-        .select_related("resource__park")
+        Incident.all_parks.select_for_update(of=("self",))
+        .select_related("resource__park", "resource__site")
         .get(park_id=incident.park_id, pk=incident.pk)
     )
     if locked.closed_at is not None:
@@ -172,6 +190,14 @@ def incident_close(
     locked.closed_at = max(now, locked.opened_at)
     locked.closed_by = actor
     locked.save(update_fields=["resolution", "closed_at", "closed_by"])
+    offered = 0
+    if locked.severity == IncidentSeverity.DOWN:
+        # Back in service: the waitlist is offered the slots freed meanwhile (a cancelled booking
+        # offers nothing while the resource is down). Imported here: the waitlist's checks
+        # import this module.
+        from technopark.spaces.services.waitlist import waitlist_offer_after_downtime
+
+        offered = len(waitlist_offer_after_downtime(resource=locked.resource, now=now))
     audit_record(
         park=locked.resource.park,
         actor=actor,
@@ -179,7 +205,11 @@ def incident_close(
         target=locked,
         summary=f"{locked.resource.name}: {locked.severity}",
         before={"closed_at": None},
-        after={"closed_at": locked.closed_at, "resolution": locked.resolution},
+        after={
+            "closed_at": locked.closed_at,
+            "resolution": locked.resolution,
+            "waitlist_offers": offered,
+        },
     )
     writes("spaces", park_id=locked.park_id)
     return locked

@@ -35,7 +35,7 @@ from technopark.spaces.services._common import (
     rule_for,
     times_readable_check,
 )
-from technopark.spaces.services.incidents import open_down_incident
+from technopark.spaces.services.incidents import incident_blocking_check, open_down_incident
 
 # --- the waitlist -------------------------------------------------------------------------------
 
@@ -51,7 +51,9 @@ def waitlist_join(
     now: datetime | None = None,
 ) -> WaitlistEntry:
     """Wait for a taken slot. The same checks as a booking except the overlap; the slot must be
-    taken (a free one is booked instead). Locking: none."""
+    taken (a free one is booked instead), and the resource in service (out of service, nobody
+    joins: the refusal says since when, and the waitlist is offered its slots when the incident
+    closes). Locking: none."""
     now = now or timezone.now()
     times_readable_check(starts_at=starts_at, ends_at=ends_at)
     if access.park is None or not in_park(access.park, resource) or not resource.is_active:
@@ -68,7 +70,8 @@ def waitlist_join(
         kind=BookingKind.REGULAR,
     )
     _check_open(resource=resource, starts_at=starts_at, ends_at=ends_at)
-    _check_certificate(user=access.user, resource=resource, ends_at=ends_at)
+    _check_certificate(user=access.user, resource=resource, ends_at=ends_at, now=now)
+    incident_blocking_check(resource=resource)
     if not _overlapping(resource=resource, starts_at=starts_at, ends_at=ends_at).exists():
         raise ValidationError({"starts_at": _("This time is free: book it instead.")})
     if WaitlistEntry.all_parks.filter(
@@ -132,16 +135,35 @@ def _offer_freed(
     return offered
 
 
+def waitlist_offer_after_downtime(*, resource: Resource, now: datetime) -> list[WaitlistEntry]:
+    """Offer the free slots of ``resource`` to those still waiting for them, as when a booking
+    is cancelled: called when an incident that took it out of service closes (in its
+    transaction, after its writes). Nothing while another «down» incident is open."""
+    waiting = WaitlistEntry.all_parks.filter(
+        park_id=resource.park_id,
+        resource=resource,
+        status=WaitlistStatus.WAITING,
+        starts_at__gt=now,
+    )
+    first = waiting.order_by("starts_at").values_list("starts_at", flat=True).first()
+    last = waiting.order_by("-ends_at").values_list("ends_at", flat=True).first()
+    if first is None or last is None:
+        return []
+    return _offer_freed(resource=resource, starts_at=first, ends_at=last, now=now)
+
+
 @transaction.atomic
 def waitlist_accept(
     *, access: ParkAccess, entry: WaitlistEntry, now: datetime | None = None
 ) -> Booking:
     """Take up an offer before it expires: the held booking becomes confirmed (or awaits
-    approval, as the rules say). Locking: the entry's row."""
+    approval, as the rules say). The checks of a booking that an offer may have outlived run
+    again: the resource must be in service and the holder's certificate valid (a refusal keeps
+    the offer open until it expires). Locking: the entry's row."""
     now = now or timezone.now()
     entry = (
         WaitlistEntry.all_parks.select_for_update(of=("self",))
-        .select_related("booking", "company")
+        .select_related("booking__resource__site", "booking__resource__park", "company")
         .get(pk=entry.pk)
     )
     booking = entry.booking
@@ -153,6 +175,10 @@ def waitlist_accept(
         or booking.offer_expires_at <= now
     ):
         raise ValidationError({"status": _("This offer is no longer open.")})
+    incident_blocking_check(resource=booking.resource)
+    _check_certificate(
+        user=booking.booked_by, resource=booking.resource, ends_at=booking.ends_at, now=now
+    )
     rule = rule_for(park=booking.resource.park, resource_type=booking.resource.resource_type)
     booking.status = _initial_status(access=access, company=entry.company, rule=rule)
     booking.offer_expires_at = None

@@ -78,7 +78,6 @@ def certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
         {
             "form": form,
             "certificates": queries.certificates_with_validity(park=park),
-            "today": timezone.localdate(),
         },
         status=status,
     )
@@ -151,8 +150,5 @@ def my_certificates(request: HttpRequest, park_slug: str) -> HttpResponse:
     return render(
         request,
         "spaces/my_certificates.html",
-        {
-            "certificates": queries.certificates_with_validity(park=park, user=request.user),
-            "today": timezone.localdate(),
-        },
+        {"certificates": queries.certificates_with_validity(park=park, user=request.user)},
     )
