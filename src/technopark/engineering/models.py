@@ -303,7 +303,9 @@ class Quote(ParkOwned):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="engineering_quote_total"),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(number=""), name="engineering_quote_sent_numbered"
+                # a draft closed with its request is superseded without ever having a number
+                condition=Q(status__in=("draft", "superseded")) | ~Q(number=""),
+                name="engineering_quote_sent_numbered",
             ),
         ]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from technopark.core.scopes import in_park
-from technopark.engineering.models import Quote, QuoteStatus, ServiceRequest
+from technopark.engineering.models import Quote, QuoteStatus, RequestState, ServiceRequest
 from technopark.engineering.workflow import By, next_states
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, has_role, is_staff
@@ -101,13 +101,19 @@ def can_edit_quotes(access: ParkAccess, request: ServiceRequest) -> bool:
 def can_answer_quote(
     access: ParkAccess, quote: Quote, request: ServiceRequest, acting_ids: Collection[int]
 ) -> bool:
-    """Approve or decline for the company: someone acting for it, while the quote is sent."""
-    return quote.status == QuoteStatus.SENT and acts_for_request(access, request, acting_ids)
-
-
-def can_approve_as_manager(access: ParkAccess, quote: Quote) -> bool:
+    """Approve or decline for the company: someone acting for it, while the quote is sent and
+    the request is «quoted» (not on hold, cancelled or rejected)."""
     return (
         quote.status == QuoteStatus.SENT
+        and request.state == RequestState.QUOTED
+        and acts_for_request(access, request, acting_ids)
+    )
+
+
+def can_approve_as_manager(access: ParkAccess, quote: Quote, request: ServiceRequest) -> bool:
+    return (
+        quote.status == QuoteStatus.SENT
+        and request.state == RequestState.QUOTED
         and quote.needs_manager
         and in_park(access, quote)
         and is_staff(access)

@@ -50,6 +50,8 @@ MAX_QUANTITY = Decimal("99999999.99")
 
 #: request states in which a quote may be drafted
 QUOTABLE = (RequestState.TRIAGED, RequestState.QUOTED, RequestState.APPROVED)
+#: request states in which a draft is edited and sent
+EDITABLE = (RequestState.TRIAGED, RequestState.QUOTED)
 
 
 def _locked_quote(quote: Quote) -> Quote:
@@ -60,6 +62,24 @@ def _draft_only(quote: Quote) -> None:
     if quote.status != QuoteStatus.DRAFT:
         raise ValidationError(
             _("A sent quote cannot be changed: make a new version of it."), code="frozen"
+        )
+
+
+def _request_editable(request: ServiceRequest) -> None:
+    if request.state not in EDITABLE:
+        raise ValidationError(
+            _("The request is «%(state)s»: its quotes can no longer be changed or sent.")
+            % {"state": request.get_state_display()},
+            code="request_closed",
+        )
+
+
+def _request_answerable(request: ServiceRequest) -> None:
+    if request.state != RequestState.QUOTED:
+        raise ValidationError(
+            _("The request is «%(state)s»: its quote cannot be answered now.")
+            % {"state": request.get_state_display()},
+            code="request_not_quoted",
         )
 
 
@@ -196,8 +216,8 @@ def quote_line_add(
     now: datetime,
 ) -> QuoteLine:
     """A service line of a draft: the unit price in force for ``tier`` on the park's day of
-    ``now`` is copied onto it. Refused when the service has no price for that tier then.
-    Locking: the quote."""
+    ``now`` is copied onto it. Refused when the service has no price for that tier then, or
+    when the request is no longer triaged or quoted. Locking: the request row, then the quote."""
     if not (in_park(access, quote) and in_park(access, service)):
         raise ValidationError({"service": _("Choose a service of this park.")})
     if not service.is_active:
@@ -208,8 +228,10 @@ def quote_line_add(
         raise ValidationError({"tier": _("The service has no price for this tier yet.")})
     _check_discount(quantity, price.unit_price, discount, discount_reason)
     with transaction.atomic():
+        request = lock_request(quote.request)
         locked = _locked_quote(quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line = QuoteLine.all_parks.create(
             park_id=locked.park_id,
@@ -240,7 +262,8 @@ def quote_materials_add(
     discount: Decimal = ZERO,
     discount_reason: str = "",
 ) -> QuoteLine:
-    """A line of materials (free text and a price) on a draft. Locking: the quote."""
+    """A line of materials (free text and a price) on a draft. Locking: the request row, then
+    the quote."""
     if not in_park(access, quote):
         raise ValidationError(_("No such quote in this park."))
     if not description.strip():
@@ -250,8 +273,10 @@ def quote_materials_add(
         raise ValidationError({"unit_price": _("A price cannot be negative.")})
     _check_discount(quantity, unit_price, discount, discount_reason)
     with transaction.atomic():
+        request = lock_request(quote.request)
         locked = _locked_quote(quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line = QuoteLine.all_parks.create(
             park_id=locked.park_id,
@@ -271,12 +296,14 @@ def quote_materials_add(
 
 
 def quote_line_remove(*, access: ParkAccess, line: QuoteLine) -> None:
-    """Take a line off a draft. Locking: the quote."""
+    """Take a line off a draft. Locking: the request row, then the quote."""
     if not in_park(access, line):
         raise ValidationError(_("No such quote line in this park."))
     with transaction.atomic():
+        request = lock_request(line.quote.request)
         locked = _locked_quote(line.quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line.delete()
         _recount(locked)
@@ -299,6 +326,7 @@ def quote_send(
     with transaction.atomic():
         request = lock_request(quote.request)
         refuse_unless(staff_side(access, request))
+        _request_editable(request)
         locked = _locked_quote(quote)
         _draft_only(locked)
         if not QuoteLine.all_parks.filter(quote=locked).exists():
@@ -357,6 +385,7 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
                 )
         else:
             raise ValidationError({"side": _("Approve for the company or as the manager.")})
+        _request_answerable(request)
         _check_answerable(locked, today)
         if QuoteApproval.all_parks.filter(quote=locked, side=side).exists():
             raise ValidationError(_("This approval is already given."), code="already")
@@ -413,6 +442,7 @@ def quote_decline(*, access: ParkAccess, quote: Quote, reason: str, now: datetim
     with transaction.atomic():
         request = lock_request(quote.request)
         refuse_unless(company_side(access, request))
+        _request_answerable(request)
         locked = _locked_quote(quote)
         if locked.status != QuoteStatus.SENT:
             raise ValidationError(_("Only a sent quote waits for an answer."), code="not_sent")

@@ -75,6 +75,9 @@ def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) ->
     parts = queries.request_detail_parts(request=found)
     states = rules.transitions_for(access, found, who.acting_ids)
     labels = dict(RequestState.choices)
+    for quote in parts["quotes"]:
+        quote.answerable = rules.can_answer_quote(access, quote, found, who.acting_ids)
+        quote.manager_may_approve = rules.can_approve_as_manager(access, quote, found)
     reasons = {state for state in states if TRANSITIONS[(found.state, state)].reason_required}
     context: dict[str, Any] = {
         "req": found,

@@ -1,0 +1,126 @@
+"""A quote follows its request: answered only while the request is «quoted», edited and sent
+only while it is triaged or quoted, and closed when the request is rejected or cancelled."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from technopark.engineering import queries, rules, services
+from technopark.engineering.models import Quote, QuoteApproval, QuoteLine, QuoteStatus, Tier
+from tests.engineering.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def _move(centre, request, to, who="manager", reason=""):
+    services.request_transition(
+        access=centre.access(who), request=request, to_state=to, reason=reason, now=NOW
+    )
+    request.refresh_from_db()
+
+
+def _codes(excinfo):
+    return {error.code for error in excinfo.value.error_list}
+
+
+@pytest.mark.parametrize(
+    ("to", "who", "reason"),
+    [("on_hold", "manager", "Ждём станок"), ("triaged", "manager", "")],
+)
+def test_a_quote_is_answered_only_while_the_request_is_quoted(centre, frozen, to, who, reason):
+    request = centre.to_state("quoted")
+    quote = request.quotes.get()
+    _move(centre, request, to, who, reason)
+    with pytest.raises(ValidationError) as excinfo:
+        services.quote_approve(
+            access=centre.access("founder"), quote=quote, side="company", now=NOW
+        )
+    assert _codes(excinfo) == {"request_not_quoted"}
+    with pytest.raises(ValidationError) as excinfo:
+        services.quote_decline(access=centre.access("founder"), quote=quote, reason="Нет", now=NOW)
+    assert _codes(excinfo) == {"request_not_quoted"}
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.SENT and not QuoteApproval.all_parks.exists()
+    acting = queries.acting_company_ids(park=centre.world.park, user=centre.world.users["founder"])
+    loaded = queries.request_in_park(park=centre.world.park, pk=request.pk)
+    assert not rules.can_answer_quote(centre.access("founder"), quote, loaded, acting)
+
+
+def test_a_manager_does_not_approve_while_the_request_is_on_hold(centre, frozen):
+    request = centre.to_state("triaged")
+    quote = centre.sent_quote(request, quantity="121")
+    _move(centre, request, "on_hold", reason="Ждём станок")
+    with pytest.raises(ValidationError):
+        services.quote_approve(
+            access=centre.access("manager"), quote=quote, side="manager", now=NOW
+        )
+    assert not rules.can_approve_as_manager(centre.access("manager"), quote, request)
+
+
+@pytest.mark.parametrize(
+    ("to", "who", "reason"),
+    [("cancelled", "founder", ""), ("rejected", "manager", "Нет оборудования")],
+)
+def test_closing_the_request_closes_its_open_quotes(centre, frozen, to, who, reason):
+    request = centre.to_state("quoted")
+    sent = request.quotes.get()
+    _move(centre, request, to, who, reason)
+    sent.refresh_from_db()
+    # The company never answers it now: the request's end is the answer.
+    assert (sent.status, sent.decline_reason, sent.decided_at) == ("declined", reason, NOW)
+    with pytest.raises(ValidationError):
+        services.quote_approve(access=centre.access("founder"), quote=sent, side="company", now=NOW)
+    sent.refresh_from_db()
+    assert sent.status == QuoteStatus.DECLINED and not QuoteApproval.all_parks.exists()
+
+
+def test_a_cancelled_request_closes_its_draft_and_it_cannot_be_sent(centre, frozen):
+    request = centre.to_state("triaged")
+    draft = centre.quote(request)
+    line = draft.lines.get()
+    _move(centre, request, "cancelled", "founder")
+    draft.refresh_from_db()
+    assert draft.status == QuoteStatus.SUPERSEDED
+    # Even a draft reopened by hand stays unsendable and unchangeable.
+    Quote.all_parks.filter(pk=draft.pk).update(status=QuoteStatus.DRAFT)
+    manager = centre.access("manager")
+    for attempt in (
+        lambda: services.quote_send(access=manager, quote=draft, now=NOW),
+        lambda: services.quote_line_add(
+            access=manager,
+            quote=draft,
+            service=centre.assay,
+            quantity=Decimal("1"),
+            tier=Tier.EXTERNAL,
+            now=NOW,
+        ),
+        lambda: services.quote_materials_add(
+            access=manager,
+            quote=draft,
+            description="Клей",
+            quantity=Decimal("1"),
+            unit_price=Decimal("10"),
+        ),
+        lambda: services.quote_line_remove(access=manager, line=line),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            attempt()
+        assert _codes(excinfo) == {"request_closed"}
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == (QuoteStatus.DRAFT, "")
+    assert QuoteLine.all_parks.filter(quote=draft).count() == 1
+
+
+def test_the_page_offers_no_answer_while_the_request_is_on_hold(centre, frozen, client):
+    request = centre.to_state("quoted")
+    _move(centre, request, "on_hold", reason="Ждём станок")
+    client.force_login(centre.world.users["founder"])
+    url = reverse("engineering:request", kwargs={"park_slug": "yakutia", "pk": request.pk})
+    body = client.get(url).content.decode()
+    assert 'data-testid="quote"' in body
+    assert 'data-testid="quote-approve"' not in body
+    assert 'data-testid="quote-decline"' not in body
