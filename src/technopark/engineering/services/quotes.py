@@ -18,6 +18,7 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
+from technopark.core.money import MAX_MONEY
 from technopark.core.scopes import in_park
 from technopark.engineering import queries
 from technopark.engineering.models import (
@@ -84,7 +85,14 @@ def _request_answerable(request: ServiceRequest) -> None:
 
 
 def _recount(quote: Quote) -> None:
+    """Sum the quote's lines into its total; refused (and the caller's transaction rolled back)
+    when the total would not fit a money field. Call with the quote locked."""
     total = QuoteLine.all_parks.filter(quote=quote).aggregate(total=Sum("amount"))["total"] or ZERO
+    if total > MAX_MONEY:
+        raise ValidationError(
+            _("The quote's total would be too large: split the work into another quote."),
+            code="total_too_large",
+        )
     quote.total = total
     quote.save(update_fields=["total"])
 
@@ -198,6 +206,12 @@ def _check_quantity(quantity: Decimal) -> None:
         raise ValidationError({"quantity": _("Give a quantity above zero.")})
 
 
+def _check_amount(quantity: Decimal, unit_price: Decimal, *, field: str) -> None:
+    """The line (quantity × price) must fit a money field (``core.money.MAX_MONEY``)."""
+    if quantity * unit_price > MAX_MONEY:
+        raise ValidationError({field: _("This amount is too large.")}, code="too_large")
+
+
 def _next_position(quote: Quote) -> int:
     return (
         QuoteLine.all_parks.filter(quote=quote).aggregate(last=Max("position"))["last"] or 0
@@ -226,6 +240,7 @@ def quote_line_add(
     price = queries.price_in_force(service=service, tier=tier, on=park_day(quote.park, now))
     if price is None:
         raise ValidationError({"tier": _("The service has no price for this tier yet.")})
+    _check_amount(quantity, price.unit_price, field="quantity")
     _check_discount(quantity, price.unit_price, discount, discount_reason)
     with transaction.atomic():
         request = lock_request(quote.request)
@@ -271,6 +286,7 @@ def quote_materials_add(
     _check_quantity(quantity)
     if unit_price < 0:
         raise ValidationError({"unit_price": _("A price cannot be negative.")})
+    _check_amount(quantity, unit_price, field="unit_price")
     _check_discount(quantity, unit_price, discount, discount_reason)
     with transaction.atomic():
         request = lock_request(quote.request)
