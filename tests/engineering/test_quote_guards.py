@@ -124,3 +124,23 @@ def test_the_page_offers_no_answer_while_the_request_is_on_hold(centre, frozen, 
     assert 'data-testid="quote"' in body
     assert 'data-testid="quote-approve"' not in body
     assert 'data-testid="quote-decline"' not in body
+
+
+# --- Drafts are the park's own --------------------------------------------------------------
+
+DRAFT_SEERS = {"manager", "engineer"}
+
+
+@pytest.mark.parametrize("who", ["founder", "manager", "engineer", "other_engineer"])
+def test_a_draft_is_shown_only_to_those_who_work_on_the_request(centre, frozen, client, who):
+    request = centre.to_state("triaged")
+    centre.quote(request)
+    client.force_login(centre.world.users[who])
+    page = client.get(
+        reverse("engineering:request", kwargs={"park_slug": "yakutia", "pk": request.pk})
+    )
+    assert page.status_code == 200
+    assert ('data-testid="quote"' in page.content.decode()) == (who in DRAFT_SEERS)
+    listed = client.get(f"/api/v1/parks/yakutia/engineering/requests/{request.pk}/quotes")
+    assert listed.status_code == 200
+    assert [q["status"] for q in listed.json()] == (["draft"] if who in DRAFT_SEERS else [])

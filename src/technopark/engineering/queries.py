@@ -187,18 +187,20 @@ def request_in_park(*, park: Park, pk: int) -> ServiceRequest | None:
     )
 
 
-def request_detail_parts(*, request: ServiceRequest) -> dict[str, Any]:
-    """The history and the quotes with their lines and approvals (three queries)."""
+def request_detail_parts(*, request: ServiceRequest, with_drafts: bool) -> dict[str, Any]:
+    """The history and the quotes with their lines and approvals (three queries). Drafts only
+    ``with_drafts`` (for the people who work on the request: the company never sees one)."""
     events = list(
         RequestEvent.all_parks.filter(request=request).select_related("actor").order_by("at", "pk")
     )
+    shown = Quote.all_parks.filter(request=request)
+    if not with_drafts:
+        shown = shown.exclude(status=QuoteStatus.DRAFT)
     quotes = list(
-        Quote.all_parks.filter(request=request)
-        .prefetch_related(
+        shown.prefetch_related(
             Prefetch("lines", queryset=_lines()),
             "approvals__approved_by",
-        )
-        .order_by("-version")
+        ).order_by("-version")
     )
     return {"events": events, "quotes": quotes}
 

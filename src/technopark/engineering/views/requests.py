@@ -72,7 +72,7 @@ def request_new(request: HttpRequest, park_slug: str) -> HttpResponse:
 def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) -> dict[str, Any]:
     access = access_of(request)
     park = park_of(request)
-    parts = queries.request_detail_parts(request=found)
+    parts = queries.request_detail_parts(request=found, with_drafts=rules.works_on(access, found))
     states = rules.transitions_for(access, found, who.acting_ids)
     labels = dict(RequestState.choices)
     for quote in parts["quotes"]:
