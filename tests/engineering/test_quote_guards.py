@@ -3,6 +3,7 @@ only while it is triaged or quoted, and closed when the request is rejected or c
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -144,3 +145,65 @@ def test_a_draft_is_shown_only_to_those_who_work_on_the_request(centre, frozen, 
     listed = client.get(f"/api/v1/parks/yakutia/engineering/requests/{request.pk}/quotes")
     assert listed.status_code == 200
     assert [q["status"] for q in listed.json()] == (["draft"] if who in DRAFT_SEERS else [])
+
+
+# --- Once a side has approved, it is not asked again -----------------------------------------
+
+
+def test_after_the_companys_approval_it_is_not_asked_again(centre, frozen, client):
+    from technopark.engineering import agenda
+
+    request = centre.to_state("triaged")
+    quote = centre.sent_quote(request, quantity="121")  # above the threshold
+    park, founder = centre.world.park, centre.world.users["founder"]
+    assert [item.count for item in agenda.company_items(park, founder, NOW.date())] == [1]
+    services.quote_approve(access=centre.access("founder"), quote=quote, side="company", now=NOW)
+    assert agenda.company_items(park, founder, NOW.date()) == []
+    client.force_login(founder)
+    body = client.get(
+        reverse("engineering:request", kwargs={"park_slug": "yakutia", "pk": request.pk})
+    ).content.decode()
+    assert 'data-testid="quote-approve"' not in body
+    assert 'data-testid="quote-decline"' not in body
+    listed = client.get(reverse("engineering:my_requests", kwargs={"park_slug": "yakutia"}))
+    assert listed.context["rows"][0].quotes_waiting == 0
+    with pytest.raises(ValidationError) as excinfo:
+        services.quote_decline(access=centre.access("founder"), quote=quote, reason="Нет", now=NOW)
+    assert _codes(excinfo) == {"already_approved"}
+    # The manager is still asked, once; after approving, no more.
+    assert [item.count for item in agenda.staff_items(park, NOW.date())] == [1]
+    services.quote_approve(access=centre.access("manager"), quote=quote, side="manager", now=NOW)
+    assert agenda.staff_items(park, NOW.date()) == []
+
+
+def test_the_manager_is_not_asked_to_approve_what_the_manager_approved(centre, frozen, client):
+    from technopark.engineering import agenda
+
+    request = centre.to_state("triaged")
+    quote = centre.sent_quote(request, quantity="121")
+    services.quote_approve(access=centre.access("manager"), quote=quote, side="manager", now=NOW)
+    park = centre.world.park
+    assert agenda.staff_items(park, NOW.date()) == []
+    client.force_login(centre.world.users["manager"])
+    body = client.get(
+        reverse("engineering:request", kwargs={"park_slug": "yakutia", "pk": request.pk})
+    ).content.decode()
+    assert 'data-testid="quote-approve-manager"' not in body
+
+
+def test_an_expired_quote_is_not_counted_as_waiting(centre, frozen, client):
+    from technopark.engineering import agenda
+
+    request = centre.to_state("triaged")
+    quote = centre.sent_quote(request, quantity="121")
+    park, founder = centre.world.park, centre.world.users["founder"]
+    after = quote.expires_on + dt.timedelta(days=1)
+    assert agenda.company_items(park, founder, quote.expires_on) != []
+    assert agenda.company_items(park, founder, after) == []
+    assert agenda.staff_items(park, after) == []
+    acting = queries.acting_company_ids(park=park, user=founder)
+    loaded = queries.request_in_park(park=park, pk=request.pk)
+    quote = loaded.quotes.prefetch_related("approvals").get()
+    access = centre.access("founder")
+    assert rules.can_answer_quote(access, quote, loaded, acting, today=quote.expires_on)
+    assert not rules.can_answer_quote(access, quote, loaded, acting, today=after)

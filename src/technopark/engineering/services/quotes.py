@@ -462,6 +462,11 @@ def quote_decline(*, access: ParkAccess, quote: Quote, reason: str, now: datetim
         locked = _locked_quote(quote)
         if locked.status != QuoteStatus.SENT:
             raise ValidationError(_("Only a sent quote waits for an answer."), code="not_sent")
+        if QuoteApproval.all_parks.filter(quote=locked, side=ApprovalSide.COMPANY).exists():
+            raise ValidationError(
+                _("The company has approved this quote already: it can no longer decline it."),
+                code="already_approved",
+            )
         locked.status = QuoteStatus.DECLINED
         locked.decided_at = now
         locked.decline_reason = reason.strip()
