@@ -207,3 +207,16 @@ def test_an_expired_quote_is_not_counted_as_waiting(centre, frozen, client):
     access = centre.access("founder")
     assert rules.can_answer_quote(access, quote, loaded, acting, today=quote.expires_on)
     assert not rules.can_answer_quote(access, quote, loaded, acting, today=after)
+
+
+def test_the_expiry_date_is_written_in_the_readers_format(centre, frozen):
+    from django.utils import translation
+
+    quote = centre.sent_quote(centre.to_state("triaged"))
+    later = NOW + dt.timedelta(days=40)
+    with translation.override("ru"), pytest.raises(ValidationError) as excinfo:
+        services.quote_approve(
+            access=centre.access("founder"), quote=quote, side="company", now=later
+        )
+    text = " ".join(excinfo.value.messages)
+    assert "01.04.2026" in text and "2026-04-01" not in text

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
@@ -373,7 +374,7 @@ def _check_answerable(quote: Quote, today: date) -> None:
     if quote.expires_on is not None and quote.expires_on < today:
         raise ValidationError(
             _("This quote expired on %(day)s: ask for a new version.")
-            % {"day": quote.expires_on.isoformat()},
+            % {"day": formats.date_format(quote.expires_on, "SHORT_DATE_FORMAT")},
             code="expired",
         )
 
