@@ -220,3 +220,18 @@ def test_the_expiry_date_is_written_in_the_readers_format(centre, frozen):
         )
     text = " ".join(excinfo.value.messages)
     assert "01.04.2026" in text and "2026-04-01" not in text
+
+
+def test_replacing_an_approved_quote_is_audited(centre, frozen):
+    from technopark.audit.models import AuditEntry
+
+    request = centre.to_state("approved")
+    approved = request.quotes.get(status="approved")
+    services.quote_revise(access=centre.access("manager"), quote=approved, now=NOW)
+    entry = AuditEntry.objects.get(action="engineering.quote_revise")
+    assert entry.before["number"] == approved.number and entry.before["total"] == "25000.00"
+    assert entry.after == {"status": "superseded", "new_version": 2}
+    # A sent quote (never approved) is replaced without an entry.
+    sent = centre.sent_quote(centre.to_state("triaged"))
+    services.quote_revise(access=centre.access("manager"), quote=sent, now=NOW)
+    assert AuditEntry.objects.filter(action="engineering.quote_revise").count() == 1

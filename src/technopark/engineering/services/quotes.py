@@ -137,7 +137,8 @@ def _new_version(request: ServiceRequest, *, actor: Any, now: datetime) -> Quote
 def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
     """A new draft version of a sent or approved quote, with the same lines at the same prices;
     the old version is superseded. An approved request goes back to «quoted»: the new version
-    needs approval again. Locking: the request row, then the quote."""
+    needs approval again, and replacing an approved quote goes to the park's audit chain.
+    Locking: the request row, then the quote, then the audit chain's head."""
     if not in_park(access, quote):
         raise ValidationError(_("No such quote in this park."))
     with transaction.atomic():
@@ -184,6 +185,16 @@ def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
                 reason=_("Version %(n)d of the quote replaces the approved one.")
                 % {"n": new.version},
                 now=now,
+            )
+        if was_approved:
+            audit_record(
+                park=request.park,
+                actor=access.user,
+                action="engineering.quote_revise",
+                target=old,
+                summary=f"{old.number} {request.title}"[:300],
+                before={"status": QuoteStatus.APPROVED, "number": old.number, "total": old.total},
+                after={"status": QuoteStatus.SUPERSEDED, "new_version": new.version},
             )
         touched(request.park_id)
     return new
