@@ -235,3 +235,23 @@ def test_replacing_an_approved_quote_is_audited(centre, frozen):
     sent = centre.sent_quote(centre.to_state("triaged"))
     services.quote_revise(access=centre.access("manager"), quote=sent, now=NOW)
     assert AuditEntry.objects.filter(action="engineering.quote_revise").count() == 1
+
+
+def test_a_system_reason_is_read_in_the_readers_language(centre, frozen, client):
+    from django.utils import translation
+
+    from technopark.engineering.models import RequestEvent
+
+    request = centre.to_state("triaged")
+    with translation.override("ru"):
+        quote = centre.sent_quote(request)
+    event = RequestEvent.all_parks.get(request=request, to_state="quoted")
+    assert (event.reason, event.kind, event.params) == ("", "quote_sent", {"number": quote.number})
+    with translation.override("en"):
+        assert event.shown_reason == f"Quote {quote.number} sent."
+    client.force_login(centre.world.users["founder"])
+    body = client.get(
+        reverse("engineering:request", kwargs={"park_slug": "yakutia", "pk": request.pk}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert f"Quote {quote.number} sent." in body

@@ -26,6 +26,7 @@ from technopark.engineering.models import (
     ZERO,
     ApprovalSide,
     DocumentKind,
+    EventKind,
     LineKind,
     Quote,
     QuoteApproval,
@@ -182,8 +183,9 @@ def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
                 request=request,
                 to_state=RequestState.QUOTED,
                 actor=access.user,
-                reason=_("Version %(n)d of the quote replaces the approved one.")
-                % {"n": new.version},
+                reason="",
+                kind=EventKind.QUOTE_REPLACED,
+                params={"n": new.version},
                 now=now,
             )
         if was_approved:
@@ -372,7 +374,9 @@ def quote_send(
                 request=request,
                 to_state=RequestState.QUOTED,
                 actor=access.user,
-                reason=_("Quote %(number)s sent.") % {"number": locked.number},
+                reason="",
+                kind=EventKind.QUOTE_SENT,
+                params={"number": locked.number},
                 now=now,
             )
         touched(park.pk)
@@ -452,7 +456,9 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
                 request=request,
                 to_state=RequestState.APPROVED,
                 actor=access.user,
-                reason=_("Quote %(number)s approved.") % {"number": locked.number},
+                reason="",
+                kind=EventKind.QUOTE_APPROVED,
+                params={"number": locked.number},
                 now=now,
             )
         touched(locked.park_id)

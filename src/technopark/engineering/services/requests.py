@@ -17,6 +17,7 @@ from technopark.core.scopes import in_park
 from technopark.engineering import queries, workflow
 from technopark.engineering.models import (
     DocumentKind,
+    EventKind,
     Quote,
     QuoteStatus,
     RequestEvent,
@@ -44,8 +45,12 @@ def _event(
     from_state: str,
     to_state: str,
     reason: str,
+    kind: str = EventKind.PERSON,
+    params: dict[str, Any] | None = None,
 ) -> RequestEvent:
     return RequestEvent.all_parks.create(
+        kind=kind,
+        params=params or {},
         park_id=request.park_id,
         request=request,
         actor=actor,
@@ -168,10 +173,14 @@ def apply_transition(
     actor: Any,
     reason: str,
     now: datetime,
+    kind: str = EventKind.PERSON,
+    params: dict[str, Any] | None = None,
 ) -> workflow.Transition:
     """Move a locked request to ``to_state`` if the table allows it (whoever asks: callers check
     the side), record the event, and the decision in the audit chain when the table says so.
-    A rejected or cancelled request closes its open quotes (``_close_open_quotes``). Call inside the transaction that locked the request."""
+    A rejected or cancelled request closes its open quotes (``_close_open_quotes``). A change
+    the system makes gives no ``reason`` but a ``kind`` and its ``params``, put into words in
+    the reader's language when shown (``RequestEvent.shown_reason``). Call inside the transaction that locked the request."""
     from_state = request.state
     found = workflow.transition_for(
         from_state=from_state, to_state=to_state, held_from=request.held_from
@@ -198,7 +207,16 @@ def apply_transition(
     request.save(update_fields=["state", "held_from", "act_number", "changed_at"])
     if to_state in CLOSING:
         _close_open_quotes(request, reason=reason, now=now)
-    _event(request, actor=actor, at=now, from_state=from_state, to_state=to_state, reason=reason)
+    _event(
+        request,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        kind=kind,
+        params=params,
+    )
     if found.audited:
         audit_record(
             park=request.park,
