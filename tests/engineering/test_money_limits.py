@@ -83,3 +83,16 @@ def test_a_total_above_the_money_limit_is_refused_and_nothing_changes(centre, fr
     assert QuoteLine.all_parks.filter(quote=quote).count() == 1
     assert Quote.all_parks.get(pk=quote.pk).total == half
     assert client.get(_url("quote", pk=quote.pk)).status_code == 200
+
+
+def test_a_half_kopeck_rounds_up(centre, frozen):
+    request = centre.to_state("triaged")
+    quote = services.quote_create(access=centre.access("manager"), request=request, now=NOW)
+    line = services.quote_materials_add(
+        access=centre.access("manager"),
+        quote=quote,
+        description="Шайба",
+        quantity=Decimal("0.5"),
+        unit_price=Decimal("0.05"),
+    )
+    assert line.amount == Decimal("0.03")  # 0.025 → 0.03, not the banker's 0.02

@@ -9,7 +9,7 @@ from the version it replaces.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -203,7 +203,7 @@ def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
 
 
 def _line_amount(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
-    return (quantity * unit_price - discount).quantize(CENT)
+    return (quantity * unit_price - discount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _check_discount(quantity: Decimal, unit_price: Decimal, discount: Decimal, reason: str) -> None:
@@ -211,7 +211,7 @@ def _check_discount(quantity: Decimal, unit_price: Decimal, discount: Decimal, r
         raise ValidationError({"discount": _("A discount cannot be negative.")})
     if discount and not reason.strip():
         raise ValidationError({"discount_reason": _("Give the reason for the discount.")})
-    if discount > (quantity * unit_price).quantize(CENT):
+    if discount > (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP):
         raise ValidationError({"discount": _("The discount is more than the line.")})
 
 
