@@ -255,3 +255,17 @@ def test_a_system_reason_is_read_in_the_readers_language(centre, frozen, client)
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert f"Quote {quote.number} sent." in body
+
+
+@pytest.mark.parametrize("who", ["other_founder", "other_engineer"])
+def test_outside_the_nda_the_quote_pages_are_not_found(centre, frozen, client, who):
+    request = centre.to_state("quoted", confidential=True)
+    quote = request.quotes.get()
+    client.force_login(centre.world.users[who])
+    kwargs = {"park_slug": "yakutia", "pk": quote.pk}
+    assert client.post(reverse("engineering:quote_approve", kwargs=kwargs)).status_code == 404
+    declined = client.post(reverse("engineering:quote_decline", kwargs=kwargs), {"reason": "Нет"})
+    assert declined.status_code == 404
+    assert client.get(reverse("engineering:quote", kwargs=kwargs)).status_code == 404
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.SENT and not quote.approvals.exists()
