@@ -269,3 +269,13 @@ def test_outside_the_nda_the_quote_pages_are_not_found(centre, frozen, client, w
     assert client.get(reverse("engineering:quote", kwargs=kwargs)).status_code == 404
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.SENT and not quote.approvals.exists()
+
+
+@pytest.mark.parametrize(("page", "who"), [("my_requests", "founder"), ("queue", "manager")])
+def test_the_request_heading_reads_as_a_noun_in_russian(centre, frozen, client, page, who):
+    centre.to_state("triaged")
+    client.force_login(centre.world.users[who])
+    body = client.get(
+        reverse(f"engineering:{page}", kwargs={"park_slug": "yakutia"}), HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    assert ">Заявка</th>" in body and "Запросить" not in body
