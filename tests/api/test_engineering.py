@@ -159,12 +159,42 @@ def test_the_company_approves_a_quote_and_an_expired_one_is_refused(centre, froz
 def test_another_parks_quote_is_not_found(centre, frozen, api, world):
     request = centre.to_state("quoted")
     quote = request.quotes.get()
-    response = api("outsider").post(f"{API}/quotes/{quote.pk}/approve", {})
-    assert response.status_code in (403, 404)
-    response = api("founder").post(
-        f"/api/v1/parks/kolyma/engineering/quotes/{quote.pk}/approve", {}
+    # The manager of the other park asks for this park's quote through their own park: 404.
+    from technopark.parks.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(park=world.other_park, user=world.users["manager"], role=Role.MANAGER)
+    response = api("manager").post(
+        f"/api/v1/parks/{world.other_park.slug}/engineering/quotes/{quote.pk}/approve",
+        {"side": "manager"},
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
+    quote.refresh_from_db()
+    assert quote.status == "sent"
+
+
+@pytest.mark.parametrize("role", ["other_founder", "other_engineer", "expert", "observer"])
+def test_outside_the_nda_a_quote_does_not_exist(centre, frozen, api, role):
+    request = centre.to_state("quoted", confidential=True)
+    quote = request.quotes.get()
+    client = api(role)
+    assert client.get(f"{API}/requests/{request.pk}/quotes").status_code == 404
+    for side in ("company", "manager"):
+        response = client.post(f"{API}/quotes/{quote.pk}/approve", {"side": side})
+        assert response.status_code == 404
+    quote.refresh_from_db()
+    assert quote.status == "sent" and not quote.approvals.exists()
+
+
+def test_another_company_cannot_answer_an_open_request_quote(centre, frozen, api):
+    request = centre.to_state("quoted")
+    quote = request.quotes.get()
+    client = api("other_founder")
+    # not the company's team: the request is not theirs to see, under NDA or not
+    assert client.get(f"{API}/requests/{request.pk}/quotes").status_code == 404
+    assert client.post(f"{API}/quotes/{quote.pk}/approve", {"side": "company"}).status_code == 404
+    quote.refresh_from_db()
+    assert not quote.approvals.exists()
 
 
 def test_the_list_filters_by_state_and_pages(centre, frozen, api):

@@ -4,6 +4,8 @@ each role uses, and the list pages' query counts pinned at two sizes."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -322,3 +324,71 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 
 MY_REQUESTS_QUERIES = 7
 QUEUE_QUERIES = 9
+
+
+def _versions(centre, n):
+    """A quoted request with ``n`` sent versions of its quote (each with one line)."""
+    request = centre.to_state("triaged")
+    centre.assign(request, centre.engineer, centre.other_engineer)
+    quote = centre.sent_quote(request)
+    for _ in range(n - 1):
+        new = services.quote_revise(access=centre.access("manager"), quote=quote, now=NOW)
+        quote = services.quote_send(access=centre.access("manager"), quote=new, now=NOW)
+    return request
+
+
+@pytest.mark.parametrize("who", ["manager", "founder"])
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_request_page_runs_a_fixed_number_of_queries(
+    centre, frozen, login, django_assert_num_queries, n, who
+):
+    request = _versions(centre, n)
+    client = login(who)
+    with django_assert_num_queries(REQUEST_PAGE_QUERIES[who]):
+        response = client.get(url("request", pk=request.pk))
+    assert response.content.decode().count('data-testid="quote"') == n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_quote_editor_runs_a_fixed_number_of_queries(
+    centre, frozen, login, django_assert_num_queries, n
+):
+    request = centre.to_state("triaged")
+    quote = services.quote_create(access=centre.access("manager"), request=request, now=NOW)
+    for i in range(n):
+        services.quote_materials_add(
+            access=centre.access("manager"),
+            quote=quote,
+            description=f"Материал {i}",
+            quantity=Decimal("1"),
+            unit_price=Decimal("10"),
+        )
+    client = login("manager")
+    with django_assert_num_queries(EDITOR_QUERIES):
+        response = client.get(url("quote", pk=quote.pk))
+    assert response.content.decode().count("Материал ") >= n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_api_list_and_quotes_run_a_fixed_number_of_queries(
+    centre, frozen, login, django_assert_num_queries, n
+):
+    _fill(centre, n)
+    request = _versions(centre, n)
+    client = login("manager")
+    base = f"/api/v1/parks/{PARK}/engineering/requests"
+    with django_assert_num_queries(API_LIST_QUERIES):
+        listed = client.get(base)
+    assert listed.json()["count"] == n + 1
+    with django_assert_num_queries(API_QUOTES_QUERIES):
+        quotes = client.get(f"{base}/{request.pk}/quotes")
+    assert len(quotes.json()) == n
+
+
+# the request page: the middleware's and the page furniture, the request with its engineers,
+# the visitor's companies, the history, the quotes with their lines and approvals; the manager
+# also loads the people to assign (staff, engineers)
+REQUEST_PAGE_QUERIES = {"manager": 13, "founder": 12}
+EDITOR_QUERIES = 13
+API_LIST_QUERIES = 6
+API_QUOTES_QUERIES = 7

@@ -77,13 +77,18 @@ def test_every_allowed_change_is_made_and_recorded(centre, frozen, from_state, t
 def test_the_other_side_may_not_make_the_change(centre, frozen, from_state, to_state):
     request = centre.to_state(from_state)
     transition = TRANSITIONS[(from_state, to_state)]
-    other = "other_founder" if transition.by == By.COMPANY else "founder"
-    if transition.by == By.COMPANY:
-        other = "manager"  # staff do not accept or cancel for the company
-    with pytest.raises(ValidationError):
-        _move(centre, request, to_state, other)
-    request.refresh_from_db()
-    assert request.state == from_state
+    # staff do not accept or cancel for the company, nor another company; the company and an
+    # engineer not assigned to the request do not make the staff's changes
+    others = (
+        ("other_founder", "manager", "other_engineer")
+        if transition.by == By.COMPANY
+        else ("founder", "other_founder", "other_engineer")
+    )
+    for other in others:
+        with pytest.raises(ValidationError):
+            _move(centre, request, to_state, other)
+        request.refresh_from_db()
+        assert request.state == from_state
 
 
 @pytest.mark.parametrize(("from_state", "to_state"), REFUSED)

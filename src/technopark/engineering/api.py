@@ -199,8 +199,11 @@ def request_transition(
     summary="A request's quotes, newest version first",
 )
 def quote_list(request: HttpRequest, park_slug: str, request_id: Id) -> Any:
+    """Drafts are listed only to the people who work on the request (the park's managers and
+    admins, its assigned engineers): the company sees a quote once it is sent."""
     found = _visible(request, request_id)
-    quotes = queries.request_detail_parts(request=found)["quotes"]
+    with_drafts = rules.works_on(access_of(request), found)
+    quotes = queries.request_detail_parts(request=found, with_drafts=with_drafts)["quotes"]
     return [_quote_out(quote) for quote in quotes]
 
 

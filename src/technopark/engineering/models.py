@@ -237,8 +237,28 @@ class ServiceRequest(ParkOwned):
         return self.title
 
 
+class EventKind(models.TextChoices):
+    """Who wrote an event's reason: a person (the text in ``reason``, as typed) or the system
+    (a code and its ``params``, put into words in the reader's language when shown)."""
+
+    PERSON = "", _("A person's reason")
+    QUOTE_SENT = "quote_sent", _("Quote sent")
+    QUOTE_APPROVED = "quote_approved", _("Quote approved")
+    QUOTE_REPLACED = "quote_replaced", _("Approved quote replaced")
+
+
+#: the words of each system-written reason, translated when they are read
+EVENT_REASONS = {
+    EventKind.QUOTE_SENT: _("Quote %(number)s sent."),
+    EventKind.QUOTE_APPROVED: _("Quote %(number)s approved."),
+    EventKind.QUOTE_REPLACED: _("Version %(n)d of the quote replaces the approved one."),
+}
+
+
 class RequestEvent(ParkOwned):
-    """One change of a request's state: who, when, from, to, why."""
+    """One change of a request's state: who, when, from, to, why. A person's reason is kept as
+    typed; a reason the system gives is a ``kind`` code with ``params``, put into words in the
+    reader's language by ``shown_reason``."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
@@ -247,9 +267,22 @@ class RequestEvent(ParkOwned):
     from_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=RequestState.choices)
     reason = models.TextField(pgettext_lazy("why a change is made", "reason"), blank=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default="", blank=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason in the reader's language: a system-written one from its code."""
+        words = EVENT_REASONS.get(EventKind(self.kind)) if self.kind else None
+        if words is None:
+            return self.reason
+        try:
+            return str(words) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.reason
 
 
 class QuoteStatus(models.TextChoices):
@@ -303,7 +336,9 @@ class Quote(ParkOwned):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="engineering_quote_total"),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(number=""), name="engineering_quote_sent_numbered"
+                # a draft closed with its request is superseded without ever having a number
+                condition=Q(status__in=("draft", "superseded")) | ~Q(number=""),
+                name="engineering_quote_sent_numbered",
             ),
         ]
 

@@ -14,8 +14,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from technopark.companies.models import Company, TeamMember
 from technopark.core.params import ID, Choice, param_value
 from technopark.engineering.models import (
+    ApprovalSide,
     EngineeringSettings,
     Quote,
+    QuoteApproval,
     QuoteLine,
     QuoteStatus,
     RequestEvent,
@@ -187,18 +189,20 @@ def request_in_park(*, park: Park, pk: int) -> ServiceRequest | None:
     )
 
 
-def request_detail_parts(*, request: ServiceRequest) -> dict[str, Any]:
-    """The history and the quotes with their lines and approvals (three queries)."""
+def request_detail_parts(*, request: ServiceRequest, with_drafts: bool) -> dict[str, Any]:
+    """The history and the quotes with their lines and approvals (three queries). Drafts only
+    ``with_drafts`` (for the people who work on the request: the company never sees one)."""
     events = list(
         RequestEvent.all_parks.filter(request=request).select_related("actor").order_by("at", "pk")
     )
+    shown = Quote.all_parks.filter(request=request)
+    if not with_drafts:
+        shown = shown.exclude(status=QuoteStatus.DRAFT)
     quotes = list(
-        Quote.all_parks.filter(request=request)
-        .prefetch_related(
+        shown.prefetch_related(
             Prefetch("lines", queryset=_lines()),
             "approvals__approved_by",
-        )
-        .order_by("-version")
+        ).order_by("-version")
     )
     return {"events": events, "quotes": quotes}
 
@@ -219,14 +223,30 @@ def line_in_park(*, park: Park, pk: int) -> QuoteLine | None:
     return QuoteLine.all_parks.filter(park=park, pk=pk).select_related("quote").first()
 
 
-def company_requests(*, park: Park, company_ids: set[int]) -> QuerySet[ServiceRequest]:
+def waiting_for(side: str, *, today: date, from_request: bool = False) -> Q:
+    """The quotes that wait for ``side``'s approval on the park's day ``today``: sent, of a
+    «quoted» request, not expired, and not yet approved for that side. As a condition on quotes,
+    or (``from_request``) on a request's ``quotes``. No join: the approvals are a subquery."""
+    to = "quotes__" if from_request else ""
+    approved = QuoteApproval.all_parks.filter(side=side).values("quote_id")
+    return (
+        Q(**{f"{to}status": QuoteStatus.SENT})
+        & Q(**{"state" if from_request else "request__state": RequestState.QUOTED})
+        & (Q(**{f"{to}expires_on__isnull": True}) | Q(**{f"{to}expires_on__gte": today}))
+        & ~Q(**{f"{to}pk__in": approved})
+    )
+
+
+def company_requests(*, park: Park, company_ids: set[int], today: date) -> QuerySet[ServiceRequest]:
     """A founder's list: their companies' requests, newest first, with the quotes waiting for
-    their answer counted (one query)."""
+    their answer on the park's day ``today`` counted (one query)."""
     return (
         ServiceRequest.all_parks.filter(park=park, company_id__in=company_ids)
         .select_related("company")
         .annotate(
-            quotes_waiting=Count("quotes", filter=Q(quotes__status=QuoteStatus.SENT)),
+            quotes_waiting=Count(
+                "quotes", filter=waiting_for(ApprovalSide.COMPANY, today=today, from_request=True)
+            ),
         )
         .order_by("-created_at", "-pk")
     )

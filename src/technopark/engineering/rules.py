@@ -13,9 +13,16 @@ Predicates that concern one request take the ids of the companies whose team the
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 from technopark.core.scopes import in_park
-from technopark.engineering.models import Quote, QuoteStatus, ServiceRequest
+from technopark.engineering.models import (
+    ApprovalSide,
+    Quote,
+    QuoteStatus,
+    RequestState,
+    ServiceRequest,
+)
 from technopark.engineering.workflow import By, next_states
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, has_role, is_staff
@@ -98,17 +105,38 @@ def can_edit_quotes(access: ParkAccess, request: ServiceRequest) -> bool:
     return works_on(access, request)
 
 
-def can_answer_quote(
-    access: ParkAccess, quote: Quote, request: ServiceRequest, acting_ids: Collection[int]
-) -> bool:
-    """Approve or decline for the company: someone acting for it, while the quote is sent."""
-    return quote.status == QuoteStatus.SENT and acts_for_request(access, request, acting_ids)
-
-
-def can_approve_as_manager(access: ParkAccess, quote: Quote) -> bool:
+def _waits_for(quote: Quote, request: ServiceRequest, side: str, today: date | None) -> bool:
+    """Sent, of a «quoted» request, not expired on ``today`` (when given) and not yet approved
+    for ``side`` (``approvals`` is prefetched by the detail's query: no query here)."""
     return (
         quote.status == QuoteStatus.SENT
-        and quote.needs_manager
+        and request.state == RequestState.QUOTED
+        and not (today is not None and quote.expires_on is not None and quote.expires_on < today)
+        and all(approval.side != side for approval in quote.approvals.all())
+    )
+
+
+def can_answer_quote(
+    access: ParkAccess,
+    quote: Quote,
+    request: ServiceRequest,
+    acting_ids: Collection[int],
+    *,
+    today: date | None = None,
+) -> bool:
+    """Approve or decline for the company: someone acting for it, while the quote waits for the
+    company's answer (sent, the request «quoted», not expired, not yet approved by it)."""
+    return _waits_for(quote, request, ApprovalSide.COMPANY, today) and acts_for_request(
+        access, request, acting_ids
+    )
+
+
+def can_approve_as_manager(
+    access: ParkAccess, quote: Quote, request: ServiceRequest, *, today: date | None = None
+) -> bool:
+    return (
+        quote.needs_manager
+        and _waits_for(quote, request, ApprovalSide.MANAGER, today)
         and in_park(access, quote)
         and is_staff(access)
     )

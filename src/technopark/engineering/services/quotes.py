@@ -9,21 +9,24 @@ from the version it replaces.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from technopark.audit.services import audit_record
+from technopark.core.money import MAX_MONEY
 from technopark.core.scopes import in_park
 from technopark.engineering import queries
 from technopark.engineering.models import (
     ZERO,
     ApprovalSide,
     DocumentKind,
+    EventKind,
     LineKind,
     Quote,
     QuoteApproval,
@@ -50,6 +53,8 @@ MAX_QUANTITY = Decimal("99999999.99")
 
 #: request states in which a quote may be drafted
 QUOTABLE = (RequestState.TRIAGED, RequestState.QUOTED, RequestState.APPROVED)
+#: request states in which a draft is edited and sent
+EDITABLE = (RequestState.TRIAGED, RequestState.QUOTED)
 
 
 def _locked_quote(quote: Quote) -> Quote:
@@ -63,8 +68,33 @@ def _draft_only(quote: Quote) -> None:
         )
 
 
+def _request_editable(request: ServiceRequest) -> None:
+    if request.state not in EDITABLE:
+        raise ValidationError(
+            _("The request is «%(state)s»: its quotes can no longer be changed or sent.")
+            % {"state": request.get_state_display()},
+            code="request_closed",
+        )
+
+
+def _request_answerable(request: ServiceRequest) -> None:
+    if request.state != RequestState.QUOTED:
+        raise ValidationError(
+            _("The request is «%(state)s»: its quote cannot be answered now.")
+            % {"state": request.get_state_display()},
+            code="request_not_quoted",
+        )
+
+
 def _recount(quote: Quote) -> None:
+    """Sum the quote's lines into its total; refused (and the caller's transaction rolled back)
+    when the total would not fit a money field. Call with the quote locked."""
     total = QuoteLine.all_parks.filter(quote=quote).aggregate(total=Sum("amount"))["total"] or ZERO
+    if total > MAX_MONEY:
+        raise ValidationError(
+            _("The quote's total would be too large: split the work into another quote."),
+            code="total_too_large",
+        )
     quote.total = total
     quote.save(update_fields=["total"])
 
@@ -108,7 +138,8 @@ def _new_version(request: ServiceRequest, *, actor: Any, now: datetime) -> Quote
 def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
     """A new draft version of a sent or approved quote, with the same lines at the same prices;
     the old version is superseded. An approved request goes back to «quoted»: the new version
-    needs approval again. Locking: the request row, then the quote."""
+    needs approval again, and replacing an approved quote goes to the park's audit chain.
+    Locking: the request row, then the quote, then the audit chain's head."""
     if not in_park(access, quote):
         raise ValidationError(_("No such quote in this park."))
     with transaction.atomic():
@@ -152,16 +183,27 @@ def quote_revise(*, access: ParkAccess, quote: Quote, now: datetime) -> Quote:
                 request=request,
                 to_state=RequestState.QUOTED,
                 actor=access.user,
-                reason=_("Version %(n)d of the quote replaces the approved one.")
-                % {"n": new.version},
+                reason="",
+                kind=EventKind.QUOTE_REPLACED,
+                params={"n": new.version},
                 now=now,
+            )
+        if was_approved:
+            audit_record(
+                park=request.park,
+                actor=access.user,
+                action="engineering.quote_revise",
+                target=old,
+                summary=f"{old.number} {request.title}"[:300],
+                before={"status": QuoteStatus.APPROVED, "number": old.number, "total": old.total},
+                after={"status": QuoteStatus.SUPERSEDED, "new_version": new.version},
             )
         touched(request.park_id)
     return new
 
 
 def _line_amount(quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
-    return (quantity * unit_price - discount).quantize(CENT)
+    return (quantity * unit_price - discount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _check_discount(quantity: Decimal, unit_price: Decimal, discount: Decimal, reason: str) -> None:
@@ -169,13 +211,19 @@ def _check_discount(quantity: Decimal, unit_price: Decimal, discount: Decimal, r
         raise ValidationError({"discount": _("A discount cannot be negative.")})
     if discount and not reason.strip():
         raise ValidationError({"discount_reason": _("Give the reason for the discount.")})
-    if discount > (quantity * unit_price).quantize(CENT):
+    if discount > (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP):
         raise ValidationError({"discount": _("The discount is more than the line.")})
 
 
 def _check_quantity(quantity: Decimal) -> None:
     if quantity <= 0 or quantity > MAX_QUANTITY:
         raise ValidationError({"quantity": _("Give a quantity above zero.")})
+
+
+def _check_amount(quantity: Decimal, unit_price: Decimal, *, field: str) -> None:
+    """The line (quantity × price) must fit a money field (``core.money.MAX_MONEY``)."""
+    if quantity * unit_price > MAX_MONEY:
+        raise ValidationError({field: _("This amount is too large.")}, code="too_large")
 
 
 def _next_position(quote: Quote) -> int:
@@ -196,8 +244,8 @@ def quote_line_add(
     now: datetime,
 ) -> QuoteLine:
     """A service line of a draft: the unit price in force for ``tier`` on the park's day of
-    ``now`` is copied onto it. Refused when the service has no price for that tier then.
-    Locking: the quote."""
+    ``now`` is copied onto it. Refused when the service has no price for that tier then, or
+    when the request is no longer triaged or quoted. Locking: the request row, then the quote."""
     if not (in_park(access, quote) and in_park(access, service)):
         raise ValidationError({"service": _("Choose a service of this park.")})
     if not service.is_active:
@@ -206,10 +254,13 @@ def quote_line_add(
     price = queries.price_in_force(service=service, tier=tier, on=park_day(quote.park, now))
     if price is None:
         raise ValidationError({"tier": _("The service has no price for this tier yet.")})
+    _check_amount(quantity, price.unit_price, field="quantity")
     _check_discount(quantity, price.unit_price, discount, discount_reason)
     with transaction.atomic():
+        request = lock_request(quote.request)
         locked = _locked_quote(quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line = QuoteLine.all_parks.create(
             park_id=locked.park_id,
@@ -240,7 +291,8 @@ def quote_materials_add(
     discount: Decimal = ZERO,
     discount_reason: str = "",
 ) -> QuoteLine:
-    """A line of materials (free text and a price) on a draft. Locking: the quote."""
+    """A line of materials (free text and a price) on a draft. Locking: the request row, then
+    the quote."""
     if not in_park(access, quote):
         raise ValidationError(_("No such quote in this park."))
     if not description.strip():
@@ -248,10 +300,13 @@ def quote_materials_add(
     _check_quantity(quantity)
     if unit_price < 0:
         raise ValidationError({"unit_price": _("A price cannot be negative.")})
+    _check_amount(quantity, unit_price, field="unit_price")
     _check_discount(quantity, unit_price, discount, discount_reason)
     with transaction.atomic():
+        request = lock_request(quote.request)
         locked = _locked_quote(quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line = QuoteLine.all_parks.create(
             park_id=locked.park_id,
@@ -271,12 +326,14 @@ def quote_materials_add(
 
 
 def quote_line_remove(*, access: ParkAccess, line: QuoteLine) -> None:
-    """Take a line off a draft. Locking: the quote."""
+    """Take a line off a draft. Locking: the request row, then the quote."""
     if not in_park(access, line):
         raise ValidationError(_("No such quote line in this park."))
     with transaction.atomic():
+        request = lock_request(line.quote.request)
         locked = _locked_quote(line.quote)
-        refuse_unless(staff_side(access, locked.request))
+        refuse_unless(staff_side(access, request))
+        _request_editable(request)
         _draft_only(locked)
         line.delete()
         _recount(locked)
@@ -299,6 +356,7 @@ def quote_send(
     with transaction.atomic():
         request = lock_request(quote.request)
         refuse_unless(staff_side(access, request))
+        _request_editable(request)
         locked = _locked_quote(quote)
         _draft_only(locked)
         if not QuoteLine.all_parks.filter(quote=locked).exists():
@@ -316,7 +374,9 @@ def quote_send(
                 request=request,
                 to_state=RequestState.QUOTED,
                 actor=access.user,
-                reason=_("Quote %(number)s sent.") % {"number": locked.number},
+                reason="",
+                kind=EventKind.QUOTE_SENT,
+                params={"number": locked.number},
                 now=now,
             )
         touched(park.pk)
@@ -329,7 +389,7 @@ def _check_answerable(quote: Quote, today: date) -> None:
     if quote.expires_on is not None and quote.expires_on < today:
         raise ValidationError(
             _("This quote expired on %(day)s: ask for a new version.")
-            % {"day": quote.expires_on.isoformat()},
+            % {"day": formats.date_format(quote.expires_on, "SHORT_DATE_FORMAT")},
             code="expired",
         )
 
@@ -357,6 +417,7 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
                 )
         else:
             raise ValidationError({"side": _("Approve for the company or as the manager.")})
+        _request_answerable(request)
         _check_answerable(locked, today)
         if QuoteApproval.all_parks.filter(quote=locked, side=side).exists():
             raise ValidationError(_("This approval is already given."), code="already")
@@ -395,7 +456,9 @@ def quote_approve(*, access: ParkAccess, quote: Quote, side: str, now: datetime)
                 request=request,
                 to_state=RequestState.APPROVED,
                 actor=access.user,
-                reason=_("Quote %(number)s approved.") % {"number": locked.number},
+                reason="",
+                kind=EventKind.QUOTE_APPROVED,
+                params={"number": locked.number},
                 now=now,
             )
         touched(locked.park_id)
@@ -413,9 +476,15 @@ def quote_decline(*, access: ParkAccess, quote: Quote, reason: str, now: datetim
     with transaction.atomic():
         request = lock_request(quote.request)
         refuse_unless(company_side(access, request))
+        _request_answerable(request)
         locked = _locked_quote(quote)
         if locked.status != QuoteStatus.SENT:
             raise ValidationError(_("Only a sent quote waits for an answer."), code="not_sent")
+        if QuoteApproval.all_parks.filter(quote=locked, side=ApprovalSide.COMPANY).exists():
+            raise ValidationError(
+                _("The company has approved this quote already: it can no longer decline it."),
+                code="already_approved",
+            )
         locked.status = QuoteStatus.DECLINED
         locked.decided_at = now
         locked.decline_reason = reason.strip()

@@ -15,7 +15,15 @@ from technopark.audit.services import audit_record
 from technopark.companies.models import Company
 from technopark.core.scopes import in_park
 from technopark.engineering import queries, workflow
-from technopark.engineering.models import DocumentKind, RequestEvent, RequestState, ServiceRequest
+from technopark.engineering.models import (
+    DocumentKind,
+    EventKind,
+    Quote,
+    QuoteStatus,
+    RequestEvent,
+    RequestState,
+    ServiceRequest,
+)
 from technopark.engineering.services._common import (
     company_side,
     lock_request,
@@ -37,8 +45,12 @@ def _event(
     from_state: str,
     to_state: str,
     reason: str,
+    kind: str = EventKind.PERSON,
+    params: dict[str, Any] | None = None,
 ) -> RequestEvent:
     return RequestEvent.all_parks.create(
+        kind=kind,
+        params=params or {},
         park_id=request.park_id,
         request=request,
         actor=actor,
@@ -130,6 +142,30 @@ def _check_side(access: ParkAccess, request: ServiceRequest, by: By) -> None:
         refuse_unless(company_side(access, request))
 
 
+#: the states that end a request before its work: its open quotes are closed with it
+CLOSING = (RequestState.REJECTED, RequestState.CANCELLED)
+
+
+def _close_open_quotes(request: ServiceRequest, *, reason: str, now: datetime) -> None:
+    """A rejected or cancelled request leaves no quote open. A sent quote becomes «declined»:
+    it will never be answered, and the request's end is its answer (the reason given for the
+    change, if any, is kept as the decline's reason). A draft becomes «superseded»: the company
+    never saw it, so there is nothing for it to decline. Locking: the quote rows, after the
+    request's."""
+    open_ = Quote.all_parks.select_for_update().filter(
+        request=request, status__in=(QuoteStatus.DRAFT, QuoteStatus.SENT)
+    )
+    for quote in open_:
+        if quote.status == QuoteStatus.SENT:
+            quote.status = QuoteStatus.DECLINED
+            quote.decided_at = now
+            quote.decline_reason = reason.strip()
+            quote.save(update_fields=["status", "decided_at", "decline_reason"])
+        else:
+            quote.status = QuoteStatus.SUPERSEDED
+            quote.save(update_fields=["status"])
+
+
 def apply_transition(
     *,
     request: ServiceRequest,
@@ -137,10 +173,14 @@ def apply_transition(
     actor: Any,
     reason: str,
     now: datetime,
+    kind: str = EventKind.PERSON,
+    params: dict[str, Any] | None = None,
 ) -> workflow.Transition:
     """Move a locked request to ``to_state`` if the table allows it (whoever asks: callers check
     the side), record the event, and the decision in the audit chain when the table says so.
-    Call inside the transaction that locked the request."""
+    A rejected or cancelled request closes its open quotes (``_close_open_quotes``). A change
+    the system makes gives no ``reason`` but a ``kind`` and its ``params``, put into words in
+    the reader's language when shown (``RequestEvent.shown_reason``). Call inside the transaction that locked the request."""
     from_state = request.state
     found = workflow.transition_for(
         from_state=from_state, to_state=to_state, held_from=request.held_from
@@ -165,7 +205,18 @@ def apply_transition(
     request.state = to_state
     request.changed_at = now
     request.save(update_fields=["state", "held_from", "act_number", "changed_at"])
-    _event(request, actor=actor, at=now, from_state=from_state, to_state=to_state, reason=reason)
+    if to_state in CLOSING:
+        _close_open_quotes(request, reason=reason, now=now)
+    _event(
+        request,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        kind=kind,
+        params=params,
+    )
     if found.audited:
         audit_record(
             park=request.park,

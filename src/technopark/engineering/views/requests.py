@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from technopark.core.localtime import local_today
 from technopark.engineering import queries, rules, services
 from technopark.engineering.forms import AssignForm, DeclineForm, RequestForm, TransitionForm
 from technopark.engineering.models import RequestState, ServiceRequest
@@ -32,7 +33,8 @@ def my_requests(request: HttpRequest, park_slug: str) -> HttpResponse:
     require(rules.can_request_services(access_of(request)))
     park = park_of(request)
     ids = queries.member_company_ids(park=park, user=request.user)
-    rows = queries.company_requests(park=park, company_ids=ids)
+    today = local_today(park.time_zone, at=timezone.now())
+    rows = queries.company_requests(park=park, company_ids=ids, today=today)
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "engineering/my_requests.html", {"page": page, "rows": list(page.object_list)}
@@ -72,9 +74,13 @@ def request_new(request: HttpRequest, park_slug: str) -> HttpResponse:
 def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) -> dict[str, Any]:
     access = access_of(request)
     park = park_of(request)
-    parts = queries.request_detail_parts(request=found)
+    parts = queries.request_detail_parts(request=found, with_drafts=rules.works_on(access, found))
     states = rules.transitions_for(access, found, who.acting_ids)
     labels = dict(RequestState.choices)
+    today = local_today(park.time_zone, at=timezone.now())
+    for quote in parts["quotes"]:
+        quote.answerable = rules.can_answer_quote(access, quote, found, who.acting_ids, today=today)
+        quote.manager_may_approve = rules.can_approve_as_manager(access, quote, found, today=today)
     reasons = {state for state in states if TRANSITIONS[(found.state, state)].reason_required}
     context: dict[str, Any] = {
         "req": found,
