@@ -21,6 +21,9 @@ ALLOWED_JSON = {("audit", "AuditEntry", "before"), ("audit", "AuditEntry", "afte
     # The parameters of an eligibility finding: region codes and direction names, never money.
     ("selection", "EligibilityCheck", "params"),
     ("selection", "EligibilityRunResult", "params"),
+    # The parameters of a reason the system wrote in a request's history: a quote's number or
+    # version, never an amount.
+    ("engineering", "RequestEvent", "params"),
 }
 
 
