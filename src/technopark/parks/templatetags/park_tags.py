@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -215,7 +215,7 @@ def agenda_list(items: Any) -> SafeString:
     for item in items:
         when = ""
         if isinstance(item.when, datetime):
-            when = formats.date_format(template_localtime(item.when), "SHORT_DATETIME_FORMAT")
+            when = formats.date_format(localtime(item.when), "SHORT_DATETIME_FORMAT")
         elif isinstance(item.when, date):
             when = formats.date_format(item.when, "SHORT_DATE_FORMAT")
         rows.append(
