@@ -100,8 +100,8 @@ def test_payment_waits_for_the_accepted_report_and_the_duties_stay_apart(
     founder_page = founder_context.new_page()
     founder_page.goto(f"/yakutia/grants/milestones/{milestone.pk}/report/")
     founder_page.fill("#id_summary", "Собран прототип, проведены испытания.")
-    founder_page.locator("#report-form button[type=submit]").click()
-    founder_page.wait_for_load_state()
+    with founder_page.expect_navigation():
+        founder_page.locator("#report-form button[type=submit]").click()
     report = GrantReport.objects.get(milestone=milestone)
 
     # The requester returns it for changes (and is told he may not approve his own tranche).
@@ -159,8 +159,8 @@ def test_payment_waits_for_the_accepted_report_and_the_duties_stay_apart(
     # The founder refiles; staff accept.
     founder_page.goto(f"/yakutia/grants/milestones/{milestone.pk}/report/")
     founder_page.fill("#id_summary", "Собран прототип; акт испытаний приложен.")
-    founder_page.locator("#report-form button[type=submit]").click()
-    founder_page.wait_for_load_state()
+    with founder_page.expect_navigation():
+        founder_page.locator("#report-form button[type=submit]").click()
     refiled = GrantReport.objects.filter(milestone=milestone).order_by("-pk").first()
     assert refiled.pk != report.pk and refiled.status == ReportStatus.SUBMITTED
     page_a.goto(detail)

@@ -40,8 +40,8 @@ def test_manager_finds_and_edits_a_company(page, transactional_db, settings):
     assert results.get_by_role("link", name="Мерзлота Лаб").count() == 0
 
     # Switch to English: the same page, now in English.
-    page.get_by_test_id("language-en").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("language-en").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Companies"
 

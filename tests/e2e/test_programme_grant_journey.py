@@ -114,8 +114,8 @@ def test_cohort_intensive_attendance_grant_four_eyes_payment_and_refusal(
     # Attendance: the founder was there.
     page.goto(f"/yakutia/programmes/sessions/{session.pk}/attendance/")
     page.locator("main form input[type=checkbox]").first.check()
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert Attendance.objects.filter(session=session, present=True).count() == 1
 
     # The grant: 1,500,000 in three tranches of 500,000.

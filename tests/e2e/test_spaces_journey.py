@@ -81,8 +81,8 @@ def test_founder_is_refused_then_trained_then_books_and_subscribes(
         page.fill("#id_starts_at", start.strftime("%Y-%m-%dT%H:%M"))
         page.fill("#id_ends_at", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
         page.select_option("#id_company", str(company.pk))
-        page.locator("form.form-wide button[type=submit]").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form.form-wide button[type=submit]").first.click()
 
     fill_booking()
     errors = page.get_by_test_id("booking-errors")
