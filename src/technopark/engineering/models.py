@@ -207,6 +207,9 @@ class ServiceRequest(ParkOwned):
         related_name="engineering_requests",
     )
     act_number = models.CharField(_("acceptance act number"), max_length=30, blank=True)
+    # The company's satisfaction, given when it accepts the work: 1 to 5 and a comment.
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment on the work"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -225,6 +228,10 @@ class ServiceRequest(ParkOwned):
                 fields=["park", "act_number"],
                 condition=~Q(act_number=""),
                 name="engineering_act_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="engineering_request_rating_1_to_5",
             ),
             models.CheckConstraint(
                 condition=Q(state="on_hold", held_from__gt="")
@@ -414,4 +421,336 @@ class QuoteApproval(ParkOwned):
         ordering = ["approved_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["quote", "side"], name="engineering_approval_side"),
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Work: the order that carries out an approved quote, its tasks, staff time, instrument use and
+# the quantities delivered; then the charge that bills them and the adjustments to it.
+# ---------------------------------------------------------------------------------------------
+
+
+class WorkOrder(ParkOwned):
+    """The work that carries out a request's approved quote. One per request; opened when the
+    request goes into work, and it keeps the quote it was opened against."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    request = models.OneToOneField(
+        ServiceRequest, on_delete=models.CASCADE, related_name="work_order"
+    )
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+
+    def __str__(self) -> str:
+        return str(self.request)
+
+
+class TaskState(models.TextChoices):
+    TODO = "todo", pgettext_lazy("task", "To do")
+    DOING = "doing", pgettext_lazy("task", "In progress")
+    DONE = "done", pgettext_lazy("task", "Done")
+
+
+class WorkTask(ParkOwned):
+    """A task of a work order, assigned to an engineer."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=200)
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engineering_tasks",
+    )
+    state = models.CharField(
+        pgettext_lazy("state of a record", "state"),
+        max_length=8,
+        choices=TaskState.choices,
+        default=TaskState.TODO,
+    )
+    # The quote line the task delivers, when it is one.
+    quote_line = models.ForeignKey(
+        QuoteLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=("todo", "doing", "done")), name="engineering_task_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimeEntry(ParkOwned):
+    """An engineer's time on a work order: a running timer (``ended_at`` empty) or a finished
+    span. ``minutes`` is set when the entry ends (from the span, or given as a duration)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="time_entries"
+    )
+    task = models.ForeignKey(
+        WorkTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries"
+    )
+    # The quote line (an hourly service) the time counts for.
+    quote_line = models.ForeignKey(
+        QuoteLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        related_name="engineering_time",
+    )
+    started_at = models.DateTimeField(pgettext_lazy("start of a time range", "from"))
+    ended_at = models.DateTimeField(
+        pgettext_lazy("end of a time range", "until"), null=True, blank=True
+    )
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        indexes = [
+            models.Index(fields=["park", "started_at"], name="eng_time_park_start_idx"),
+            models.Index(fields=["engineer", "started_at"], name="eng_time_engineer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
+                name="engineering_time_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(ended_at__isnull=True) & Q(minutes__isnull=True))
+                | (Q(ended_at__isnull=False) & Q(minutes__gt=0)),
+                name="engineering_time_minutes_when_ended",
+            ),
+            # one running timer per engineer
+            models.UniqueConstraint(
+                fields=["engineer"],
+                condition=Q(ended_at__isnull=True),
+                name="engineering_time_one_running",
+            ),
+        ]
+
+
+class InstrumentUse(ParkOwned):
+    """A booking of an instrument made for a work order: who used it (the booking's person)
+    and who operated it (an engineer whose certificate for the instrument was valid)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="instrument_uses"
+    )
+    booking = models.OneToOneField(
+        "spaces.Booking", on_delete=models.PROTECT, related_name="instrument_use"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The quote line (an hourly service) the instrument time counts for.
+    quote_line = models.ForeignKey(
+        QuoteLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("instrument use")
+        verbose_name_plural = _("instrument uses")
+
+
+class Delivery(ParkOwned):
+    """The quantity delivered on a quote line counted in samples or pieces, or of materials
+    (hourly lines are counted from time entries and instrument use)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="deliveries")
+    quote_line = models.ForeignKey(QuoteLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order", "quote_line"], name="engineering_delivery_once_per_line"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="engineering_delivery_not_negative"
+            ),
+        ]
+
+
+class PayerKind(models.TextChoices):
+    COMPANY = "company", pgettext_lazy("who pays", "The company")
+    BUDGET_LINE = "budget_line", pgettext_lazy("who pays", "A grant budget line")
+
+
+class Charge(ParkOwned):
+    """What an accepted request costs: one per request, at the approved quote's prices for the
+    quantities delivered, paid by the company or from a budget line of one of its grants.
+    Its lines never change; an accepted adjustment adds a line."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    request = models.OneToOneField(ServiceRequest, on_delete=models.PROTECT, related_name="charge")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="engineering_charges"
+    )
+    payer = models.CharField(
+        pgettext_lazy("who pays", "payer"),
+        max_length=12,
+        choices=PayerKind.choices,
+        default=PayerKind.COMPANY,
+    )
+    budget_line = models.ForeignKey(
+        "grants.BudgetLine",
+        verbose_name=_("budget line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engineering_charges",
+    )
+    total = money_field(pgettext_lazy("sum of a charge", "total"), default=ZERO)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    charged_on = models.DateField(_("charged on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-charged_on", "-pk"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        indexes = [
+            models.Index(fields=["park", "charged_on"], name="eng_charge_park_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="engineering_charge_total"),
+            models.CheckConstraint(
+                condition=(Q(payer="company") & Q(budget_line__isnull=True))
+                | (Q(payer="budget_line") & Q(budget_line__isnull=False)),
+                name="engineering_charge_payer",
+            ),
+        ]
+
+
+class ChargeLineKind(models.TextChoices):
+    TIME = "time", pgettext_lazy("charge line", "Staff time")
+    INSTRUMENT = "instrument", pgettext_lazy("charge line", "Instrument time")
+    DELIVERED = "delivered", pgettext_lazy("charge line", "Delivered")
+    ADJUSTMENT = "adjustment", pgettext_lazy("charge line", "Adjustment")
+
+
+class ChargeLine(ParkOwned):
+    """A line of a charge: a delivered quantity at the quoted price, or an adjustment (a signed
+    amount that refers to the line it corrects)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=12, choices=ChargeLineKind.choices)
+    quote_line = models.ForeignKey(
+        QuoteLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=ZERO)
+    unit_price = money_field(_("price per unit"), default=ZERO)
+    # signed: an adjustment may take money off
+    amount = money_field(_("amount"))
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="adjustment") | (Q(quantity__gte=0) & Q(amount__gte=0)),
+                name="engineering_charge_line_not_negative",
+            ),
+        ]
+
+
+class AdjustmentStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("adjustment", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("adjustment", "Accepted")
+    REFUSED = "refused", pgettext_lazy("adjustment", "Refused")
+
+
+class ChargeAdjustment(ParkOwned):
+    """The company disputes a line of a charge and proposes what it should be; staff accept
+    (an adjusting line is added, the original stays) or refuse with a reason."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="adjustments")
+    line = models.ForeignKey(ChargeLine, on_delete=models.PROTECT, related_name="adjustments")
+    proposed_amount = money_field(_("proposed amount"))
+    reason = models.TextField(pgettext_lazy("why a change is made", "reason"))
+    status = models.CharField(
+        pgettext_lazy("state of a record", "status"),
+        max_length=10,
+        choices=AdjustmentStatus.choices,
+        default=AdjustmentStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+    adjusting_line = models.OneToOneField(
+        ChargeLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_amount__gte=0), name="engineering_adjustment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="engineering_adjustment_refusal_reason",
+            ),
+            # one open dispute per line at a time
+            models.UniqueConstraint(
+                fields=["line"],
+                condition=Q(status="requested"),
+                name="engineering_adjustment_one_open",
+            ),
         ]

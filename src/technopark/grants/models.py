@@ -205,6 +205,9 @@ class BudgetLine(models.Model):
     award = models.ForeignKey(GrantAward, on_delete=models.CASCADE, related_name="budget_lines")
     kind = models.CharField(_("budget line"), max_length=20, choices=BudgetKind.choices)
     amount = money_field(_("amount"))
+    # What park services (the engineering centre's charges) took from the line; never more
+    # than the line (the check below), raised only under the award's row lock.
+    charged = money_field(_("charged by park services"), default=Decimal("0.00"))
 
     class Meta:
         ordering = ["award", "kind"]
@@ -213,6 +216,10 @@ class BudgetLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["award", "kind"], name="budget_line_once_per_kind"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_not_negative"),
+            models.CheckConstraint(
+                condition=Q(charged__gte=0) & Q(charged__lte=models.F("amount")),
+                name="budget_line_charged_within_line",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=BudgetKind.values), name="budget_line_known_kind"
             ),
