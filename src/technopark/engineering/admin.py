@@ -1,12 +1,22 @@
-"""The engineering app in the technical admin: read and search the catalogue and the requests.
-Writes go through ``TopicAdmin``: the staff queue is cached."""
+"""The engineering app in the technical admin: read and search the catalogue, the requests, the
+work and the charges. Writes go through ``TopicAdmin``: the staff queue is cached. Requests,
+quotes, work orders, time and charges are read-only here: their services keep the workflow,
+the budget lines and the audit chain right."""
 
 from typing import Any
 
 from django.contrib import admin
 
 from technopark.core.admin import TopicAdmin
-from technopark.engineering.models import Quote, Service, ServicePrice, ServiceRequest
+from technopark.engineering.models import (
+    Charge,
+    Quote,
+    Service,
+    ServicePrice,
+    ServiceRequest,
+    TimeEntry,
+    WorkOrder,
+)
 
 
 @admin.register(Service)
@@ -60,3 +70,38 @@ class QuoteAdmin(TopicAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(TopicAdmin):
+    topics = ("engineering",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ReadOnlyAdmin):
+    list_display = ("request", "park", "due_on", "created_at")
+    list_select_related = ("request", "park")
+    search_fields = ("request__title",)
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(ReadOnlyAdmin):
+    list_display = ("work_order", "engineer", "started_at", "minutes")
+    list_select_related = ("work_order__request", "engineer")
+    search_fields = ("work_order__request__title", "engineer__email")
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    list_display = ("request", "company", "payer", "total", "charged_on")
+    list_filter = ("payer",)
+    list_select_related = ("request", "company")
+    search_fields = ("request__title", "company__short_name", "idempotency_key")

@@ -12,8 +12,10 @@ from technopark.spaces.models import (
     BookingRule,
     Certificate,
     Closure,
+    Incident,
     OpeningHours,
     Resource,
+    TrainingSession,
     WaitlistEntry,
 )
 
@@ -84,3 +86,36 @@ class WaitlistEntryAdmin(TopicAdmin):
     list_display = ("resource", "user", "starts_at", "status")
     list_select_related = ("resource", "user")
     raw_id_fields = ("resource", "user", "company", "booking")
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(TopicAdmin):
+    topics = ("spaces",)
+    # Read-only here: recording a session renews certificates (``services``), so it is done on
+    # the resource's training page.
+    list_display = ("resource", "starts_at", "duration_minutes", "trainer")
+    list_select_related = ("resource", "trainer")
+    raw_id_fields = ("resource", "trainer", "people", "recorded_by")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(TopicAdmin):
+    topics = ("spaces",)
+    # Read-only here: opening and closing an incident blocks bookings and re-offers the
+    # waitlist (``services``), so both happen on the instrument's incidents page.
+    list_display = ("resource", "severity", "opened_at", "closed_at")
+    list_filter = ("severity",)
+    list_select_related = ("resource",)
+    raw_id_fields = ("resource", "reported_by", "closed_by")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
