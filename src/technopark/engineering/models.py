@@ -527,7 +527,7 @@ class TimeEntry(ParkOwned):
         pgettext_lazy("end of a time range", "until"), null=True, blank=True
     )
     minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(pgettext_lazy("comment", "note"), max_length=300, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
