@@ -196,7 +196,7 @@ def built(centre):
         )
         r1.rating, r1.rating_comment = 5, "Отлично, быстро"
         r1.save()
-        quote1, (resident, external), materials = _quote(centre, r1)
+        quote1, (resident, external), _materials = _quote(centre, r1)
         b.work_order = WorkOrder.all_parks.create(
             park=world.park,
             request=r1,
@@ -467,8 +467,16 @@ TODAY = dt.date(2026, 4, 5)
     ("params", "start", "end"),
     [
         ({}, dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
-        ({"period": "month", "year": "2026", "month": "2"}, dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-        ({"period": "quarter", "year": "2025", "quarter": "4"}, dt.date(2025, 10, 1), dt.date(2025, 12, 31)),
+        (
+            {"period": "month", "year": "2026", "month": "2"},
+            dt.date(2026, 2, 1),
+            dt.date(2026, 2, 28),
+        ),
+        (
+            {"period": "quarter", "year": "2025", "quarter": "4"},
+            dt.date(2025, 10, 1),
+            dt.date(2025, 12, 31),
+        ),
         ({"period": "year", "year": "2024"}, dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
     ],
 )
