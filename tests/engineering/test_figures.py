@@ -741,3 +741,46 @@ def test_the_page_and_xlsx_run_a_fixed_number_of_queries(
     with django_assert_num_queries(PAGE_QUERIES if name == "figures" else PAGE_QUERIES - 1):
         response = client.get(url(name), MARCH)
     assert response.status_code == 200
+
+
+# --- the API --------------------------------------------------------------------------------
+
+API = f"/api/v1/parks/{PARK}/engineering/figures"
+
+
+def test_the_api_returns_the_numbers(built, frozen, login):
+    response = login("observer").get(API, {"start": "2026-03-01", "end": "2026-03-31"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["requests_filed"] == 5
+    assert data["to_triage"] == {"count": 5, "median_days": "3.0", "p90_days": "10.6"}
+    assert data["on_time"]["share_percent"] == "50.0"
+    assert data["revenue"]["total"] == "1600.00"
+    assert data["satisfaction"]["distribution"] == [0, 0, 1, 0, 1]
+    lathe = next(row for row in data["instruments"] if row["resource_id"] == built.lathe.pk)
+    assert lathe["downtime_hours"] == "38.00"
+    # numbers only: no request's title, no comment
+    assert SECRET not in response.content.decode()
+    assert "Отлично" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"end": "2026-03-31"}, "start"),
+        ({"start": "2026-03-31", "end": "2026-03-01"}, "end"),
+        ({"start": "2024-01-01", "end": "2025-12-31"}, "end"),
+        ({"start": "0001-01-01", "end": "0001-01-02"}, "start"),
+        ({"start": "2026-02-30", "end": "2026-03-31"}, "start"),
+    ],
+)
+def test_the_api_refuses_a_bad_period_naming_the_field(built, frozen, login, params, field):
+    response = login("manager").get(API, params)
+    assert response.status_code == 422
+    assert field in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "status"), [("founder", 403), ("expert", 403), ("engineer", 200)])
+def test_the_api_follows_the_pages_rule(built, frozen, login, role, status):
+    response = login(role).get(API, {"start": "2026-03-01", "end": "2026-03-31"})
+    assert response.status_code == status

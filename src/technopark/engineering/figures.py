@@ -341,6 +341,15 @@ def check_dates(start: date | None, end: date | None) -> tuple[date, date]:
         raise ValidationError({"start": _("Give the first day of the period.")}, code="required")
     if end is None:
         raise ValidationError({"end": _("Give the last day of the period.")}, code="required")
+    for name, value in (("start", start), ("end", end)):
+        if not date(FIRST_YEAR, 1, 1) <= value <= date(LAST_YEAR, 12, 31):
+            raise ValidationError(
+                {
+                    name: _("Give a day from %(first)d to %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                },
+                code="invalid",
+            )
     if end < start:
         raise ValidationError(
             {"end": _("The last day cannot be before the first.")}, code="invalid"
