@@ -78,7 +78,7 @@ def figures_xlsx(
     end = WriteOnlyCell(sheet, value=figures.end)
     end.number_format = DATE_FORMAT
     rows: list[list[Any]] = [
-        [_("Period"), period_label],
+        [pgettext("span of time", "Period"), period_label],
         [_("First day"), start],
         [_("Last day"), end],
         [_("Requests filed in the period"), figures.filed],
@@ -116,7 +116,7 @@ def figures_xlsx(
                 pgettext("service request", "Title"),
                 _("Company"),
                 pgettext("table heading", "State"),
-                _("Filed"),
+                pgettext("service request", "Filed"),
                 pgettext("service request", "Triaged"),
                 pgettext("service request", "Quoted"),
                 pgettext("service request", "Delivered"),
@@ -130,7 +130,11 @@ def figures_xlsx(
         )
         for request in figures.requests:
             title, company = names(request)
-            on_time = "" if request.on_time is None else (_("yes") if request.on_time else _("no"))
+            on_time = (
+                ""
+                if request.on_time is None
+                else (pgettext("on time", "yes") if request.on_time else pgettext("on time", "no"))
+            )
             due = None
             if request.due_on is not None:
                 due = WriteOnlyCell(sheet, value=request.due_on)
@@ -210,7 +214,14 @@ def figures_xlsx(
                 )
             )
     sheet.append(
-        safe_row([_("Total"), "", _number(sheet, figures.revenue.total, MONEY_FORMAT), currency])
+        safe_row(
+            [
+                pgettext("sum", "Total"),
+                "",
+                _number(sheet, figures.revenue.total, MONEY_FORMAT),
+                currency,
+            ]
+        )
     )
 
     buffer = io.BytesIO()
