@@ -784,3 +784,9 @@ def test_the_api_refuses_a_bad_period_naming_the_field(built, frozen, login, par
 def test_the_api_follows_the_pages_rule(built, frozen, login, role, status):
     response = login(role).get(API, {"start": "2026-03-01", "end": "2026-03-31"})
     assert response.status_code == status
+
+
+def test_no_link_leads_out_of_the_years_accepted(built, frozen, login):
+    body = login("manager").get(url("figures"), {"period": "year", "year": "2100"}).content.decode()
+    assert "year=2101" not in body and 'rel="next"' not in body
+    assert "year=2099" in body

@@ -124,13 +124,18 @@ def figures_page(request: HttpRequest, park_slug: str) -> HttpResponse:
                 (row, _percent(row.utilisation), _percent(row.work_order_utilisation))
                 for row in data.instruments
             ],
-            "previous_query": urlencode(found.preceding().params()),
-            "next_query": urlencode(found.following().params()),
+            # no link out of the years the form accepts
+            "previous_query": _query(found.preceding()),
+            "next_query": _query(found.following()),
             "query": urlencode(found.params()),
             **_charts(data),
         }
     )
     return render(request, "engineering/figures.html", context)
+
+
+def _query(period: Period) -> str:
+    return urlencode(period.params()) if period.in_bounds else ""
 
 
 def _base(park: Park, now: datetime) -> dict[str, Any]:
