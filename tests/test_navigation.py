@@ -52,6 +52,7 @@ EXPECTED = {
         "Spaces",
         "Programmes",
         "Grants",
+        "Engineering",
     ],
 }
 

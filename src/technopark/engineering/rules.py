@@ -140,3 +140,33 @@ def can_approve_as_manager(
         and in_park(access, quote)
         and is_staff(access)
     )
+
+
+# --- figures (engineering.figures) ---------------------------------------------------------------
+
+
+def can_view_figures(access: ParkAccess) -> bool:
+    """The figures page and its XLSX: managers, admins and engineers; the park's observers read
+    the aggregated figures only (no request, company or comment)."""
+    return is_staff(access) or is_engineer(access) or has_role(access, Role.OBSERVER)
+
+
+def figures_name_requests(access: ParkAccess) -> bool:
+    """The figures list requests by title and company (the XLSX's «Requests» sheet): the staff
+    and engineers, never observers."""
+    return is_staff(access) or is_engineer(access)
+
+
+def figures_show_comments(access: ParkAccess) -> bool:
+    """The companies' comments on accepted work: the park's managers and admins."""
+    return is_staff(access)
+
+
+def may_read_title(
+    access: ParkAccess, *, confidential: bool, engineer_ids: Collection[int]
+) -> bool:
+    """A request's title and company in the figures: the NDA rule without the company side
+    (managers and admins, or any request not under NDA, or an engineer assigned to it)."""
+    if is_staff(access) or not confidential:
+        return True
+    return access.is_authenticated and access.user.pk in engineer_ids

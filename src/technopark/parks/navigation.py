@@ -79,6 +79,7 @@ LINKS = (
         (
             ("engineering.can_work_requests", "engineering:queue"),
             ("engineering.can_request_services", "engineering:my_requests"),
+            ("engineering.can_view_figures", "engineering:figures"),
         ),
         app="engineering",
     ),
@@ -109,6 +110,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             _("Catalogue and prices"),
             (("engineering.can_configure_catalogue", "engineering:setup"),),
             url_names=("setup", "setup_service_new", "setup_service"),
+        ),
+        Link(
+            _("Figures"),
+            (("engineering.can_view_figures", "engineering:figures"),),
+            url_names=("figures",),
         ),
     ),
     "spaces": (
