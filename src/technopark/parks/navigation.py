@@ -110,6 +110,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             (("engineering.can_configure_catalogue", "engineering:setup"),),
             url_names=("setup", "setup_service_new", "setup_service"),
         ),
+        Link(
+            _("Work order board"),
+            (("engineering.can_view_board", "engineering:board"),),
+            url_names=("board",),
+        ),
     ),
     "spaces": (
         Link(
