@@ -273,7 +273,7 @@ class TaskStateForm(WorkForm):
 class TimerForm(WorkForm):
     task = _choice(pgettext_lazy("a task of a work order", "task"))
     quote_line = _choice(_("line of the quote"))
-    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("comment", "note"), max_length=300, required=False)
 
 
 class TimeLogForm(TimerForm):
