@@ -85,3 +85,20 @@ def test_a_second_run_changes_nothing(park: Park) -> None:
     }
     seed_engineering(park, accounts=accounts)
     assert _counts() == before
+
+
+def test_the_requests_that_went_into_work_have_their_work(park: Park) -> None:
+    from technopark.engineering.models import InstrumentUse, TimeEntry, WorkOrder
+    from technopark.engineering.services.work import delivered_quantities
+
+    worked = ServiceRequest.all_parks.filter(
+        park=park, state__in=("in_work", "delivered", "accepted", "charged")
+    )
+    assert worked.exists()
+    orders = WorkOrder.all_parks.filter(request__in=worked)
+    assert orders.count() == worked.count()
+    for order in orders:
+        assert order.tasks.filter(state="done").exists()
+        assert TimeEntry.all_parks.filter(work_order=order, ended_at__isnull=False).exists()
+        assert any(item.quantity > 0 for item in delivered_quantities(order))
+    assert InstrumentUse.all_parks.filter(work_order__in=orders).exists()

@@ -10,7 +10,9 @@ dozen service requests in several states, through the engineering services.
   confidential one in work (under NDA) and a new one; other companies' requests are triaged
   with a draft quote, approved, in work, delivered, accepted, charged, rejected, on hold, and
   one large quote the company approved that waits for the manager's approval too. The demo
-  engineer is assigned to most of them.
+  engineer is assigned to most of them;
+* the work of every request that went into work (in work, delivered, accepted, charged): tasks,
+  the engineer's time, delivered quantities and an instrument booked in the engineer's name.
 
 Idempotent: the catalogue is made only when the park has no service, and the requests only when
 it has no request, so a second run changes nothing.
@@ -19,10 +21,11 @@ it has no request, so a second run changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from technopark.companies.models import Company, TeamMember
@@ -32,11 +35,14 @@ from technopark.engineering.models import (
     Service,
     ServiceKind,
     ServiceRequest,
+    TaskState,
     Tier,
     Unit,
 )
+from technopark.engineering.services import work
 from technopark.parks.models import Park, Site
 from technopark.parks.rules import access_for
+from technopark.spaces import services as spaces_services
 
 ENGINEERING_SITE = "Региональный инжиниринговый центр"
 LAB_SITE = "Лаборатория биотехнологий"
@@ -300,8 +306,11 @@ def _drive(
     staff: Any,
     company_rep: Any,
     start: datetime,
+    engineer: Any = None,
 ) -> None:
-    """Take ``request`` to ``target`` one day per step from ``start``."""
+    """Take ``request`` to ``target`` one day per step from ``start``; the day it goes into
+    work, its work order gets tasks, time, an instrument booking and deliveries
+    (``seed_work``)."""
     step_at: Callable[[int], datetime] = lambda n: start + timedelta(days=n, hours=2)  # noqa: E731
     service, quantity = line
     reasons = {
@@ -330,6 +339,97 @@ def _drive(
             services.request_transition(
                 access=who, request=request, to_state=step, reason=reasons.get(step, ""), now=at
             )
+            if step == "in_work":
+                seed_work(request, staff=staff, engineer=engineer or staff, at=at)
+
+
+def seed_work(request: ServiceRequest, *, staff: Any, engineer: Any, at: datetime) -> None:
+    """The work of a request that just went into work at ``at``: two tasks for the engineer
+    (the first done), their time on the hourly lines (or on no line), the delivered quantity of
+    the other lines, and a booking of one of the park's instruments in the engineer's name
+    (the first the engineer may operate and that is free that evening; checked in when it is
+    over). Through the work services, at the moments given."""
+    order = queries.work_order_of(request=request)
+    if order is None:
+        return
+    person = engineer.user if engineer is not staff else None
+    prepare = work.task_add(
+        access=staff, work_order=order, title="Подготовка и наладка", engineer=person, now=at
+    )
+    work.task_add(
+        access=staff, work_order=order, title="Испытания и отчёт", engineer=person, now=at
+    )
+    later = at + timedelta(hours=4)
+    work.task_update(
+        access=engineer, task=prepare, state=TaskState.DONE, engineer=person, now=later
+    )
+    hourly = None
+    for line in queries.quote_lines(quote=order.quote):
+        if line.unit == Unit.HOUR:
+            hourly = line
+            for offset, minutes in ((1, 150), (3, 55)):
+                work.time_log(
+                    access=engineer,
+                    work_order=order,
+                    started_at=at + timedelta(minutes=offset * 30),
+                    minutes=minutes,
+                    task=prepare,
+                    quote_line=line,
+                    note="Наладка оснастки" if offset == 1 else "",
+                    now=later,
+                )
+        else:
+            work.delivery_set(
+                access=engineer,
+                work_order=order,
+                quote_line=line,
+                quantity=line.quantity,
+                now=later,
+            )
+    if hourly is None:
+        work.time_log(
+            access=engineer,
+            work_order=order,
+            started_at=at + timedelta(minutes=30),
+            minutes=90,
+            task=prepare,
+            now=later,
+        )
+    _book_instrument(order, staff=staff, engineer=engineer, line=hourly, at=at)
+
+
+def _book_instrument(order: Any, *, staff: Any, engineer: Any, line: Any, at: datetime) -> None:
+    """The centre trains its engineer on the instrument first when they hold no certificate."""
+    for resource in queries.instruments(park=order.park):
+        zone = spaces_services.zone_of(resource.site)
+        day = timezone.localtime(at, zone).date() + timedelta(days=1)
+        starts_at = datetime.combine(day, time(19), zone)
+        try:
+            if resource.requires_certification and not spaces_services.has_valid_certificate(
+                user=engineer.user, resource=resource, on=day, now=starts_at
+            ):
+                spaces_services.certificate_record(
+                    actor=staff.user,
+                    user=engineer.user,
+                    resource=resource,
+                    trained_on=day - timedelta(days=7),
+                    expires_on=day + timedelta(days=365),
+                )
+            use = work.work_booking_create(
+                access=engineer,
+                work_order=order,
+                resource=resource,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=2),
+                operator=engineer.user,
+                quote_line=line,
+                now=at,
+            )
+        except ValidationError:  # not qualified, out of service or taken: try the next one
+            continue
+        if use.booking.ends_at < timezone.now():
+            spaces_services.booking_check_in(booking=use.booking, now=use.booking.starts_at)
+        return
 
 
 def _tier(request: ServiceRequest) -> str:
@@ -394,6 +494,7 @@ def seed_engineering(park: Park, *, accounts: Any) -> None:
             staff=staff,
             company_rep=access_for(rep_user, park),
             start=start,
+            engineer=access_for(engineer, park) if engineer is not None else None,
         )
     _large_quote(park, plan=plan, catalogue=catalogue, staff=staff, now=now)
 

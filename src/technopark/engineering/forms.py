@@ -3,18 +3,27 @@ sending, declining, the catalogue and the park's settings."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.core.money import MoneyField
-from technopark.engineering.models import RequestState, Service, ServiceKind, Tier, Unit
+from technopark.engineering.models import (
+    RequestState,
+    Service,
+    ServiceKind,
+    TaskState,
+    Tier,
+    Unit,
+)
 from technopark.parks.models import Site
 
 QUANTITY_ERRORS = {
@@ -187,3 +196,127 @@ class PriceForm(ServiceErrorsMixin, forms.Form):
 
 class SettingsForm(ServiceErrorsMixin, forms.Form):
     approval_threshold = MoneyField(label=_("manager's approval above"))
+
+
+# --- Work orders ----------------------------------------------------------------------------
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """Wall-clock date and time as typed (naive): the view reads it in the park's time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT)
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):  # UTC has every wall-clock time: nothing refused here
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime(LOCAL_FORMAT)
+        return value
+
+
+def _choice(label: Any, *, required: bool = False) -> forms.ModelChoiceField[Any]:
+    # the queryset is the work order's own rows, set per form
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Company.all_parks.none(),
+        required=required,
+        error_messages={"invalid_choice": _("Choose one from the list.")},
+    )
+
+
+class WorkForm(ServiceErrorsMixin, forms.Form):
+    """A form of the work section: its choices are the work order's rows (``choices``: field
+    name → queryset), given per form."""
+
+    def __init__(self, *args: Any, choices: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows in (choices or {}).items():
+            if name in self.fields:
+                field = cast(forms.ModelChoiceField, self.fields[name])
+                field.queryset = rows
+                if name == "quote_line":
+                    field.label_from_instance = line_label  # type: ignore[method-assign,assignment]
+                elif name == "resource":
+                    field.label_from_instance = resource_label  # type: ignore[method-assign,assignment]
+
+
+def line_label(line: Any) -> str:
+    name = line.description or (line.service.display_name if line.service_id else "")
+    unit = line.get_unit_display() if line.unit else ""
+    return f"{name} — {line.quantity} {unit}".strip()
+
+
+def resource_label(resource: Any) -> str:
+    return f"{resource.display_name} ({resource.site.display_name})"
+
+
+class TaskForm(WorkForm):
+    title = forms.CharField(label=pgettext_lazy("task", "title"), max_length=200)
+    engineer = _choice(_("engineer"))
+    quote_line = _choice(_("line of the quote"))
+
+
+class TaskStateForm(WorkForm):
+    state = forms.ChoiceField(
+        label=pgettext_lazy("state of a record", "state"),
+        choices=TaskState.choices,
+        error_messages={"invalid_choice": _("Choose a state from the list.")},
+    )
+    engineer = _choice(_("engineer"))
+
+
+class TimerForm(WorkForm):
+    task = _choice(pgettext_lazy("a task of a work order", "task"))
+    quote_line = _choice(_("line of the quote"))
+    note = forms.CharField(label=pgettext_lazy("comment", "note"), max_length=300, required=False)
+
+
+class TimeLogForm(TimerForm):
+    started_at = LocalDateTimeField(label=pgettext_lazy("start of a time range", "from"))
+    minutes = forms.IntegerField(
+        label=_("minutes"),
+        min_value=1,
+        max_value=24 * 60,
+        error_messages={
+            "invalid": _("Give whole minutes, such as 45."),
+            "min_value": _("Log between 1 and 1440 minutes in one entry."),
+            "max_value": _("Log between 1 and 1440 minutes in one entry."),
+        },
+    )
+    field_order = ["started_at", "minutes", "task", "quote_line", "note"]
+
+
+class InstrumentLinkForm(WorkForm):
+    booking = forms.IntegerField(
+        label=_("booking number"),
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": _("Give the booking's number.")},
+    )
+    operator = _choice(_("operator"), required=True)
+    quote_line = _choice(_("line of the quote"))
+
+
+class WorkBookingForm(WorkForm):
+    resource = _choice(_("instrument"), required=True)
+    starts_at = LocalDateTimeField(label=pgettext_lazy("start of a time range", "from"))
+    ends_at = LocalDateTimeField(label=pgettext_lazy("end of a time range", "until"))
+    operator = _choice(_("operator"), required=True)
+    quote_line = _choice(_("line of the quote"))
+
+
+class DeliveryForm(WorkForm):
+    quote_line = _choice(_("line of the quote"), required=True)
+    quantity = QuantityField(
+        label=_("quantity delivered"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        error_messages={**QUANTITY_ERRORS, "min_value": _("Give a quantity of zero or more.")},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )

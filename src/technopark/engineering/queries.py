@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from technopark.companies.models import Company, TeamMember
 from technopark.core.params import ID, Choice, param_value
 from technopark.engineering.models import (
     ApprovalSide,
+    Delivery,
     EngineeringSettings,
+    InstrumentUse,
     Quote,
     QuoteApproval,
     QuoteLine,
@@ -25,11 +27,16 @@ from technopark.engineering.models import (
     Service,
     ServicePrice,
     ServiceRequest,
+    TaskState,
     Tier,
+    TimeEntry,
+    WorkOrder,
+    WorkTask,
 )
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.programmes import queries as programmes_queries
 from technopark.residency import queries as residency_queries
+from technopark.spaces.models import Booking, Resource, ResourceType
 
 # --- People ---------------------------------------------------------------------------------
 
@@ -320,3 +327,164 @@ def quote_lines(*, quote: Quote) -> list[QuoteLine]:
 def service_prices(*, service: Service) -> list[ServicePrice]:
     """Every dated price of a service, by tier and newest first (one query)."""
     return list(ServicePrice.all_parks.filter(service=service).order_by("tier", "-valid_from"))
+
+
+# --- Work orders ----------------------------------------------------------------------------
+
+
+def work_order_of(*, request: ServiceRequest) -> WorkOrder | None:
+    """The request's work order with its quote, or None (one query)."""
+    return WorkOrder.all_parks.filter(request=request).select_related("quote").first()
+
+
+def work_order_in_park(*, park: Park, pk: int) -> WorkOrder | None:
+    return (
+        WorkOrder.all_parks.filter(park=park, pk=pk)
+        .select_related("quote", "request", "request__company")
+        .first()
+    )
+
+
+def task_in_park(*, park: Park, pk: int) -> WorkTask | None:
+    return WorkTask.all_parks.filter(park=park, pk=pk).select_related("work_order").first()
+
+
+def time_entry_in_park(*, park: Park, pk: int) -> TimeEntry | None:
+    return (
+        TimeEntry.all_parks.filter(park=park, pk=pk)
+        .select_related("work_order", "work_order__request")
+        .first()
+    )
+
+
+def time_entries(*, work_order: WorkOrder) -> QuerySet[TimeEntry]:
+    """A work order's time, newest first, with the engineer, task and line (one query)."""
+    return (
+        TimeEntry.all_parks.filter(work_order=work_order)
+        .select_related("engineer", "task", "quote_line", "quote_line__service")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def work_order_parts(*, work_order: WorkOrder) -> dict[str, Any]:
+    """What the work section shows: the approved quote's lines, the tasks, the latest time
+    entries (at most ``TIME_SHOWN``; the API pages them all), the instrument uses with their
+    bookings and the deliveries by line (five queries)."""
+    lines = quote_lines(quote=work_order.quote)
+    tasks = list(
+        WorkTask.all_parks.filter(work_order=work_order)
+        .select_related("engineer", "quote_line")
+        .order_by("position", "pk")
+    )
+    entries = list(time_entries(work_order=work_order)[:TIME_SHOWN])
+    uses = list(
+        InstrumentUse.all_parks.filter(work_order=work_order)
+        .select_related("booking", "booking__resource", "operator", "quote_line")
+        .order_by("booking__starts_at", "pk")
+    )
+    deliveries = {
+        row.quote_line_id: row
+        for row in Delivery.all_parks.filter(work_order=work_order).select_related("recorded_by")
+    }
+    return {
+        "lines": lines,
+        "tasks": tasks,
+        "entries": entries,
+        "uses": uses,
+        "deliveries": deliveries,
+    }
+
+
+#: the time entries shown on a request's page (the newest)
+TIME_SHOWN = 50
+
+#: a work order is open while its request is in work, delivered or on hold from one of them
+OPEN_WORK = Q(request__state__in=(RequestState.IN_WORK, RequestState.DELIVERED)) | Q(
+    request__state=RequestState.ON_HOLD,
+    request__held_from__in=(RequestState.IN_WORK, RequestState.DELIVERED),
+)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """The work order board's filters, typed and bounded (``core.params``): an engineer (on the
+    request or with a task), or only the visitor's own."""
+
+    engineer: int | None = None
+    mine: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> BoardFilters:
+        return cls(
+            engineer=param_value(params, "engineer", ID, None),
+            mine=param_value(params, "mine", Choice.of(("1",)), "") == "1",
+        )
+
+
+def board(*, park: Park, user: Any, sees_all: bool, filters: BoardFilters) -> QuerySet[WorkOrder]:
+    """Open work orders the person may see (the NDA rule of ``visible_requests``), with their
+    tasks counted by state, the earliest due first (one query; the request's engineers are
+    prefetched in a second)."""
+    visible = visible_requests(
+        park=park, user=user, sees_all=sees_all, is_engineer=not sees_all, company_ids=set()
+    )
+    rows = WorkOrder.all_parks.filter(park=park, request__in=visible.values("pk")).filter(OPEN_WORK)
+    chosen = user.pk if filters.mine else filters.engineer
+    if chosen is not None:
+        on_task = WorkTask.all_parks.filter(park=park, engineer_id=chosen).values("work_order_id")
+        on_request = ServiceRequest.engineers.through.objects.filter(user_id=chosen).values(
+            "servicerequest_id"
+        )
+        rows = rows.filter(Q(pk__in=on_task) | Q(request_id__in=on_request))
+    return (
+        rows.select_related("request", "request__company")
+        .prefetch_related("request__engineers")
+        .annotate(
+            tasks_todo=Count("tasks", filter=Q(tasks__state=TaskState.TODO)),
+            tasks_doing=Count("tasks", filter=Q(tasks__state=TaskState.DOING)),
+            tasks_done=Count("tasks", filter=Q(tasks__state=TaskState.DONE)),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def open_tasks_of(*, park: Park, user: Any, work_order_ids: list[int]) -> dict[int, list[WorkTask]]:
+    """The person's tasks not done on the given work orders, by work order (one query)."""
+    found: dict[int, list[WorkTask]] = {}
+    rows = (
+        WorkTask.all_parks.filter(park=park, engineer=user, work_order_id__in=work_order_ids)
+        .exclude(state=TaskState.DONE)
+        .order_by("position", "pk")
+    )
+    for task in rows:
+        found.setdefault(task.work_order_id, []).append(task)
+    return found
+
+
+def time_of(*, park: Park, user: Any, since: datetime, until: datetime) -> list[TimeEntry]:
+    """The person's time in the park from ``since`` to ``until`` (a week), with the running
+    timer whenever it started, newest first (one query)."""
+    return list(
+        TimeEntry.all_parks.filter(park=park, engineer=user)
+        .filter(Q(started_at__gte=since, started_at__lt=until) | Q(ended_at__isnull=True))
+        .select_related("work_order__request", "task")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def instruments(*, park: Park) -> QuerySet[Resource]:
+    """The park's bookable instruments: laboratory and engineering equipment, and anything
+    that needs a certificate (one query)."""
+    return (
+        Resource.all_parks.filter(park=park, is_active=True)
+        .filter(
+            Q(requires_certification=True)
+            | Q(resource_type__in=(ResourceType.LAB, ResourceType.ENGINEERING))
+        )
+        .select_related("site")
+        .order_by("site__name", "name", "pk")
+    )
+
+
+def booking_in_park(*, park: Park, pk: int) -> Booking | None:
+    return Booking.all_parks.filter(park=park, pk=pk).select_related("resource__site").first()

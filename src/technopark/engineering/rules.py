@@ -22,6 +22,7 @@ from technopark.engineering.models import (
     QuoteStatus,
     RequestState,
     ServiceRequest,
+    TimeEntry,
 )
 from technopark.engineering.workflow import By, next_states
 from technopark.parks.models import Role
@@ -170,3 +171,25 @@ def may_read_title(
     if is_staff(access) or not confidential:
         return True
     return access.is_authenticated and access.user.pk in engineer_ids
+
+
+# --- Work orders ----------------------------------------------------------------------------
+
+
+def can_view_board(access: ParkAccess) -> bool:
+    """The work order board and one's own time: managers, admins and engineers."""
+    return can_work_requests(access)
+
+
+def can_record_work(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Tasks, time, instrument use and deliveries: the people who work on the request, while
+    it is in work."""
+    return works_on(access, request) and request.state == RequestState.IN_WORK
+
+
+def can_change_time_entry(access: ParkAccess, entry: TimeEntry, request: ServiceRequest) -> bool:
+    """Correct or delete a time entry: one's own (managers and admins: anyone's), while the
+    request is in work."""
+    return can_record_work(access, request) and (
+        entry.engineer_id == access.user.pk or is_staff(access)
+    )

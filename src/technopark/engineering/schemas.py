@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
-from technopark.api.types import Day, Id, Lines, OneLine
+from technopark.api.types import Day, Id, Lines, Moment, OneLine
 from technopark.engineering.models import ApprovalSide, RequestState
 
 
@@ -87,3 +91,115 @@ class ApproveIn(Schema):
         description="`company` (someone acting for the company) or `manager` (the park's "
         "manager, needed too above the park's threshold).",
     )
+
+
+# --- Work orders ----------------------------------------------------------------------------
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        raise ValueError(_("Give the time with its UTC offset."))
+    return value
+
+
+Aware = AfterValidator(_aware)
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    engineer_id: int | None
+    state: str
+    quote_line_id: int | None
+    done_at: datetime | None
+
+
+class TimeEntryOut(Schema):
+    id: int
+    work_order_id: int
+    engineer_id: int
+    task_id: int | None
+    quote_line_id: int | None
+    started_at: datetime
+    ended_at: datetime | None
+    minutes: int | None
+    note: str
+
+
+class TimeEntryPageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[TimeEntryOut]
+
+
+class InstrumentUseOut(Schema):
+    id: int
+    booking_id: int
+    resource_id: int
+    resource: str
+    starts_at: datetime
+    ends_at: datetime
+    booking_status: str
+    operator_id: int
+    quote_line_id: int | None
+
+
+class DeliveryOut(Schema):
+    quote_line_id: int
+    quantity: Decimal
+
+
+class DeliveredLineOut(Schema):
+    quote_line_id: int
+    kind: str = Field(description="`time`, `instrument` or `delivered`.")
+    description: str
+    quoted_quantity: Decimal
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+
+
+class WorkOrderOut(Schema):
+    id: int
+    request_id: int
+    quote_id: int
+    due_on: date | None
+    created_at: datetime
+    tasks: list[TaskOut]
+    instrument_uses: list[InstrumentUseOut]
+    deliveries: list[DeliveryOut]
+    delivered: list[DeliveredLineOut]
+
+
+class TaskIn(Schema):
+    title: Annotated[str, Field(min_length=1, max_length=200), OneLine]
+    engineer: Id | None = None
+    quote_line: Id | None = None
+
+
+class TimeMode(StrEnum):
+    START = "start"
+    DURATION = "duration"
+
+
+class TimeEntryIn(Schema):
+    mode: TimeMode = Field(
+        description="`start` a timer now, or log a `duration`: `minutes` from `started_at`."
+    )
+    started_at: Annotated[Moment | None, Aware] = Field(
+        None, description="For a duration: ISO 8601 with an offset."
+    )
+    minutes: int | None = Field(None, ge=1, le=24 * 60)
+    task: Id | None = None
+    quote_line: Id | None = Field(None, description="An hourly line of the approved quote.")
+    note: Annotated[str, Field(max_length=300), OneLine] = ""
+
+
+class InstrumentUseIn(Schema):
+    operator: Id
+    quote_line: Id | None = Field(None, description="An hourly line of the approved quote.")
+    booking: Id | None = Field(None, description="Link this existing booking, or …")
+    resource: Id | None = Field(None, description="… book this instrument from … to …")
+    starts_at: Annotated[Moment | None, Aware] = None
+    ends_at: Annotated[Moment | None, Aware] = None

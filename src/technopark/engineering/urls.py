@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from technopark.engineering.views import figures, queue, quotes, requests, setup
+from technopark.engineering.views import figures, queue, quotes, requests, setup, work
 
 app_name = "engineering"
 
@@ -29,4 +29,16 @@ urlpatterns = [
     path("setup/services/<id:pk>/prices/", setup.price_add, name="setup_price"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures.xlsx", figures.figures_export, name="figures_xlsx"),
+    path("board/", work.board, name="board"),
+    path("work/<id:pk>/", work.work_order, name="work_order"),
+    path("work/<id:pk>/tasks/", work.task_add, name="task_add"),
+    path("work/<id:pk>/timer/", work.timer_start, name="timer_start"),
+    path("work/<id:pk>/time/", work.time_log, name="time_log"),
+    path("work/<id:pk>/instruments/", work.instrument_link, name="instrument_link"),
+    path("work/<id:pk>/instruments/book/", work.work_booking, name="work_booking"),
+    path("work/<id:pk>/deliveries/", work.delivery_set, name="delivery_set"),
+    path("tasks/<id:pk>/", work.task_update, name="task_update"),
+    path("time/<id:pk>/", work.time_edit, name="time_edit"),
+    path("time/<id:pk>/stop/", work.timer_stop, name="timer_stop"),
+    path("time/<id:pk>/delete/", work.time_delete, name="time_delete"),
 ]

@@ -112,6 +112,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             url_names=("setup", "setup_service_new", "setup_service"),
         ),
         Link(
+            _("Work order board"),
+            (("engineering.can_view_board", "engineering:board"),),
+            url_names=("board",),
+        ),
+        Link(
             _("Figures"),
             (("engineering.can_view_figures", "engineering:figures"),),
             url_names=("figures",),

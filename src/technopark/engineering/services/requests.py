@@ -24,6 +24,7 @@ from technopark.engineering.models import (
     RequestState,
     ServiceRequest,
 )
+from technopark.engineering.services import work
 from technopark.engineering.services._common import (
     company_side,
     lock_request,
@@ -178,7 +179,8 @@ def apply_transition(
 ) -> workflow.Transition:
     """Move a locked request to ``to_state`` if the table allows it (whoever asks: callers check
     the side), record the event, and the decision in the audit chain when the table says so.
-    A rejected or cancelled request closes its open quotes (``_close_open_quotes``). A change
+    A rejected or cancelled request closes its open quotes (``_close_open_quotes``); one that
+    goes into work gets its work order (``work.work_order_open``). A change
     the system makes gives no ``reason`` but a ``kind`` and its ``params``, put into words in
     the reader's language when shown (``RequestEvent.shown_reason``). Call inside the transaction that locked the request."""
     from_state = request.state
@@ -207,6 +209,8 @@ def apply_transition(
     request.save(update_fields=["state", "held_from", "act_number", "changed_at"])
     if to_state in CLOSING:
         _close_open_quotes(request, reason=reason, now=now)
+    if to_state == RequestState.IN_WORK:
+        work.work_order_open(request=request, actor=actor, now=now)
     _event(
         request,
         actor=actor,

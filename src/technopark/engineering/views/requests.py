@@ -20,6 +20,7 @@ from technopark.core.localtime import local_today
 from technopark.engineering import queries, rules, services
 from technopark.engineering.forms import AssignForm, DeclineForm, RequestForm, TransitionForm
 from technopark.engineering.models import RequestState, ServiceRequest
+from technopark.engineering.views import work
 from technopark.engineering.views._common import Visitor, request_or_404, visitor
 from technopark.engineering.workflow import TRANSITIONS
 from technopark.parks.http import access_of, park_of, require
@@ -95,6 +96,7 @@ def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) ->
         "decline_form": DeclineForm(),
         "is_staff": is_staff(access),
     }
+    context.update(work.work_context(request, found))
     if context["can_assign"]:
         context["assign_form"] = AssignForm(
             initial={"responsible": found.responsible_id, "engineers": list(found.engineers.all())},
