@@ -3,19 +3,28 @@ requests a person may see (the NDA rule applied in SQL), the staff queue and its
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from technopark.companies.models import Company, TeamMember
 from technopark.core.params import ID, Choice, param_value
 from technopark.engineering.models import (
+    ZERO,
+    AdjustmentStatus,
     ApprovalSide,
+    Charge,
+    ChargeAdjustment,
+    ChargeLine,
     EngineeringSettings,
+    LineKind,
+    PayerKind,
     Quote,
     QuoteApproval,
     QuoteLine,
@@ -320,3 +329,102 @@ def quote_lines(*, quote: Quote) -> list[QuoteLine]:
 def service_prices(*, service: Service) -> list[ServicePrice]:
     """Every dated price of a service, by tier and newest first (one query)."""
     return list(ServicePrice.all_parks.filter(service=service).order_by("tier", "-valid_from"))
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+
+def charge_of(*, request: ServiceRequest) -> Charge | None:
+    """A request's charge with its lines (each with its quote line and the line it corrects),
+    its adjustments and its budget line's grant (three queries), or None."""
+    return (
+        Charge.all_parks.filter(request=request)
+        .select_related("budget_line__award", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ChargeLine.all_parks.select_related("quote_line").order_by(
+                    "position", "pk"
+                ),
+            ),
+            Prefetch(
+                "adjustments",
+                queryset=ChargeAdjustment.all_parks.select_related(
+                    "requested_by", "decided_by"
+                ).order_by("-requested_at", "-pk"),
+            ),
+        )
+        .first()
+    )
+
+
+def charge_line_in_park(*, park: Park, pk: int) -> ChargeLine | None:
+    return ChargeLine.all_parks.filter(park=park, pk=pk).select_related("charge").first()
+
+
+def adjustment_in_park(*, park: Park, pk: int) -> ChargeAdjustment | None:
+    return (
+        ChargeAdjustment.all_parks.filter(park=park, pk=pk).select_related("charge", "line").first()
+    )
+
+
+def open_adjustment_count(*, charge: Charge) -> int:
+    return sum(1 for row in charge.adjustments.all() if row.status == AdjustmentStatus.REQUESTED)
+
+
+@dataclass(frozen=True)
+class MonthCharges:
+    """A park's charges of a month (by the park's day they were made) and their totals."""
+
+    year: int
+    month: int
+    charges: list[Charge]
+    total: Decimal
+    by_payer: list[tuple[str, str, Decimal]]  # (code, label, total), in the choices' order
+    by_tier: list[tuple[str, str, Decimal]]  # (code, label, total); "" for materials
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_charges(*, park: Park, year: int, month: int) -> MonthCharges:
+    """The park's charges of ``month`` of ``year`` with their totals by payer and by tier (the
+    quote lines' tier; adjusting lines count for the tier of the line they correct). Three
+    queries whatever the number of charges: the charges (with company, request and grant), the
+    sums by payer, the sums of the lines by tier."""
+    first, last = month_bounds(year, month)
+    in_month = Charge.all_parks.filter(park=park, charged_on__range=(first, last))
+    charges = list(
+        in_month.select_related("company", "request", "budget_line__award").order_by(
+            "charged_on", "pk"
+        )
+    )
+    payers = dict(
+        in_month.order_by()
+        .values_list("payer")
+        .annotate(total=Sum("total"))
+        .values_list("payer", "total")
+    )
+    tiers = dict(
+        ChargeLine.all_parks.filter(
+            park=park, charge__charged_on__range=(first, last), charge__park=park
+        )
+        .order_by()
+        .values_list("quote_line__tier")
+        .annotate(total=Sum("amount"))
+        .values_list("quote_line__tier", "total")
+    )
+    by_payer = [(code, str(label), payers.get(code) or ZERO) for code, label in PayerKind.choices]
+    by_tier = [(code, str(label), tiers.get(code) or ZERO) for code, label in Tier.choices]
+    other = sum((value or ZERO for key, value in tiers.items() if key not in Tier.values), ZERO)
+    if other:
+        by_tier.append(("", str(LineKind.MATERIALS.label), other))
+    return MonthCharges(
+        year=year,
+        month=month,
+        charges=charges,
+        total=sum((value for _code, _label, value in by_payer), ZERO),
+        by_payer=by_payer,
+        by_tier=by_tier,
+    )
