@@ -392,7 +392,7 @@ def test_only_the_company_disputes_and_only_staff_decide(centre):
     assert ChargeAdjustment_open(made) == 1
 
 
-def ChargeAdjustment_open(made):  # noqa: N802 - reads as the count it is
+def ChargeAdjustment_open(made):
     return made.adjustments.filter(status=AdjustmentStatus.REQUESTED).count()
 
 

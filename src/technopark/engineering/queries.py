@@ -36,6 +36,7 @@ from technopark.engineering.models import (
     ServiceRequest,
     Tier,
 )
+from technopark.grants.models import BudgetLine
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.programmes import queries as programmes_queries
 from technopark.residency import queries as residency_queries
@@ -355,6 +356,20 @@ def charge_of(*, request: ServiceRequest) -> Charge | None:
             ),
         )
         .first()
+    )
+
+
+def budget_lines_for(*, request: ServiceRequest) -> list[BudgetLine]:
+    """The budget lines that may pay for ``request``: of its company's grants in its park that
+    are not cancelled, with their grant (one query)."""
+    return list(
+        BudgetLine.objects.filter(
+            award__park_id=request.park_id,
+            award__participant__company_id=request.company_id,
+            award__cancelled_at__isnull=True,
+        )
+        .select_related("award")
+        .order_by("award__decided_on", "award_id", "kind")
     )
 
 

@@ -140,3 +140,28 @@ def can_approve_as_manager(
         and in_park(access, quote)
         and is_staff(access)
     )
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+
+def can_charge(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Charge an accepted request: the park's managers and admins (money is theirs to move)."""
+    return in_park(access, request) and is_staff(access) and request.state == RequestState.ACCEPTED
+
+
+def can_view_charges(access: ParkAccess) -> bool:
+    """The month's charges of the park: the park's managers and admins."""
+    return is_staff(access)
+
+
+def can_dispute_charge(
+    access: ParkAccess, request: ServiceRequest, acting_ids: Collection[int]
+) -> bool:
+    """Dispute a line of the request's charge: someone acting for the request's company."""
+    return acts_for_request(access, request, acting_ids)
+
+
+def can_decide_adjustments(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Accept or refuse a dispute: the park's managers and admins."""
+    return in_park(access, request) and is_staff(access)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from technopark.engineering.views import queue, quotes, requests, setup
+from technopark.engineering.views import charges, queue, quotes, requests, setup
 
 app_name = "engineering"
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("setup/services/new/", setup.service_edit, name="setup_service_new"),
     path("setup/services/<id:pk>/", setup.service_edit, name="setup_service"),
     path("setup/services/<id:pk>/prices/", setup.price_add, name="setup_price"),
+    path("charges/", charges.month, name="charges"),
+    path("requests/<id:pk>/charge/", charges.charge_create, name="charge_create"),
+    path("charge-lines/<id:pk>/dispute/", charges.charge_line_dispute, name="charge_dispute"),
+    path("adjustments/<id:pk>/decide/", charges.adjustment_decide, name="adjustment_decide"),
 ]

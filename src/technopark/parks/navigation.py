@@ -110,6 +110,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             (("engineering.can_configure_catalogue", "engineering:setup"),),
             url_names=("setup", "setup_service_new", "setup_service"),
         ),
+        Link(
+            _("Charges"),
+            (("engineering.can_view_charges", "engineering:charges"),),
+            url_names=("charges",),
+        ),
     ),
     "spaces": (
         Link(

@@ -45,6 +45,7 @@ from technopark.audit.services import audit_record
 from technopark.core.fragments import writes
 from technopark.core.money import MAX_MONEY, format_money
 from technopark.core.scopes import in_park
+from technopark.engineering import queries
 from technopark.engineering.models import (
     ZERO,
     AdjustmentStatus,
@@ -248,20 +249,6 @@ def _is_line_check(error: IntegrityError) -> bool:
 # --- Charging -------------------------------------------------------------------------------
 
 
-def budget_lines_for(request: ServiceRequest) -> list[BudgetLine]:
-    """The budget lines that may pay for ``request``: of its company's grants in its park that
-    are not cancelled (one query)."""
-    return list(
-        BudgetLine.objects.filter(
-            award__park_id=request.park_id,
-            award__participant__company_id=request.company_id,
-            award__cancelled_at__isnull=True,
-        )
-        .select_related("award")
-        .order_by("award__decided_on", "award_id", "kind")
-    )
-
-
 def _check_payer(request: ServiceRequest, payer: str, budget_line: BudgetLine | None) -> None:
     if payer == PayerKind.COMPANY:
         if budget_line is not None:
@@ -269,7 +256,9 @@ def _check_payer(request: ServiceRequest, payer: str, budget_line: BudgetLine | 
         return
     if payer != PayerKind.BUDGET_LINE:
         raise ValidationError({"payer": _("Choose who pays: the company or a budget line.")})
-    if budget_line is None or budget_line.pk not in {line.pk for line in budget_lines_for(request)}:
+    if budget_line is None or budget_line.pk not in {
+        line.pk for line in queries.budget_lines_for(request=request)
+    }:
         raise ValidationError(
             {"budget_line": _("Choose a budget line of a grant of this company in this park.")}
         )
