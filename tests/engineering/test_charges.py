@@ -125,9 +125,10 @@ def test_a_charge_above_what_is_left_on_the_line_is_refused_and_changes_nothing(
     line.refresh_from_db()
     request.refresh_from_db()
     assert line.charged == D("0.00") and request.state == RequestState.ACCEPTED
-    assert not Charge.all_parks.exists() and not AuditEntry.objects.filter(
-        action="engineering.charge"
-    ).exists()
+    assert (
+        not Charge.all_parks.exists()
+        and not AuditEntry.objects.filter(action="engineering.charge").exists()
+    )
 
 
 def test_the_second_charge_on_a_line_sees_what_the_first_took(centre):
