@@ -85,3 +85,19 @@ def test_a_second_run_changes_nothing(park: Park) -> None:
     }
     seed_engineering(park, accounts=accounts)
     assert _counts() == before
+
+
+def test_every_charged_request_has_its_charge_and_one_is_paid_from_a_budget_line(
+    park: Park,
+) -> None:
+    from technopark.engineering.models import Charge
+    from technopark.grants.models import BudgetLine
+
+    charged = ServiceRequest.all_parks.filter(park=park, state="charged")
+    assert charged.count() >= 2
+    assert all(Charge.all_parks.filter(request=request).exists() for request in charged)
+    from_lines = Charge.all_parks.filter(park=park, payer="budget_line")
+    assert from_lines.exists()
+    for line in BudgetLine.objects.filter(engineering_charges__isnull=False).distinct():
+        total = sum(charge.total for charge in line.engineering_charges.all())
+        assert line.charged == total <= line.amount
