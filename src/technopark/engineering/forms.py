@@ -230,7 +230,10 @@ class DisputeForm(ServiceErrorsMixin, forms.Form):
 class AdjustmentDecisionForm(ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("decision"),
-        choices=[("accept", _("Accept")), ("refuse", _("Refuse"))],
+        choices=[
+            ("accept", pgettext_lazy("answer to a dispute", "Accept")),
+            ("refuse", pgettext_lazy("answer to a dispute", "Refuse")),
+        ],
     )
     reason = forms.CharField(
         label=_("reason for refusing"),
