@@ -257,3 +257,16 @@ def test_the_grants_page_shows_what_park_services_charged_to_each_line(centre, f
     body = response.content.decode()
     assert "Charged by park services" in body
     assert 'data-testid="budget-charged">RUB\u00a025,000.00' in body
+
+
+def test_the_charge_pages_speak_russian(centre, frozen, login):
+    line = grant_line(centre.world)
+    made = charge(centre, accepted(centre), line=line).charge
+    client = login("manager")
+    client.cookies["django_language"] = "ru"
+    page = client.get(url("request", pk=made.request_id), HTTP_ACCEPT_LANGUAGE="ru")
+    body = page.content.decode()
+    assert f"Грант {line.award.decision_reference}, статья бюджета «Услуги»" in body
+    assert "Оспорить строку" not in body  # staff answer disputes, the company makes them
+    month = client.get(url("charges"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "По плательщикам" in month and "25\u00a0000,00\u00a0₽" in month
