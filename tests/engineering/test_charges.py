@@ -471,3 +471,22 @@ def test_the_months_query_count_does_not_grow(centre, django_assert_num_queries)
     with django_assert_num_queries(3):
         month = queries.month_charges(park=centre.world.park, year=2026, month=3)
     assert len(month.charges) == 4
+
+
+# --- The audit chain reconciles the money ---------------------------------------------------
+
+
+def test_audit_verify_reconciles_charges_adjustments_and_budget_lines(centre):
+    from technopark.audit.services import audit_verify
+
+    line = grant_line(centre.world)
+    made = charge(centre, accepted(centre), line=line).charge
+    charge(centre, accepted(centre))
+    original = made.lines.get()
+    _decide(centre, _dispute(centre, original))
+    _decide(centre, _dispute(centre, original, "21000.00"), accept=False, reason="Нет.")
+    report = audit_verify()
+    assert report.ok, report.problems
+    BudgetLine.objects.filter(pk=line.pk).update(charged=D("1.00"))
+    problems = " ".join(audit_verify().problems)
+    assert f"budget line {line.pk}: 1.00 charged, its charges add up to 20000.00" in problems

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from technopark.audit.services import MoneyLedger, MoneyRow
 from technopark.companies.models import Company, TeamMember
 from technopark.core.params import ID, Choice, param_value
 from technopark.engineering.models import (
@@ -22,6 +23,7 @@ from technopark.engineering.models import (
     Charge,
     ChargeAdjustment,
     ChargeLine,
+    ChargeLineKind,
     EngineeringSettings,
     LineKind,
     PayerKind,
@@ -442,4 +444,83 @@ def month_charges(*, park: Park, year: int, month: int) -> MonthCharges:
         total=sum((value for _code, _label, value in by_payer), ZERO),
         by_payer=by_payer,
         by_tier=by_tier,
+    )
+
+
+def audit_money_ledger() -> MoneyLedger:
+    """Every charge and every accepted adjustment with the audit entry it must have, and the
+    budget lines and charges whose totals are not the sum of their rows (handed to
+    ``audit_verify``; three queries, every park)."""
+    rows: list[MoneyRow] = []
+    problems: list[str] = []
+    charges = (
+        Charge.all_parks.order_by("pk")
+        .annotate(
+            delivered=Sum("lines__amount", filter=~Q(lines__kind=ChargeLineKind.ADJUSTMENT)),
+            adjusted=Sum("lines__amount", filter=Q(lines__kind=ChargeLineKind.ADJUSTMENT)),
+        )
+        .values_list(
+            "pk",
+            "park_id",
+            "request_id",
+            "budget_line_id",
+            "created_by_id",
+            "total",
+            "delivered",
+            "adjusted",
+        )
+    )
+    for pk, park_id, request_id, line_id, actor_id, total, delivered, adjusted in charges:
+        original = delivered or ZERO
+        links: tuple[tuple[str, int | None], ...] = (("request_id", request_id),)
+        if line_id is not None:
+            links += (("budget_line_id", line_id),)
+        rows.append(
+            MoneyRow(
+                label=f"charge {pk} (request {request_id})",
+                park_id=park_id,
+                action="engineering.charge",
+                target_type="engineering.charge",
+                target_id=str(pk),
+                amount=original,
+                actor_id=actor_id,
+                links=links,
+            )
+        )
+        if total != original + (adjusted or ZERO):
+            problems.append(
+                f"charge {pk}: total {total:.2f}, its lines add up to "
+                f"{original + (adjusted or ZERO):.2f}"
+            )
+    for pk, park_id, charge_id, actor_id, amount in (
+        ChargeAdjustment.all_parks.filter(status=AdjustmentStatus.ACCEPTED)
+        .order_by("pk")
+        .values_list("pk", "park_id", "charge_id", "decided_by_id", "adjusting_line__amount")
+    ):
+        rows.append(
+            MoneyRow(
+                label=f"adjustment {pk} (charge {charge_id})",
+                park_id=park_id,
+                action="engineering.adjustment_accept",
+                target_type="engineering.chargeadjustment",
+                target_id=str(pk),
+                amount=amount if amount is not None else ZERO,
+                actor_id=actor_id,
+            )
+        )
+    for pk, charged, taken in (
+        BudgetLine.objects.annotate(taken=Sum("engineering_charges__total"))
+        .filter(Q(charged__gt=0) | Q(taken__isnull=False))
+        .order_by("pk")
+        .values_list("pk", "charged", "taken")
+    ):
+        if charged != (taken or ZERO):
+            problems.append(
+                f"budget line {pk}: {charged:.2f} charged, its charges add up to "
+                f"{taken or ZERO:.2f}"
+            )
+    return MoneyLedger(
+        actions=frozenset({"engineering.charge", "engineering.adjustment_accept"}),
+        rows=rows,
+        problems=problems,
     )
