@@ -122,6 +122,14 @@ class Centre:
             elif step == "approve":
                 quote = request.quotes.get(status="sent")
                 services.quote_approve(access=founder, quote=quote, side="company", now=NOW)
+            elif step == "charged":
+                services.charge_create(
+                    access=manager,
+                    request=request,
+                    payer="company",
+                    idempotency_key=f"conftest-{request.pk}",
+                    now=NOW,
+                )
             elif step in ("cancelled", "accepted"):
                 move(step, founder)
             elif step in ("rejected", "on_hold"):

@@ -102,3 +102,19 @@ def test_the_requests_that_went_into_work_have_their_work(park: Park) -> None:
         assert TimeEntry.all_parks.filter(work_order=order, ended_at__isnull=False).exists()
         assert any(item.quantity > 0 for item in delivered_quantities(order))
     assert InstrumentUse.all_parks.filter(work_order__in=orders).exists()
+
+
+def test_every_charged_request_has_its_charge_and_one_is_paid_from_a_budget_line(
+    park: Park,
+) -> None:
+    from technopark.engineering.models import Charge
+    from technopark.grants.models import BudgetLine
+
+    charged = ServiceRequest.all_parks.filter(park=park, state="charged")
+    assert charged.count() >= 2
+    assert all(Charge.all_parks.filter(request=request).exists() for request in charged)
+    from_lines = Charge.all_parks.filter(park=park, payer="budget_line")
+    assert from_lines.exists()
+    for line in BudgetLine.objects.filter(engineering_charges__isnull=False).distinct():
+        total = sum(charge.total for charge in line.engineering_charges.all())
+        assert line.charged == total <= line.amount

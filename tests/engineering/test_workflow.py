@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 
 STATES = RequestState.values
 
-# Every pair the table allows outside a hold (those a quote makes are tested below).
+# Every pair the table allows outside a hold (those a quote or a charge makes are tested below).
 DIRECT = sorted(
-    (a, b) for (a, b), t in TRANSITIONS.items() if a != RequestState.ON_HOLD and t.by != By.QUOTE
+    (a, b)
+    for (a, b), t in TRANSITIONS.items()
+    if a != RequestState.ON_HOLD and t.by not in (By.QUOTE, By.CHARGE)
 )
 BY_QUOTE = sorted((a, b) for (a, b), t in TRANSITIONS.items() if t.by == By.QUOTE)
 # Every other pair of states outside a hold.
@@ -114,6 +116,15 @@ def test_a_change_a_quote_makes_is_refused_when_asked_directly(
     assert "through its quote" in " ".join(_refusal(excinfo)["to_state"])
     request.refresh_from_db()
     assert request.state == from_state
+
+
+def test_charged_is_reached_only_by_charging(centre, frozen):
+    request = centre.to_state("accepted")
+    with pytest.raises(ValidationError) as excinfo:
+        _move(centre, request, "charged", "manager")
+    assert "when it is charged" in " ".join(_refusal(excinfo)["to_state"])
+    request.refresh_from_db()
+    assert request.state == "accepted"
 
 
 @pytest.mark.parametrize("held_from", sorted(HOLDABLE))

@@ -13,6 +13,8 @@ dozen service requests in several states, through the engineering services.
   engineer is assigned to most of them;
 * the work of every request that went into work (in work, delivered, accepted, charged): tasks,
   the engineer's time, delivered quantities and an instrument booked in the engineer's name.
+* charges (``seed_charges``): the charged request is charged through the charges service, and a
+  request of the founder's company is charged to the «services» line of its grant.
 
 Idempotent: the catalogue is made only when the park has no service, and the requests only when
 it has no request, so a second run changes nothing.
@@ -31,6 +33,7 @@ from django.utils import timezone
 from technopark.companies.models import Company, TeamMember
 from technopark.engineering import queries, services
 from technopark.engineering.models import (
+    PayerKind,
     RequestState,
     Service,
     ServiceKind,
@@ -334,6 +337,8 @@ def _drive(
         elif step == "approve":
             quote = request.quotes.get(status="sent")
             services.quote_approve(access=company_rep, quote=quote, side="company", now=at)
+        elif step == "charged":
+            _charge(request, staff=staff, at=at)
         else:
             who = company_rep if step == "accepted" else staff
             services.request_transition(
@@ -432,6 +437,61 @@ def _book_instrument(order: Any, *, staff: Any, engineer: Any, line: Any, at: da
         return
 
 
+def _charge(request: ServiceRequest, *, staff: Any, at: datetime) -> None:
+    """Charge an accepted request: from its company's grant budget line for services when one
+    has enough left, else to the company. The idempotency key is the request's, so a second
+    run charges nothing."""
+    quote = request.quotes.get(status="approved")
+    line = next(
+        (
+            row
+            for row in queries.budget_lines_for(request=request)
+            if row.kind == "services" and row.amount - row.charged >= quote.total
+        ),
+        None,
+    )
+    services.charge_create(
+        access=staff,
+        request=request,
+        payer=PayerKind.BUDGET_LINE if line is not None else PayerKind.COMPANY,
+        budget_line=line,
+        idempotency_key=f"demo-charge-{request.pk}",
+        now=at,
+    )
+
+
+def seed_charges(
+    park: Park, *, company_rep: Any, catalogue: list[Service], staff: Any, now: datetime
+) -> None:
+    """A request of the founder's company, accepted and charged to the «services» line of its
+    grant (when it has one; else to the company): the demo's charge from a budget line."""
+    own = (
+        TeamMember.objects.filter(user=company_rep, company__park=park, acts_for_company=True)
+        .select_related("company")
+        .first()
+        if company_rep is not None
+        else None
+    )
+    if own is None:
+        return
+    start = now - timedelta(days=24)
+    request = services.request_create(
+        access=staff,
+        company=own.company,
+        title="Секвенирование штамма для отчёта по гранту",
+        description="Четыре образца, участок 16S: результаты войдут в отчёт по этапу гранта.",
+        now=start,
+    )
+    _drive(
+        request,
+        target=RequestState.CHARGED,
+        line=(catalogue[6], "4"),
+        staff=staff,
+        company_rep=access_for(company_rep, park),
+        start=start,
+    )
+
+
 def _tier(request: ServiceRequest) -> str:
     return queries.company_tier(company=request.company)
 
@@ -497,6 +557,7 @@ def seed_engineering(park: Park, *, accounts: Any) -> None:
             engineer=access_for(engineer, park) if engineer is not None else None,
         )
     _large_quote(park, plan=plan, catalogue=catalogue, staff=staff, now=now)
+    seed_charges(park, company_rep=founder, catalogue=catalogue, staff=staff, now=now)
 
 
 def _large_quote(

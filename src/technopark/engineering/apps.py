@@ -12,3 +12,10 @@ class EngineeringConfig(AppConfig):
         from technopark.parks import agenda
 
         agenda.add_provider("engineering", engineering_agenda.provider)
+
+        # audit_verify reconciles the money with the chain; the audit app imports no
+        # engineering code.
+        from technopark.audit.services import provide_money_ledger
+        from technopark.engineering.queries import audit_money_ledger
+
+        provide_money_ledger(audit_money_ledger)

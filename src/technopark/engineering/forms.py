@@ -320,3 +320,57 @@ class DeliveryForm(WorkForm):
         error_messages={**QUANTITY_ERRORS, "min_value": _("Give a quantity of zero or more.")},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+COMPANY_PAYS = "company"
+
+
+class ChargeForm(ServiceErrorsMixin, forms.Form):
+    """Who pays an accepted request: the company, or one of its grants' budget lines (each
+    offered with what is left on it). The idempotency key is made when the form is shown, so a
+    form sent twice charges once."""
+
+    payer = forms.ChoiceField(
+        label=pgettext_lazy("who pays", "payer"),
+        error_messages={"invalid_choice": _("Choose the company or one of its budget lines.")},
+    )
+    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+    service_error_fields = {"budget_line": "payer"}
+
+    def __init__(self, *args: Any, lines: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(COMPANY_PAYS, str(_("The company pays")))]
+        choices += [(f"line-{pk}", label) for pk, label in lines]
+        cast(forms.ChoiceField, self.fields["payer"]).choices = choices
+
+    def budget_line_id(self) -> int | None:
+        payer: str = self.cleaned_data["payer"]
+        return None if payer == COMPANY_PAYS else int(payer.removeprefix("line-"))
+
+
+class DisputeForm(ServiceErrorsMixin, forms.Form):
+    proposed_amount = MoneyField(label=_("what the line should charge"))
+    reason = forms.CharField(
+        label=pgettext_lazy("why a change is made", "reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AdjustmentDecisionForm(ServiceErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[
+            ("accept", pgettext_lazy("answer to a dispute", "Accept")),
+            ("refuse", pgettext_lazy("answer to a dispute", "Refuse")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("reason for refusing"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -3,21 +3,32 @@ requests a person may see (the NDA rule applied in SQL), the staff queue and its
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
+from technopark.audit.services import MoneyLedger, MoneyRow
 from technopark.companies.models import Company, TeamMember
 from technopark.core.params import ID, Choice, param_value
 from technopark.engineering.models import (
+    ZERO,
+    AdjustmentStatus,
     ApprovalSide,
+    Charge,
+    ChargeAdjustment,
+    ChargeLine,
+    ChargeLineKind,
     Delivery,
     EngineeringSettings,
     InstrumentUse,
+    LineKind,
+    PayerKind,
     Quote,
     QuoteApproval,
     QuoteLine,
@@ -33,6 +44,7 @@ from technopark.engineering.models import (
     WorkOrder,
     WorkTask,
 )
+from technopark.grants.models import BudgetLine
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role
 from technopark.programmes import queries as programmes_queries
 from technopark.residency import queries as residency_queries
@@ -488,3 +500,195 @@ def instruments(*, park: Park) -> QuerySet[Resource]:
 
 def booking_in_park(*, park: Park, pk: int) -> Booking | None:
     return Booking.all_parks.filter(park=park, pk=pk).select_related("resource__site").first()
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+
+def charge_of(*, request: ServiceRequest) -> Charge | None:
+    """A request's charge with its lines (each with its quote line and the line it corrects),
+    its adjustments and its budget line's grant (three queries), or None."""
+    return (
+        Charge.all_parks.filter(request=request)
+        .select_related("budget_line__award", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ChargeLine.all_parks.select_related("quote_line").order_by(
+                    "position", "pk"
+                ),
+            ),
+            Prefetch(
+                "adjustments",
+                queryset=ChargeAdjustment.all_parks.select_related(
+                    "requested_by", "decided_by"
+                ).order_by("-requested_at", "-pk"),
+            ),
+        )
+        .first()
+    )
+
+
+def budget_lines_for(*, request: ServiceRequest) -> list[BudgetLine]:
+    """The budget lines that may pay for ``request``: of its company's grants in its park that
+    are not cancelled, with their grant (one query)."""
+    return list(
+        BudgetLine.objects.filter(
+            award__park_id=request.park_id,
+            award__participant__company_id=request.company_id,
+            award__cancelled_at__isnull=True,
+        )
+        .select_related("award")
+        .order_by("award__decided_on", "award_id", "kind")
+    )
+
+
+def charge_line_in_park(*, park: Park, pk: int) -> ChargeLine | None:
+    return ChargeLine.all_parks.filter(park=park, pk=pk).select_related("charge").first()
+
+
+def adjustment_in_park(*, park: Park, pk: int) -> ChargeAdjustment | None:
+    return (
+        ChargeAdjustment.all_parks.filter(park=park, pk=pk).select_related("charge", "line").first()
+    )
+
+
+def open_adjustment_count(*, charge: Charge) -> int:
+    return sum(1 for row in charge.adjustments.all() if row.status == AdjustmentStatus.REQUESTED)
+
+
+@dataclass(frozen=True)
+class MonthCharges:
+    """A park's charges of a month (by the park's day they were made) and their totals."""
+
+    year: int
+    month: int
+    charges: list[Charge]
+    total: Decimal
+    by_payer: list[tuple[str, str, Decimal]]  # (code, label, total), in the choices' order
+    by_tier: list[tuple[str, str, Decimal]]  # (code, label, total); "" for materials
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_charges(*, park: Park, year: int, month: int) -> MonthCharges:
+    """The park's charges of ``month`` of ``year`` with their totals by payer and by tier (the
+    quote lines' tier; adjusting lines count for the tier of the line they correct). Three
+    queries whatever the number of charges: the charges (with company, request and grant), the
+    sums by payer, the sums of the lines by tier."""
+    first, last = month_bounds(year, month)
+    in_month = Charge.all_parks.filter(park=park, charged_on__range=(first, last))
+    charges = list(
+        in_month.select_related("company", "request", "budget_line__award").order_by(
+            "charged_on", "pk"
+        )
+    )
+    payers = dict(
+        in_month.order_by()
+        .values_list("payer")
+        .annotate(total=Sum("total"))
+        .values_list("payer", "total")
+    )
+    tiers = dict(
+        ChargeLine.all_parks.filter(
+            park=park, charge__charged_on__range=(first, last), charge__park=park
+        )
+        .order_by()
+        .values_list("quote_line__tier")
+        .annotate(total=Sum("amount"))
+        .values_list("quote_line__tier", "total")
+    )
+    by_payer = [(code, str(label), payers.get(code) or ZERO) for code, label in PayerKind.choices]
+    by_tier = [(code, str(label), tiers.get(code) or ZERO) for code, label in Tier.choices]
+    other = sum((value or ZERO for key, value in tiers.items() if key not in Tier.values), ZERO)
+    if other:
+        by_tier.append(("", str(LineKind.MATERIALS.label), other))
+    return MonthCharges(
+        year=year,
+        month=month,
+        charges=charges,
+        total=sum((value for _code, _label, value in by_payer), ZERO),
+        by_payer=by_payer,
+        by_tier=by_tier,
+    )
+
+
+def audit_money_ledger() -> MoneyLedger:
+    """Every charge and every accepted adjustment with the audit entry it must have, and the
+    budget lines and charges whose totals are not the sum of their rows (handed to
+    ``audit_verify``; three queries, every park)."""
+    rows: list[MoneyRow] = []
+    problems: list[str] = []
+    charges = (
+        Charge.all_parks.order_by("pk")
+        .annotate(
+            delivered=Sum("lines__amount", filter=~Q(lines__kind=ChargeLineKind.ADJUSTMENT)),
+            adjusted=Sum("lines__amount", filter=Q(lines__kind=ChargeLineKind.ADJUSTMENT)),
+        )
+        .values_list(
+            "pk",
+            "park_id",
+            "request_id",
+            "budget_line_id",
+            "created_by_id",
+            "total",
+            "delivered",
+            "adjusted",
+        )
+    )
+    for pk, park_id, request_id, line_id, actor_id, total, delivered, adjusted in charges:
+        original = delivered or ZERO
+        links: tuple[tuple[str, int | None], ...] = (("request_id", request_id),)
+        if line_id is not None:
+            links += (("budget_line_id", line_id),)
+        rows.append(
+            MoneyRow(
+                label=f"charge {pk} (request {request_id})",
+                park_id=park_id,
+                action="engineering.charge",
+                target_type="engineering.charge",
+                target_id=str(pk),
+                amount=original,
+                actor_id=actor_id,
+                links=links,
+            )
+        )
+        if total != original + (adjusted or ZERO):
+            problems.append(
+                f"charge {pk}: total {total:.2f}, its lines add up to "
+                f"{original + (adjusted or ZERO):.2f}"
+            )
+    for pk, park_id, charge_id, actor_id, amount in (
+        ChargeAdjustment.all_parks.filter(status=AdjustmentStatus.ACCEPTED)
+        .order_by("pk")
+        .values_list("pk", "park_id", "charge_id", "decided_by_id", "adjusting_line__amount")
+    ):
+        rows.append(
+            MoneyRow(
+                label=f"adjustment {pk} (charge {charge_id})",
+                park_id=park_id,
+                action="engineering.adjustment_accept",
+                target_type="engineering.chargeadjustment",
+                target_id=str(pk),
+                amount=amount if amount is not None else ZERO,
+                actor_id=actor_id,
+            )
+        )
+    for pk, charged, taken in (
+        BudgetLine.objects.annotate(taken=Sum("engineering_charges__total"))
+        .filter(Q(charged__gt=0) | Q(taken__isnull=False))
+        .order_by("pk")
+        .values_list("pk", "charged", "taken")
+    ):
+        if charged != (taken or ZERO):
+            problems.append(
+                f"budget line {pk}: {charged:.2f} charged, its charges add up to "
+                f"{taken or ZERO:.2f}"
+            )
+    return MoneyLedger(
+        actions=frozenset({"engineering.charge", "engineering.adjustment_accept"}),
+        rows=rows,
+        problems=problems,
+    )

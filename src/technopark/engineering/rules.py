@@ -193,3 +193,28 @@ def can_change_time_entry(access: ParkAccess, entry: TimeEntry, request: Service
     return can_record_work(access, request) and (
         entry.engineer_id == access.user.pk or is_staff(access)
     )
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+
+def can_charge(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Charge an accepted request: the park's managers and admins (money is theirs to move)."""
+    return in_park(access, request) and is_staff(access) and request.state == RequestState.ACCEPTED
+
+
+def can_view_charges(access: ParkAccess) -> bool:
+    """The month's charges of the park: the park's managers and admins."""
+    return is_staff(access)
+
+
+def can_dispute_charge(
+    access: ParkAccess, request: ServiceRequest, acting_ids: Collection[int]
+) -> bool:
+    """Dispute a line of the request's charge: someone acting for the request's company."""
+    return acts_for_request(access, request, acting_ids)
+
+
+def can_decide_adjustments(access: ParkAccess, request: ServiceRequest) -> bool:
+    """Accept or refuse a dispute: the park's managers and admins."""
+    return in_park(access, request) and is_staff(access)

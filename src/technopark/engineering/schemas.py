@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from technopark.api.types import Day, Id, Lines, Moment, OneLine
-from technopark.engineering.models import ApprovalSide, RequestState
+from technopark.engineering.models import ApprovalSide, PayerKind, RequestState
 
 
 class RequestOut(Schema):
@@ -203,3 +203,79 @@ class InstrumentUseIn(Schema):
     resource: Id | None = Field(None, description="… book this instrument from … to …")
     starts_at: Annotated[Moment | None, Aware] = None
     ends_at: Annotated[Moment | None, Aware] = None
+
+
+# --- Charges --------------------------------------------------------------------------------
+
+MoneyOut = Annotated[Decimal, Field(description='Roubles as a decimal string, e.g. "25000.00".')]
+
+
+class ChargeLineOut(Schema):
+    id: int
+    kind: str
+    quote_line_id: int | None
+    tier: str
+    description: str
+    quantity: Decimal
+    unit_price: MoneyOut
+    amount: MoneyOut = Field(description="Signed for an adjusting line.")
+    corrects_id: int | None
+
+
+class AdjustmentOut(Schema):
+    id: int
+    charge_id: int
+    line_id: int
+    proposed_amount: MoneyOut
+    reason: str
+    status: str
+    requested_by_id: int
+    requested_at: datetime
+    decided_by_id: int | None
+    decided_at: datetime | None
+    refusal_reason: str
+    adjusting_line_id: int | None
+
+
+class ChargeOut(Schema):
+    id: int
+    request_id: int
+    company_id: int
+    payer: str
+    budget_line_id: int | None
+    grant_id: int | None
+    total: MoneyOut
+    currency: str
+    idempotency_key: str
+    charged_on: date
+    created_at: datetime
+    lines: list[ChargeLineOut]
+    adjustments: list[AdjustmentOut]
+
+
+class ChargeIn(Schema):
+    payer: PayerKind = Field(
+        description="`company` (the company pays) or `budget_line` (a budget line of one of "
+        "its grants, named by `budget_line_id`)."
+    )
+    budget_line_id: Id | None = None
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=100), OneLine] = Field(
+        ...,
+        description="Chosen by the client, unique per charge: resending the same request with "
+        "the same key returns the first charge (200) and charges nothing more.",
+    )
+
+
+class AdjustmentIn(Schema):
+    proposed_amount: Annotated[
+        Decimal,
+        Field(ge=0, max_digits=14, decimal_places=2, description="What the line should charge."),
+    ]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), Lines]
+
+
+class AdjustmentDecisionIn(Schema):
+    accept: bool
+    reason: Annotated[str, Field(max_length=2000), Lines] = Field(
+        "", description="Required when refusing."
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from technopark.engineering.views import figures, queue, quotes, requests, setup, work
+from technopark.engineering.views import charges, figures, queue, quotes, requests, setup, work
 
 app_name = "engineering"
 
@@ -41,4 +41,8 @@ urlpatterns = [
     path("time/<id:pk>/", work.time_edit, name="time_edit"),
     path("time/<id:pk>/stop/", work.timer_stop, name="timer_stop"),
     path("time/<id:pk>/delete/", work.time_delete, name="time_delete"),
+    path("charges/", charges.month, name="charges"),
+    path("requests/<id:pk>/charge/", charges.charge_create, name="charge_create"),
+    path("charge-lines/<id:pk>/dispute/", charges.charge_line_dispute, name="charge_dispute"),
+    path("adjustments/<id:pk>/decide/", charges.adjustment_decide, name="adjustment_decide"),
 ]

@@ -5,7 +5,9 @@ and the API offer the buttons it allows, and the tests walk every pair of states
 
 ``By.STAFF``: the park's managers and admins, or an engineer assigned to the request.
 ``By.COMPANY``: someone acting for the request's company. ``By.QUOTE``: only as the effect of a
-quote (sent → quoted, approved → approved); asking for it directly is refused. On hold is
+quote (sent → quoted, approved → approved); asking for it directly is refused. ``By.CHARGE``:
+only by charging the request (``services.charge_create``, which makes the charge in the same
+transaction), so that no request is «charged» without its charge. On hold is
 reached from every open state and resumes only to the state it was held from.
 """
 
@@ -23,6 +25,7 @@ class By(Enum):
     STAFF = "staff"
     COMPANY = "company"
     QUOTE = "quote"
+    CHARGE = "charge"
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.DELIVERED, S.ACCEPTED): Transition(By.COMPANY, audited=True),
     # the company sends the work back: it is not what was ordered
     (S.DELIVERED, S.IN_WORK): Transition(By.COMPANY, reason_required=True),
-    (S.ACCEPTED, S.CHARGED): Transition(By.STAFF),
+    # only by charging it: the charge and the change of state in one transaction
+    (S.ACCEPTED, S.CHARGED): Transition(By.CHARGE),
     **{(state, S.ON_HOLD): Transition(By.STAFF, reason_required=True) for state in HOLDABLE},
     **{(S.ON_HOLD, state): Transition(By.STAFF) for state in HOLDABLE},
 }
@@ -89,3 +93,4 @@ def next_states(*, from_state: str, held_from: str = "", by: By | None = None) -
 
 REFUSED = _("A request that is «%(from)s» cannot become «%(to)s».")
 BY_QUOTE = _("A request becomes «%(to)s» through its quote, not directly.")
+BY_CHARGE = _("A request becomes «%(to)s» when it is charged, not directly.")

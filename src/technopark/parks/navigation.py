@@ -121,6 +121,11 @@ SECTIONS: dict[str, tuple[Link, ...]] = {
             (("engineering.can_view_figures", "engineering:figures"),),
             url_names=("figures",),
         ),
+        Link(
+            _("Charges"),
+            (("engineering.can_view_charges", "engineering:charges"),),
+            url_names=("charges",),
+        ),
     ),
     "spaces": (
         Link(

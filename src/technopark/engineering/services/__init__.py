@@ -1,6 +1,7 @@
 """Every write of the engineering app. One module per part: the catalogue (services, prices,
 settings), requests (filing, assigning, changes of state through ``workflow``), quotes
-(drafts, lines, sending, approvals, versions); what they share is ``_common`` (numbering,
+(drafts, lines, sending, approvals, versions), charges (billing an accepted request to the
+company or a grant budget line, and the adjustments to it); what they share is ``_common`` (numbering,
 sides, the locking order). The names callers use are re-exported here."""
 
 from technopark.engineering.services._common import (
@@ -15,6 +16,16 @@ from technopark.engineering.services.catalogue import (
     service_create,
     service_price_set,
     service_update,
+)
+from technopark.engineering.services.charges import (
+    AlreadyCharged,
+    ChargeResult,
+    Delivered,
+    LineExceeded,
+    adjustment_decide,
+    adjustment_request,
+    charge_create,
+    charge_lines_for,
 )
 from technopark.engineering.services.quotes import (
     quote_approve,
@@ -34,6 +45,14 @@ from technopark.engineering.services.requests import (
 
 __all__ = [
     "SERVICE_FIELDS",
+    "AlreadyCharged",
+    "ChargeResult",
+    "Delivered",
+    "LineExceeded",
+    "adjustment_decide",
+    "adjustment_request",
+    "charge_create",
+    "charge_lines_for",
     "company_side",
     "engineering_settings_set",
     "is_assigned_engineer",

@@ -246,7 +246,7 @@ def request_transition(
     """Change the request's state as ``workflow.TRANSITIONS`` allows, by the side it names.
 
     Refused with a ``ValidationError`` naming the field (``to_state``, ``reason``) when the change
-    is not in the table, is made only through a quote, or the person is not on the side that
+    is not in the table, is made only through a quote or a charge, or the person is not on the side that
     makes it. Locking: the request row, then (for an accepted request's act number) the park's
     act counter, then the audit chain's head."""
     if not in_park(access, request):
@@ -256,13 +256,11 @@ def request_transition(
         found = workflow.transition_for(
             from_state=locked.state, to_state=to_state, held_from=locked.held_from
         )
-        if found is not None and found.by == By.QUOTE:
+        if found is not None and found.by in (By.QUOTE, By.CHARGE):
+            words = workflow.BY_QUOTE if found.by == By.QUOTE else workflow.BY_CHARGE
             raise ValidationError(
-                {
-                    "to_state": workflow.BY_QUOTE
-                    % {"to": workflow.STATE_LABELS.get(to_state, to_state)}
-                },
-                code="by_quote",
+                {"to_state": words % {"to": workflow.STATE_LABELS.get(to_state, to_state)}},
+                code=f"by_{found.by.value}",
             )
         if found is not None:
             _check_side(access, locked, found.by)

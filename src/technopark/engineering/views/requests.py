@@ -21,6 +21,7 @@ from technopark.engineering import queries, rules, services
 from technopark.engineering.forms import AssignForm, DeclineForm, RequestForm, TransitionForm
 from technopark.engineering.models import RequestState, ServiceRequest
 from technopark.engineering.views import work
+from technopark.engineering.views._charge_context import charge_context
 from technopark.engineering.views._common import Visitor, request_or_404, visitor
 from technopark.engineering.workflow import TRANSITIONS
 from technopark.parks.http import access_of, park_of, require
@@ -95,6 +96,7 @@ def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) ->
         "can_assign": rules.can_assign(access, found),
         "decline_form": DeclineForm(),
         "is_staff": is_staff(access),
+        **charge_context(request, found, who),
     }
     context.update(work.work_context(request, found))
     if context["can_assign"]:
