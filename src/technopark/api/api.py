@@ -13,6 +13,7 @@ from technopark.api.auth import signed_in
 from technopark.api.errors import install_error_handlers
 from technopark.companies.api import router as companies_router
 from technopark.engineering.api import router as engineering_router
+from technopark.engineering.api_documents import router as engineering_documents_router
 from technopark.grants.api import router as grants_router
 from technopark.notices.api import router as notices_router
 from technopark.parks.api import router as parks_router
@@ -47,3 +48,4 @@ api.add_router("", programmes_router)
 api.add_router("", grants_router)
 api.add_router("", engineering_router)
 api.add_router("", notices_router)
+api.add_router("", engineering_documents_router)
