@@ -269,9 +269,7 @@ def test_the_api_answers_404_outside_the_nda_and_the_park(centre, frozen, login,
     assert client.get(f"{API}/requests/{request.pk}/act/pdf").status_code == 404
 
 
-def test_the_api_refuses_a_draft_to_the_company_and_an_act_before_acceptance(
-    centre, frozen, login
-):
+def test_the_api_refuses_a_draft_to_the_company_and_an_act_before_acceptance(centre, frozen, login):
     request = centre.to_state("triaged")
     draft = centre.quote(request)
     client = login("founder")
@@ -289,4 +287,3 @@ def test_the_openapi_document_describes_a_pdf_answer(openapi_document):
         ok = paths[path]["get"]["responses"]["200"]
         assert set(ok["content"]) == {"application/pdf"}
         assert "PDF" in ok["description"]
-

@@ -30,9 +30,7 @@ REFUSALS = (401, 404, 422)
 def _pdf_operation(meaning: str) -> dict[str, Any]:
     """The ``response`` and ``openapi_extra`` of an operation that answers with a PDF."""
     return {
-        "response": {
-            code: ValidationErrorOut if code == 422 else ErrorOut for code in REFUSALS
-        },
+        "response": {code: ValidationErrorOut if code == 422 else ErrorOut for code in REFUSALS},
         "openapi_extra": {
             "responses": {
                 # OpenAPI 3.1: a body of raw bytes has no schema, only its media type.

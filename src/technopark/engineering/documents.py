@@ -43,6 +43,7 @@ from technopark.engineering.models import (
     ServiceRequest,
 )
 
+
 @dataclass(frozen=True)
 class ActLine:
     """A line of work the act lists: what, how much, at what price, less what discount."""
