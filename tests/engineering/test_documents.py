@@ -156,7 +156,7 @@ def test_another_parks_quote_is_a_404(centre, frozen, client):
     request = centre.to_state("quoted")
     quote = request.quotes.get()
     client.force_login(centre.world.users["outsider"])
-    response = client.get(f"/kolyma/engineering/quotes/{quote.pk}/pdf/")
+    response = client.get(f"/kolyma/engineering/quotes/{quote.pk}.pdf")
     assert response.status_code == 404
 
 

@@ -27,6 +27,6 @@ urlpatterns = [
     path("setup/services/new/", setup.service_edit, name="setup_service_new"),
     path("setup/services/<id:pk>/", setup.service_edit, name="setup_service"),
     path("setup/services/<id:pk>/prices/", setup.price_add, name="setup_price"),
-    path("quotes/<id:pk>/pdf/", documents.quote_pdf, name="quote_pdf"),
+    path("quotes/<id:pk>.pdf", documents.quote_pdf, name="quote_pdf"),
     path("requests/<id:pk>/act.pdf", documents.act_pdf, name="act_pdf"),
 ]
