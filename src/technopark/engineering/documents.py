@@ -206,7 +206,7 @@ def quote_document(quote: Quote, request: ServiceRequest) -> PdfDocument:
             _("Times are in the park's time zone: %(zone)s.")
             % {"zone": zone_name(zone, translation.get_language(), at=approvals[-1].approved_at)}
         )
-        body += [Paragraph(_("Approvals"), bold=True), Paragraph("\n".join(said))]
+        body += [Paragraph(pgettext("quote", "Approvals"), bold=True), Paragraph("\n".join(said))]
     elif quote.status == QuoteStatus.SENT:
         body.append(Paragraph(_("Not approved yet.")))
     title = pgettext("document", "Quote")
