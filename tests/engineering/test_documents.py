@@ -288,3 +288,29 @@ def test_the_openapi_document_describes_a_pdf_answer(client):
         ok = paths[path]["get"]["responses"]["200"]
         assert set(ok["content"]) == {"application/pdf"}
         assert "PDF" in ok["description"]
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_the_documents_run_a_fixed_number_of_queries(
+    centre, frozen, login, django_assert_num_queries, n
+):
+    """The quote's PDF runs as many queries for one line as for five."""
+    request = centre.to_state("triaged")
+    quote = centre.quote(request, quantity="1")
+    for _ in range(n - 1):
+        services.quote_line_add(
+            access=centre.access("manager"),
+            quote=quote,
+            service=centre.drilling,
+            quantity=Decimal("2"),
+            tier="resident",
+            now=NOW,
+        )
+    client = login("manager")
+    with django_assert_num_queries(DOCUMENT_QUERIES):
+        assert client.get(url("quote_pdf", pk=quote.pk)).status_code == 200
+
+
+# the middleware's (session, user, park, membership…), the quote, its request with its
+# engineers, the visitor's companies, the lines with their services, the approvals
+DOCUMENT_QUERIES = 10
