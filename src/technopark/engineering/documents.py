@@ -114,16 +114,16 @@ def _lines_table(lines: list[ActLine], *, total: Decimal, currency: str, tiers: 
     with_tier = bool(tiers)
     columns = [
         Column("№", 0.5, "right"),
-        Column(_("Service or materials"), 4),
-        Column(_("Quantity"), 1.2, "right"),
-        Column(pgettext("unit of a service", "Unit"), 1.1),
+        Column(_("Service or materials"), 3.4),
+        Column(_("Quantity"), 1.6, "right"),
+        Column(pgettext("unit of a service", "Unit"), 1.6),
     ]
     if with_tier:
         columns.append(Column(pgettext("price tier", "Tier"), 1.5))
     columns += [
-        Column(_("Price per unit"), 1.8, "right"),
-        Column(_("Discount"), 1.8, "right"),
-        Column(_("Amount"), 2, "right"),
+        Column(_("Price per unit"), 1.7, "right"),
+        Column(_("Discount"), 1.7, "right"),
+        Column(_("Amount"), 1.9, "right"),
     ]
     rows = []
     for number, line in enumerate(lines, start=1):
