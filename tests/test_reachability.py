@@ -64,6 +64,9 @@ EXCEPTIONS = {
     "engineering:quote": "a draft quote's editor is linked from its request's page (Edit the "
     "draft); the crawl opens two requests, and the demo's one draft may not be among them "
     "(tests/engineering/test_views.py follows that link)",
+    "engineering:quote_pdf": "a download (not crawled), linked from each quote on its request's "
+    "page; no page the crawl opens names a quote's id to probe it with "
+    "(tests/engineering/test_documents.py follows that link)",
 }
 
 # The call's sub-menu links these (issue 11); the crawl must reach them, not just probe them.

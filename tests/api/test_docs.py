@@ -85,6 +85,8 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/engineering/requests/{request_id}/charge": {"get", "post"},
         "/api/v1/parks/{park_slug}/engineering/charge-lines/{line_id}/adjustments": {"post"},
         "/api/v1/parks/{park_slug}/engineering/adjustments/{adjustment_id}/decision": {"post"},
+        "/api/v1/parks/{park_slug}/engineering/quotes/{quote_id}/pdf": {"get"},
+        "/api/v1/parks/{park_slug}/engineering/requests/{request_id}/act/pdf": {"get"},
         "/api/v1/parks/{park_slug}/programmes": {"get"},
         "/api/v1/parks/{park_slug}/programmes/mine": {"get"},
         "/api/v1/parks/{park_slug}/cohorts/{cohort_id}": {"get"},

@@ -20,6 +20,8 @@ from tests.factories import MembershipFactory, UserFactory
 # 10:00 in Yakutsk on a Monday; the park's day is 2026-03-02.
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 3, 2)
+# The catalogue's prices were set on their first day, 2026-01-01 (10:00 in Yakutsk).
+PRICES_SET = dt.datetime(2026, 1, 1, 1, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -178,6 +180,7 @@ def centre(world: Any) -> Centre:
                 tier=tier,
                 valid_from=dt.date(2026, 1, 1),
                 unit_price=(base * share).quantize(Decimal("0.01")),
+                now=PRICES_SET,
             )
     return Centre(
         world=world,

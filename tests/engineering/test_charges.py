@@ -68,7 +68,11 @@ def test_the_company_is_charged_the_quoted_prices_and_the_request_becomes_charge
 def test_a_later_price_change_never_reaches_the_charge(centre):
     request = accepted(centre)
     services.service_price_set(
-        service=centre.assay, tier=Tier.EXTERNAL, valid_from=dt.date(2026, 3, 1), unit_price=D("9")
+        service=centre.assay,
+        tier=Tier.EXTERNAL,
+        valid_from=dt.date(2026, 3, 2),
+        unit_price=D("9"),
+        now=NOW,
     )
     assert charge(centre, request).charge.total == D("25000.00")
 

@@ -41,6 +41,7 @@ def test_the_price_in_force_is_the_latest_one_not_after_the_day(centre):
         tier=Tier.EXTERNAL,
         valid_from=dt.date(2026, 4, 1),
         unit_price=Decimal("3000"),
+        now=NOW,
     )
     on = queries.price_in_force
     assert on(service=centre.assay, tier=Tier.EXTERNAL, on=dt.date(2025, 12, 31)) is None
@@ -58,7 +59,11 @@ def test_a_price_change_does_not_alter_an_issued_quote(centre, frozen):
     quote = centre.sent_quote(request)
     assert quote.total == Decimal("25000.00")
     services.service_price_set(
-        service=centre.assay, tier=Tier.EXTERNAL, valid_from=DAY, unit_price=Decimal("9999")
+        service=centre.assay,
+        tier=Tier.EXTERNAL,
+        valid_from=DAY,
+        unit_price=Decimal("9999"),
+        now=NOW,
     )
     quote.refresh_from_db()
     line = quote.lines.get()

@@ -14,6 +14,7 @@ from technopark.api.errors import install_error_handlers
 from technopark.companies.api import router as companies_router
 from technopark.engineering.api import router as engineering_router
 from technopark.engineering.api_charges import router as engineering_charges_router
+from technopark.engineering.api_documents import router as engineering_documents_router
 from technopark.engineering.api_figures import router as figures_router
 from technopark.engineering.api_work import router as engineering_work_router
 from technopark.grants.api import router as grants_router
@@ -53,3 +54,4 @@ api.add_router("", engineering_work_router)
 api.add_router("", engineering_charges_router)
 api.add_router("", notices_router)
 api.add_router("", figures_router)
+api.add_router("", engineering_documents_router)

@@ -23,7 +23,7 @@ it has no request, so a second run changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -148,6 +148,12 @@ def _account(accounts: Any, role: str) -> Any:
     return found if found is not None else accounts.get(f"{role}@demo.technopark")
 
 
+def _start_of(day: date) -> datetime:
+    """The UTC midnight of ``day``: in every park's clock it is that day or the day before, so a
+    price that takes effect on ``day`` is never set in its past."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def seed_catalogue(park: Park, *, manager: Any, now: datetime) -> list[Service]:
     if Service.all_parks.filter(park=park).exists():
         return list(Service.all_parks.filter(park=park).order_by("pk"))
@@ -172,6 +178,7 @@ def seed_catalogue(park: Park, *, manager: Any, now: datetime) -> list[Service]:
                 valid_from=year_ago,
                 unit_price=(Decimal(price) * share).quantize(Decimal("0.01")),
                 actor=manager,
+                now=_start_of(year_ago),  # set a year ago, as the demo's history says
             )
         made.append(service)
     # A price rise from today: the quotes already sent keep their prices.
@@ -181,6 +188,7 @@ def seed_catalogue(park: Park, *, manager: Any, now: datetime) -> list[Service]:
         valid_from=timezone.localdate(now),
         unit_price=Decimal("3900.00"),
         actor=manager,
+        now=_start_of(timezone.localdate(now)),
     )
     return made
 

@@ -187,6 +187,8 @@ def request_transition(
         request=found,
         to_state=payload.to_state.value,
         reason=payload.reason,
+        rating=payload.rating,
+        rating_comment=payload.rating_comment,
         now=timezone.now(),
     )
     return _request_out(_visible(request, found.pk))

@@ -86,6 +86,9 @@ class RequestForm(ServiceErrorsMixin, forms.Form):
         cast(forms.ModelChoiceField, self.fields["company"]).queryset = companies
 
 
+RATING_ERROR = _("Give the rating as a whole number from 1 to 5.")
+
+
 class TransitionForm(ServiceErrorsMixin, forms.Form):
     to_state = forms.ChoiceField(
         label=pgettext_lazy("change of state", "to"),
@@ -94,6 +97,24 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
     )
     reason = forms.CharField(
         label=pgettext_lazy("why a change is made", "reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The company's satisfaction when it accepts the work (both optional).
+    rating = forms.IntegerField(
+        label=_("rating of the work, 1 to 5"),
+        required=False,
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "invalid": RATING_ERROR,
+            "min_value": RATING_ERROR,
+            "max_value": RATING_ERROR,
+        },
+    )
+    rating_comment = forms.CharField(
+        label=_("comment on the work"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -189,7 +210,9 @@ class ServiceForm(ServiceErrorsMixin, forms.Form):
 class PriceForm(ServiceErrorsMixin, forms.Form):
     tier = forms.ChoiceField(label=_("price tier"), choices=Tier.choices)
     valid_from = forms.DateField(
-        label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("valid from"),
+        help_text=_("Today or a later day: the days gone by keep their prices."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     unit_price = MoneyField(label=_("price per unit"))
 

@@ -692,3 +692,34 @@ def audit_money_ledger() -> MoneyLedger:
         rows=rows,
         problems=problems,
     )
+
+
+# --- Documents (the quote and the acceptance act as PDF) ------------------------------------
+
+
+def quote_approvals(*, quote: Quote) -> list[QuoteApproval]:
+    """A quote's approvals in their order, with who gave them (one query)."""
+    return list(
+        QuoteApproval.all_parks.filter(quote=quote)
+        .select_related("approved_by")
+        .order_by("approved_at", "pk")
+    )
+
+
+def approved_quote(*, request: ServiceRequest) -> Quote | None:
+    """The request's approved quote, the one its work was done against (one query)."""
+    return (
+        Quote.all_parks.filter(request=request, status=QuoteStatus.APPROVED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def acceptance_event(*, request: ServiceRequest) -> RequestEvent | None:
+    """The company's latest acceptance of the request's work, with who accepted (one query)."""
+    return (
+        RequestEvent.all_parks.filter(request=request, to_state=RequestState.ACCEPTED)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )

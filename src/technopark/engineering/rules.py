@@ -218,3 +218,33 @@ def can_dispute_charge(
 def can_decide_adjustments(access: ParkAccess, request: ServiceRequest) -> bool:
     """Accept or refuse a dispute: the park's managers and admins."""
     return in_park(access, request) and is_staff(access)
+
+
+#: the states in which a request has an acceptance act to download
+WITH_ACT = (RequestState.ACCEPTED, RequestState.CHARGED)
+
+
+def can_download_quote(
+    access: ParkAccess, quote: Quote, request: ServiceRequest, member_ids: Collection[int]
+) -> bool:
+    """A quote's PDF: whoever sees the request, once the quote is sent; a draft only to the people
+    who work on the request (the company never sees one: to it a draft does not exist)."""
+    if quote.request_id != request.pk or not can_view_request(access, request, member_ids):
+        return False
+    return quote.status != QuoteStatus.DRAFT or works_on(access, request)
+
+
+def has_act(request: ServiceRequest) -> bool:
+    """The request's work is accepted (or charged): its acceptance act exists."""
+    return request.state in WITH_ACT and bool(request.act_number)
+
+
+def can_download_act(
+    access: ParkAccess, request: ServiceRequest, member_ids: Collection[int]
+) -> bool:
+    return has_act(request) and can_view_request(access, request, member_ids)
+
+
+def sees_rating(access: ParkAccess, request: ServiceRequest, member_ids: Collection[int]) -> bool:
+    """The company's rating of the work: the company's team and the people who work on it."""
+    return request.company_id in member_ids or works_on(access, request)

@@ -55,6 +55,12 @@ class RequestFilterParams(Schema):
 class TransitionIn(Schema):
     to_state: RequestState
     reason: Annotated[str, Field(max_length=2000), Lines] = ""
+    rating: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        None, description="The company's rating of the work, 1 to 5, when it accepts it."
+    )
+    rating_comment: Annotated[str, Field(max_length=2000), Lines] = Field(
+        "", description="The company's comment on the work, when it accepts it."
+    )
 
 
 class QuoteLineOut(Schema):

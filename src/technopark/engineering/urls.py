@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from technopark.engineering.views import charges, figures, queue, quotes, requests, setup, work
+from technopark.engineering.views import (
+    charges,
+    documents,
+    figures,
+    queue,
+    quotes,
+    requests,
+    setup,
+    work,
+)
 
 app_name = "engineering"
 
@@ -45,4 +54,6 @@ urlpatterns = [
     path("requests/<id:pk>/charge/", charges.charge_create, name="charge_create"),
     path("charge-lines/<id:pk>/dispute/", charges.charge_line_dispute, name="charge_dispute"),
     path("adjustments/<id:pk>/decide/", charges.adjustment_decide, name="adjustment_decide"),
+    path("quotes/<id:pk>.pdf", documents.quote_pdf, name="quote_pdf"),
+    path("requests/<id:pk>/act.pdf", documents.act_pdf, name="act_pdf"),
 ]

@@ -36,6 +36,7 @@ from technopark.engineering.services.quotes import (
     quote_materials_add,
     quote_revise,
     quote_send,
+    quotes_expire,
 )
 from technopark.engineering.services.requests import (
     request_assign,
@@ -65,6 +66,7 @@ __all__ = [
     "quote_materials_add",
     "quote_revise",
     "quote_send",
+    "quotes_expire",
     "request_assign",
     "request_create",
     "request_transition",

@@ -46,6 +46,7 @@ from technopark.engineering.services._common import (
     touched,
 )
 from technopark.engineering.services.requests import apply_transition
+from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess, is_staff
 
 CENT = Decimal("0.01")
@@ -384,6 +385,12 @@ def quote_send(
 
 
 def _check_answerable(quote: Quote, today: date) -> None:
+    if quote.status == QuoteStatus.EXPIRED and quote.expires_on is not None:
+        raise ValidationError(
+            _("This quote expired on %(day)s: ask for a new version.")
+            % {"day": formats.date_format(quote.expires_on, "SHORT_DATE_FORMAT")},
+            code="expired",
+        )
     if quote.status != QuoteStatus.SENT:
         raise ValidationError(_("Only a sent quote waits for an answer."), code="not_sent")
     if quote.expires_on is not None and quote.expires_on < today:
@@ -500,3 +507,50 @@ def quote_decline(*, access: ParkAccess, quote: Quote, reason: str, now: datetim
         )
         touched(locked.park_id)
     return locked
+
+
+#: the furthest ahead of UTC a park's clock can be: no park's day is later than UTC's day then
+AHEAD_OF_UTC = timedelta(hours=14)
+
+
+def quotes_expire(*, now: datetime, park: Park | None = None) -> int:
+    """Close every sent quote whose «valid until» day has passed on its park's day of ``now``:
+    it becomes «expired» (its approval was refused from that day already; now it no longer
+    counts as open, so staff may draft the next version). Each one goes to the park's audit
+    chain, by nobody (the system). The request stays «quoted».
+
+    Idempotent: an expired quote is left alone, so a second run (or two at once) changes
+    nothing. ``park`` limits the run to one park. Returns how many quotes expired. Locking, per
+    quote in its own transaction: the request row, the quote, then the audit chain's head."""
+    candidates = Quote.all_parks.filter(
+        status=QuoteStatus.SENT,
+        expires_on__isnull=False,
+        # a superset: every park's day at ``now`` is at most UTC's day 14 hours later
+        expires_on__lt=(now + AHEAD_OF_UTC).date(),
+    ).select_related("park", "request")
+    if park is not None:
+        candidates = candidates.filter(park=park)
+    expired = 0
+    for candidate in candidates.order_by("park_id", "pk"):
+        today = park_day(candidate.park, now)
+        if candidate.expires_on is None or candidate.expires_on >= today:
+            continue
+        with transaction.atomic():
+            lock_request(candidate.request)
+            locked = _locked_quote(candidate)
+            if locked.status != QuoteStatus.SENT:
+                continue  # answered or expired meanwhile
+            locked.status = QuoteStatus.EXPIRED
+            locked.save(update_fields=["status"])
+            audit_record(
+                park=candidate.park,
+                actor=None,
+                action="engineering.quote_expire",
+                target=locked,
+                summary=f"{locked.number}"[:300],
+                before={"status": QuoteStatus.SENT, "expires_on": locked.expires_on},
+                after={"status": QuoteStatus.EXPIRED},
+            )
+            touched(locked.park_id)
+        expired += 1
+    return expired

@@ -235,22 +235,50 @@ def apply_transition(
     return found
 
 
+#: the longest comment a company may give with its rating
+MAX_RATING_COMMENT = 2000
+
+
+def _check_rating(to_state: str, rating: int | None, comment: str) -> None:
+    """A rating (1 to 5) and a comment go only with the company's acceptance of the work."""
+    if rating is None and not comment.strip():
+        return
+    if to_state != RequestState.ACCEPTED:
+        raise ValidationError(
+            {"rating": _("A rating is given only when the company accepts the work.")}
+        )
+    if rating is not None and (isinstance(rating, bool) or not 1 <= rating <= 5):
+        raise ValidationError({"rating": _("Give the rating as a whole number from 1 to 5.")})
+    if len(comment) > MAX_RATING_COMMENT:
+        raise ValidationError(
+            {
+                "rating_comment": _("Keep the comment within %(n)d characters.")
+                % {"n": MAX_RATING_COMMENT}
+            }
+        )
+
+
 def request_transition(
     *,
     access: ParkAccess,
     request: ServiceRequest,
     to_state: str,
     reason: str = "",
+    rating: int | None = None,
+    rating_comment: str = "",
     now: datetime,
 ) -> ServiceRequest:
     """Change the request's state as ``workflow.TRANSITIONS`` allows, by the side it names.
 
     Refused with a ``ValidationError`` naming the field (``to_state``, ``reason``) when the change
     is not in the table, is made only through a quote or a charge, or the person is not on the side that
-    makes it. Locking: the request row, then (for an accepted request's act number) the park's
-    act counter, then the audit chain's head."""
+    makes it. The company accepting the work may rate it (``rating`` 1 to 5, optional) and say
+    why (``rating_comment``); both are refused (on ``rating``) with any other change. Locking:
+    the request row, then (for an accepted request's act number) the park's act counter, then
+    the audit chain's head."""
     if not in_park(access, request):
         raise ValidationError({"to_state": _("No such request in this park.")})
+    _check_rating(to_state, rating, rating_comment)
     with transaction.atomic():
         locked = lock_request(request)
         found = workflow.transition_for(
@@ -267,4 +295,8 @@ def request_transition(
         apply_transition(
             request=locked, to_state=to_state, actor=access.user, reason=reason, now=now
         )
+        if to_state == RequestState.ACCEPTED and (rating is not None or rating_comment.strip()):
+            locked.rating = rating
+            locked.rating_comment = rating_comment.strip()
+            locked.save(update_fields=["rating", "rating_comment"])
     return locked

@@ -97,6 +97,10 @@ def detail_context(request: HttpRequest, found: ServiceRequest, who: Visitor) ->
         "decline_form": DeclineForm(),
         "is_staff": is_staff(access),
         **charge_context(request, found, who),
+        "has_act": rules.has_act(found),
+        "sees_rating": rules.sees_rating(access, found, who.member_ids),
+        "may_rate": RequestState.ACCEPTED in states
+        and rules.acts_for_request(access, found, who.acting_ids),
     }
     context.update(work.work_context(request, found))
     if context["can_assign"]:
@@ -132,6 +136,8 @@ def request_transition(request: HttpRequest, park_slug: str, pk: int) -> HttpRes
                 request=found,
                 to_state=form.cleaned_data["to_state"],
                 reason=form.cleaned_data["reason"],
+                rating=form.cleaned_data["rating"],
+                rating_comment=form.cleaned_data["rating_comment"],
                 now=timezone.now(),
             )
         except ValidationError as error:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -101,7 +102,9 @@ def price_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     form = PriceForm(request.POST)
     if form.is_valid():
         try:
-            services.service_price_set(service=service, actor=request.user, **form.cleaned_data)
+            services.service_price_set(
+                service=service, actor=request.user, now=timezone.now(), **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
