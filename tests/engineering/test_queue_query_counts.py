@@ -4,16 +4,17 @@ bench's month's charges against the charges the generator stored."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+from bench.engineering import heaviest_month, month_charges
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.engineering import heaviest_month, month_charges
 from technopark.core.fragments import writes
 from technopark.demo.engineering_generate import MIX, PATHS, generate_engineering, heavy_month
 from technopark.engineering.models import (
@@ -28,6 +29,7 @@ from technopark.engineering.models import (
     TimeEntry,
     WorkOrder,
 )
+from technopark.engineering.queries import OPEN_STATES
 from tests.caching import clear_caches
 from tests.engineering.conftest import NOW
 
@@ -58,7 +60,7 @@ def test_every_state_with_the_events_of_its_path(centre):
     for request in requests:
         steps = paths[request.pk]
         assert [to for _from, to in steps] == list(PATHS[request.state])
-        assert all(a[1] == b[0] for a, b in zip(steps, steps[1:], strict=False))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(steps))
     # a numbered quote for every request past «quoted», unique numbers
     numbered = Quote.all_parks.filter(park=park).exclude(number="")
     assert numbered.count() == len(set(numbered.values_list("number", flat=True)))
@@ -111,8 +113,9 @@ def test_the_heavy_month_and_the_month_charges_match_the_stored_ones(centre):
         billed = month_charges(park, month.year, month.month)
     assert len(queries.captured_queries) == 5
     stored = dict(
-        Charge.all_parks.filter(park=park, charged_on__year=month.year, charged_on__month=month.month)
-        .values_list("request_id", "total")
+        Charge.all_parks.filter(
+            park=park, charged_on__year=month.year, charged_on__month=month.month
+        ).values_list("request_id", "total")
     )
     assert len(stored) == charges > 0
     assert {row.request_id: row.total for row in billed} == stored
@@ -146,3 +149,14 @@ def test_the_queue_runs_the_same_queries_with_10_and_100_requests(centre, client
             )
         )
     assert counts[0] == counts[1]
+    # the page shows the rows it read (the open ones of every seventh), with their engineers
+    held = ServiceRequest.all_parks.filter(
+        park=park, engineers=centre.engineer, state__in=OPEN_STATES
+    ).count()
+    body = client.get(path + f"?engineer={centre.engineer.pk}").content.decode()
+    assert 0 < held == body.count(f"/{park.slug}/engineering/requests/")
+    table = body[body.index('data-testid="queue"') : body.index("</table>")]
+    rows = table.split("<tr>")[2:]  # past the heading's row
+    assert len(rows) == held
+    name = centre.engineer.full_name  # not inside «Other Engineer»
+    assert all(f">{name}" in row or f", {name}" in row for row in rows)

@@ -63,7 +63,7 @@ def _render(request: HttpRequest, park: Park, *, sees_all: bool, partial: bool) 
     context: dict[str, Any] = {
         "park": park,
         "page": page,
-        "rows": list(page.object_list),
+        "rows": queries.queue_rows(page.object_list),
         "filters": filters,
         "query": params.urlencode(),
     }
