@@ -90,7 +90,7 @@ CENT = Decimal("0.01")
 S = RequestState
 
 # Of every 10,000 requests: half charged (over twelve months), the rest in every other state.
-MIX = (
+MIX: tuple[tuple[str, int], ...] = (
     (S.SUBMITTED, 600),
     (S.TRIAGED, 500),
     (S.QUOTED, 600),
@@ -103,17 +103,24 @@ MIX = (
     (S.CANCELLED, 400),
     (S.ON_HOLD, 400),
 )
-FORWARD = (S.SUBMITTED, S.TRIAGED, S.QUOTED, S.APPROVED, S.IN_WORK, S.DELIVERED, S.ACCEPTED)
+FORWARD: tuple[str, ...] = (
+    S.SUBMITTED,
+    S.TRIAGED,
+    S.QUOTED,
+    S.APPROVED,
+    S.IN_WORK,
+    S.DELIVERED,
+    S.ACCEPTED,
+)
 PATHS: dict[str, tuple[str, ...]] = {
-    state: FORWARD[: FORWARD.index(state) + 1] for state in FORWARD
-} | {
+    **{state: FORWARD[: FORWARD.index(state) + 1] for state in FORWARD},
     S.CHARGED: (*FORWARD, S.CHARGED),
     S.REJECTED: (S.SUBMITTED, S.TRIAGED, S.REJECTED),
     S.CANCELLED: (S.SUBMITTED, S.CANCELLED),
     S.ON_HOLD: (S.SUBMITTED, S.TRIAGED, S.ON_HOLD),
 }
 # Hours between a state and the next one: (least, most).
-GAPS = {
+GAPS: dict[str, tuple[int, int]] = {
     S.TRIAGED: (4, 72),
     S.QUOTED: (24, 120),
     S.APPROVED: (24, 168),
@@ -125,7 +132,7 @@ GAPS = {
     S.CANCELLED: (4, 96),
     S.ON_HOLD: (12, 96),
 }
-REASONS = {
+REASONS: dict[str, str] = {
     S.REJECTED: "Нет оборудования для такой работы: рекомендуем партнёров центра.",
     S.CANCELLED: "Заказчик отказался от работ.",
     S.ON_HOLD: "Ждём образцы от заказчика.",
@@ -383,7 +390,7 @@ def _plans(ctx: _Context, count: int, companies: list[int]) -> list[_Plan]:
             day = month + timedelta(days=rng.randrange((end_of_month - month).days))
             accepted = datetime.combine(day, time(rng.randint(9, 17), rng.randint(0, 59)), zone)
             last = accepted + timedelta(hours=rng.randint(*GAPS[S.CHARGED]))
-            times = [(S.ACCEPTED, accepted), (S.CHARGED, last)]
+            times: list[tuple[str, datetime]] = [(S.ACCEPTED, accepted), (S.CHARGED, last)]
         else:
             days = 10 if state in (S.ACCEPTED, S.DELIVERED) else 40
             # work in progress began days ago: its time entries lie in the past
@@ -675,7 +682,7 @@ def _charge(
     minutes: dict[int, int] = {}
     for entry in entries:
         minutes[entry.work_order_id] = minutes.get(entry.work_order_id, 0) + (entry.minutes or 0)
-    delivered: dict[tuple[int, int], Decimal] = {
+    delivered: dict[tuple[int, int | None], Decimal] = {
         (d.work_order_id, d.quote_line_id): d.quantity for d in deliveries
     }
     charges: list[Charge] = []
