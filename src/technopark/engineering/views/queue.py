@@ -4,11 +4,12 @@ confidential requests they are assigned to), keyed by who they are."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from technopark.core.fragments import Fragment
 from technopark.core.params import PAGE, Choice, Integer
 from technopark.engineering import queries, rules
-from technopark.engineering.models import RequestState
+from technopark.engineering.models import RequestState, ServiceRequest
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 
@@ -63,7 +64,8 @@ def _render(request: HttpRequest, park: Park, *, sees_all: bool, partial: bool) 
     context: dict[str, Any] = {
         "park": park,
         "page": page,
-        "rows": queries.queue_rows(page.object_list),
+        # the page of the queue's queryset: a slice of it, still a queryset
+        "rows": queries.queue_rows(cast("QuerySet[ServiceRequest]", page.object_list)),
         "filters": filters,
         "query": params.urlencode(),
     }
