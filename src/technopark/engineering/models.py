@@ -506,9 +506,7 @@ class TimeEntry(ParkOwned):
     span. ``minutes`` is set when the entry ends (from the span, or given as a duration)."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="+")
-    work_order = models.ForeignKey(
-        WorkOrder, on_delete=models.CASCADE, related_name="time_entries"
-    )
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="time_entries")
     task = models.ForeignKey(
         WorkTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries"
     )
