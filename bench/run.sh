@@ -21,7 +21,7 @@
 #   BENCH_KEEP_DATA=1 measure the data of the last run again (after a code change): no new
 #                     database, no generation, only `migrate`; the BENCH_* sizes are then ignored
 #   BENCH_WRITERS=0   the pages only: no optimiser, no concurrent writers
-#   BENCH_ONLY=word   wrk only the pages whose label contains the word (and the ceiling)
+#   BENCH_ONLY=regex  wrk only the pages whose label matches (and the ceiling): "queue|company list"
 #   BENCH_STRICT=1    exit 1 when a target is missed, a query count grows or a first visit
 #                     after a write takes over 25 ms in-process
 set -euo pipefail
@@ -158,7 +158,7 @@ bench_database() {
 
     start_server "$db"
     while IFS=$'\t' read -r label path auth share; do
-        if [ -n "$ONLY" ] && [ "$path" != /bench/ceiling/ ] && [[ "$label" != *"$ONLY"* ]]; then
+        if [ -n "$ONLY" ] && [ "$path" != /bench/ceiling/ ] && ! [[ "$label" =~ $ONLY ]]; then
             continue
         fi
         local header=()
