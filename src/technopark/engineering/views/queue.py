@@ -61,11 +61,17 @@ def _render(request: HttpRequest, park: Park, *, sees_all: bool, partial: bool) 
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # the page of the queue's queryset: a slice of it, still a queryset
+    shown = queries.queue_rows(cast("QuerySet[ServiceRequest]", page.object_list))
+    # Each state's name put into words once: ``get_state_display`` translated all eleven for
+    # every row (it hashes the field's lazy choices).
+    labels = dict(RequestState.choices)
+    for row in shown:
+        row.state_label = labels.get(row.state, row.state)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "park": park,
         "page": page,
-        # the page of the queue's queryset: a slice of it, still a queryset
-        "rows": queries.queue_rows(cast("QuerySet[ServiceRequest]", page.object_list)),
+        "rows": shown,
         "filters": filters,
         "query": params.urlencode(),
     }
