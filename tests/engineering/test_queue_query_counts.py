@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from technopark.core.fragments import writes
 from technopark.demo.engineering_generate import MIX, PATHS, generate_engineering, heavy_month
@@ -160,3 +161,9 @@ def test_the_queue_runs_the_same_queries_with_10_and_100_requests(centre, client
     assert len(rows) == held
     name = centre.engineer.full_name  # not inside «Other Engineer»
     assert all(f">{name}" in row or f", {name}" in row for row in rows)
+    # and each row's state in words, in the page's language
+    response = client.get(path + "?state=charged")
+    with translation.override(response["Content-Language"]):
+        charged = f"<td>{RequestState.CHARGED.label}</td>"
+    table = response.content.decode().split('data-testid="queue"')[1].split("</table>")[0]
+    assert table.count(charged) == table.count("<tr>") - 1 > 0
