@@ -5,7 +5,7 @@ Input (written by ``bench/run.sh`` into the results directory): ``raw.tsv`` with
 and database (database, label, path, target share, HTTP status, the 1-minute load average when wrk
 started, wrk's ``BENCH_RESULT`` line, the ceiling's requests/s measured right before that URL),
 ``meta.env`` (the run's settings and versions) and ``queries-<database>.md`` (the query counts
-and in-process first visits).
+and in-process first visits) and ``engineering-<database>.txt`` (the month's charges).
 """
 
 from __future__ import annotations
@@ -137,6 +137,9 @@ def main(results: Path) -> int:
                 "",
             ]
             out += counts.read_text(encoding="utf-8").strip().splitlines()
+        charges = results / f"engineering-{database}.txt"
+        if charges.exists():
+            out += ["", "```", *charges.read_text(encoding="utf-8").strip().splitlines(), "```"]
     text = "\n".join(out) + "\n"
     (results / "latest.md").write_text(text, encoding="utf-8")
     print(text)

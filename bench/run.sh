@@ -9,6 +9,8 @@
 #   BENCH_RESIDENTS   residents of the generated park          (5000)
 #   BENCH_AWARDS      grants (5 tranches each) on 100 cohorts × 20 participants (2000)
 #   BENCH_BOOKINGS_PG / BENCH_BOOKINGS_SQLITE  bookings of 1,000 resources (1000000 / 200000)
+#   BENCH_ENGINEERING_REQUESTS service requests of the engineering centre (10000)
+#   BENCH_TIME_ENTRIES engineers' time entries on their work orders (100000)
 #   BENCH_DATABASES   which databases, in order                ("sqlite postgres")
 #   BENCH_PG_URL      the PostgreSQL server's maintenance URL  (postgres://postgres@127.0.0.1:5432/postgres)
 #   BENCH_PG_DB       the benchmark's own database, recreated  (technopark_bench)
@@ -19,6 +21,7 @@
 #   BENCH_KEEP_DATA=1 measure the data of the last run again (after a code change): no new
 #                     database, no generation, only `migrate`; the BENCH_* sizes are then ignored
 #   BENCH_WRITERS=0   the pages only: no optimiser, no concurrent writers
+#   BENCH_ONLY=regex  wrk only the pages whose label matches (and the ceiling): "queue|company list"
 #   BENCH_STRICT=1    exit 1 when a target is missed, a query count grows or a first visit
 #                     after a write takes over 25 ms in-process
 set -euo pipefail
@@ -33,6 +36,8 @@ RESIDENTS="${BENCH_RESIDENTS:-5000}"
 AWARDS="${BENCH_AWARDS:-2000}"
 BOOKINGS_PG="${BENCH_BOOKINGS_PG:-1000000}"
 BOOKINGS_SQLITE="${BENCH_BOOKINGS_SQLITE:-200000}"
+ENGINEERING_REQUESTS="${BENCH_ENGINEERING_REQUESTS:-10000}"
+TIME_ENTRIES="${BENCH_TIME_ENTRIES:-100000}"
 DATABASES="${BENCH_DATABASES:-sqlite postgres}"
 PG_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_DB="${BENCH_PG_DB:-technopark_bench}"
@@ -43,6 +48,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 PORT="${BENCH_PORT:-8765}"
 KEEP_DATA="${BENCH_KEEP_DATA:-0}"
 WRITERS="${BENCH_WRITERS:-1}"
+ONLY="${BENCH_ONLY:-}"
 RESULTS="$ROOT/bench/results"
 BASE="http://127.0.0.1:$PORT"
 GUNICORN_PID=""
@@ -137,7 +143,8 @@ bench_database() {
         [ "$db" = postgres ] && bookings="$BOOKINGS_PG"
         "$PY" manage.py generate_park --allow-in-production --park yakutia --companies "$COMPANIES" \
             --applications "$APPLICATIONS" --experts 300 --reviews 4 --residents "$RESIDENTS" \
-            --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings"
+            --cohorts 100 --cohort-size 20 --awards "$AWARDS" --resources 1000 --bookings "$bookings" \
+            --engineering-requests "$ENGINEERING_REQUESTS" --time-entries "$TIME_ENTRIES"
     fi
     "$PY" manage.py collectstatic --noinput -v0
     unset BENCH_CALL_ID BENCH_COHORT_ID BENCH_EXPERT_SESSION BENCH_FOUNDER_SESSION
@@ -146,9 +153,14 @@ bench_database() {
 
     log "$db: queries per request (small park against the generated one), first visits after a write"
     "$PY" -m bench.query_counts | tee "$RESULTS/queries-$db.md" || QUERY_CHECKS_FAILED=1
+    # The heaviest month's charges for the whole park, in one process (target: 2 s).
+    "$PY" -m bench.engineering | tee "$RESULTS/engineering-$db.txt" || QUERY_CHECKS_FAILED=1
 
     start_server "$db"
     while IFS=$'\t' read -r label path auth share; do
+        if [ -n "$ONLY" ] && [ "$path" != /bench/ceiling/ ] && ! [[ "$label" =~ $ONLY ]]; then
+            continue
+        fi
         local header=()
         case "$auth" in
             session) header=(-H "Cookie: sessionid=$BENCH_SESSION; csrftoken=$BENCH_CSRF") ;;
@@ -193,7 +205,7 @@ bench_database() {
 }
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt
+rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt "$RESULTS"/engineering-*.txt
 QUERY_CHECKS_FAILED=0
 {
     echo "COMPANIES=$COMPANIES"

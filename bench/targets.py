@@ -116,6 +116,19 @@ def national_targets(park: str = PARK) -> list[Target]:
             after="spaces",
         ),
     ]
+    # The staff queue of the engineering centre: 10,000 requests, the open ones by last change.
+    # The small park has few requests in few states, so the count at two sizes is pinned by
+    # tests/engineering/test_queue_query_counts.py (10 and 100 requests).
+    rows.append(
+        Target(
+            "engineering queue",
+            f"/{park}/engineering/",
+            "session",
+            0.20,
+            compare=False,
+            after="engineering",
+        )
+    )
     if call:
         rows += [
             Target(

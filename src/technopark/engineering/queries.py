@@ -302,7 +302,8 @@ def queue(
     *, park: Park, user: Any, sees_all: bool, filters: QueueFilters
 ) -> QuerySet[ServiceRequest]:
     """The staff queue: requests by state and engineer, open ones unless a state is chosen,
-    oldest change first (one query; engineers are prefetched in a second)."""
+    oldest change first. Only ids and the order's columns: page it, then read the page's rows
+    with ``queue_rows``."""
     rows = visible_requests(
         park=park, user=user, sees_all=sees_all, is_engineer=not sees_all, company_ids=set()
     )
@@ -310,11 +311,41 @@ def queue(
     rows = rows.filter(state=filters.state) if filters.state else rows.filter(state__in=OPEN_STATES)
     if filters.engineer is not None:
         rows = rows.filter(engineers=filters.engineer)
-    return (
-        rows.select_related("company", "responsible")
-        .prefetch_related("engineers")
+    return rows.order_by("changed_at", "pk")
+
+
+def queue_rows(page: QuerySet[ServiceRequest]) -> list[ServiceRequest]:
+    """The rows of one page of ``queue`` (a slice of it) with their companies, responsible
+    people and engineers (``engineer_list``, by name; two queries). The page is picked in a subquery that sorts the ids
+    alone: sorting the requests joined to their companies first read a company row for every
+    open request of the park (3,800 of 10,000 at national scale) to show twenty."""
+    return list(
+        ServiceRequest.all_parks.filter(pk__in=page.values("pk"))
+        .select_related("company", "responsible")
+        .only(*QUEUE_COLUMNS)
+        # into a list of each row's own: a related manager built per row cost more than the query
+        .prefetch_related(
+            Prefetch("engineers", queryset=_people_columns(), to_attr="engineer_list")
+        )
         .order_by("changed_at", "pk")
     )
+
+
+QUEUE_COLUMNS = (
+    "park_id",
+    "title",
+    "confidential",
+    "state",
+    "desired_on",
+    "changed_at",
+    "company__short_name",
+    "responsible__full_name",
+    "responsible__email",
+)
+
+
+def _people_columns() -> QuerySet[Any]:
+    return get_user_model().objects.only("full_name", "email").order_by("full_name", "pk")
 
 
 def queue_counts(*, park: Park, user: Any, sees_all: bool) -> dict[str, int]:
@@ -322,12 +353,11 @@ def queue_counts(*, park: Park, user: Any, sees_all: bool) -> dict[str, int]:
     rows = visible_requests(
         park=park, user=user, sees_all=sees_all, is_engineer=not sees_all, company_ids=set()
     )
-    counts = dict(
-        ServiceRequest.all_parks.filter(pk__in=rows.values("pk"))
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Managers see every request: grouped straight from the park's (park, state) index. An
+    # engineer's visible set has a join and a DISTINCT, so it is grouped from a subquery.
+    if not sees_all:
+        rows = ServiceRequest.all_parks.filter(pk__in=rows.values("pk"))
+    counts = dict(rows.values_list("state").annotate(n=Count("pk")).order_by())
     return {state: counts.get(state, 0) for state in RequestState.values}
 
 

@@ -4,11 +4,12 @@ confidential requests they are assigned to), keyed by who they are."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from technopark.core.fragments import Fragment
 from technopark.core.params import PAGE, Choice, Integer
 from technopark.engineering import queries, rules
-from technopark.engineering.models import RequestState
+from technopark.engineering.models import RequestState, ServiceRequest
 from technopark.parks.http import access_of, park_of, require, wants_partial
 from technopark.parks.models import Park
 
@@ -60,10 +61,17 @@ def _render(request: HttpRequest, park: Park, *, sees_all: bool, partial: bool) 
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # the page of the queue's queryset: a slice of it, still a queryset
+    shown = queries.queue_rows(cast("QuerySet[ServiceRequest]", page.object_list))
+    # Each state's name put into words once: ``get_state_display`` translated all eleven for
+    # every row (it hashes the field's lazy choices).
+    labels = dict(RequestState.choices)
+    for row in shown:
+        row.state_label = labels.get(row.state, row.state)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "park": park,
         "page": page,
-        "rows": list(page.object_list),
+        "rows": shown,
         "filters": filters,
         "query": params.urlencode(),
     }

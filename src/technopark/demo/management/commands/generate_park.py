@@ -15,6 +15,7 @@ from django.db import connection
 
 from technopark.core.scopes import scopes_disabled
 from technopark.demo.bulk import generate_companies
+from technopark.demo.engineering_generate import generate_engineering
 from technopark.demo.grants_generate import generate_grants
 from technopark.demo.guard import add_production_flag, refuse_in_production
 from technopark.demo.programmes_generate import generate_programmes
@@ -47,6 +48,18 @@ class Command(BaseCommand):
         parser.add_argument("--awards", type=int, default=0, help="Grants the park should have.")
         parser.add_argument("--resources", type=int, default=0, help="Bookable resources.")
         parser.add_argument("--bookings", type=int, default=0, help="Bookings of those resources.")
+        parser.add_argument(
+            "--engineering-requests",
+            type=int,
+            default=0,
+            help="Service requests of the engineering centre (every state, quotes, charges).",
+        )
+        parser.add_argument(
+            "--time-entries",
+            type=int,
+            default=100_000,
+            help="Engineers' time entries on those requests' work orders.",
+        )
         add_production_flag(parser)
 
     @scopes_disabled()  # a command spans parks; one park is an explicit park= filter
@@ -113,6 +126,18 @@ class Command(BaseCommand):
                     park=park, resources=options["resources"], bookings=options["bookings"]
                 ),
             )
+        if options["engineering_requests"]:
+            try:
+                step(
+                    "service requests added",
+                    lambda: generate_engineering(
+                        park=park,
+                        requests=options["engineering_requests"],
+                        time_entries=options["time_entries"],
+                    ),
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
         # Planner statistics of every table, as they stand now: each step analyses what it
         # grew, but SQLite's ANALYZE of the companies step would otherwise leave the later
         # tables (bookings, awards, attendance) with the counts of an almost empty park, and
