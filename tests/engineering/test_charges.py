@@ -26,6 +26,7 @@ from technopark.engineering.models import (
     Tier,
 )
 from technopark.engineering.services import charges as charges_module
+from technopark.engineering.services import work
 from technopark.grants.models import BudgetLine
 from technopark.parks.rules import access_for
 from tests.engineering.charging import accepted, cancel_award, charge, grant_line
@@ -494,3 +495,30 @@ def test_audit_verify_reconciles_charges_adjustments_and_budget_lines(centre):
     BudgetLine.objects.filter(pk=line.pk).update(charged=D("1.00"))
     problems = " ".join(audit_verify().problems)
     assert f"budget line {line.pk}: 1.00 charged, its charges add up to 20000.00" in problems
+
+
+# --- What was delivered, not what was quoted ------------------------------------------------
+
+
+def test_the_charge_bills_the_recorded_quantity_and_the_quote_where_nothing_was_recorded(centre):
+    """7 of the 10 quoted samples recorded as delivered: 7 are charged. A request whose work
+    order recorded nothing is charged as quoted (the other tests: 10 samples, 25,000)."""
+    request = centre.to_state("in_work")
+    manager = centre.access("manager")
+    line = QuoteLine.all_parks.get(quote__request=request, quote__status="approved")
+    work.delivery_set(
+        access=manager, work_order=request.work_order, quote_line=line, quantity=D("7"), now=NOW
+    )
+    services.request_transition(access=manager, request=request, to_state="delivered", now=NOW)
+    services.request_transition(
+        access=centre.access("founder"), request=request, to_state="accepted", now=NOW
+    )
+    made = charge(centre, request).charge
+    (charged,) = made.lines.all()
+    assert charged.quantity == D("7.00") and charged.kind == ChargeLineKind.DELIVERED
+    assert made.total == (D("7") * line.unit_price).quantize(CENT) == D("17500.00")
+    # the acceptance act lists the same work: 7 samples, not the 10 quoted
+    from technopark.engineering.documents import _act_lines
+
+    (act_line,) = _act_lines(request)
+    assert (act_line.quantity, act_line.amount) == (D("7.00"), D("17500.00"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from technopark.core.money import format_money
 from technopark.engineering import queries
 from technopark.engineering.models import (
     ZERO,
+    ChargeLineKind,
     LineKind,
     Quote,
     QuoteLine,
@@ -236,14 +237,36 @@ def quote_filename(quote: Quote) -> str:
 
 
 def _act_lines(request: ServiceRequest) -> list[ActLine]:
-    """The work the act lists: the approved quote's lines, at its prices.
+    """The work the act lists: what was delivered at the approved quote's prices — the charge's
+    lines once the request is charged (adjustments are not work and stay off the act), and
+    before that the lines the charge will have (``services.charges``: the recorded quantities,
+    the quoted one where nothing was recorded)."""
+    from technopark.engineering.services.charges import charge_lines_for, delivered_for
 
-    The one place the act's lines come from; when delivered quantities are recorded per line,
-    this is the function to change (the rest of the act takes whatever lines it returns)."""
-    quote = queries.approved_quote(request=request)
-    if quote is None:
-        return []
-    return [_as_act_line(line) for line in queries.quote_lines(quote=quote)]
+    charge = queries.charge_of(request=request)
+    if charge is not None:
+        rows = [
+            (line.quote_line, line.description, line.quantity, line.unit_price, line.amount)
+            for line in charge.lines.all()
+            if line.kind != ChargeLineKind.ADJUSTMENT and line.quote_line is not None
+        ]
+    else:
+        rows = [
+            (item.quote_line, item.description, item.quantity, item.unit_price, item.amount)
+            for item in charge_lines_for(delivered_for(request))
+        ]
+    return [
+        ActLine(
+            description=_line_name(quote_line) or description,
+            quantity=quantity,
+            unit=quote_line.get_unit_display() if quote_line.unit else "",
+            unit_price=unit_price,
+            discount=(quantity * unit_price).quantize(Decimal("0.01"), ROUND_HALF_UP) - amount,
+            discount_reason=quote_line.discount_reason,
+            amount=amount,
+        )
+        for quote_line, description, quantity, unit_price, amount in rows
+    ]
 
 
 def act_document(request: ServiceRequest) -> PdfDocument:

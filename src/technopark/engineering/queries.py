@@ -544,7 +544,7 @@ def charge_of(*, request: ServiceRequest) -> Charge | None:
         .prefetch_related(
             Prefetch(
                 "lines",
-                queryset=ChargeLine.all_parks.select_related("quote_line").order_by(
+                queryset=ChargeLine.all_parks.select_related("quote_line__service").order_by(
                     "position", "pk"
                 ),
             ),

@@ -24,8 +24,9 @@ line pays — as ``grants.services.tranches`` locks the award first), then the r
 the charge's row, then the adjustment's row, then (inside ``apply_transition`` for an act number,
 and ``audit_record``) the park's counters and the head of the audit chain.
 
-The quantities delivered come through ``_delivered`` (see there): today the approved quote's
-quantities; at the merge with the work orders, ``services.work.delivered_quantities``.
+The quantities delivered come through ``delivered_for`` (see there): the work order's recorded
+quantities (``services.work.delivered_quantities``), and the quoted quantity of a line on which
+nothing was recorded.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from technopark.engineering.models import (
     RequestState,
     ServiceRequest,
     Unit,
+    WorkOrder,
 )
 from technopark.engineering.services._common import (
     company_side,
@@ -69,6 +71,7 @@ from technopark.engineering.services._common import (
     touched,
 )
 from technopark.engineering.services.requests import apply_transition
+from technopark.engineering.services.work import delivered_quantities
 from technopark.grants.models import BudgetLine, GrantAward
 from technopark.parks.rules import ParkAccess, is_staff
 
@@ -87,7 +90,7 @@ DELIVERED_KINDS = (ChargeLineKind.TIME, ChargeLineKind.INSTRUMENT, ChargeLineKin
 class Delivered:
     """A quantity delivered on a quote line: staff time, instrument time (hours) or samples,
     pieces and materials. The same fields as ``services.work.DeliveredLine``, which the work
-    orders give (``_delivered``)."""
+    orders give (``delivered_for``)."""
 
     quote_line: QuoteLine
     kind: str  # "time", "instrument" or "delivered"
@@ -149,17 +152,30 @@ def approved_quote(request: ServiceRequest) -> Quote | None:
     return Quote.all_parks.filter(request=request, status=QuoteStatus.APPROVED).first()
 
 
-def _delivered(request: ServiceRequest) -> list[Delivered]:
-    """What was delivered on ``request``.
-
-    THE ADAPTER TO SWAP at the merge with the work orders: it becomes
-    ``services.work.delivered_quantities(request.work_order)``. Until then every line of the
-    approved quote counts as delivered in full (hourly lines as staff time)."""
+def delivered_for(request: ServiceRequest) -> list[Delivered]:
+    """What was delivered on ``request``: the work order's recorded quantities
+    (``services.work.delivered_quantities``: staff time, instrument time, samples, pieces and
+    materials). A line of the approved quote on which nothing was recorded is charged as
+    quoted: the quote is the agreement, the records only change what it says."""
     quote = approved_quote(request)
     if quote is None:
         return []
+    order = WorkOrder.all_parks.filter(request=request).select_related("quote").first()
+    recorded = list(delivered_quantities(order)) if order is not None else []
+    counted = {item.quote_line.pk for item in recorded if item.quantity > 0}
+    items = [
+        Delivered(
+            quote_line=item.quote_line,
+            kind=item.kind,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            description=item.description,
+        )
+        for item in recorded
+        if item.quantity > 0
+    ]
     rows = QuoteLine.all_parks.filter(quote=quote).select_related("service").order_by("position")
-    return [
+    items += [
         Delivered(
             quote_line=line,
             kind=ChargeLineKind.TIME if line.unit == Unit.HOUR else ChargeLineKind.DELIVERED,
@@ -168,7 +184,9 @@ def _delivered(request: ServiceRequest) -> list[Delivered]:
             description=line.service.name if line.service else line.description,
         )
         for line in rows
+        if line.pk not in counted
     ]
+    return items
 
 
 # --- Refusals -------------------------------------------------------------------------------
@@ -288,7 +306,7 @@ def charge_create(
     """Charge an accepted request, once, and move it to «charged».
 
     Only the park's managers and admins charge. The lines are the quantities delivered
-    (``delivered``, or ``_delivered(request)``) at the approved quote's prices
+    (``delivered``, or ``delivered_for(request)``) at the approved quote's prices
     (``charge_lines_for``); the total is their sum. The payer is the company, or a budget line of
     a grant (not cancelled) of the request's company in this park: that line's ``charged`` rises
     by the total, refused («left on the line: …», ``LineExceeded``) when it would pass the line.
@@ -374,7 +392,7 @@ def _charge_locked(
         )
     quote = approved_quote(locked)
     currency = quote.currency if quote is not None else "RUB"
-    lines = charge_lines_for(_delivered(locked) if delivered is None else delivered)
+    lines = charge_lines_for(delivered_for(locked) if delivered is None else delivered)
     if quote is None or not lines:
         raise ValidationError(
             {
