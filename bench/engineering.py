@@ -186,6 +186,7 @@ def heaviest_month(park: Any) -> tuple[date, int] | None:
 
 @scopes_disabled()  # a script spans parks, as a management command does
 def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "technopark.settings")
     django.setup()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -235,6 +236,19 @@ def main() -> int:
             f"against the stored charges: {len(stored)} compared, {differ} differ"
         )
         failed = failed or differ > 0
+        # The product's own month of charges (the staff page «Charges»): the stored charges
+        # and their totals by payer and tier.
+        from technopark.engineering.queries import month_charges as stored_month
+
+        with CaptureQueriesContext(connection) as page_queries:
+            started = time.perf_counter()
+            page = stored_month(park=park, year=month.year, month=month.month)
+            took = time.perf_counter() - started
+        print(
+            f"  the charges page's month (engineering.queries.month_charges): {took:.3f} s, "
+            f"{len(page_queries.captured_queries)} queries, {len(page.charges)} charges, "
+            f"total {page.total:,.2f} RUB"
+        )
     else:
         print(f"  result: {len(result) if hasattr(result, '__len__') else result!r}")
     return 1 if failed and os.environ.get("BENCH_STRICT") == "1" else 0
