@@ -1,6 +1,7 @@
-"""The bench generator of the engineering centre (consistent, deterministic, idempotent), the
-staff queue over it at two sizes (10 and 100 requests: the same number of queries), and the
-bench's month's charges against the charges the generator stored."""
+"""The bench generator of the engineering centre (consistent, deterministic, idempotent; the
+company's side acted by people acting for the company; charges by the product's own rule on the
+park's day of the charge), the staff queue over it at two sizes (10 and 100 requests: the same
+number of queries), and the bench's month's charges against the charges the generator stored."""
 
 from __future__ import annotations
 
@@ -16,12 +17,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from technopark.companies.models import TeamMember
 from technopark.core.fragments import writes
-from technopark.demo.engineering_generate import MIX, PATHS, generate_engineering, heavy_month
+from technopark.core.localtime import zone_named
+from technopark.demo.engineering_generate import (
+    FOUNDER_EMAIL,
+    MIX,
+    PATHS,
+    generate_engineering,
+    heavy_month,
+)
 from technopark.engineering.models import (
+    ApprovalSide,
     Charge,
     ChargeLine,
     Quote,
+    QuoteApproval,
     QuoteLine,
     QuoteStatus,
     RequestEvent,
@@ -31,8 +42,11 @@ from technopark.engineering.models import (
     WorkOrder,
 )
 from technopark.engineering.queries import OPEN_STATES
+from technopark.engineering.services.charges import charge_lines_for, delivered_for
+from technopark.parks.models import Membership, Role
 from tests.caching import clear_caches
 from tests.engineering.conftest import NOW
+from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +95,90 @@ def test_every_state_with_the_events_of_its_path(centre):
     for charge in Charge.all_parks.filter(park=park)[:50]:
         total = ChargeLine.all_parks.filter(charge=charge).aggregate(s=Sum("amount"))["s"]
         assert charge.total == total > 0
+
+
+def test_the_company_side_is_acted_by_people_acting_for_the_company(centre):
+    park = centre.world.park
+    # companies with no team, as the bulk generator makes them: each gets a bench founder
+    bare = [CompanyFactory(park=park) for _ in range(3)]
+    generate(centre, 300, 1000)
+    acting = set(
+        TeamMember.objects.filter(company__park=park, acts_for_company=True).values_list(
+            "company_id", "user_id"
+        )
+    )
+    requests = ServiceRequest.all_parks.filter(park=park)
+    used = set(requests.values_list("company_id", flat=True))
+    assert {company.pk for company in bare} <= used  # 300 requests over 5 companies
+    for company in bare:
+        members = TeamMember.objects.filter(company=company, acts_for_company=True)
+        assert [m.user.email for m in members] == [FOUNDER_EMAIL.format(company.pk)]
+        assert Membership.all_parks.filter(
+            park=park, user=members[0].user, role=Role.FOUNDER
+        ).exists()
+    # the world's own companies keep their founders and get no bench one
+    world = centre.world
+    assert not TeamMember.objects.filter(
+        company__in=(world.company, world.other_company), user__email__endswith="@companies.bench"
+    ).exists()
+    assert all((r.company_id, r.created_by_id) in acting for r in requests)
+    approvals = QuoteApproval.all_parks.filter(park=park).select_related("quote__request")
+    company_side = [a for a in approvals if a.side == ApprovalSide.COMPANY]
+    assert (
+        len(company_side) == Quote.all_parks.filter(park=park, status=QuoteStatus.APPROVED).count()
+    )
+    assert all((a.quote.request.company_id, a.approved_by_id) in acting for a in company_side)
+    manager_side = [a for a in approvals if a.side == ApprovalSide.MANAGER]
+    assert manager_side and all(
+        (a.quote.request.company_id, a.approved_by_id) not in acting for a in manager_side
+    )
+    # the company accepts and cancels; the staff reject
+    by_company = RequestEvent.all_parks.filter(
+        park=park, to_state__in=(RequestState.ACCEPTED, RequestState.CANCELLED)
+    ).values_list("request__company_id", "actor_id")
+    assert len(by_company) > 0 and all(pair in acting for pair in by_company)
+    rejected = RequestEvent.all_parks.filter(park=park, to_state=RequestState.REJECTED).values_list(
+        "request__company_id", "actor_id"
+    )
+    assert len(rejected) > 0 and not any(pair in acting for pair in rejected)
+    # a second run (after the requests are gone) makes no second founder
+    Charge.all_parks.filter(park=park).delete()
+    WorkOrder.all_parks.filter(park=park).delete()
+    ServiceRequest.all_parks.filter(park=park).delete()
+    generate(centre, 300, 1000)
+    assert TeamMember.objects.filter(company__in=bare).count() == 3
+
+
+def test_charges_follow_the_products_rule_on_the_day_of_the_charge(centre):
+    generate(centre, 400, 4000)
+    park = centre.world.park
+    zone = zone_named(park.time_zone)
+    charged_at = dict(
+        RequestEvent.all_parks.filter(park=park, to_state=RequestState.CHARGED).values_list(
+            "request_id", "at"
+        )
+    )
+    charges = list(
+        Charge.all_parks.filter(park=park).select_related("request").prefetch_related("lines")
+    )
+    assert len(charges) == len(charged_at) > 0
+    discounted = 0
+    for charge in charges:
+        # the park's day of the charge, not of the acceptance
+        assert charge.charged_on == charged_at[charge.request_id].astimezone(zone).date()
+        # the lines the product makes from what the work order recorded
+        expected = charge_lines_for(delivered_for(charge.request))
+        stored = sorted(charge.lines.all(), key=lambda row: row.position)
+        assert [
+            (row.quote_line_id, row.kind, row.quantity, row.unit_price, row.amount)
+            for row in stored
+        ] == [
+            (line.quote_line.pk, line.kind, line.quantity, line.unit_price, line.amount)
+            for line in expected
+        ]
+        assert charge.total == sum((line.amount for line in expected), Decimal(0))
+        discounted += sum(1 for line in expected if line.discount)
+    assert discounted > 0  # the rule's discount is exercised, not only the gross
 
 
 def test_deterministic_and_idempotent(centre):

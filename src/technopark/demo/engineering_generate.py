@@ -20,10 +20,15 @@ fewer requests):
   minutes set, on the hourly line, by the request's engineers) spread over the orders in
   proportion to the hours quoted — ``time_entries`` in all; the samples, pieces and materials
   delivered from «delivered» on; an acceptance act number and a rating (1–5) from «accepted» on;
-* a charge for every charged request, on the day it was accepted, paid by the company: a line per
-  quote line at the quoted price for the quantity delivered (the hours of the time entries), less
-  the line's discount in proportion (``charge_amount``). Charged requests were accepted over the
+* a charge for every charged request, on the park's day it was charged (a few hours after the
+  acceptance, the same day), paid by the company: its lines are the product's own
+  (``services.charges.charge_lines_for`` over the quantities delivered: the hours of the time
+  entries, the samples, pieces and materials recorded), so gross and discount are each rounded to
+  the kopeck and the discount never exceeds the gross. Charged requests were accepted over the
   twelve full months before ``now``'s, one of them (``heavy_month``) with ``HEAVY_MONTH`` charges.
+* the company's side acted by a person acting for the company (``_representatives``: an acting
+  team member, or a bench founder made for a generated company that has none): it submits the
+  request, approves the quote (the company's approval), accepts the work or cancels.
 
 What the services guarantee holds by construction (the state machine's paths, numbers unique per
 park and year with the counters advanced past them, a line's discount within the line, entries
@@ -46,7 +51,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from technopark.companies.models import Company
+from technopark.companies.models import Company, TeamMember
 from technopark.core.localtime import zone_named
 from technopark.demo.engineering import CATALOGUE, TIER_SHARES
 from technopark.demo.generator import _person_name
@@ -79,12 +84,15 @@ from technopark.engineering.models import (
     WorkTask,
 )
 from technopark.engineering.services._common import PREFIXES
+from technopark.engineering.services.charges import Delivered, charge_lines_for
 from technopark.parks.models import STAFF_ROLES, Membership, MembershipStatus, Park, Role, Site
 
 SEED = 2026
 BATCH = 500
 ENGINEERS = 30
 ENGINEER_EMAIL = "bench-engineer-{:03d}@engineers.bench"
+FOUNDER_EMAIL = "bench-founder-{}@companies.bench"
+FOUNDER_POSITION = "Основатель"
 HEAVY_MONTH = 800
 CENT = Decimal("0.01")
 S = RequestState
@@ -159,15 +167,6 @@ TIERS = ((Tier.RESIDENT, 40), (Tier.PARTICIPANT, 15), (Tier.EXTERNAL, 35), (Tier
 DISCOUNT_REASON = "Скидка постоянному заказчику"
 
 
-def charge_amount(
-    quantity: Decimal, *, quoted: Decimal, unit_price: Decimal, discount: Decimal
-) -> Decimal:
-    """A charge line: ``quantity`` delivered at the quoted price, less the line's discount in
-    proportion to the quantity (the discount is per unit quoted)."""
-    raw = quantity * unit_price - discount * quantity / quoted
-    return max(raw.quantize(CENT, rounding=ROUND_HALF_UP), Decimal("0.00"))
-
-
 @dataclass
 class _Line:
     kind: str
@@ -221,6 +220,8 @@ class _Context:
     prices: dict[tuple[int, str], list[ServicePrice]]
     threshold: Decimal
     counters: dict[tuple[str, int], int]
+    # a person acting for each company the plans use (``_representatives``)
+    acting: dict[int, int] = field(default_factory=dict)
 
 
 def _months_before(now: date, count: int) -> list[date]:
@@ -305,6 +306,58 @@ def _engineers(park: Park, count: int) -> list[int]:
             park=park, role=Role.ENGINEER, status=MembershipStatus.ACTIVE
         ).values_list("user_id", flat=True)
     )
+
+
+def _representatives(park: Park, companies: list[int]) -> dict[int, int]:
+    """A person acting for each of ``companies``: its first acting team member, or (for a
+    generated company with none) a bench founder made for it, with the park's founder membership
+    and a place in the team that acts for the company. Bulk inserts; deterministic."""
+    acting: dict[int, int] = {}
+    for company_id, user_id in (
+        TeamMember.objects.filter(company__park=park, acts_for_company=True)
+        .order_by("pk")
+        .values_list("company_id", "user_id")
+    ):
+        acting.setdefault(company_id, user_id)
+    missing = sorted(pk for pk in set(companies) if pk not in acting)
+    if not missing:
+        return acting
+    user_model = get_user_model()
+    emails = {pk: FOUNDER_EMAIL.format(pk) for pk in missing}
+    have = set(user_model.objects.filter(email__in=emails.values()).values_list("email", flat=True))
+    rng = random.Random(SEED + 1)
+    password = make_password(None)  # unusable: bench founders do not sign in with a password
+    people = []
+    for email in emails.values():
+        name, _short = _person_name(rng)
+        if email not in have:
+            people.append(user_model(email=email, full_name=name, password=password))
+    user_model.objects.bulk_create(people, batch_size=BATCH * 2)
+    ids = dict(user_model.objects.filter(email__in=emails.values()).values_list("email", "pk"))
+    founders = {company: ids[email] for company, email in emails.items()}
+    holding = set(
+        Membership.all_parks.filter(
+            park=park, role=Role.FOUNDER, user_id__in=founders.values()
+        ).values_list("user_id", flat=True)
+    )
+    Membership.all_parks.bulk_create(
+        [
+            Membership(park=park, user_id=pk, role=Role.FOUNDER, status=MembershipStatus.ACTIVE)
+            for pk in founders.values()
+            if pk not in holding
+        ],
+        batch_size=BATCH * 2,
+    )
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                company_id=company, user_id=user, position=FOUNDER_POSITION, acts_for_company=True
+            )
+            for company, user in founders.items()
+        ],
+        batch_size=BATCH * 2,
+    )
+    return acting | founders
 
 
 def _price(ctx: _Context, service: Service, tier: str, on: date) -> Decimal:
@@ -447,6 +500,20 @@ def _number(ctx: _Context, kind: str, when: datetime) -> str:
     return f"{PREFIXES[DocumentKind(kind)]}-{year}-{ctx.counters[key]:04d}"
 
 
+def _actor(ctx: _Context, plan: _Plan, state: str, quote: Quote | None) -> int:
+    """Who moved ``plan``'s request to ``state``: the company submits, accepts and cancels (and
+    approves the quote, unless the manager's approval came last); the engineers take it into work
+    and deliver; the manager does the rest (triage, quotes, rejections, holds, the charge)."""
+    company = ctx.acting[plan.company_id]
+    if state in (S.SUBMITTED, S.ACCEPTED, S.CANCELLED):
+        return company
+    if state == S.APPROVED:
+        return ctx.manager if quote is not None and quote.needs_manager else company
+    if state in (S.IN_WORK, S.DELIVERED) and plan.engineers:
+        return plan.engineers[0]
+    return ctx.manager
+
+
 def _write(ctx: _Context, plans: list[_Plan]) -> int:
     """Write one batch of planned requests and everything under them; return time entries."""
     rng = ctx.rng
@@ -468,7 +535,7 @@ def _write(ctx: _Context, plans: list[_Plan]) -> int:
                 responsible_id=plan.responsible,
                 act_number=_number(ctx, DocumentKind.ACT, accepted) if accepted else "",
                 rating=plan.rating,
-                created_by_id=ctx.manager,
+                created_by_id=ctx.acting[plan.company_id],  # the company submits it
                 created_at=plan.times[0][1],
                 changed_at=plan.times[-1][1],
             )
@@ -539,16 +606,18 @@ def _write(ctx: _Context, plans: list[_Plan]) -> int:
             lines.append(line.row)
         approved_at = plan.at(S.APPROVED)
         if approved_at:
-            sides = [ApprovalSide.COMPANY] + ([ApprovalSide.MANAGER] if quote.needs_manager else [])
+            sides = [(ApprovalSide.COMPANY, ctx.acting[plan.company_id])]
+            if quote.needs_manager:
+                sides.append((ApprovalSide.MANAGER, ctx.manager))
             approvals += [
                 QuoteApproval(
                     park=park,
                     quote=quote,
                     side=side,
-                    approved_by_id=ctx.manager,
+                    approved_by_id=approver,
                     approved_at=approved_at,
                 )
-                for side in sides
+                for side, approver in sides
             ]
     QuoteLine.all_parks.bulk_create(lines)
     QuoteApproval.all_parks.bulk_create(approvals)
@@ -562,12 +631,11 @@ def _write(ctx: _Context, plans: list[_Plan]) -> int:
             if state in (S.QUOTED, S.APPROVED) and quote is not None:
                 kind = EventKind.QUOTE_SENT if state == S.QUOTED else EventKind.QUOTE_APPROVED
                 params = {"number": quote.number}
-            worker = plan.engineers[0] if plan.engineers else ctx.manager
             events.append(
                 RequestEvent(
                     park=park,
                     request=request,
-                    actor_id=worker if state in (S.IN_WORK, S.DELIVERED) else ctx.manager,
+                    actor_id=_actor(ctx, plan, state, quote),
                     at=when,
                     from_state=previous,
                     to_state=state,
@@ -677,7 +745,8 @@ def _charge(
     entries: list[TimeEntry],
     deliveries: list[Delivery],
 ) -> None:
-    """A charge for each charged request: the delivered quantities at the quoted prices."""
+    """A charge for each charged request: the delivered quantities at the quoted prices, its
+    lines made as the product makes them (``charge_lines_for``), on the park's day of the charge."""
     zone = zone_named(ctx.park.time_zone)
     minutes: dict[int, int] = {}
     for entry in entries:
@@ -688,37 +757,42 @@ def _charge(
     charges: list[Charge] = []
     lines: list[list[ChargeLine]] = []
     for request, plan in zip(requests, plans, strict=True):
-        accepted = plan.at(S.ACCEPTED)
-        if plan.state != S.CHARGED or accepted is None:
+        charged_at = plan.at(S.CHARGED)
+        if plan.state != S.CHARGED or charged_at is None:
             continue
         order = orders[request.pk]
-        rows = []
+        items = []
         for line in plan.lines:
+            if line.row is None:  # never: every line is written with its quote
+                continue
             if line.position == 0:
-                quantity = (Decimal(minutes.get(order.pk, 0)) / 60).quantize(CENT, ROUND_HALF_UP)
+                quantity = Decimal(minutes.get(order.pk, 0)) / 60
                 kind = ChargeLineKind.TIME
             else:
-                line_id = line.row.pk if line.row else None
-                quantity = delivered.get((order.pk, line_id), Decimal("0.00"))
+                quantity = delivered.get((order.pk, line.row.pk), line.quantity)
                 kind = ChargeLineKind.DELIVERED
-            rows.append(
-                ChargeLine(
-                    park=ctx.park,
-                    kind=kind,
+            items.append(
+                Delivered(
                     quote_line=line.row,
-                    description=(line.service.name if line.service else line.description)[:300],
+                    kind=kind,
                     quantity=quantity,
                     unit_price=line.unit_price,
-                    amount=charge_amount(
-                        quantity,
-                        quoted=line.quantity,
-                        unit_price=line.unit_price,
-                        discount=line.discount,
-                    ),
-                    position=line.position,
+                    description=line.service.name if line.service else line.description,
                 )
             )
-        charged_at = plan.at(S.CHARGED) or accepted
+        rows = [
+            ChargeLine(
+                park=ctx.park,
+                kind=item.kind,
+                quote_line=item.quote_line,
+                description=item.description,
+                quantity=item.quantity,
+                unit_price=item.unit_price,
+                amount=item.amount,
+                position=n,
+            )
+            for n, item in enumerate(charge_lines_for(items), start=1)
+        ]
         charges.append(
             Charge(
                 park=ctx.park,
@@ -727,7 +801,7 @@ def _charge(
                 payer=PayerKind.COMPANY,
                 total=sum((row.amount for row in rows), Decimal("0.00")),
                 idempotency_key=f"bench-{ctx.park.pk}-{request.pk}",
-                charged_on=timezone.localtime(accepted, zone).date(),
+                charged_on=timezone.localtime(charged_at, zone).date(),
                 created_by_id=ctx.manager,
                 created_at=charged_at,
             )
@@ -797,6 +871,7 @@ def generate_engineering(
         },
     )
     plans = _plans(ctx, missing, companies)
+    ctx.acting = _representatives(park, [plan.company_id for plan in plans])
     _spread_entries(plans, time_entries - TimeEntry.all_parks.filter(park=park).count())
     added = 0
     for offset in range(0, len(plans), BATCH):
