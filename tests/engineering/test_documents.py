@@ -152,6 +152,52 @@ def test_a_draft_is_downloaded_by_staff_only(centre, frozen, login):
     assert login("engineer").get(url("quote_pdf", pk=draft.pk)).status_code == 200
 
 
+def _closed_draft(centre, end):
+    """A draft whose request ends before it is sent: it is closed as «superseded», never sent."""
+    request = centre.to_state("triaged")
+    draft = centre.quote(request)
+    who, reason = ("founder", "") if end == "cancelled" else ("manager", "Нет оборудования")
+    services.request_transition(
+        access=centre.access(who), request=request, to_state=end, reason=reason, now=NOW
+    )
+    draft.refresh_from_db()
+    assert draft.status == "superseded" and draft.sent_at is None and not draft.number
+    return request, draft
+
+
+@pytest.mark.parametrize("end", ["cancelled", "rejected"])
+def test_a_draft_closed_with_its_request_stays_hidden_from_the_company(centre, frozen, login, end):
+    """Closed as «superseded», the draft was still never sent: to the company it does not exist."""
+    request, draft = _closed_draft(centre, end)
+    pdf = url("quote_pdf", pk=draft.pk)
+    company = login("founder")
+    assert company.get(pdf).status_code == 404
+    page = company.get(url("request", pk=request.pk))
+    assert page.status_code == 200
+    assert pdf not in page.content.decode()
+    # the people who work on the request still see it and its PDF
+    staff = login("manager")
+    assert staff.get(pdf).status_code == 200
+    assert pdf in staff.get(url("request", pk=request.pk)).content.decode()
+
+
+def test_the_quote_pdf_says_who_approved_in_whole_sentences(centre, frozen, login):
+    """Each side's approval is its own sentence, not a side's name put into one: «от имени
+    компании», never «от имени Компания»."""
+    request = centre.to_state("triaged")
+    quote = centre.sent_quote(request, quantity="121")  # above the threshold: both sides approve
+    assert quote.needs_manager
+    services.quote_approve(access=centre.access("founder"), quote=quote, side="company", now=NOW)
+    services.quote_approve(access=centre.access("manager"), quote=quote, side="manager", now=NOW)
+    text = text_of(login("founder").get(url("quote_pdf", pk=quote.pk)).content)
+    assert "Согласовано от имени компании: Founder," in text
+    assert "Согласовано менеджером парка: Manager," in text
+    assert "Компания:" not in text and "Менеджер парка:" not in text
+    english = text_of(login("founder", "en").get(url("quote_pdf", pk=quote.pk)).content)
+    assert "Approved for the company by Founder," in english
+    assert "Approved by the park's manager Manager," in english
+
+
 def test_another_parks_quote_is_a_404(centre, frozen, client):
     request = centre.to_state("quoted")
     quote = request.quotes.get()
@@ -228,6 +274,38 @@ def test_no_act_before_acceptance(centre, frozen, login, state):
     assert url("act_pdf", pk=request.pk) not in page
 
 
+def test_an_accepted_request_on_hold_keeps_its_act(centre, frozen, login):
+    request = centre.to_state("accepted")
+    services.request_transition(
+        access=centre.access("manager"),
+        request=request,
+        to_state="on_hold",
+        reason="Ждём оплату",
+        now=NOW,
+    )
+    request.refresh_from_db()
+    assert request.state == "on_hold" and request.held_from == "accepted"
+    client = login("founder")
+    response = client.get(url("act_pdf", pk=request.pk))
+    assert response.status_code == 200
+    assert request.act_number in text_of(response.content)
+    page = client.get(url("request", pk=request.pk)).content.decode()
+    assert url("act_pdf", pk=request.pk) in page
+    assert client.get(f"{API}/requests/{request.pk}/act/pdf").status_code == 200
+
+
+def test_a_request_held_before_acceptance_has_no_act(centre, frozen, login):
+    request = centre.to_state("delivered")
+    services.request_transition(
+        access=centre.access("manager"),
+        request=request,
+        to_state="on_hold",
+        reason="Ждём оборудование",
+        now=NOW,
+    )
+    assert login("manager").get(url("act_pdf", pk=request.pk)).status_code == 404
+
+
 @pytest.mark.parametrize("confidential", [False, True])
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_who_may_download_an_act(centre, frozen, login, role, confidential):
@@ -277,6 +355,21 @@ def test_the_api_refuses_a_draft_to_the_company_and_an_act_before_acceptance(cen
     assert client.get(f"{API}/quotes/{draft.pk}/pdf").status_code == 404
     assert client.get(f"{API}/requests/{request.pk}/act/pdf").status_code == 404
     assert client.get(f"{API}/quotes/999999/pdf").status_code == 404
+
+
+@pytest.mark.parametrize("end", ["cancelled", "rejected"])
+def test_the_api_refuses_a_draft_closed_with_its_request_to_the_company(centre, frozen, login, end):
+    request, draft = _closed_draft(centre, end)
+    client = login("founder")
+    assert client.get(f"{API}/quotes/{draft.pk}/pdf").status_code == 404
+    listed = client.get(f"{API}/requests/{request.pk}/quotes")
+    assert listed.status_code == 200
+    assert listed.json() == []
+    staff = login("manager")
+    assert [row["id"] for row in staff.get(f"{API}/requests/{request.pk}/quotes").json()] == [
+        draft.pk
+    ]
+    assert staff.get(f"{API}/quotes/{draft.pk}/pdf").status_code == 200
 
 
 def test_the_openapi_document_describes_a_pdf_answer(client):

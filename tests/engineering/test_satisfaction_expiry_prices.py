@@ -12,6 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from technopark.audit.models import AuditEntry
 from technopark.engineering import services
@@ -125,6 +127,24 @@ def test_the_page_offers_the_rating_and_shows_it_to_the_company_and_the_staff(
     # an engineer not assigned sees the request (not under NDA) but not the company's rating
     page = login("other_engineer").get(url("request", pk=request.pk)).content.decode()
     assert request.title in page and "5 of 5" not in page
+
+
+def test_the_russian_page_names_the_customers_rating_and_the_quote_in_full(centre, frozen, client):
+    """«Оценка заказчика» (the company is the customer), the quote's link in words, and the
+    missing quote's answer in the park's words."""
+    request = centre.to_state("delivered")
+    _accept(centre, request, rating=4)
+    client.cookies["django_language"] = "ru"
+    client.force_login(centre.world.users["founder"])
+    page = client.get(url("request", pk=request.pk)).content.decode()
+    assert "Оценка заказчика" in page and "Оценка компании" not in page
+    assert "Скачать коммерческое предложение (PDF)" in page and "Скачать КП" not in page
+    missing = client.get(url("quote_pdf", pk=999999))
+    assert missing.status_code == 404
+    with translation.override("ru"):
+        assert str(_("No such quote in this park.")) == (
+            "В этом парке нет такого коммерческого предложения."
+        )
 
 
 def test_staff_are_not_offered_the_rating(centre, frozen, login):

@@ -36,6 +36,7 @@ from technopark.core.money import format_money
 from technopark.engineering import queries
 from technopark.engineering.models import (
     ZERO,
+    ApprovalSide,
     ChargeLineKind,
     LineKind,
     Quote,
@@ -194,10 +195,15 @@ def quote_document(quote: Quote, request: ServiceRequest) -> PdfDocument:
         ),
     ]
     if approvals:
+        # whole sentences, one for each side (as on the request's page): a side's name does not
+        # decline into «от имени …»
         said = [
-            _("Approved for %(side)s by %(who)s, %(when)s")
+            (
+                _("Approved by the park's manager %(who)s, %(when)s")
+                if approval.side == ApprovalSide.MANAGER
+                else _("Approved for the company by %(who)s, %(when)s")
+            )
             % {
-                "side": approval.get_side_display(),
                 "who": _person(approval.approved_by),
                 "when": _moment(approval.approved_at, zone),
             }

@@ -210,13 +210,15 @@ def request_in_park(*, park: Park, pk: int) -> ServiceRequest | None:
 
 def request_detail_parts(*, request: ServiceRequest, with_drafts: bool) -> dict[str, Any]:
     """The history and the quotes with their lines and approvals (three queries). Drafts only
-    ``with_drafts`` (for the people who work on the request: the company never sees one)."""
+    ``with_drafts`` (for the people who work on the request: the company never sees one). A
+    quote never sent counts as a draft whatever its status (a draft closed with its request is
+    «superseded» without having been sent), as in ``rules.can_download_quote``."""
     events = list(
         RequestEvent.all_parks.filter(request=request).select_related("actor").order_by("at", "pk")
     )
     shown = Quote.all_parks.filter(request=request)
     if not with_drafts:
-        shown = shown.exclude(status=QuoteStatus.DRAFT)
+        shown = shown.exclude(Q(status=QuoteStatus.DRAFT) | Q(sent_at__isnull=True) | Q(number=""))
     quotes = list(
         shown.prefetch_related(
             Prefetch("lines", queryset=_lines()),

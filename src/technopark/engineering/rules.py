@@ -228,15 +228,23 @@ def can_download_quote(
     access: ParkAccess, quote: Quote, request: ServiceRequest, member_ids: Collection[int]
 ) -> bool:
     """A quote's PDF: whoever sees the request, once the quote is sent; a draft only to the people
-    who work on the request (the company never sees one: to it a draft does not exist)."""
+    who work on the request (the company never sees one: to it a draft does not exist). A quote
+    never sent is a draft here whatever its status: a draft closed with its request becomes
+    «superseded» without ever reaching the company."""
     if quote.request_id != request.pk or not can_view_request(access, request, member_ids):
         return False
-    return quote.status != QuoteStatus.DRAFT or works_on(access, request)
+    sent = quote.status != QuoteStatus.DRAFT and quote.sent_at is not None and bool(quote.number)
+    return sent or works_on(access, request)
 
 
 def has_act(request: ServiceRequest) -> bool:
-    """The request's work is accepted (or charged): its acceptance act exists."""
-    return request.state in WITH_ACT and bool(request.act_number)
+    """The request's work is accepted (or charged): its acceptance act exists. Put on hold
+    after acceptance, it keeps the act."""
+    state = request.state
+    accepted = state in WITH_ACT or (
+        state == RequestState.ON_HOLD and request.held_from in WITH_ACT
+    )
+    return accepted and bool(request.act_number)
 
 
 def can_download_act(
