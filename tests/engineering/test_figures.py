@@ -790,3 +790,48 @@ def test_no_link_leads_out_of_the_years_accepted(built, frozen, login):
     body = login("manager").get(url("figures"), {"period": "year", "year": "2100"}).content.decode()
     assert "year=2101" not in body and 'rel="next"' not in body
     assert "year=2099" in body
+
+
+# --- the reviewer's defects -------------------------------------------------------------------
+
+
+def _event(request, from_state, to_state, at, actor):
+    RequestEvent.all_parks.create(
+        park=request.park,
+        request=request,
+        actor=actor,
+        at=at,
+        from_state=from_state,
+        to_state=to_state,
+    )
+
+
+def test_resuming_from_hold_is_not_a_new_delivery_or_acceptance(built):
+    """Delivered 10 March (due 15 March), accepted 10 March and rated, on hold 11 March, resumed
+    3 April: still delivered and accepted on 10 March, on time, the rating March's."""
+    centre = built.centre
+    actor = centre.world.users["manager"]
+    with scopes_disabled():
+        held = _request(
+            centre, filed=local(2), state=RequestState.ACCEPTED, desired_on=dt.date(2026, 3, 15)
+        )
+        _events(
+            centre, held, [(RequestState.IN_WORK, local(3)), (RequestState.DELIVERED, local(10))]
+        )
+        _event(held, RequestState.DELIVERED, RequestState.ACCEPTED, local(10, hour=15), actor)
+        _event(held, RequestState.ACCEPTED, RequestState.ON_HOLD, local(11), actor)
+        _event(held, RequestState.ON_HOLD, RequestState.ACCEPTED, local(3, month=4), actor)
+        held.rating = 1
+        held.save()
+        march = engineering_figures(centre.world.park, START, END, now=NOW)
+        april = engineering_figures(
+            centre.world.park, dt.date(2026, 4, 1), dt.date(2026, 4, 30), now=NOW
+        )
+    row = next(row for row in march.requests if row.id == held.pk)
+    assert row.delivered_at == local(10)
+    assert row.accepted_at == local(10, hour=15)
+    assert row.on_time is True
+    assert march.satisfaction.count == 3  # R1, R2 and this one
+    assert march.satisfaction.distribution[0] == 1
+    assert held.pk not in {row.id for row in april.requests}
+    assert april.satisfaction.distribution[0] == 0

@@ -459,9 +459,11 @@ def _states(park: Park) -> tuple[StateCount, ...]:
 def _requests(park: Park, low: datetime, high: datetime, zone: Any) -> tuple[list[RequestRow], int]:
     """The period's requests (filed in it or with a step in it), their engineers and their
     events: three queries."""
-    stepped = RequestEvent.all_parks.filter(
-        park=park, at__gte=low, at__lt=high, to_state__in=STEPS
-    ).values("request_id")
+    stepped = (
+        RequestEvent.all_parks.filter(park=park, at__gte=low, at__lt=high, to_state__in=STEPS)
+        .exclude(from_state=RequestState.ON_HOLD)
+        .values("request_id")
+    )
     chosen = ServiceRequest.all_parks.filter(park=park).filter(
         Q(created_at__gte=low, created_at__lt=high) | Q(pk__in=stepped)
     )
@@ -479,6 +481,8 @@ def _requests(park: Park, low: datetime, high: datetime, zone: Any) -> tuple[lis
         .values_list("request_id", "from_state", "to_state", "at")
     ):
         seen = steps[request_id]
+        if from_state == RequestState.ON_HOLD:
+            continue  # resumed from hold: back where it was, not a new step
         if to_state in (RequestState.TRIAGED, RequestState.QUOTED):
             seen.setdefault(to_state, at)  # the first triage, the first quote sent
         elif to_state in (RequestState.DELIVERED, RequestState.ACCEPTED):
