@@ -840,3 +840,23 @@ def test_resuming_from_hold_is_not_a_new_delivery_or_acceptance(built):
     assert march.satisfaction.distribution[0] == 1
     assert held.pk not in {row.id for row in april.requests}
     assert april.satisfaction.distribution[0] == 0
+
+
+def test_the_utilisation_chart_is_drawn_against_100_percent(built, frozen, login):
+    import re
+
+    from technopark.engineering.charts import LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, bar_chart
+
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    body = login("manager").get(url("figures"), MARCH).content.decode()
+    svg = re.search(r'<svg[^>]*id="chart-utilisation".*?</svg>', body, re.S).group(0)
+    widths = sorted(int(width) for width in re.findall(r'<rect[^>]*width="(\d+)"', svg))
+    # the lathe's 4.3 % is a short bar, not the full length for being the busiest
+    assert widths == [0, int(Decimal("4.3") * room / 100)]
+    # other charts still scale to their largest value; scale_max only ever widens the scale
+    full = bar_chart(chart_id="c", title="t", description="d", bars=[Bar("a", 7, "7")])
+    assert f'width="{room}"' in full
+    over = bar_chart(
+        chart_id="c", title="t", description="d", bars=[Bar("a", 150, "150")], scale_max=100
+    )
+    assert f'width="{room}"' in over

@@ -89,6 +89,7 @@ def _charts(data: EngineeringFigures) -> dict[str, Any]:
                 )
                 for row in data.instruments
             ],
+            scale_max=100,  # a share: the full bar is 100 %, not the busiest instrument
         )
         if data.instruments
         else None,
