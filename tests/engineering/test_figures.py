@@ -334,8 +334,8 @@ def built(centre):
                 status=status,
             )
 
-        # 4 h for the work order, 2 h of other use, 2 h of a booking that began in February,
-        # a cancelled booking (not counted)
+        # 4 h for the work order, 2 h of other use, a night booking from February into 1 March
+        # (a Sunday night, outside the opening hours: not counted), a cancelled one (not counted)
         used = book(local(2, hour=9), local(2, hour=13))
         InstrumentUse.all_parks.create(
             park=world.park,
@@ -414,9 +414,9 @@ def test_instrument_hours_utilisation_and_downtime_clipped(built):
     lathe, press = rows[built.lathe.pk], rows[built.press.pk]
     assert lathe.available_hours == Decimal("186.00")
     assert press.available_hours == Decimal("189.00")
-    assert lathe.booked_hours == Decimal("8.00")  # 4 + 2 + 2 (clipped at 1 March 00:00)
+    assert lathe.booked_hours == Decimal("6.00")  # 4 + 2 (the night booking is outside hours)
     assert lathe.work_order_hours == Decimal("4.00")
-    assert lathe.utilisation == Decimal("4.3")  # 8 / 186
+    assert lathe.utilisation == Decimal("3.2")  # 6 / 186
     assert lathe.work_order_utilisation == Decimal("2.2")  # 4 / 186 = 2.15…
     assert lathe.downtime_hours == Decimal("38.00")  # 34 h + 4 h, both clipped to March
     assert lathe.down_incidents == 2
@@ -641,7 +641,7 @@ def test_the_xlsx(built, frozen, login):
 
     instruments = list(book["Instruments"].iter_rows(values_only=True))
     lathe = next(row for row in instruments if row[0] == "Токарный станок")
-    assert lathe[2:5] == (186, 8, 4)
+    assert lathe[2:5] == (186, 6, 4)
     assert lathe[7] == 38
     press_cell = next(
         row[0] for row in book["Instruments"].iter_rows(min_row=2) if row[0].value != lathe[0]
@@ -851,8 +851,8 @@ def test_the_utilisation_chart_is_drawn_against_100_percent(built, frozen, login
     body = login("manager").get(url("figures"), MARCH).content.decode()
     svg = re.search(r'<svg[^>]*id="chart-utilisation".*?</svg>', body, re.S).group(0)
     widths = sorted(int(width) for width in re.findall(r'<rect[^>]*width="(\d+)"', svg))
-    # the lathe's 4.3 % is a short bar, not the full length for being the busiest
-    assert widths == [0, int(Decimal("4.3") * room / 100)]
+    # the lathe's 3.2 % is a short bar, not the full length for being the busiest
+    assert widths == [0, int(Decimal("3.2") * room / 100)]
     # other charts still scale to their largest value; scale_max only ever widens the scale
     full = bar_chart(chart_id="c", title="t", description="d", bars=[Bar("a", 7, "7")])
     assert f'width="{room}"' in full
@@ -860,3 +860,83 @@ def test_the_utilisation_chart_is_drawn_against_100_percent(built, frozen, login
         chart_id="c", title="t", description="d", bars=[Bar("a", 150, "150")], scale_max=100
     )
     assert f'width="{room}"' in over
+
+
+def test_booked_hours_count_only_inside_the_open_hours(built):
+    """A booking across the lathe's closure (10 March 09:00-12:00) and past closing time counts
+    12:00-18:00 only; one on the site's holiday (9 March) not at all: utilisation stays a share
+    of the hours the lathe could be used."""
+    world = built.centre.world
+    with scopes_disabled():
+        for starts_at, ends_at in (
+            (local(10, hour=8), local(10, hour=20)),
+            (local(9), local(9, 12)),
+        ):
+            Booking.all_parks.create(
+                park=world.park,
+                resource=built.lathe,
+                booked_by=world.users["manager"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=BookingStatus.CONFIRMED,
+            )
+    lathe = next(row for row in _figures(built).instruments if row.resource_id == built.lathe.pk)
+    assert lathe.available_hours == Decimal("186.00")
+    assert lathe.booked_hours == Decimal("12.00")  # 6 before + 6 on 10 March
+    assert lathe.utilisation == Decimal("6.5")
+
+
+def test_a_lathe_booked_all_month_is_at_most_100_percent(built):
+    world = built.centre.world
+    with scopes_disabled():
+        Booking.all_parks.create(
+            park=world.park,
+            resource=built.press,
+            booked_by=world.users["manager"],
+            starts_at=local(1, hour=0),
+            ends_at=local(1, hour=0, month=4),
+            status=BookingStatus.CONFIRMED,
+        )
+    press = next(row for row in _figures(built).instruments if row.resource_id == built.press.pk)
+    assert press.booked_hours == press.available_hours == Decimal("189.00")
+    assert press.utilisation == Decimal("100.0")
+
+
+def test_hours_across_a_clock_change_and_incidents_of_the_sites_own_period(built):
+    """A Berlin site open on Sundays 00:00-06:00: on 29 March 2026 the clocks go forward at 02:00,
+    so that night is open 5 hours, not 6. A «down» incident that ended on 28 February 20:00 UTC
+    (already March in Yakutsk, still February in Berlin) is not the Berlin instrument's."""
+    from tests.factories import SiteFactory
+
+    world = built.centre.world
+    berlin = ZoneInfo("Europe/Berlin")
+    with scopes_disabled():
+        site = SiteFactory(park=world.park, name="Берлин", time_zone="Europe/Berlin")
+        OpeningHours.all_parks.create(
+            park=world.park, site=site, weekday=6, opens=dt.time(0), closes=dt.time(6)
+        )
+        oven = Resource.all_parks.create(
+            park=world.park, site=site, name="Печь", resource_type=ResourceType.LAB
+        )
+        Booking.all_parks.create(  # the whole night of the clock change
+            park=world.park,
+            resource=oven,
+            booked_by=world.users["manager"],
+            starts_at=dt.datetime(2026, 3, 29, 0, 0, tzinfo=berlin),
+            ends_at=dt.datetime(2026, 3, 29, 6, 0, tzinfo=berlin),
+            status=BookingStatus.CONFIRMED,
+        )
+        Incident.all_parks.create(
+            park=world.park,
+            resource=oven,
+            severity=IncidentSeverity.DOWN,
+            description="Перегрев",
+            opened_at=dt.datetime(2026, 2, 28, 10, 0, tzinfo=dt.UTC),
+            closed_at=dt.datetime(2026, 2, 28, 20, 0, tzinfo=dt.UTC),
+            resolution="Починили",
+        )
+    row = next(row for row in _figures(built).instruments if row.resource_id == oven.pk)
+    # Sundays 1, 8, 15 and 22 March (6 h each) and 29 March (5 h)
+    assert row.available_hours == Decimal("29.00")
+    assert row.booked_hours == Decimal("5.00")
+    assert (row.downtime_hours, row.down_incidents) == (Decimal("0.00"), 0)
