@@ -942,3 +942,32 @@ def test_hours_across_a_clock_change_and_incidents_of_the_sites_own_period(built
     assert row.available_hours == Decimal("29.00")
     assert row.booked_hours == Decimal("5.00")
     assert (row.downtime_hours, row.down_incidents) == (Decimal("0.00"), 0)
+
+
+def test_the_russian_wording_of_the_figures():
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from technopark.engineering.figures import MAX_DAYS
+
+    with translation.override("ru"):
+        severity = str(IncidentSeverity.DOWN.label).split(" ")[0]  # «Неисправен», as the UI says
+        assert gettext("«Down» incidents") == f"Инцидентов «{severity}»"
+        assert gettext("Ratings") == "Число оценок"
+        assert gettext("Give a day from %(first)d to %(last)d.").startswith("Укажите дату ")
+        assert "по полосе на прибор" in gettext(
+            "Booked hours as a share of the available hours, one bar per instrument; the "
+            "table follows."
+        )
+        for days, word in ((1, "дня"), (21, "дня"), (MAX_DAYS, None)):
+            text = ngettext(
+                "A period is at most %(days)d day long.",
+                "A period is at most %(days)d days long.",
+                days,
+            ) % {"days": days}
+            assert text.startswith("Период — не длиннее")
+            if word:
+                assert text.endswith(f"{days} {word}.")
+        with pytest.raises(ValidationError) as refused:
+            check_dates(dt.date(2026, 1, 1), dt.date(2030, 1, 1))
+        assert refused.value.message_dict["end"][0].startswith("Период — не длиннее")

@@ -50,7 +50,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from technopark.core.localtime import to_local, zone_named
 from technopark.engineering.models import (
@@ -356,7 +356,14 @@ def check_dates(start: date | None, end: date | None) -> tuple[date, date]:
         )
     if (end - start).days >= MAX_DAYS:
         raise ValidationError(
-            {"end": _("A period is at most %(days)d days long.") % {"days": MAX_DAYS}},
+            {
+                "end": ngettext(
+                    "A period is at most %(days)d day long.",
+                    "A period is at most %(days)d days long.",
+                    MAX_DAYS,
+                )
+                % {"days": MAX_DAYS}
+            },
             code="invalid",
         )
     return start, end
