@@ -334,8 +334,8 @@ def built(centre):
                 status=status,
             )
 
-        # 4 h for the work order, 2 h of other use, 2 h of a booking that began in February,
-        # a cancelled booking (not counted)
+        # 4 h for the work order, 2 h of other use, a night booking from February into 1 March
+        # (a Sunday night, outside the opening hours: not counted), a cancelled one (not counted)
         used = book(local(2, hour=9), local(2, hour=13))
         InstrumentUse.all_parks.create(
             park=world.park,
@@ -414,9 +414,9 @@ def test_instrument_hours_utilisation_and_downtime_clipped(built):
     lathe, press = rows[built.lathe.pk], rows[built.press.pk]
     assert lathe.available_hours == Decimal("186.00")
     assert press.available_hours == Decimal("189.00")
-    assert lathe.booked_hours == Decimal("8.00")  # 4 + 2 + 2 (clipped at 1 March 00:00)
+    assert lathe.booked_hours == Decimal("6.00")  # 4 + 2 (the night booking is outside hours)
     assert lathe.work_order_hours == Decimal("4.00")
-    assert lathe.utilisation == Decimal("4.3")  # 8 / 186
+    assert lathe.utilisation == Decimal("3.2")  # 6 / 186
     assert lathe.work_order_utilisation == Decimal("2.2")  # 4 / 186 = 2.15…
     assert lathe.downtime_hours == Decimal("38.00")  # 34 h + 4 h, both clipped to March
     assert lathe.down_incidents == 2
@@ -641,7 +641,7 @@ def test_the_xlsx(built, frozen, login):
 
     instruments = list(book["Instruments"].iter_rows(values_only=True))
     lathe = next(row for row in instruments if row[0] == "Токарный станок")
-    assert lathe[2:5] == (186, 8, 4)
+    assert lathe[2:5] == (186, 6, 4)
     assert lathe[7] == 38
     press_cell = next(
         row[0] for row in book["Instruments"].iter_rows(min_row=2) if row[0].value != lathe[0]
@@ -657,9 +657,14 @@ def test_the_xlsx(built, frozen, login):
 def test_an_engineer_outside_the_nda_reads_no_confidential_title(built, frozen, login):
     book = _book(login("engineer").get(url("figures_xlsx"), MARCH))
     rows = {row[0]: row for row in book["Requests"].iter_rows(min_row=2, values_only=True)}
-    secret = rows[built.requests[3].pk]
-    assert (secret[1], secret[2]) == ("confidential", "confidential")
+    # no row at all for the confidential request (not its id, not its dates)
+    assert built.requests[3].pk not in rows
+    assert built.requests[0].pk in rows
     assert all(SECRET not in str(value) for row in rows.values() for value in row)
+    assert all("confidential" not in str(value) for row in rows.values() for value in row)
+    # still counted in the totals
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Requests filed in the period"] == 5
 
 
 def test_an_assigned_engineer_reads_the_confidential_title(built, frozen, client):
@@ -777,7 +782,9 @@ def test_the_api_returns_the_numbers(built, frozen, login):
 def test_the_api_refuses_a_bad_period_naming_the_field(built, frozen, login, params, field):
     response = login("manager").get(API, params)
     assert response.status_code == 422
-    assert field in response.content.decode()
+    # a query parameter, as pydantic's own refusals of one (the 30 February case) say it
+    assert [item["loc"] for item in response.json()["detail"]] == [["query", field]]
+    assert all(item["msg"] for item in response.json()["detail"])
 
 
 @pytest.mark.parametrize(("role", "status"), [("founder", 403), ("expert", 403), ("engineer", 200)])
@@ -790,3 +797,177 @@ def test_no_link_leads_out_of_the_years_accepted(built, frozen, login):
     body = login("manager").get(url("figures"), {"period": "year", "year": "2100"}).content.decode()
     assert "year=2101" not in body and 'rel="next"' not in body
     assert "year=2099" in body
+
+
+# --- the reviewer's defects -------------------------------------------------------------------
+
+
+def _event(request, from_state, to_state, at, actor):
+    RequestEvent.all_parks.create(
+        park=request.park,
+        request=request,
+        actor=actor,
+        at=at,
+        from_state=from_state,
+        to_state=to_state,
+    )
+
+
+def test_resuming_from_hold_is_not_a_new_delivery_or_acceptance(built):
+    """Delivered 10 March (due 15 March), accepted 10 March and rated, on hold 11 March, resumed
+    3 April: still delivered and accepted on 10 March, on time, the rating March's."""
+    centre = built.centre
+    actor = centre.world.users["manager"]
+    with scopes_disabled():
+        held = _request(
+            centre, filed=local(2), state=RequestState.ACCEPTED, desired_on=dt.date(2026, 3, 15)
+        )
+        _events(
+            centre, held, [(RequestState.IN_WORK, local(3)), (RequestState.DELIVERED, local(10))]
+        )
+        _event(held, RequestState.DELIVERED, RequestState.ACCEPTED, local(10, hour=15), actor)
+        _event(held, RequestState.ACCEPTED, RequestState.ON_HOLD, local(11), actor)
+        _event(held, RequestState.ON_HOLD, RequestState.ACCEPTED, local(3, month=4), actor)
+        held.rating = 1
+        held.save()
+        march = engineering_figures(centre.world.park, START, END, now=NOW)
+        april = engineering_figures(
+            centre.world.park, dt.date(2026, 4, 1), dt.date(2026, 4, 30), now=NOW
+        )
+    row = next(row for row in march.requests if row.id == held.pk)
+    assert row.delivered_at == local(10)
+    assert row.accepted_at == local(10, hour=15)
+    assert row.on_time is True
+    assert march.satisfaction.count == 3  # R1, R2 and this one
+    assert march.satisfaction.distribution[0] == 1
+    assert held.pk not in {row.id for row in april.requests}
+    assert april.satisfaction.distribution[0] == 0
+
+
+def test_the_utilisation_chart_is_drawn_against_100_percent(built, frozen, login):
+    import re
+
+    from technopark.engineering.charts import LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, bar_chart
+
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    body = login("manager").get(url("figures"), MARCH).content.decode()
+    svg = re.search(r'<svg[^>]*id="chart-utilisation".*?</svg>', body, re.S).group(0)
+    widths = sorted(int(width) for width in re.findall(r'<rect[^>]*width="(\d+)"', svg))
+    # the lathe's 3.2 % is a short bar, not the full length for being the busiest
+    assert widths == [0, int(Decimal("3.2") * room / 100)]
+    # other charts still scale to their largest value; scale_max only ever widens the scale
+    full = bar_chart(chart_id="c", title="t", description="d", bars=[Bar("a", 7, "7")])
+    assert f'width="{room}"' in full
+    over = bar_chart(
+        chart_id="c", title="t", description="d", bars=[Bar("a", 150, "150")], scale_max=100
+    )
+    assert f'width="{room}"' in over
+
+
+def test_booked_hours_count_only_inside_the_open_hours(built):
+    """A booking across the lathe's closure (10 March 09:00-12:00) and past closing time counts
+    12:00-18:00 only; one on the site's holiday (9 March) not at all: utilisation stays a share
+    of the hours the lathe could be used."""
+    world = built.centre.world
+    with scopes_disabled():
+        for starts_at, ends_at in (
+            (local(10, hour=8), local(10, hour=20)),
+            (local(9), local(9, 12)),
+        ):
+            Booking.all_parks.create(
+                park=world.park,
+                resource=built.lathe,
+                booked_by=world.users["manager"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=BookingStatus.CONFIRMED,
+            )
+    lathe = next(row for row in _figures(built).instruments if row.resource_id == built.lathe.pk)
+    assert lathe.available_hours == Decimal("186.00")
+    assert lathe.booked_hours == Decimal("12.00")  # 6 before + 6 on 10 March
+    assert lathe.utilisation == Decimal("6.5")
+
+
+def test_a_lathe_booked_all_month_is_at_most_100_percent(built):
+    world = built.centre.world
+    with scopes_disabled():
+        Booking.all_parks.create(
+            park=world.park,
+            resource=built.press,
+            booked_by=world.users["manager"],
+            starts_at=local(1, hour=0),
+            ends_at=local(1, hour=0, month=4),
+            status=BookingStatus.CONFIRMED,
+        )
+    press = next(row for row in _figures(built).instruments if row.resource_id == built.press.pk)
+    assert press.booked_hours == press.available_hours == Decimal("189.00")
+    assert press.utilisation == Decimal("100.0")
+
+
+def test_hours_across_a_clock_change_and_incidents_of_the_sites_own_period(built):
+    """A Berlin site open on Sundays 00:00-06:00: on 29 March 2026 the clocks go forward at 02:00,
+    so that night is open 5 hours, not 6. A «down» incident that ended on 28 February 20:00 UTC
+    (already March in Yakutsk, still February in Berlin) is not the Berlin instrument's."""
+    from tests.factories import SiteFactory
+
+    world = built.centre.world
+    berlin = ZoneInfo("Europe/Berlin")
+    with scopes_disabled():
+        site = SiteFactory(park=world.park, name="Берлин", time_zone="Europe/Berlin")
+        OpeningHours.all_parks.create(
+            park=world.park, site=site, weekday=6, opens=dt.time(0), closes=dt.time(6)
+        )
+        oven = Resource.all_parks.create(
+            park=world.park, site=site, name="Печь", resource_type=ResourceType.LAB
+        )
+        Booking.all_parks.create(  # the whole night of the clock change
+            park=world.park,
+            resource=oven,
+            booked_by=world.users["manager"],
+            starts_at=dt.datetime(2026, 3, 29, 0, 0, tzinfo=berlin),
+            ends_at=dt.datetime(2026, 3, 29, 6, 0, tzinfo=berlin),
+            status=BookingStatus.CONFIRMED,
+        )
+        Incident.all_parks.create(
+            park=world.park,
+            resource=oven,
+            severity=IncidentSeverity.DOWN,
+            description="Перегрев",
+            opened_at=dt.datetime(2026, 2, 28, 10, 0, tzinfo=dt.UTC),
+            closed_at=dt.datetime(2026, 2, 28, 20, 0, tzinfo=dt.UTC),
+            resolution="Починили",
+        )
+    row = next(row for row in _figures(built).instruments if row.resource_id == oven.pk)
+    # Sundays 1, 8, 15 and 22 March (6 h each) and 29 March (5 h)
+    assert row.available_hours == Decimal("29.00")
+    assert row.booked_hours == Decimal("5.00")
+    assert (row.downtime_hours, row.down_incidents) == (Decimal("0.00"), 0)
+
+
+def test_the_russian_wording_of_the_figures():
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from technopark.engineering.figures import MAX_DAYS
+
+    with translation.override("ru"):
+        severity = str(IncidentSeverity.DOWN.label).split(" ")[0]  # «Неисправен», as the UI says
+        assert gettext("«Down» incidents") == f"Инцидентов «{severity}»"
+        assert gettext("Ratings") == "Число оценок"
+        assert gettext("Give a day from %(first)d to %(last)d.").startswith("Укажите дату ")
+        assert "по полосе на прибор" in gettext(
+            "Booked hours as a share of the available hours, one bar per instrument; the "
+            "table follows."
+        )
+        for days, word in ((1, "дня"), (21, "дня"), (MAX_DAYS, None)):
+            text = ngettext(
+                "A period is at most %(days)d day long.",
+                "A period is at most %(days)d days long.",
+                days,
+            ) % {"days": days}
+            assert text.startswith("Период — не длиннее")
+            if word:
+                assert text.endswith(f"{days} {word}.")
+        with pytest.raises(ValidationError) as refused:
+            check_dates(dt.date(2026, 1, 1), dt.date(2030, 1, 1))
+        assert refused.value.message_dict["end"][0].startswith("Период — не длиннее")

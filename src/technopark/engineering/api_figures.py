@@ -4,7 +4,8 @@ The numbers of ``engineering.figures`` over the local dates ``start``..``end`` (
 ``MAX_DAYS`` days, years 2000–2100): requests by state and filed, turnaround in days, on-time
 share, instruments, revenue, satisfaction. Numbers only: no request, company or comment, so the
 park's observers read the same as its staff. The same rule as the page
-(``rules.can_view_figures``); a bad period is a 422 naming ``start`` or ``end``.
+(``rules.can_view_figures``); a bad period is a 422 whose ``loc`` is ``["query", "start"]`` or
+``["query", "end"]``, as pydantic's own refusal of a query parameter.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
@@ -100,6 +103,19 @@ class FiguresOut(Schema):
     satisfaction: SatisfactionOut
 
 
+def query_errors(error: ValidationError) -> NinjaValidationError:
+    """``check_dates``' refusal placed where pydantic places a bad query parameter:
+    ``loc`` ``["query", "start"]``, not under the body (this is a GET)."""
+    return NinjaValidationError(
+        [
+            {"loc": ("query", name), "msg": str(message), "type": item.code or "invalid"}
+            for name, items in error.error_dict.items()
+            for item in items
+            for message in item.messages
+        ]
+    )
+
+
 def _turnaround(found: Turnaround) -> dict[str, Any]:
     return {"count": found.count, "median_days": found.median_days, "p90_days": found.p90_days}
 
@@ -159,5 +175,8 @@ def figures(request: HttpRequest, park_slug: str, params: Query[FiguresParams]) 
     """Managers, admins, engineers and the park's observers. ``start`` and ``end`` are local
     dates of the park, both included; durations are calendar days with one decimal."""
     require(rules.can_view_figures(access_of(request)))
-    start, end = check_dates(params.start, params.end)
+    try:
+        start, end = check_dates(params.start, params.end)
+    except ValidationError as error:
+        raise query_errors(error) from error
     return figures_out(engineering_figures(park_of(request), start, end, now=timezone.now()))

@@ -35,9 +35,21 @@ def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
-    """An accessible horizontal bar chart of ``bars`` (negative values drawn as zero)."""
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    scale_max: Decimal | int | None = None,
+) -> SafeString:
+    """An accessible horizontal bar chart of ``bars`` (negative values drawn as zero).
+
+    The full length is the largest value, or ``scale_max`` if that is larger: percentages pass
+    100, so 4 % is drawn as a short bar even when it is the busiest instrument's."""
     top = max((Decimal(bar.value) for bar in bars), default=Decimal(0))
+    if scale_max is not None:
+        top = max(top, Decimal(scale_max))
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = max(len(bars), 1) * ROW_HEIGHT + 8
     rows = []

@@ -4,7 +4,8 @@ Dates are dates (the park's local day of each step), money is a number with a ``
 format, days and hours numbers with one or two decimals; every text goes through
 ``core.exports.safe_row``, so a title such as ``=HYPERLINK(…)`` stays text. The «Requests» sheet
 is written only for readers who may see requests by name (``rules.figures_name_requests``), and
-a confidential request's title and company are replaced for anyone outside its NDA.
+a confidential request outside the reader's NDA has no row in it at all (not even its id or its
+dates): it counts in the «Summary» totals only.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ DAYS_FORMAT = "0.0"
 HOURS_FORMAT = "0.00"
 DATE_FORMAT = "DD.MM.YYYY"
 
-#: (title, company) of a request as the reader may read them
-Names = Callable[[RequestRow], tuple[str, str]]
+#: (title, company) of a request as the reader may read them, None for a request the reader may
+#: not read (left out of the «Requests» sheet)
+Names = Callable[[RequestRow], tuple[str, str] | None]
 
 
 def _header(sheet: WriteOnlyWorksheet, names: list[str]) -> None:
@@ -129,7 +131,10 @@ def figures_xlsx(
             ],
         )
         for request in figures.requests:
-            title, company = names(request)
+            named = names(request)
+            if named is None:
+                continue  # outside the reader's NDA: in the totals only
+            title, company = named
             on_time = (
                 ""
                 if request.on_time is None

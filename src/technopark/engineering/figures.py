@@ -41,7 +41,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -50,7 +50,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from technopark.core.localtime import to_local, zone_named
 from technopark.engineering.models import (
@@ -356,7 +356,14 @@ def check_dates(start: date | None, end: date | None) -> tuple[date, date]:
         )
     if (end - start).days >= MAX_DAYS:
         raise ValidationError(
-            {"end": _("A period is at most %(days)d days long.") % {"days": MAX_DAYS}},
+            {
+                "end": ngettext(
+                    "A period is at most %(days)d day long.",
+                    "A period is at most %(days)d days long.",
+                    MAX_DAYS,
+                )
+                % {"days": MAX_DAYS}
+            },
             code="invalid",
         )
     return start, end
@@ -394,9 +401,38 @@ def turnaround(days: Iterable[Decimal]) -> Turnaround:
 
 
 def _bounds(first: date, last: date, zone: Any) -> tuple[datetime, datetime]:
+    """The local days ``first``..``last`` as a UTC range (so a difference is real elapsed time,
+    a daylight-saving change included)."""
     return (
-        datetime.combine(first, time(0), zone),
-        datetime.combine(last + timedelta(days=1), time(0), zone),
+        datetime.combine(first, time(0), zone).astimezone(UTC),
+        datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC),
+    )
+
+
+Span = tuple[datetime, datetime]
+
+
+def _less(spans: list[Span], cuts: Iterable[tuple[datetime, datetime | None]]) -> list[Span]:
+    """``spans`` (UTC, sorted, disjoint) less the ``cuts`` (an open-ended cut runs to the end)."""
+    for cut_start, cut_end in cuts:
+        left: list[Span] = []
+        for opens, closes in spans:
+            if cut_start >= closes or (cut_end is not None and cut_end <= opens):
+                left.append((opens, closes))
+                continue
+            if cut_start > opens:
+                left.append((opens, cut_start))
+            if cut_end is not None and cut_end < closes:
+                left.append((cut_end, closes))
+        spans = left
+    return spans
+
+
+def _overlap(spans: Iterable[Span], starts_at: datetime, ends_at: datetime) -> float:
+    """Seconds of ``[starts_at, ends_at)`` inside the disjoint ``spans``."""
+    return sum(
+        max((min(closes, ends_at) - max(opens, starts_at)).total_seconds(), 0.0)
+        for opens, closes in spans
     )
 
 
@@ -459,9 +495,11 @@ def _states(park: Park) -> tuple[StateCount, ...]:
 def _requests(park: Park, low: datetime, high: datetime, zone: Any) -> tuple[list[RequestRow], int]:
     """The period's requests (filed in it or with a step in it), their engineers and their
     events: three queries."""
-    stepped = RequestEvent.all_parks.filter(
-        park=park, at__gte=low, at__lt=high, to_state__in=STEPS
-    ).values("request_id")
+    stepped = (
+        RequestEvent.all_parks.filter(park=park, at__gte=low, at__lt=high, to_state__in=STEPS)
+        .exclude(from_state=RequestState.ON_HOLD)
+        .values("request_id")
+    )
     chosen = ServiceRequest.all_parks.filter(park=park).filter(
         Q(created_at__gte=low, created_at__lt=high) | Q(pk__in=stepped)
     )
@@ -479,6 +517,8 @@ def _requests(park: Park, low: datetime, high: datetime, zone: Any) -> tuple[lis
         .values_list("request_id", "from_state", "to_state", "at")
     ):
         seen = steps[request_id]
+        if from_state == RequestState.ON_HOLD:
+            continue  # resumed from hold: back where it was, not a new step
         if to_state in (RequestState.TRIAGED, RequestState.QUOTED):
             seen.setdefault(to_state, at)  # the first triage, the first quote sent
         elif to_state in (RequestState.DELIVERED, RequestState.ACCEPTED):
@@ -528,7 +568,12 @@ def _instruments(
     park: Park, start: date, end: date, *, now: datetime
 ) -> tuple[InstrumentFigures, ...]:
     """Per instrument: available, booked and work-order hours, downtime. Five queries (the
-    instruments, the opening hours, the closures, the bookings, the «down» incidents)."""
+    instruments, the opening hours, the closures, the bookings, the «down» incidents).
+
+    Available hours are the site's opening hours less the site's and the instrument's closures;
+    booked hours count only the part of a booking inside those open hours, so utilisation never
+    passes 100 %. Downtime is counted around the clock (an instrument is broken at night too),
+    clipped to the site's period; so are the «down» incidents counted. All arithmetic in UTC."""
     resources = list(
         Resource.all_parks.filter(park=park, resource_type__in=INSTRUMENT_TYPES)
         .select_related("site")
@@ -551,9 +596,7 @@ def _instruments(
         park=park, starts_at__lt=latest, ends_at__gt=earliest
     ).values_list("site_id", "resource_id", "starts_at", "ends_at"):
         closed[(site_id, resource_id)].append((opened, ended))
-    site_of = {resource.pk: resource.site_id for resource in resources}
-    booked: Counter[int] = Counter()
-    for_work: Counter[int] = Counter()
+    bookings: dict[int, list[tuple[datetime, datetime, bool]]] = defaultdict(list)
     for resource_id, starts_at, ends_at, linked in (
         Booking.all_parks.filter(
             park=park,
@@ -565,13 +608,7 @@ def _instruments(
         .annotate(linked=Exists(InstrumentUse.all_parks.filter(booking=OuterRef("pk"))))
         .values_list("resource_id", "starts_at", "ends_at", "linked")
     ):
-        low, high = bounds[site_of[resource_id]]
-        seconds = (min(ends_at, high) - max(starts_at, low)).total_seconds()
-        if seconds <= 0:
-            continue
-        booked[resource_id] += int(seconds)
-        if linked:
-            for_work[resource_id] += int(seconds)
+        bookings[resource_id].append((starts_at, ends_at, linked))
     down: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for resource_id, opened, closed_at in (
         Incident.all_parks.filter(park=park, severity=IncidentSeverity.DOWN, opened_at__lt=latest)
@@ -579,30 +616,41 @@ def _instruments(
         .values_list("resource_id", "opened_at", "closed_at")
     ):
         down[resource_id].append((opened, closed_at))
-    open_by_site: dict[int, list[tuple[datetime, datetime]]] = {}
+    open_by_site: dict[int, list[Span]] = {}
     result = []
     for resource in resources:
         site = resource.site
-        if site.pk not in open_by_site:
-            open_by_site[site.pk] = open_intervals(
-                site=site, hours=hours[site.pk], first=start, last=end
-            )
-        shut = closed[(site.pk, None)] + closed[(site.pk, resource.pk)]
-        available = 0.0
-        for opens, closes in open_by_site[site.pk]:
-            available += (closes - opens).total_seconds() - merged_seconds(
-                shut, starts_at=opens, ends_at=closes, now=closes
-            )
         low, high = bounds[site.pk]
-        incidents = down.get(resource.pk, [])
+        if site.pk not in open_by_site:
+            open_by_site[site.pk] = [
+                (max(opens.astimezone(UTC), low), min(closes.astimezone(UTC), high))
+                for opens, closes in open_intervals(
+                    site=site, hours=hours[site.pk], first=start, last=end
+                )
+            ]
+        shut = closed[(site.pk, None)] + closed[(site.pk, resource.pk)]
+        usable = _less(open_by_site[site.pk], sorted(shut, key=lambda cut: cut[0]))
+        available = sum((closes - opens).total_seconds() for opens, closes in usable)
+        booked = 0.0
+        for_work = 0.0
+        for starts_at, ends_at, linked in bookings.get(resource.pk, ()):
+            seconds = _overlap(usable, starts_at, ends_at)
+            booked += seconds
+            if linked:
+                for_work += seconds
+        incidents = [
+            (opened, closed_at)
+            for opened, closed_at in down.get(resource.pk, ())
+            if opened < high and (closed_at is None or closed_at > low)
+        ]
         result.append(
             InstrumentFigures(
                 resource_id=resource.pk,
                 name=resource.display_name,
                 site=site.display_name,
                 available_hours=_hours(available),
-                booked_hours=_hours(booked[resource.pk]),
-                work_order_hours=_hours(for_work[resource.pk]),
+                booked_hours=_hours(booked),
+                work_order_hours=_hours(for_work),
                 downtime_hours=_hours(
                     merged_seconds(incidents, starts_at=low, ends_at=high, now=now)
                 ),

@@ -89,6 +89,7 @@ def _charts(data: EngineeringFigures) -> dict[str, Any]:
                 )
                 for row in data.instruments
             ],
+            scale_max=100,  # a share: the full bar is 100 %, not the busiest instrument
         )
         if data.instruments
         else None,
@@ -166,13 +167,12 @@ def _names(access: ParkAccess) -> exports.Names | None:
     if not rules.figures_name_requests(access):
         return None
 
-    def names(row: RequestRow) -> tuple[str, str]:
+    def names(row: RequestRow) -> tuple[str, str] | None:
         if rules.may_read_title(
             access, confidential=row.confidential, engineer_ids=row.engineer_ids
         ):
             return row.title, row.company
-        hidden = _("confidential")
-        return hidden, hidden
+        return None  # no row at all: its id and dates are not the reader's either
 
     return names
 
