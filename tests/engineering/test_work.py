@@ -697,11 +697,11 @@ def test_delivered_quantities_sum_time_instruments_and_deliveries(
     )
     engineer, manager = centre.access("engineer"), centre.access("manager")
     # 20 + 25 minutes = 0.75 h; a third of an hour more rounds 1.083… to 1.08
-    for minutes in (20, 25, 20):
+    for offset, minutes in ((0, 20), (20, 25), (45, 20)):
         work.time_log(
             access=engineer,
             work_order=order,
-            started_at=NOW - 3 * HOUR,
+            started_at=NOW - 3 * HOUR + dt.timedelta(minutes=offset),
             minutes=minutes,
             quote_line=hour,
             now=NOW,
@@ -737,14 +737,18 @@ def test_delivered_quantities_sum_time_instruments_and_deliveries(
     with django_assert_num_queries(4):
         result = work.delivered_quantities(order)
     by = {(item.quote_line.pk, item.kind): item for item in result}
-    assert by[(hour.pk, "time")].quantity == Decimal("1.08")
+    # staff 1.08 h and the instrument 2.00 h on the same hourly line: one item, the larger
+    assert (hour.pk, "time") not in by
     assert by[(hour.pk, "instrument")].quantity == Decimal("2.00")
+    assert by[(hour.pk, "instrument")].recorded
+    assert by[(sample.pk, "delivered")].recorded
+    assert not by[(materials.pk, "delivered")].recorded
     assert by[(sample.pk, "delivered")].quantity == Decimal("9.00")
     assert by[(materials.pk, "delivered")].quantity == Decimal("0.00")
-    assert by[(hour.pk, "time")].unit_price == hour.unit_price
+    assert by[(hour.pk, "instrument")].unit_price == hour.unit_price
     assert by[(sample.pk, "delivered")].quoted_quantity == Decimal("10.00")
     assert [item.kind for item in result].count("instrument") == 1
-    assert len(result) == 4
+    assert len(result) == 3
 
 
 def test_rounding_is_half_up_to_hundredths(centre, frozen):

@@ -114,12 +114,13 @@ def test_a_timer_starts_stops_and_a_second_is_refused(centre, frozen, api):
 def test_a_duration_is_logged_and_listed(centre, frozen, api):
     order = in_work(centre)
     client = api("engineer")
-    for minutes in (10, 20, 30):
+    # one after another: an engineer's entries never overlap
+    for start, minutes in (("08:00", 10), ("08:10", 20), ("08:30", 30)):
         response = client.post(
             f"{API}/work/{order.pk}/time",
             {
                 "mode": "duration",
-                "started_at": "2026-03-02T08:00:00+09:00",
+                "started_at": f"2026-03-02T{start}:00+09:00",
                 "minutes": minutes,
                 "note": "Замеры",
             },
@@ -220,11 +221,11 @@ def test_the_time_list_runs_a_fixed_number_of_queries(
     centre, frozen, api, django_assert_num_queries, n
 ):
     order = in_work(centre)
-    for _ in range(n):
+    for i in range(n):
         work.time_log(
             access=centre.access("engineer"),
             work_order=order,
-            started_at=NOW - HOUR,
+            started_at=NOW - HOUR + dt.timedelta(minutes=5 * i),
             minutes=5,
             now=NOW,
         )

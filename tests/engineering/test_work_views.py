@@ -312,7 +312,7 @@ BOARD_QUERIES = 9
 def test_the_board_runs_a_fixed_number_of_queries(
     centre, frozen, login, django_assert_num_queries, n
 ):
-    for _ in range(n):
+    for i in range(n):
         order = in_work(centre)
         work.task_add(
             access=centre.access("manager"),
@@ -324,7 +324,7 @@ def test_the_board_runs_a_fixed_number_of_queries(
         work.time_log(
             access=centre.access("engineer"),
             work_order=order,
-            started_at=NOW - HOUR,
+            started_at=NOW - HOUR + dt.timedelta(minutes=5 * i),
             minutes=5,
             now=NOW,
         )
@@ -357,7 +357,7 @@ def test_the_request_page_with_its_work_runs_a_fixed_number_of_queries(
         work.time_log(
             access=manager,
             work_order=order,
-            started_at=NOW - HOUR,
+            started_at=NOW - HOUR + dt.timedelta(minutes=5 * i),
             minutes=5,
             task=task,
             quote_line=lines(order)["hour"],

@@ -380,7 +380,7 @@ def seed_work(request: ServiceRequest, *, staff: Any, engineer: Any, at: datetim
     for line in queries.quote_lines(quote=order.quote):
         if line.unit == Unit.HOUR:
             hourly = line
-            for offset, minutes in ((1, 150), (3, 55)):
+            for offset, minutes in ((1, 150), (6, 55)):
                 work.time_log(
                     access=engineer,
                     work_order=order,

@@ -640,7 +640,7 @@ class Charge(ParkOwned):
     )
     total = money_field(pgettext_lazy("sum of a charge", "total"), default=ZERO)
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
     charged_on = models.DateField(_("charged on"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -660,6 +660,10 @@ class Charge(ParkOwned):
                 condition=(Q(payer="company") & Q(budget_line__isnull=True))
                 | (Q(payer="budget_line") & Q(budget_line__isnull=False)),
                 name="engineering_charge_payer",
+            ),
+            # an idempotency key is the park's: parks never see each other's keys
+            models.UniqueConstraint(
+                fields=["park", "idempotency_key"], name="engineering_charge_key_per_park"
             ),
         ]
 

@@ -9,7 +9,7 @@ The money guarantees, the same as the grants' tranches:
   award's and the line's row locks, after checking ``charged + total <= amount`` there; the
   database check ``0 <= charged <= amount`` refuses it even if a caller forgot the locks, and its
   ``IntegrityError`` is answered with the same refusal («left on the line: …»).
-* **Never twice.** A charge carries an idempotency key (unique in the database): the same key
+* **Never twice.** A charge carries an idempotency key (unique in its park): the same key
   again returns the first charge and charges nothing; a request has at most one charge (unique
   too), so another key for a charged request is refused.
 * **At the quote's prices.** A line is the quantity delivered × the unit price the quote line
@@ -123,9 +123,11 @@ def proportional_discount(line: QuoteLine, quantity: Decimal, gross: Decimal) ->
 
 def charge_lines_for(delivered: Iterable[Delivered]) -> list[LineData]:
     """The lines of a charge: each delivered quantity × the quote's unit price, less the quote
-    line's discount in proportion to the quantity delivered; each line to the kopeck
-    (ROUND_HALF_UP). A pure function: the property tests call it with any quantities."""
+    line's discount in proportion to the quantity delivered, the discounts of one quote line's items
+    together never more than its discount; each line to the kopeck (ROUND_HALF_UP). A pure function: the property tests call it with any quantities."""
     lines = []
+    #: the discount already given per quote line: all its items together never pass its discount
+    given: dict[int, Decimal] = {}
     for item in delivered:
         if item.kind not in DELIVERED_KINDS:
             raise ValueError(f"Unknown kind of delivered quantity: {item.kind!r}")
@@ -133,7 +135,10 @@ def charge_lines_for(delivered: Iterable[Delivered]) -> list[LineData]:
         if quantity < 0:
             raise ValueError("A delivered quantity is never negative.")
         gross = (quantity * item.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
-        discount = proportional_discount(item.quote_line, quantity, gross)
+        key = item.quote_line.pk if item.quote_line.pk is not None else id(item.quote_line)
+        left = max(item.quote_line.discount - given.get(key, ZERO), ZERO)
+        discount = min(proportional_discount(item.quote_line, quantity, gross), left)
+        given[key] = given.get(key, ZERO) + discount
         lines.append(
             LineData(
                 kind=item.kind,
@@ -155,14 +160,17 @@ def approved_quote(request: ServiceRequest) -> Quote | None:
 def delivered_for(request: ServiceRequest) -> list[Delivered]:
     """What was delivered on ``request``: the work order's recorded quantities
     (``services.work.delivered_quantities``: staff time, instrument time, samples, pieces and
-    materials). A line of the approved quote on which nothing was recorded is charged as
-    quoted: the quote is the agreement, the records only change what it says."""
+    materials). A line of the approved quote on which nothing was recorded (no delivery, no time
+    entry, no instrument use linked to it) is charged as quoted: the quote is the agreement, the
+    records only change what it says; a line recorded as zero charges nothing."""
     quote = approved_quote(request)
     if quote is None:
         return []
     order = WorkOrder.all_parks.filter(request=request).select_related("quote").first()
     recorded = list(delivered_quantities(order)) if order is not None else []
-    counted = {item.quote_line.pk for item in recorded if item.quantity > 0}
+    # recorded, even as zero: a line on which nothing was recorded is charged as quoted; a line
+    # recorded as zero charges nothing (no line)
+    counted = {item.quote_line.pk for item in recorded if item.recorded}
     items = [
         Delivered(
             quote_line=item.quote_line,
@@ -172,7 +180,7 @@ def delivered_for(request: ServiceRequest) -> list[Delivered]:
             description=item.description,
         )
         for item in recorded
-        if item.quantity > 0
+        if item.recorded and item.quantity > 0
     ]
     rows = QuoteLine.all_parks.filter(quote=quote).select_related("service").order_by("position")
     items += [
@@ -264,6 +272,16 @@ def _is_line_check(error: IntegrityError) -> bool:
     return "budget_line_charged_within_line" in str(error)
 
 
+#: the one-open-dispute-per-line constraint: PostgreSQL names it, SQLite names its column
+OPEN_DISPUTE_CONSTRAINT = "engineering_adjustment_one_open"
+OPEN_DISPUTE_SQLITE = "UNIQUE constraint failed: engineering_chargeadjustment.line_id"
+
+
+def _is_open_dispute(error: IntegrityError) -> bool:
+    text = str(error)
+    return OPEN_DISPUTE_CONSTRAINT in text or OPEN_DISPUTE_SQLITE in text
+
+
 # --- Charging -------------------------------------------------------------------------------
 
 
@@ -283,7 +301,7 @@ def _check_payer(request: ServiceRequest, payer: str, budget_line: BudgetLine | 
 
 
 def _replay(key: str, request: ServiceRequest) -> ChargeResult | None:
-    existing = Charge.all_parks.filter(idempotency_key=key).first()
+    existing = Charge.all_parks.filter(park_id=request.park_id, idempotency_key=key).first()
     if existing is None:
         return None
     if existing.request_id != request.pk:
@@ -536,6 +554,8 @@ def adjustment_request(
             )
             touched(charge.park_id)
     except IntegrityError as error:
+        if not _is_open_dispute(error):
+            raise
         raise ValidationError(
             {"line": _("This line is disputed already: wait for the answer.")}
         ) from error
@@ -579,7 +599,19 @@ def adjustment_decide(
         delta = locked.proposed_amount - current
         before = {"status": locked.status, "total": charge.total, "line_amount": current}
         if accept:
+            if charge.total + delta > MAX_MONEY:
+                raise ValidationError(
+                    {
+                        "proposed_amount": _(
+                            "The charge's total would be too large: at most %(most)s."
+                        )
+                        % {"most": format_money(MAX_MONEY, charge.currency)}
+                    },
+                    code="too_large",
+                )
             if budget is not None and award is not None:
+                if delta > 0:
+                    _refuse_cancelled(award)
                 if budget.charged + delta > budget.amount:
                     raise _exceeded(budget, delta, award.currency)
                 if budget.charged + delta < 0:

@@ -211,6 +211,8 @@ def apply_transition(
         _close_open_quotes(request, reason=reason, now=now)
     if to_state == RequestState.IN_WORK:
         work.work_order_open(request=request, actor=actor, now=now)
+    elif from_state == RequestState.IN_WORK:
+        work.work_order_leave(request=request, now=now)
     _event(
         request,
         actor=actor,

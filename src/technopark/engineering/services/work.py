@@ -127,6 +127,32 @@ def work_order_open(*, request: ServiceRequest, actor: Any, now: datetime) -> Wo
     )
 
 
+def work_order_leave(*, request: ServiceRequest, now: datetime) -> int:
+    """Stop every running timer of the request's work order at ``now`` (at least a minute
+    each): work is recorded only while the request is in work, so a timer left running would be
+    stuck. Called by ``apply_transition`` when the request leaves «in work», inside the
+    transaction that locked the request. The number of timers stopped."""
+    running = list(
+        TimeEntry.all_parks.select_for_update().filter(
+            work_order__request=request, ended_at__isnull=True
+        )
+    )
+    for entry in running:
+        _finish(entry, now)
+    if running:
+        touched(request.park_id)
+    return len(running)
+
+
+def _finish(entry: TimeEntry, now: datetime) -> None:
+    """Stop a running entry at ``now``: the minutes are the span, rounded, at least one."""
+    seconds = max(0.0, (now - entry.started_at).total_seconds())
+    minutes = max(1, int((Decimal(str(seconds)) / 60).quantize(Decimal(1), ROUND_HALF_UP)))
+    entry.minutes = min(minutes, MAX_MINUTES)
+    entry.ended_at = entry.started_at + timedelta(minutes=entry.minutes)
+    entry.save(update_fields=["minutes", "ended_at"])
+
+
 # --- checks shared by the writes ---------------------------------------------------------------
 
 
@@ -243,10 +269,12 @@ def task_update(
 
 
 def running_timer(*, user: Any) -> TimeEntry | None:
-    """The person's running timer, in any work order (at most one). One query."""
+    """The person's running timer, in any work order of any park (at most one: one running
+    timer per engineer overall). Its ``park`` tells the page whether it is this park's. One
+    query."""
     return (
         TimeEntry.all_parks.filter(engineer=user, ended_at__isnull=True)
-        .select_related("work_order__request")
+        .select_related("work_order__request", "park")
         .first()
     )
 
@@ -310,18 +338,20 @@ def _own_or_staff(access: ParkAccess, entry: TimeEntry) -> None:
 
 
 def time_stop(*, access: ParkAccess, entry: TimeEntry, now: datetime) -> TimeEntry:
-    """Stop a running timer: the minutes are the span, rounded, at least one."""
+    """Stop a running timer: the minutes are the span, rounded, at least one. The engineer may
+    stop their own running timer whatever the request's state (so none is ever stuck); anyone
+    else's only while the request is in work."""
     with transaction.atomic():
-        _locked_in_work(access, entry.work_order)
-        _own_or_staff(access, entry)
+        refuse_unless(in_park(access, entry.work_order))
+        request = lock_request(entry.work_order.request)
+        own = access.is_authenticated and entry.engineer_id == access.user.pk
+        if not own or request.state == RequestState.IN_WORK:
+            _locked_in_work(access, entry.work_order)
+            _own_or_staff(access, entry)
         locked = TimeEntry.all_parks.select_for_update().get(pk=entry.pk)
         if locked.ended_at is not None:
             raise ValidationError(_("This timer is already stopped."), code="stopped")
-        seconds = max(0.0, (now - locked.started_at).total_seconds())
-        minutes = max(1, int((Decimal(str(seconds)) / 60).quantize(Decimal(1), ROUND_HALF_UP)))
-        locked.minutes = min(minutes, MAX_MINUTES)
-        locked.ended_at = locked.started_at + timedelta(minutes=locked.minutes)
-        locked.save(update_fields=["minutes", "ended_at"])
+        _finish(locked, now)
         touched(entry.park_id)
     return locked
 
@@ -336,6 +366,34 @@ def _check_span(started_at: datetime, minutes: int, now: datetime) -> None:
         )
     if started_at > now:
         raise ValidationError({"started_at": _("Time cannot be logged ahead.")})
+    if started_at + timedelta(minutes=minutes) > now:
+        raise ValidationError(
+            {"started_at": _("This time ends in the future: log only time already spent.")},
+            code="future",
+        )
+
+
+def _check_overlap(
+    *, engineer: Any, started_at: datetime, minutes: int, now: datetime, exclude: int | None = None
+) -> None:
+    """Refuse a span that overlaps another entry of the same engineer, finished or running (a
+    running one spans up to ``now``). Call under the request lock."""
+    ends_at = started_at + timedelta(minutes=minutes)
+    others = TimeEntry.all_parks.filter(engineer=engineer, started_at__lt=ends_at).exclude(
+        pk=exclude
+    )
+    clash = others.filter(ended_at__gt=started_at).exists() or (
+        now > started_at and others.filter(ended_at__isnull=True).exists()
+    )
+    if clash:
+        raise ValidationError(
+            {
+                "started_at": _(
+                    "This time overlaps another entry of yours: check the start and the minutes."
+                )
+            },
+            code="overlap",
+        )
 
 
 def time_log(
@@ -356,6 +414,7 @@ def time_log(
     _hour_line(work_order, quote_line)
     with transaction.atomic():
         _locked_in_work(access, work_order)
+        _check_overlap(engineer=access.user, started_at=started_at, minutes=minutes, now=now)
         entry = TimeEntry.all_parks.create(
             park_id=work_order.park_id,
             work_order=work_order,
@@ -395,6 +454,13 @@ def time_update(
         _locked_in_work(access, work_order)
         _own_or_staff(access, entry)
         locked = TimeEntry.all_parks.select_for_update().get(pk=entry.pk)
+        _check_overlap(
+            engineer=locked.engineer,
+            started_at=started_at,
+            minutes=minutes,
+            now=now,
+            exclude=locked.pk,
+        )
         locked.started_at = started_at
         locked.minutes = minutes
         locked.ended_at = started_at + timedelta(minutes=minutes)
@@ -630,6 +696,9 @@ class DeliveredLine:
     description: str
     quoted_quantity: Decimal
     discount: Decimal
+    #: something was recorded on the line (a delivery, a time entry or an instrument use linked
+    #: to it), even a quantity of zero: only a line with nothing recorded is charged as quoted
+    recorded: bool = False
 
 
 def hours(seconds: Decimal | int) -> Decimal:
@@ -637,35 +706,37 @@ def hours(seconds: Decimal | int) -> Decimal:
 
 
 def delivered_quantities(work_order: WorkOrder) -> list[DeliveredLine]:
-    """Per line of the work order's approved quote, in the quote's order: an hourly line gives
-    a ``time`` item (the sum of its finished time entries, minutes / 60) and, when instruments
-    were used on it, an ``instrument`` item (the booked span of its linked bookings that were
-    confirmed or checked in); a line with neither gives a ``time`` item of zero. A line of
-    samples, pieces or materials gives one ``delivered`` item (the recorded quantity, zero when
-    none). Four queries."""
+    """Per line of the work order's approved quote, in the quote's order, one item. An hourly
+    line delivers the larger of the staff's hours (its finished time entries, minutes / 60) and
+    the instrument's hours (the booked span of its linked bookings that were confirmed or
+    checked in): the engineer operating the instrument is the same hour of the same line, billed
+    once; the item is ``time`` when the staff's hours are at least the instrument's, else
+    ``instrument``. A line of samples, pieces or materials gives a ``delivered`` item (the
+    recorded quantity, zero when none). ``recorded``: a delivery, a time entry or an instrument
+    use is linked to the line. Four queries."""
     lines = list(
         QuoteLine.all_parks.filter(quote_id=work_order.quote_id)
         .select_related("service")
         .order_by("position", "pk")
     )
+    # every linked entry marks its line recorded; a running one has no minutes yet (not summed)
     minutes = dict(
-        TimeEntry.all_parks.filter(
-            work_order=work_order, quote_line__isnull=False, ended_at__isnull=False
-        )
+        TimeEntry.all_parks.filter(work_order=work_order, quote_line__isnull=False)
         .values_list("quote_line_id")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
     instrument_seconds: dict[int, int] = defaultdict(int)
-    for line_id, starts_at, ends_at in InstrumentUse.all_parks.filter(
-        work_order=work_order,
-        quote_line__isnull=False,
-        booking__status__in=USED_STATUSES,
-    ).values_list("quote_line_id", "booking__starts_at", "booking__ends_at"):
-        instrument_seconds[line_id] += int((ends_at - starts_at).total_seconds())
+    for line_id, status, starts_at, ends_at in InstrumentUse.all_parks.filter(
+        work_order=work_order, quote_line__isnull=False
+    ).values_list("quote_line_id", "booking__status", "booking__starts_at", "booking__ends_at"):
+        instrument_seconds[line_id] += (
+            int((ends_at - starts_at).total_seconds()) if status in USED_STATUSES else 0
+        )
     delivered = dict(
         Delivery.all_parks.filter(work_order=work_order).values_list("quote_line_id", "quantity")
     )
+    linked = set(minutes) | set(instrument_seconds)
     result: list[DeliveredLine] = []
     for line in lines:
         name = line.description or (line.service.display_name if line.service else "")
@@ -681,15 +752,16 @@ def delivered_quantities(work_order: WorkOrder) -> list[DeliveredLine]:
                 description=name,
                 quoted_quantity=line.quantity,
                 discount=line.discount,
+                recorded=line.pk in linked or line.pk in delivered,
             )
 
         if line.kind == LineKind.SERVICE and line.unit == Unit.HOUR:
-            staff_minutes = minutes.get(line.pk) or 0
-            seconds = instrument_seconds.get(line.pk, 0)
-            if staff_minutes or not seconds:
-                result.append(item("time", hours(staff_minutes * 60)))
-            if seconds:
-                result.append(item("instrument", hours(seconds)))
+            staff = hours((minutes.get(line.pk) or 0) * 60)
+            instrument = hours(instrument_seconds.get(line.pk, 0))
+            if staff >= instrument:
+                result.append(item("time", staff))
+            else:
+                result.append(item("instrument", instrument))
         else:
             result.append(item("delivered", Decimal(delivered.get(line.pk) or 0)))
     return result

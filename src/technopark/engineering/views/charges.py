@@ -17,13 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from technopark.core.localtime import local_today
 from technopark.core.params import Integer, param_value
+from technopark.core.scopes import in_park
 from technopark.engineering import queries, rules, services
 from technopark.engineering.forms import AdjustmentDecisionForm, DisputeForm
-from technopark.engineering.models import ServiceRequest
+from technopark.engineering.models import Charge, ServiceRequest
 from technopark.engineering.views._charge_context import charge_form
 from technopark.engineering.views._common import Visitor, request_or_404, visitor
 from technopark.engineering.views.requests import detail_context
 from technopark.parks.http import access_of, park_of, require
+from technopark.parks.rules import is_staff
 
 YEAR = Integer(low=2000, high=2100)
 MONTH = Integer(low=1, high=12)
@@ -41,11 +43,23 @@ def _again(
 @login_required
 @require_POST
 def charge_create(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
-    """Charge an accepted request (the park's managers and admins)."""
+    """Charge an accepted request (the park's managers and admins). The form sent twice (the
+    same idempotency key) finds the charge it made and goes back to the request; the request's
+    state is the service's to check."""
     who = visitor(request)
     found = request_or_404(request, pk, who)
     access = access_of(request)
-    require(rules.can_charge(access, found))
+    require(in_park(access, found) and is_staff(access))
+    key = request.POST.get("idempotency_key", "")
+    if (
+        isinstance(key, str)
+        and key.strip()
+        and Charge.all_parks.filter(
+            park_id=found.park_id, request=found, idempotency_key=key.strip()
+        ).exists()
+    ):
+        messages.success(request, _("The request is charged."))
+        return redirect("engineering:request", park_slug=park_slug, pk=found.pk)
     form = charge_form(found, request.POST)
     if form.is_valid():
         line_id = form.budget_line_id()

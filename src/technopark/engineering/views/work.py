@@ -464,7 +464,10 @@ def board(request: HttpRequest, park_slug: str) -> HttpResponse:
     today = local_today(park.time_zone, at=now)
     monday = today - timedelta(days=today.weekday())
     since = to_utc(datetime.combine(monday, datetime.min.time()), zone=park.time_zone)
-    until = since + timedelta(days=7)
+    # next Monday's midnight in the park's zone: a week with a DST change is not 7×24 hours
+    until = to_utc(
+        datetime.combine(monday + timedelta(days=7), datetime.min.time()), zone=park.time_zone
+    )
     week = queries.time_of(park=park, user=request.user, since=since, until=until)
     params = request.GET.copy()
     params.pop("page", None)
