@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from technopark.api.auth import signed_in
 from technopark.api.errors import documented
+from technopark.api.types import Day
 from technopark.engineering import rules
 from technopark.engineering.figures import (
     EngineeringFigures,
@@ -35,8 +36,8 @@ router = Router(tags=["engineering"])
 
 
 class FiguresParams(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 class CountOut(Schema):
