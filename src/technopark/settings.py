@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "technopark.engineering",
     "technopark.programmes",
     "technopark.grants",
+    "technopark.network",
     "technopark.notices",
     "technopark.api",
     "technopark.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:park_slug>/programmes/", include("technopark.programmes.urls")),
     path("<slug:park_slug>/grants/", include("technopark.grants.urls")),
     path("<slug:park_slug>/engineering/", include("technopark.engineering.urls")),
+    path("<slug:park_slug>/network/", include("technopark.network.urls")),
 ]
 
 handler403 = "technopark.parks.views.error_403"

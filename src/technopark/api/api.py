@@ -17,6 +17,7 @@ from technopark.engineering.api_charges import router as engineering_charges_rou
 from technopark.engineering.api_documents import router as engineering_documents_router
 from technopark.engineering.api_figures import router as figures_router
 from technopark.engineering.api_work import router as engineering_work_router
+from technopark.network.api import router as network_router
 from technopark.grants.api import router as grants_router
 from technopark.notices.api import router as notices_router
 from technopark.parks.api import router as parks_router
@@ -55,3 +56,4 @@ api.add_router("", engineering_charges_router)
 api.add_router("", notices_router)
 api.add_router("", figures_router)
 api.add_router("", engineering_documents_router)
+api.add_router("", network_router)

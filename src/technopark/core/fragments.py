@@ -77,6 +77,7 @@ TOPICS = frozenset(
         "grants",  # awards, milestones, tranches and money movements
         "spaces",  # resources, hours, closures, bookings
         "engineering",  # services and prices, service requests, quotes
+        "network",  # profiles, needs, introductions, pairings, sessions, matching runs
     }
 )
 

@@ -1,0 +1,1 @@
+"""Input shapes of the network pages, one module per part."""

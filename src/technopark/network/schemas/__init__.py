@@ -1,0 +1,1 @@
+"""Shapes of the network API, one module per part."""

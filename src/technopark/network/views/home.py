@@ -1,0 +1,3 @@
+"""Placeholder: the home part fills this module."""
+
+urlpatterns: list = []

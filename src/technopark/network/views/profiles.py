@@ -1,0 +1,3 @@
+"""Placeholder: the profiles part fills this module."""
+
+urlpatterns: list = []
