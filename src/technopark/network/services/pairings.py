@@ -31,6 +31,16 @@ from technopark.network.models import (
 from technopark.network.services._common import lock_profile, touched
 
 
+def _duplicate() -> ValidationError:
+    return ValidationError(
+        {
+            "company": ValidationError(
+                _("This mentor already mentors this company."), code="duplicate"
+            )
+        }
+    )
+
+
 def pairing_open(
     *,
     profile: Profile,
@@ -62,13 +72,14 @@ def pairing_open(
         if Pairing.all_parks.filter(
             profile=locked, company=company, status=PairingStatus.ACTIVE
         ).exists():
-            raise ValidationError(
-                {"company": _("This mentor already mentors this company.")}, code="duplicate"
-            )
+            raise _duplicate()
         if queries.active_mentees(locked.pk) >= locked.capacity_mentees:
             raise ValidationError(
-                {"profile": _("The mentor has no place left for another company.")},
-                code="capacity",
+                {
+                    "profile": ValidationError(
+                        _("The mentor has no place left for another company."), code="capacity"
+                    )
+                }
             )
         try:
             with transaction.atomic():
@@ -84,9 +95,7 @@ def pairing_open(
                     created_by=by,
                 )
         except IntegrityError as error:  # the same pair opened by a concurrent transaction
-            raise ValidationError(
-                {"company": _("This mentor already mentors this company.")}, code="duplicate"
-            ) from error
+            raise _duplicate() from error
         touched(company.park_id)
     return pairing
 
