@@ -1,3 +1,15 @@
-"""Placeholder: the home part fills this module."""
+"""Placeholder of the home part: its URL names are agreed; the part replaces this module."""
 
-urlpatterns: list = []
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+
+
+def _todo(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    raise Http404
+
+
+urlpatterns = [
+    path("", _todo, name="home"),
+]
