@@ -83,6 +83,11 @@ LINKS = (
         ),
         app="engineering",
     ),
+    Link(
+        pgettext_lazy("menu", "Network"),
+        (("network.can_browse", "network:home"),),
+        app="network",
+    ),
     Link(_("Settings"), (("parks.can_configure_park", "parks:settings"),), url_names=("settings",)),
     Link(_("People"), (("parks.can_manage_members", "people:members"),), url_names=("members",)),
 )
@@ -90,6 +95,33 @@ LINKS = (
 
 # A section's own row of links under its heading ({% section_nav "spaces" %}).
 SECTIONS: dict[str, tuple[Link, ...]] = {
+    "network": (
+        Link(
+            pgettext_lazy("network section", "Overview"),
+            (("network.can_browse", "network:home"),),
+            url_names=("home",),
+        ),
+        Link(
+            pgettext_lazy("network section", "People"),
+            (("network.can_browse", "network:directory"),),
+            url_names=("directory", "profile"),
+        ),
+        Link(
+            _("Introductions"),
+            (("network.can_browse", "network:intros"),),
+            url_names=("intros", "intro", "intro_new"),
+        ),
+        Link(
+            pgettext_lazy("network section", "Mentoring"),
+            (("network.can_browse", "network:pairings"),),
+            url_names=("pairings", "pairing", "pairing_new", "session"),
+        ),
+        Link(
+            _("Batch matching"),
+            (("network.can_manage", "network:runs"),),
+            url_names=("runs", "run", "weights"),
+        ),
+    ),
     "engineering": (
         Link(
             _("Request queue"),
