@@ -80,7 +80,8 @@ def _visible(request: HttpRequest, intro_id: int) -> tuple[Introduction, set[int
 
 def _fresh(request: HttpRequest, intro: Introduction, member_ids: set[int]) -> dict[str, Any]:
     found = intro_queries.intro_in_park(park=park_of(request), pk=intro.pk)
-    assert found is not None
+    if found is None:  # pragma: no cover - the introduction was just written
+        raise Http404
     return _out(found, rules.can_see_intro_contacts(access_of(request), found, member_ids))
 
 
