@@ -9,13 +9,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.network.models import NOTE_MAX_WORDS, DeclineReason
 from technopark.network.services.intros import ANSWER_MAX_CHARS, NOTE_MAX_CHARS
 
 
 class IntroRequestForm(ServiceErrorsMixin, forms.Form):
-    company = forms.ModelChoiceField(label=_("company"), queryset=None, empty_label=None)
+    company = forms.ModelChoiceField(
+        label=_("company"),
+        queryset=Company.all_parks.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your companies.")},
+    )
     note = forms.CharField(
         label=pgettext_lazy("introduction request", "note"),
         max_length=NOTE_MAX_CHARS,
