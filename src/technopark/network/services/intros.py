@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from technopark.companies.models import Company
-from technopark.network import queries, rules
+from technopark.network import queries
 from technopark.network.models import (
     NOTE_MAX_WORDS,
     Bookmark,
@@ -51,8 +51,8 @@ from technopark.network.models import (
 from technopark.network.services._common import lock_profile, touched
 from technopark.network.services.pairings import pairing_open
 from technopark.notices.services import notify
-from technopark.parks.models import Park
-from technopark.parks.rules import ParkAccess
+from technopark.parks.models import Park, Role
+from technopark.parks.rules import ParkAccess, has_role, is_staff
 
 #: How long a request waits for an answer before it expires.
 EXPIRY_DAYS = 14
@@ -122,6 +122,39 @@ def _clean_answer(answer: str) -> str:
     return answer
 
 
+# The same questions as ``network.rules`` (services sit below rules in the layers, so they ask
+# them here, of the locked or freshly read rows).
+_NETWORK_ROLES = (
+    Role.FOUNDER,
+    Role.MENTOR,
+    Role.EXPERT,
+    Role.INVESTOR,
+    Role.CUSTOMER,
+    Role.PARTNER,
+)
+
+
+def _owns(access: ParkAccess, profile: Profile) -> bool:
+    return (
+        access.is_authenticated
+        and access.park is not None
+        and profile.park_id == access.park.pk
+        and profile.user_id == access.user.pk
+    )
+
+
+def _may_ask_for(access: ParkAccess, profile: Profile) -> bool:
+    """``rules.can_request_intro`` without the company: the profile is of the visitor's park,
+    active, and visible to them (the staff see hidden ones too)."""
+    if access.park is None or profile.park_id != access.park.pk or not profile.is_active:
+        return False
+    if is_staff(access):
+        return True
+    return any(has_role(access, role) for role in _NETWORK_ROLES) and (
+        profile.visibility == Visibility.PARK
+    )
+
+
 # --- asking --------------------------------------------------------------------------------------
 
 
@@ -142,9 +175,9 @@ def intro_request(
     acting_ids = queries.acting_company_ids(park=park, user=access.user)
     if company.pk not in acting_ids:
         raise ValidationError({"company": _("Choose a company you act for.")})
-    if rules.owns_profile(access, profile):
+    if _owns(access, profile):
         raise ValidationError({"profile": _("You cannot ask to be introduced to yourself.")})
-    if not rules.can_request_intro(access, profile, company.pk, acting_ids):
+    if not _may_ask_for(access, profile):
         raise ValidationError({"profile": _("This person does not take requests now.")})
     note = _clean_note(note)
     start, end = month_bounds(now, park.time_zone)
@@ -278,7 +311,7 @@ def intro_accept(
         profile = lock_profile(intro.profile_id)
         locked = _locked(intro)
         locked.profile = profile
-        if not rules.owns_profile(access, profile):
+        if not _owns(access, profile):
             raise ValidationError(_("Only the person asked may answer."), code="forbidden")
         _must_be_open(locked, now)
         if profile.kind == ProfileKind.MENTOR:
