@@ -82,3 +82,20 @@ def test_twenty_acceptances_by_an_investor_keep_the_months_limit(net: Any) -> No
     assert len(outcome.refusals) == PARALLEL - 4
     assert all(error.error_dict["profile"][0].code == "capacity" for error in outcome.refusals)
     assert Introduction.all_parks.filter(status=IntroStatus.ACCEPTED).count() == 4
+
+
+def test_ten_identical_requests_at_once_leave_one_waiting(net: Any) -> None:
+    def asker() -> Any:
+        return intros.intro_request(
+            access=net.access("founder"),
+            company=net.world.company,
+            profile=net.investor_profile,
+            note="Здравствуйте",
+            now=NOW,
+        )
+
+    outcome = race(*(asker for _ in range(10)))
+    assert not outcome.failures, outcome.failures
+    assert len(outcome.values) == 1 and len(outcome.refusals) == 9
+    assert all(error.error_dict["profile"][0].code == "duplicate" for error in outcome.refusals)
+    assert Introduction.all_parks.filter(status=IntroStatus.REQUESTED).count() == 1

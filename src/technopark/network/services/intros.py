@@ -263,7 +263,11 @@ def _tell_holder(intro: Introduction, company: Company, profile: Profile) -> Non
             "park": intro.park.display_name,
             "company": company.short_name,
             "stage": company.get_stage_display() if company.stage else "",
-            "directions": [direction.name for direction in company.directions.all()],
+            # through ``all_parks``: the company is of this park, and a command or a thread
+            # runs with no park scope
+            "directions": [
+                direction.name for direction in company.directions(manager="all_parks").all()
+            ],
             "kind": profile.get_kind_display(),
             "note": intro.note,
             "expires_at": intro.expires_at,
