@@ -45,6 +45,7 @@ PROVIDERS = (
     "companies",
     "engineering",
     "grants",
+    "network",
     "programmes",
     "residency",
     "selection",

@@ -295,10 +295,10 @@ MANAGER_HOME_QUERIES = 22
 # A repeat visit: everything from the cache, the personal parts too (the visitor's companies and
 # team offers, kept per person until a "companies" write).
 REPEAT_QUERIES = 0
-# The founder's: the same 7 + 3, the report banner (1), and an agenda of 8: team offers;
+# The founder's: the same 7 + 3, the report banner (1), and an agenda of 9: team offers;
 # applications by status; the quarter's report due, reports returned; bookings today;
-# sessions this week; grant milestones; quotes to answer.
-FOUNDER_HOME_QUERIES = 19
+# sessions this week; grant milestones; quotes to answer; introductions accepted or expiring.
+FOUNDER_HOME_QUERIES = 20
 # /me/ once the park's agenda is cached: the memberships with their parks, the invitations.
 ME_QUERIES = 2
 # The manager's /me/ on a first visit: the session's user, the memberships with their parks, the

@@ -185,3 +185,19 @@ def can_end_pairing(access: ParkAccess, pairing: Pairing, acting_ids: Collection
             or pairing.company_id in acting_ids
         )
     )
+
+
+# --- intros ---
+
+
+def can_see_intro_contacts(
+    access: ParkAccess, intro: Introduction, member_ids: Collection[int]
+) -> bool:
+    """Both sides' contacts on an introduction: only once the holder accepted, and only to the
+    two sides and the staff (``intro.profile`` loaded by the view's query)."""
+    return intro.status == IntroStatus.ACCEPTED and can_view_intro(access, intro, member_ids)
+
+
+def can_see_all_intros(access: ParkAccess) -> bool:
+    """The park's introductions, every company's (the staff)."""
+    return is_staff(access)
