@@ -17,8 +17,8 @@ from technopark.engineering.api_charges import router as engineering_charges_rou
 from technopark.engineering.api_documents import router as engineering_documents_router
 from technopark.engineering.api_figures import router as figures_router
 from technopark.engineering.api_work import router as engineering_work_router
-from technopark.network.api import router as network_router
 from technopark.grants.api import router as grants_router
+from technopark.network.api import router as network_router
 from technopark.notices.api import router as notices_router
 from technopark.parks.api import router as parks_router
 from technopark.programmes.api import router as programmes_router
