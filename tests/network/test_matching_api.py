@@ -1,4 +1,4 @@
-# ruff: noqa: F811 - the API fixtures of tests/api are imported by name and used as arguments
+# ruff: noqa: F811 - the API and matching fixtures are imported by name and used as arguments
 """The matching API: every answer checked against the served OpenAPI document; suggestions for
 those who act for the company and the staff, the rest for the staff; everyone else, and another
 park's records, a 404; refusals a 422 naming the field."""
@@ -76,9 +76,7 @@ def test_suggestions_typed_parameters(net: Any, api: Any) -> None:
     assert "query.company" in field_errors(manager.get(f"{API}/suggestions"))
     foreign = manager.get(f"{API}/suggestions", {"company": net.world.foreign_company.pk})
     assert foreign.status_code == 404
-    kinds = manager.get(
-        f"{API}/suggestions", {"company": net.world.company.pk, "kind": "customer"}
-    )
+    kinds = manager.get(f"{API}/suggestions", {"company": net.world.company.pk, "kind": "customer"})
     assert [item["profile_id"] for item in body(kinds)["items"]] == [net.customer_profile.pk]
 
 
@@ -136,7 +134,9 @@ def test_refusals_name_the_field(net: Any, cohorted: Cohorted, api: Any) -> None
     run = make_run(net, cohorted)
     proposal = MatchProposal.all_parks.filter(run=run).first()
     assert "mentors_per_company" in field_errors(
-        manager.post(f"{API}/matching/runs", {"cohort": cohorted.cohort.pk, "mentors_per_company": 6})
+        manager.post(
+            f"{API}/matching/runs", {"cohort": cohorted.cohort.pk, "mentors_per_company": 6}
+        )
     )
     assert "cohort" in field_errors(manager.post(f"{API}/matching/runs", {"cohort": 999999}))
     duplicate = manager.post(

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matching fixtures are imported by name and used as arguments
 """The matching pages: who sees what (a 404 for everyone else), typed parameters, the
 explanations consistent with the scores shown, and a fixed number of queries."""
 
@@ -130,9 +131,12 @@ def test_suggestions_explained_and_consistent(net: Any) -> None:
     points = [int(p) for p in re.findall(r'data-points="(\d+)"', html)]
     assert points and all(p > 0 for p in points)
     assert f"?company={world.company.pk}" in html
-    assert reverse(
-        "network:intro_new", kwargs={"park_slug": world.park.slug, "pk": net.mentor_profile.pk}
-    ) in html
+    assert (
+        reverse(
+            "network:intro_new", kwargs={"park_slug": world.park.slug, "pk": net.mentor_profile.pk}
+        )
+        in html
+    )
 
 
 def test_suggestions_leave_out_paired_and_full(net: Any) -> None:
@@ -149,7 +153,7 @@ def test_suggestions_leave_out_paired_and_full(net: Any) -> None:
     net.other_mentor_profile.save()
     response = client(net, "founder").get(url(net, "suggestions"), {"company": world.company.pk})
     assert response.context["rows"] == []
-    assert "data-testid=\"no-suggestions\"" in response.content.decode()
+    assert 'data-testid="no-suggestions"' in response.content.decode()
 
 
 def test_suggestions_of_investors(net: Any) -> None:
@@ -160,9 +164,7 @@ def test_suggestions_of_investors(net: Any) -> None:
 
 
 @pytest.mark.parametrize("extra", [0, 6])
-def test_suggestions_queries_fixed(
-    net: Any, extra: int, django_assert_num_queries: Any
-) -> None:
+def test_suggestions_queries_fixed(net: Any, extra: int, django_assert_num_queries: Any) -> None:
     more_mentors(net, extra)
     browser = client(net, "founder")
     address = url(net, "suggestions")
@@ -200,8 +202,21 @@ def test_writes_role_matrix(net: Any, cohorted: Cohorted, role: str) -> None:
     browser = client(net, role)
     expected = {"anonymous": 302, "manager": 302}.get(role, 404)
     posts = [
-        (url(net, "weights"), {name: 3 for name in ("directions", "needs", "stage", "language",
-                                                      "time_zone", "ratings", "load")}),
+        (
+            url(net, "weights"),
+            {
+                name: 3
+                for name in (
+                    "directions",
+                    "needs",
+                    "stage",
+                    "language",
+                    "time_zone",
+                    "ratings",
+                    "load",
+                )
+            },
+        ),
         (url(net, "run_new"), {"cohort": cohorted.cohort.pk, "mentors_per_company": 1}),
         (url(net, "proposal_remove", pk=proposal.pk), {}),
         (
@@ -288,8 +303,10 @@ def test_proposal_add_refusal_shown(net: Any, cohorted: Cohorted) -> None:
 
 @pytest.mark.parametrize("value", ["11", "-1", "x", ""])
 def test_weights_bad_input(net: Any, value: str) -> None:
-    data = {name: 3 for name in ("directions", "needs", "stage", "language", "time_zone",
-                                 "ratings", "load")}
+    data = {
+        name: 3
+        for name in ("directions", "needs", "stage", "language", "time_zone", "ratings", "load")
+    }
     data["stage"] = value  # type: ignore[assignment]
     response = client(net, "manager").post(url(net, "weights"), data)
     assert response.status_code == 400
@@ -301,8 +318,10 @@ def test_weights_of_a_programme(net: Any, cohorted: Cohorted) -> None:
     browser = client(net, "manager")
     address = url(net, "weights") + f"?programme={cohorted.programme.pk}"
     assert 'data-testid="inherited"' in browser.get(address).content.decode()
-    data = {name: 7 for name in ("directions", "needs", "stage", "language", "time_zone",
-                                 "ratings", "load")}
+    data = {
+        name: 7
+        for name in ("directions", "needs", "stage", "language", "time_zone", "ratings", "load")
+    }
     data["programme"] = cohorted.programme.pk
     response = browser.post(url(net, "weights"), data)
     assert response.status_code == 302 and response["Location"] == address

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the matching fixtures are imported by name and used as arguments
 """The matching services: weights, a run solved and stored, draft edits, publication (refused
 whole when a mentor's place was taken meanwhile), discarding; staff only."""
 
@@ -233,7 +234,9 @@ def test_run_of_a_cohort_of_another_park_refused(net: Any, cohorted: Cohorted) -
     with pytest.raises(ValidationError) as caught:
         matching.run_create(
             access=net.access("outsider").__class__(
-                user=net.world.users["manager"], park=net.world.other_park, roles=frozenset({"manager"})
+                user=net.world.users["manager"],
+                park=net.world.other_park,
+                roles=frozenset({"manager"}),
             ),
             cohort=cohorted.cohort,
             mentors_per_company=1,

@@ -30,7 +30,6 @@ from technopark.network.schemas.matching import (
     MatchProposalOut,
     MatchRunDetailOut,
     MatchRunIn,
-    MatchRunOut,
     MatchRunPageOut,
     MatchWeightsIn,
     MatchWeightsOut,
@@ -276,9 +275,7 @@ def run_discard(request: HttpRequest, park_slug: str, run_id: Id) -> Any:
     **documented({201: MatchProposalOut}, 400, 401, 404, 422),
     summary="Add a pair to a draft run by hand",
 )
-def proposal_add(
-    request: HttpRequest, park_slug: str, run_id: Id, payload: MatchProposalIn
-) -> Any:
+def proposal_add(request: HttpRequest, park_slug: str, run_id: Id, payload: MatchProposalIn) -> Any:
     """Refused (422 on ``profile``) for a conflict of interest, a pair already active or
     proposed, or a mentor with no place left within the run; 422 on ``company`` for a company
     outside the run's cohort."""

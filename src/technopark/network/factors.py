@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 FACTOR_LABELS = {
     "directions": gettext_lazy("shared directions"),
@@ -41,14 +40,15 @@ def _pairs(factors: Iterable[Any]) -> list[tuple[str, int]]:
 def explained(factors: Iterable[Any], count: int = 3) -> list[dict[str, Any]]:
     """The first ``count`` factors that brought points: code, points, label and the line
     "shared directions: 40 points"."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code, points in _pairs(factors):
         if points <= 0 or len(rows) >= count:
             continue
         label = label_of(code)
-        text = ngettext(
-            "%(label)s: %(points)d point", "%(label)s: %(points)d points", points
-        ) % {"label": label, "points": points}
+        text = ngettext("%(label)s: %(points)d point", "%(label)s: %(points)d points", points) % {
+            "label": label,
+            "points": points,
+        }
         rows.append({"code": code, "points": points, "label": label, "text": text})
     return rows
 
@@ -64,5 +64,3 @@ def why(factors: Iterable[Any]) -> str:
         "first": top[0],
         "second": top[1],
     }
-
-

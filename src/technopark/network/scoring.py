@@ -137,16 +137,14 @@ def sub_scores(company: CompanySide, profile: ProfileSide) -> dict[str, int]:
         ratings = MAX_SUB // 2
     else:
         clamped = min(4.0, max(1.0, profile.rating))
-        ratings = int(round((clamped - 1.0) / 3.0 * MAX_SUB))
+        ratings = round((clamped - 1.0) / 3.0 * MAX_SUB)
     load = MAX_SUB if profile.capacity <= 0 else _share(profile.free, profile.capacity)
     return {
-        "directions": _share(
-            len(company.directions & profile.directions), len(company.directions)
-        ),
+        "directions": _share(len(company.directions & profile.directions), len(company.directions)),
         "needs": needs,
         "stage": stage,
         "language": MAX_SUB if company.languages & profile.languages else 0,
-        "time_zone": int(round(overlap / WORKDAY_HOURS * MAX_SUB)),
+        "time_zone": round(overlap / WORKDAY_HOURS * MAX_SUB),
         "ratings": ratings,
         "load": load,
     }

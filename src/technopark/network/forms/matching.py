@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,36 +26,25 @@ class WeightsForm(ServiceErrorsMixin, forms.Form):
 
 
 class RunForm(ServiceErrorsMixin, forms.Form):
-    cohort = forms.ModelChoiceField(
-        queryset=Profile.all_parks.none(), label=_("Cohort")
-    )
+    cohort = forms.ModelChoiceField(queryset=Profile.all_parks.none(), label=_("Cohort"))
     mentors_per_company = forms.IntegerField(
         label=_("Mentors per company"), min_value=1, max_value=5, initial=1
     )
 
     def __init__(self, *args: Any, cohorts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["cohort"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = cohorts
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
 
 
 class ProposalForm(ServiceErrorsMixin, forms.Form):
     service_error_fields = {"profile": "mentor"}
 
-    company = forms.ModelChoiceField(
-        queryset=Profile.all_parks.none(), label=_("Company")
-    )
-    mentor = forms.ModelChoiceField(
-        queryset=Profile.all_parks.none(), label=_("Mentor")
-    )
+    company = forms.ModelChoiceField(queryset=Profile.all_parks.none(), label=_("Company"))
+    mentor = forms.ModelChoiceField(queryset=Profile.all_parks.none(), label=_("Mentor"))
 
     def __init__(self, *args: Any, companies: Any, mentors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        company = self.fields["company"]
-        mentor = self.fields["mentor"]
-        assert isinstance(company, forms.ModelChoiceField)
-        assert isinstance(mentor, forms.ModelChoiceField)
-        company.queryset = companies
+        cast(forms.ModelChoiceField, self.fields["company"]).queryset = companies
+        mentor = cast(forms.ModelChoiceField, self.fields["mentor"])
         mentor.queryset = mentors
-        mentor.label_from_instance = lambda profile: profile.headline  # type: ignore[method-assign]
+        mentor.label_from_instance = lambda profile: profile.headline  # type: ignore[method-assign,assignment]

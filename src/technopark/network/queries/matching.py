@@ -84,7 +84,7 @@ def company_sides(park: Park, companies: QuerySet[Company], now: datetime) -> li
     offsets: dict[str, float] = {}
     sides = []
     for company in rows:
-        zone = company.site.time_zone if company.site_id else park.time_zone
+        zone = company.site.time_zone if company.site is not None else park.time_zone
         if zone not in offsets:
             offsets[zone] = utc_offset_hours(zone, now)
         needs = company.open_needs
@@ -229,9 +229,7 @@ def suggestions(
         Bookmark.all_parks.filter(company=company).values_list("profile_id", flat=True)
     )
     profiles = list(
-        profiles_with_load(park).filter(
-            kind=kind, is_active=True, visibility=Visibility.PARK
-        )
+        profiles_with_load(park).filter(kind=kind, is_active=True, visibility=Visibility.PARK)
     )
     refused = conflicts(park, [company], profiles)
     offsets: dict[str, float] = {}
@@ -326,9 +324,7 @@ def mentors_with_places(park: Park) -> list[Profile]:
 
 
 def cohorts_for_runs(park: Park) -> Any:
-    return Cohort.all_parks.filter(park=park, archived_at__isnull=True).select_related(
-        "programme"
-    )
+    return Cohort.all_parks.filter(park=park, archived_at__isnull=True).select_related("programme")
 
 
 def programmes_for_weights(park: Park) -> Any:
@@ -350,4 +346,3 @@ def companies_for_suggestions(park: Park, ids: Collection[int] | None) -> QueryS
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.order_by("short_name", "pk")
-

@@ -35,13 +35,19 @@ from technopark.network.queries import matching as q
 from technopark.network.scoring import factors_json, score
 from technopark.network.services._common import refuse_unless, touched
 from technopark.network.services.pairings import pairing_open
+from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess, is_staff
 
 WEIGHT_FIELDS = q.WEIGHT_FIELDS
 
 
-def _staff(access: ParkAccess) -> None:
-    refuse_unless(is_staff(access))
+def _staff(access: ParkAccess) -> Park:
+    """The park of a staff member's access (refused for anyone else)."""
+    refuse_unless(is_staff(access) and access.park is not None)
+    park = access.park
+    if park is None:  # pragma: no cover - refused above
+        raise ValidationError(_("You may not do this."))
+    return park
 
 
 # --- weights ------------------------------------------------------------------------------
@@ -52,9 +58,7 @@ def weights_save(
 ) -> MatchWeights:
     """Save the park's default weights (``programme`` None) or a programme's. Each is a whole
     number 0–10; a missing one keeps its current value."""
-    _staff(access)
-    park = access.park
-    assert park is not None
+    park = _staff(access)
     if programme is not None and programme.park_id != park.pk:
         raise ValidationError({"programme": _("Choose a programme of this park.")})
     errors = {}
@@ -109,8 +113,7 @@ def _totals(run: MatchRun) -> None:
         per_company[company_id] = per_company.get(company_id, 0) + 1
     run.total_score = sum(value for _c, value in rows)
     run.unmatched = sum(
-        max(0, run.mentors_per_company - per_company.get(company_id, 0))
-        for company_id in companies
+        max(0, run.mentors_per_company - per_company.get(company_id, 0)) for company_id in companies
     )
     run.save(update_fields=["total_score", "unmatched"])
 
@@ -121,9 +124,7 @@ def run_create(
     """Solve the batch matching of ``cohort``'s active participants against the park's active
     mentors with places left, under the weights of the cohort's programme, and store it as a
     draft with its proposals, the greedy baseline's score and the places left unmatched."""
-    _staff(access)
-    park = access.park
-    assert park is not None
+    park = _staff(access)
     if cohort is None or cohort.park_id != park.pk:
         raise ValidationError({"cohort": _("Choose a cohort of this park.")})
     if isinstance(mentors_per_company, bool) or not 1 <= mentors_per_company <= 5:
@@ -196,9 +197,7 @@ def proposal_add(
     """Add a pair to a draft run by hand. Refused: a company not in the run's cohort, a profile
     that is not an active mentor of the park, a pair with a conflict of interest or already
     active or already proposed, and a mentor whose places would be exceeded within the run."""
-    _staff(access)
-    park = access.park
-    assert park is not None
+    park = _staff(access)
     with transaction.atomic():
         locked = _lock_draft(run)
         if locked.park_id != park.pk:

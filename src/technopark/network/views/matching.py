@@ -50,9 +50,7 @@ def _parse(request: HttpRequest, name: str, param: Any) -> tuple[Any, str | None
     try:
         return param.parse(raw), None
     except ValueError:
-        return None, _("The address has a value that is not understood: %(name)s.") % {
-            "name": name
-        }
+        return None, _("The address has a value that is not understood: %(name)s.") % {"name": name}
 
 
 # --- suggestions --------------------------------------------------------------------------
