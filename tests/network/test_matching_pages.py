@@ -347,3 +347,13 @@ def test_run_page_queries_fixed(
 
 
 QUERIES_RUN = 6
+
+
+def test_suggestions_in_russian(net: Any) -> None:
+    browser = client(net, "founder")
+    browser.cookies["django_language"] = "ru"
+    response = browser.get(url(net, "suggestions"), {"company": net.world.company.pk})
+    html = response.content.decode()
+    assert "Рекомендации" in html
+    assert "общие направления" in html and "балл" in html
+    assert "Предложено прежде всего за" in html
