@@ -16,6 +16,7 @@ from technopark.network.scoring import (
     Weights,
     hours_overlap,
     score,
+    total_matrix,
 )
 
 directions = st.frozensets(st.integers(1, 6), max_size=4)
@@ -132,3 +133,18 @@ def test_unknown_rating_is_neutral() -> None:
     worst = score(CompanySide(id=1), ProfileSide(id=2, rating=1), weights)
     best = score(CompanySide(id=1), ProfileSide(id=2, rating=4), weights)
     assert (worst.total, unknown.total, best.total) == (0, 50, 100)
+
+
+@given(
+    st.lists(companies, min_size=1, max_size=4),
+    st.lists(profiles(), min_size=1, max_size=4),
+    weights_st,
+)
+def test_the_matrix_equals_the_score_of_each_pair(
+    cs: list[CompanySide], ps: list[ProfileSide], weights: Weights
+) -> None:
+    matrix = total_matrix(cs, ps, weights)
+    assert matrix.shape == (len(cs), len(ps))
+    for i, company in enumerate(cs):
+        for j, profile in enumerate(ps):
+            assert matrix[i, j] == score(company, profile, weights).total

@@ -27,10 +27,28 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from technopark.network.scoring import MAX_SCORE, CompanySide, ProfileSide, Score, Weights
+from technopark.network.scoring import (
+    MAX_SCORE,
+    CompanySide,
+    ProfileSide,
+    Score,
+    Weights,
+    total_matrix,
+)
 from technopark.network.scoring import score as score_pair
 
-__all__ = ["OFFSET", "Mentor", "Pair", "Problem", "Solution", "build", "greedy", "solve"]
+__all__ = [
+    "OFFSET",
+    "Mentor",
+    "Pair",
+    "Problem",
+    "Solution",
+    "build",
+    "explain",
+    "feasible",
+    "greedy",
+    "solve",
+]
 
 # Every arc costs at least 1: with OFFSET above the largest score, a pair is always worth making.
 OFFSET = MAX_SCORE + 1
@@ -50,7 +68,6 @@ class Problem:
     # already, score above 0); a pair not here is never proposed.
     scores: Mapping[tuple[int, int], int]
     mentors_per_company: int = 1
-    details: Mapping[tuple[int, int], Score] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,27 +97,43 @@ def build(
     mentors_per_company: int = 1,
     forbidden: Iterable[tuple[int, int]] = (),
 ) -> Problem:
-    """Score every pair and keep the acceptable ones (``forbidden``: conflicts of interest and
-    pairs already active, as ``(company id, profile id)``)."""
-    refused = set(forbidden)
-    scores: dict[tuple[int, int], int] = {}
-    details: dict[tuple[int, int], Score] = {}
-    for company in companies:
-        for mentor in mentors:
-            key = (company.id, mentor.id)
-            if key in refused or mentor.free <= 0:
-                continue
-            result = score_pair(company, mentor, weights)
-            if result.total > 0:
-                scores[key] = result.total
-                details[key] = result
+    """Score every pair (``scoring.total_matrix``, all at once) and keep the acceptable ones
+    (``forbidden``: conflicts of interest and pairs already active, as ``(company id, profile
+    id)``; mentors without a free place have no pair)."""
+    open_mentors = [mentor for mentor in mentors if mentor.free > 0]
+    totals = total_matrix(companies, open_mentors, weights)
+    if len(companies) and len(open_mentors):
+        refused = set(forbidden)
+        c_pos = {company.id: i for i, company in enumerate(companies)}
+        m_pos = {mentor.id: j for j, mentor in enumerate(open_mentors)}
+        for company_id, mentor_id in refused:
+            i, j = c_pos.get(company_id), m_pos.get(mentor_id)
+            if i is not None and j is not None:
+                totals[i, j] = 0
+    rows, columns = np.nonzero(totals > 0)
+    company_ids = [company.id for company in companies]
+    mentor_ids = [mentor.id for mentor in open_mentors]
+    scores = {
+        (company_ids[i], mentor_ids[j]): int(value)
+        for i, j, value in zip(
+            rows.tolist(), columns.tolist(), totals[rows, columns].tolist(), strict=True
+        )
+    }
     return Problem(
-        companies=[company.id for company in companies],
+        companies=company_ids,
         mentors=[Mentor(id=mentor.id, free=mentor.free) for mentor in mentors],
         scores=scores,
         mentors_per_company=mentors_per_company,
-        details=details,
     )
+
+
+def explain(
+    companies: Sequence[CompanySide], mentors: Sequence[ProfileSide], weights: Weights, pair: Pair
+) -> Score:
+    """The factors of a chosen pair's score (``scoring.score``; equal to the pair's score)."""
+    company = next(c for c in companies if c.id == pair.company)
+    mentor = next(m for m in mentors if m.id == pair.mentor)
+    return score_pair(company, mentor, weights)
 
 
 def solve(problem: Problem) -> Solution:

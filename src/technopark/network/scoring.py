@@ -25,8 +25,10 @@ points"). The labels are translated by code in the view layer, never here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 __all__ = [
     "FACTORS",
@@ -37,6 +39,7 @@ __all__ = [
     "Score",
     "Weights",
     "score",
+    "total_matrix",
 ]
 
 #: The factors' codes, in the order used to break ties.
@@ -133,11 +136,7 @@ def sub_scores(company: CompanySide, profile: ProfileSide) -> dict[str, int]:
     else:
         stage = MAX_SUB if company.stage in profile.stages else 0
     overlap = hours_overlap(company.utc_offset, profile.utc_offset)
-    if profile.rating is None:
-        ratings = MAX_SUB // 2
-    else:
-        clamped = min(4.0, max(1.0, profile.rating))
-        ratings = round((clamped - 1.0) / 3.0 * MAX_SUB)
+    ratings = _rating_sub(profile)
     load = MAX_SUB if profile.capacity <= 0 else _share(profile.free, profile.capacity)
     return {
         "directions": _share(len(company.directions & profile.directions), len(company.directions)),
@@ -161,3 +160,97 @@ def score(company: CompanySide, profile: ProfileSide, weights: Weights) -> Score
 def factors_json(factors: Iterable[Factor]) -> list[dict[str, object]]:
     """The factors as stored on a proposal: ``[{"factor": code, "points": n}, …]``."""
     return [{"factor": factor.code, "points": factor.points} for factor in factors]
+
+
+def _rating_sub(profile: ProfileSide) -> int:
+    if profile.rating is None:
+        return MAX_SUB // 2
+    clamped = min(4.0, max(1.0, profile.rating))
+    return round((clamped - 1.0) / 3.0 * MAX_SUB)
+
+
+def _incidence(rows: Sequence[Iterable[Hashable]], index: dict[Hashable, int]) -> np.ndarray:
+    matrix = np.zeros((len(rows), max(len(index), 1)), dtype=np.int64)
+    for i, items in enumerate(rows):
+        for item in items:
+            matrix[i, index[item]] = 1
+    return matrix
+
+
+def _index(*groups: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
+    found: dict[Hashable, int] = {}
+    for group in groups:
+        for items in group:
+            for item in items:
+                found.setdefault(item, len(found))
+    return found
+
+
+def total_matrix(
+    companies: Sequence[CompanySide], profiles: Sequence[ProfileSide], weights: Weights
+) -> np.ndarray:
+    """``score(c, p, weights).total`` for every company (rows) and profile (columns) at once,
+    with numpy: the same rules as ``sub_scores`` (a property test holds them equal), for batch
+    matching's thousands of pairs."""
+    n_c, n_p = len(companies), len(profiles)
+    if n_c == 0 or n_p == 0:
+        return np.zeros((n_c, n_p), dtype=np.int64)
+    directions = _index(
+        (c.directions for c in companies),
+        (c.need_directions for c in companies),
+        (p.directions for p in profiles),
+    )
+    p_dir = _incidence([p.directions for p in profiles], directions).T
+
+    def share(company_sets: list[frozenset[int]]) -> tuple[np.ndarray, np.ndarray]:
+        matrix = _incidence(company_sets, directions)
+        whole = matrix.sum(axis=1).reshape(-1, 1)
+        part = matrix @ p_dir
+        sub = (2 * MAX_SUB * part + whole) // np.maximum(2 * whole, 1)
+        return np.where(whole > 0, sub, 0), whole
+
+    directions_sub, _whole = share([c.directions for c in companies])
+    needs_share, need_count = share([c.need_directions for c in companies])
+    kinds = _index((c.kinds_sought for c in companies), ([p.kind] for p in profiles))
+    sought = _incidence([c.kinds_sought for c in companies], kinds)[
+        :, [kinds[p.kind] for p in profiles]
+    ]
+    needs_sub = np.where(need_count > 0, needs_share, sought * MAX_SUB)
+
+    stages = _index(([c.stage] for c in companies), (p.stages for p in profiles))
+    p_stages = _incidence([p.stages for p in profiles], stages)
+    has_stage = p_stages[:, [stages[c.stage] for c in companies]].T  # n_c × n_p
+    no_stages = np.array([not p.stages for p in profiles]).reshape(1, -1)
+    stage_sub = np.where(no_stages, MAX_SUB // 2, has_stage * MAX_SUB)
+
+    languages = _index((c.languages for c in companies), (p.languages for p in profiles))
+    common = (
+        _incidence([c.languages for c in companies], languages)
+        @ _incidence([p.languages for p in profiles], languages).T
+    )
+    language_sub = np.where(common > 0, MAX_SUB, 0)
+
+    c_off = np.array([c.utc_offset for c in companies], dtype=np.float64).reshape(-1, 1)
+    p_off = np.array([p.utc_offset for p in profiles], dtype=np.float64).reshape(1, -1)
+    gap = np.abs(c_off - p_off) % 24
+    gap = np.minimum(gap, 24 - gap)
+    overlap = np.maximum(0.0, WORKDAY_HOURS - gap)
+    time_sub = np.rint(overlap / WORKDAY_HOURS * MAX_SUB).astype(np.int64)
+
+    per_profile = np.array(
+        [
+            weights.ratings * _rating_sub(p)
+            + weights.load * (MAX_SUB if p.capacity <= 0 else _share(p.free, p.capacity))
+            for p in profiles
+        ],
+        dtype=np.int64,
+    ).reshape(1, -1)
+    total: np.ndarray = (
+        weights.directions * directions_sub
+        + weights.needs * needs_sub
+        + weights.stage * stage_sub
+        + weights.language * language_sub
+        + weights.time_zone * time_sub
+        + per_profile
+    )
+    return total.astype(np.int64)

@@ -168,7 +168,7 @@ def run_create(
                     company_id=pair.company,
                     profile_id=pair.mentor,
                     score=pair.score,
-                    factors=factors_json(problem.details[(pair.company, pair.mentor)].factors),
+                    factors=factors_json(batch.explain(sides, mentor_sides, weights, pair).factors),
                 )
                 for pair in solution.pairs
             ]
