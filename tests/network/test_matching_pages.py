@@ -357,3 +357,20 @@ def test_suggestions_in_russian(net: Any) -> None:
     assert "Рекомендации" in html
     assert "общие направления" in html and "балл" in html
     assert "Предложено прежде всего за" in html
+
+
+@pytest.mark.parametrize("runs", [1, 4])
+def test_runs_page_queries_fixed(
+    net: Any, cohorted: Cohorted, runs: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(runs):
+        make_run(net, cohorted)
+    browser = client(net, "manager")
+    address = url(net, "runs")
+    browser.get(address)
+    with django_assert_num_queries(QUERIES_RUNS):
+        response = browser.get(address)
+    assert len(response.context["runs"]) == runs
+
+
+QUERIES_RUNS = 2
