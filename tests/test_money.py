@@ -24,6 +24,8 @@ ALLOWED_JSON = {("audit", "AuditEntry", "before"), ("audit", "AuditEntry", "afte
     # The parameters of a reason the system wrote in a request's history: a quote's number or
     # version, never an amount.
     ("engineering", "RequestEvent", "params"),
+    # The factors of a match proposal's score: factor codes and whole points, never money.
+    ("network", "MatchProposal", "factors"),
 }
 
 

@@ -201,3 +201,17 @@ def can_see_intro_contacts(
 def can_see_all_intros(access: ParkAccess) -> bool:
     """The park's introductions, every company's (the staff)."""
     return is_staff(access)
+
+
+# --- matching ---
+
+
+def can_see_suggestions(access: ParkAccess, company_id: int, acting_ids: Collection[int]) -> bool:
+    """A company's suggestions (with their scores and reasons): the staff, and the people who
+    act for the company."""
+    return can_browse(access) and (is_staff(access) or company_id in acting_ids)
+
+
+def can_use_suggestions(access: ParkAccess, acting_ids: Collection[int]) -> bool:
+    """The suggestions page at all: the staff, and those who act for a company of the park."""
+    return can_browse(access) and (is_staff(access) or bool(acting_ids))
