@@ -205,7 +205,7 @@ bench_database() {
 }
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt "$RESULTS"/engineering-*.txt
+rm -f "$RESULTS"/raw.tsv "$RESULTS"/queries-*.md "$RESULTS"/wrk-*.txt "$RESULTS"/engineering-*.txt "$RESULTS"/network.txt
 QUERY_CHECKS_FAILED=0
 {
     echo "COMPANIES=$COMPANIES"
@@ -228,6 +228,10 @@ export PYTHONPATH="$ROOT:$ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
 for db in $DATABASES; do
     bench_database "$db"
 done
+
+# Batch matching and match scores of the network (pure Python, no database): issue 13's targets.
+log "network: batch matching of 2,000 companies x 300 mentors, scores against 10,000 profiles"
+"$PY" -m bench.network | tee "$RESULTS/network.txt" || QUERY_CHECKS_FAILED=1
 
 log "results (also in bench/results/latest.md)"
 status=0
