@@ -180,6 +180,8 @@ def pairing_set_goals(
 def pairing_close(*, access: ParkAccess, pairing: Pairing, reason: str, now: datetime) -> Pairing:
     """Either side (the mentor, or one who acts for the company) or staff end the pairing; the
     mentor's place is free again."""
+    if pairing.status != PairingStatus.ACTIVE:
+        raise ValidationError({"status": _("This mentoring has already ended.")}, code="ended")
     refuse_unless(rules.can_end_pairing(access, pairing, _acting_ids(access)))
     _longest("reason", reason, REASON_MAX)
     return pairings.pairing_end(pairing=pairing, by=access.user, now=now, reason=reason.strip())
@@ -211,10 +213,16 @@ def pairing_answer_fit(*, access: ParkAccess, pairing: Pairing, fit: str, now: d
     politely) so that the company can look for another mentor."""
     if fit not in Fit.values:
         raise ValidationError({"fit": ValidationError(_("Choose an answer."), code="invalid")})
-    refuse_unless(rules.can_answer_fit(access, pairing, _acting_ids(access)))
+    # The company's side only; whether it may answer now (active, not yet, after a session) is
+    # told at the field (``rules.can_answer_fit`` decides whether the page offers the question).
+    refuse_unless(in_park(access, pairing) and pairing.company_id in _acting_ids(access))
     with transaction.atomic():
         locked = _locked(pairing)
-        if locked.status != PairingStatus.ACTIVE or locked.fit:
+        if locked.status != PairingStatus.ACTIVE:
+            raise ValidationError(
+                {"fit": ValidationError(_("This mentoring has already ended."), code="ended")}
+            )
+        if locked.fit:
             raise ValidationError(
                 {"fit": ValidationError(_("The fit question is already answered."), code="once")}
             )
