@@ -55,6 +55,9 @@ RATING_MAX = 4
 RATING_CHANGE_DAYS = 14
 DELETE_DAYS = 7
 
+# Stored as it is (a record, not a message): the pages show the fit's translated label instead.
+POOR_FIT_REASON = "not a good fit"
+
 MENTOR = "mentor"
 COMPANY = "company"
 
@@ -240,7 +243,7 @@ def pairing_answer_fit(*, access: ParkAccess, pairing: Pairing, fit: str, now: d
         touched(locked.park_id)
         if fit == Fit.POOR:
             locked = pairings.pairing_end(
-                pairing=locked, by=access.user, now=now, reason=_("not a good fit")
+                pairing=locked, by=access.user, now=now, reason=POOR_FIT_REASON
             )
             _tell_mentor_of_poor_fit(locked)
     return locked
