@@ -71,12 +71,16 @@ def pairing_in_park(*, park: Park, pk: int) -> Pairing | None:
 
 
 def pairing_sessions(*, pairing: Pairing) -> list[MentoringSession]:
-    """The pairing's sessions, latest first, each with its author."""
-    return list(
+    """The pairing's sessions, latest first, each with its author (and ``pairing`` set to the
+    one given, so that reading it costs nothing)."""
+    rows = list(
         MentoringSession.all_parks.filter(pairing=pairing)
         .select_related("created_by")
         .order_by("-held_on", "-pk")
     )
+    for row in rows:
+        row.pairing = pairing
+    return rows
 
 
 def session_in_park(*, park: Park, pk: int) -> MentoringSession | None:
