@@ -191,13 +191,9 @@ def test_no_session_on_an_ended_pairing(net: Any) -> None:
 def test_the_other_side_rates_and_may_change_within_14_days(net: Any) -> None:
     made = make_pairing(net)
     session = log(net, made, "mentor", rating=3, held_on=DAY - dt.timedelta(days=10))
-    rated = mentoring.session_rate(
-        access=net.access("founder"), session=session, rating=4, now=NOW
-    )
+    rated = mentoring.session_rate(access=net.access("founder"), session=session, rating=4, now=NOW)
     assert (rated.mentor_rating, rated.company_rating) == (3, 4)
-    changed = mentoring.session_rate(
-        access=net.access("founder"), session=rated, rating=2, now=NOW
-    )
+    changed = mentoring.session_rate(access=net.access("founder"), session=rated, rating=2, now=NOW)
     assert changed.company_rating == 2 and changed.mentor_rating == 3
     late = NOW + dt.timedelta(days=5)  # 15 days after the session
     with pytest.raises(ValidationError) as refused:
@@ -266,9 +262,7 @@ def test_the_author_corrects_and_deletes_within_7_days(net: Any) -> None:
         mentoring.session_delete(access=net.access("founder"), session=session, now=late)
     with pytest.raises(ValidationError):
         mentoring.session_delete(access=net.access("mentor"), session=session, now=NOW)
-    mentoring.session_delete(
-        access=net.access("founder"), session=session, now=session.created_at
-    )
+    mentoring.session_delete(access=net.access("founder"), session=session, now=session.created_at)
     assert not MentoringSession.all_parks.filter(pk=session.pk).exists()
 
 
@@ -372,7 +366,9 @@ def test_others_do_not_end(net: Any, who: str) -> None:
 def test_end_reason_is_bounded(net: Any) -> None:
     made = make_pairing(net)
     with pytest.raises(ValidationError) as refused:
-        mentoring.pairing_close(access=net.access("mentor"), pairing=made, reason="r" * 301, now=NOW)
+        mentoring.pairing_close(
+            access=net.access("mentor"), pairing=made, reason="r" * 301, now=NOW
+        )
     assert field_of(refused) == {"reason"}
 
 

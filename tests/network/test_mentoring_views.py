@@ -234,7 +234,9 @@ def test_goals_and_session_edit_and_delete(net: Any, pair: Any, client_for: Any)
     assert not MentoringSession.all_parks.filter(pk=pair[1].pk).exists()
 
 
-def test_poor_fit_offers_a_rematch_and_frees_the_place(net: Any, pair: Any, client_for: Any) -> None:
+def test_poor_fit_offers_a_rematch_and_frees_the_place(
+    net: Any, pair: Any, client_for: Any
+) -> None:
     response = client_for("founder").post(url("pairing_fit", pair[0].pk), {"fit": Fit.POOR})
     assert response.status_code == 200
     body = response.content.decode()
@@ -330,4 +332,3 @@ def test_ics_is_parsed_back_with_hostile_topics(net: Any, pair: Any, client_for:
     assert "Северный код" in str(hostile_event.get("summary"))
     uids = {str(event.get("uid")) for event in events}
     assert len(uids) == 2
-

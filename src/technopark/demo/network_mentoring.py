@@ -79,7 +79,9 @@ def seed_mentoring(park: Park, *, accounts: dict[Any, Any], now: datetime) -> li
     today = local_today(park.time_zone, at=now)
     started_at = now - timedelta(weeks=8)
     made: list[Pairing] = []
-    for mentor, company in zip(mentors, _companies(park, _account(accounts, "founder")), strict=False):
+    for mentor, company in zip(
+        mentors, _companies(park, _account(accounts, "founder")), strict=False
+    ):
         try:
             pairing = mentoring.pairing_create_by_staff(
                 access=staff, profile=mentor, company=company, goals=GOALS, now=started_at

@@ -26,16 +26,16 @@ from technopark.network import queries, rules
 from technopark.network.models import Fit, MentoringSession, Pairing
 from technopark.network.queries import mentoring as reads
 from technopark.network.schemas.mentoring import (
+    MentoringSessionIn,
+    MentoringSessionOut,
     PairingEndIn,
+    PairingFilterParams,
     PairingFitIn,
     PairingFitOut,
-    PairingFilterParams,
     PairingIn,
     PairingOut,
     PairingPageOut,
     SessionRatingIn,
-    MentoringSessionIn,
-    MentoringSessionOut,
 )
 from technopark.network.services import mentoring
 from technopark.parks.http import access_of, park_of, require
@@ -277,7 +277,7 @@ def pairing_fit(request: HttpRequest, park_slug: str, pairing_id: Id, payload: P
     rematch = None
     if answered.fit == Fit.POOR:
         rematch = reverse("network:suggestions", kwargs={"park_slug": park.slug})
-        rematch += "?" + urlencode({"company": found.company_id, "kind": "mentor"})
+        rematch += "?" + urlencode({"company": str(found.company_id), "kind": "mentor"})
     return {"pairing": _refreshed(request, found.pk), "rematch_url": rematch}
 
 
@@ -294,9 +294,7 @@ def pairing_end(request: HttpRequest, park_slug: str, pairing_id: Id, payload: P
     park = park_of(request)
     acting = queries.acting_company_ids(park=park, user=request.user)
     require(
-        is_staff(access)
-        or rules.owns_profile(access, found.profile)
-        or found.company_id in acting
+        is_staff(access) or rules.owns_profile(access, found.profile) or found.company_id in acting
     )
     mentoring.pairing_close(access=access, pairing=found, reason=payload.reason, now=timezone.now())
     return _refreshed(request, found.pk)

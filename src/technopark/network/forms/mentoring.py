@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from technopark.companies.models import Company
 from technopark.core.forms import ServiceErrorsMixin
 from technopark.network.models import Fit, SessionFormat
 from technopark.network.services.mentoring import (
@@ -20,6 +21,7 @@ from technopark.network.services.mentoring import (
     REASON_MAX,
     TOPICS_MAX,
 )
+from technopark.programmes.models import Cohort
 
 RATING_CHOICES = [
     (1, pgettext_lazy("session rating", "1 — not useful")),
@@ -29,19 +31,27 @@ RATING_CHOICES = [
 ]
 
 
-class MentorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class MentorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.user.full_name or obj.user.email
         return str(
             _("%(name)s — %(headline)s (places left: %(left)d)")
-            % {"name": name, "headline": obj.headline, "left": max(obj.capacity_mentees - obj.active_count, 0)}
+            % {
+                "name": name,
+                "headline": obj.headline,
+                "left": max(obj.capacity_mentees - obj.active_count, 0),
+            }
         )
 
 
 class PairingNewForm(ServiceErrorsMixin, forms.Form):
     profile = MentorChoiceField(queryset=None, label=pgettext_lazy("network profile", "Mentor"))
-    company = forms.ModelChoiceField(queryset=None, label=_("Company"))
-    cohort = forms.ModelChoiceField(queryset=None, label=_("Cohort"), required=False)
+    company: forms.ModelChoiceField[Company] = forms.ModelChoiceField(
+        queryset=None, label=_("Company")
+    )
+    cohort: forms.ModelChoiceField[Cohort] = forms.ModelChoiceField(
+        queryset=None, label=_("Cohort"), required=False
+    )
     goals = forms.CharField(
         label=_("Goals"), max_length=GOALS_MAX, required=False, widget=forms.Textarea
     )

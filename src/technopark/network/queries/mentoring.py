@@ -98,9 +98,7 @@ def mentor_options(*, park: Park) -> QuerySet[Profile]:
     return (
         Profile.all_parks.filter(park=park, kind=ProfileKind.MENTOR, is_active=True)
         .select_related("user")
-        .annotate(
-            active_count=Count("pairings", filter=Q(pairings__status=PairingStatus.ACTIVE))
-        )
+        .annotate(active_count=Count("pairings", filter=Q(pairings__status=PairingStatus.ACTIVE)))
         .order_by("headline", "pk")
     )
 
@@ -150,9 +148,7 @@ def mentoring_figures(park: Park, start: date, end: date) -> list[MentorFigures]
             company=Avg("company_rating"),
         )
     )
-    by_profile: dict[int, dict[str, Any]] = {
-        row["pairing__profile_id"]: row for row in sessions
-    }
+    by_profile: dict[int, dict[str, Any]] = {row["pairing__profile_id"]: row for row in sessions}
     # A day's instants lie within a day either side of its UTC midnight, whatever the zone.
     low = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
@@ -171,9 +167,7 @@ def mentoring_figures(park: Park, start: date, end: date) -> list[MentorFigures]
         if row["first_held_on"] is not None:
             waits.setdefault(row["profile_id"], []).append((row["first_held_on"] - day).days)
     ids = set(by_profile) | set(counts)
-    headlines = dict(
-        Profile.all_parks.filter(park=park, pk__in=ids).values_list("pk", "headline")
-    )
+    headlines = dict(Profile.all_parks.filter(park=park, pk__in=ids).values_list("pk", "headline"))
     result = []
     for profile_id in sorted(ids, key=lambda pk: (headlines.get(pk, ""), pk)):
         row = by_profile.get(profile_id, {})

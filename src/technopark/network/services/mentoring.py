@@ -20,6 +20,7 @@ refusal is a ``ValidationError`` keyed by the field it concerns.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +61,11 @@ POOR_FIT_REASON = "not a good fit"
 
 MENTOR = "mentor"
 COMPANY = "company"
+
+
+def _zone(access: ParkAccess) -> str:
+    """The park's time zone (its days decide what is past)."""
+    return access.park.time_zone if access.park is not None else settings.TIME_ZONE
 
 
 def _member_ids(access: ParkAccess) -> set[int]:
@@ -231,11 +237,7 @@ def pairing_answer_fit(*, access: ParkAccess, pairing: Pairing, fit: str, now: d
             )
         if not MentoringSession.all_parks.filter(pairing=locked).exists():
             raise ValidationError(
-                {
-                    "fit": ValidationError(
-                        _("Answer after the first session."), code="no_session"
-                    )
-                }
+                {"fit": ValidationError(_("Answer after the first session."), code="no_session")}
             )
         locked.fit = fit
         locked.fit_answered_at = now
@@ -285,8 +287,7 @@ def session_log(
     _longest("topics", topics, TOPICS_MAX)
     _longest("notes", notes, NOTES_MAX)
     _rating(rating)
-    assert access.park is not None  # can_log_session checked the pairing is of the park
-    problem = _held_on_problem(pairing, held_on, access.park.time_zone, now)
+    problem = _held_on_problem(pairing, held_on, _zone(access), now)
     if problem is not None:
         raise ValidationError({"held_on": ValidationError(problem, code="held_on")})
     with transaction.atomic():
@@ -326,15 +327,14 @@ def session_rate(
     pairing = session.pairing
     member_ids = _member_ids(access)
     side = side_of(access, pairing, member_ids)
-    refuse_unless(side is not None and in_park(access, session))
+    if side is None or not in_park(access, session):
+        raise ValidationError(_("You may not do this."), code="forbidden")
     if rating is None:
         raise ValidationError({"rating": ValidationError(_("Rate from 1 to 4."), code="required")})
     _rating(rating)
-    assert side is not None
     with transaction.atomic():
         locked = MentoringSession.all_parks.select_for_update().get(pk=session.pk)
-        assert access.park is not None
-        problem = rating_problem(locked, side, now, access.park.time_zone)
+        problem = rating_problem(locked, side, now, _zone(access))
         if problem is not None:
             raise ValidationError({"rating": ValidationError(problem, code="rating_final")})
         field = "mentor_rating" if side == MENTOR else "company_rating"

@@ -191,16 +191,18 @@ def _pairing_page(
         "side": side,
         "read_notes": rules.can_read_notes(access, pairing, member_ids),
         "rateable": rateable,
-        "own_sessions": {
-            s.pk for s in sessions if mentoring.can_change_session(access, s)
-        },
+        "own_sessions": {s.pk for s in sessions if mentoring.can_change_session(access, s)},
         "can_log": can_log,
         "can_fit": can_fit,
         "can_end": can_end,
         "can_goals": can_goals,
         "is_pair": side is not None,
         "session_form": bound.get("session_form")
-        or (SessionForm(initial={"held_on": local_today(park.time_zone, at=now)}) if can_log else None),
+        or (
+            SessionForm(initial={"held_on": local_today(park.time_zone, at=now)})
+            if can_log
+            else None
+        ),
         "fit_form": bound.get("fit_form") or (FitForm() if can_fit else None),
         "end_form": bound.get("end_form") or (EndForm() if can_end else None),
         "goals_form": bound.get("goals_form")
@@ -302,7 +304,7 @@ def pairing_fit(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                 return _to_pairing(request, found)
             park = park_of(request)
             rematch = reverse("network:suggestions", kwargs={"park_slug": park.slug})
-            rematch += "?" + urlencode({"company": found.company_id, "kind": "mentor"})
+            rematch += "?" + urlencode({"company": str(found.company_id), "kind": "mentor"})
             return render(
                 request,
                 "network/mentoring/fit_answered.html",
