@@ -397,3 +397,9 @@ def test_mentoring_figures_per_mentor(net: Any, django_assert_num_queries: Any) 
     assert by_id[other.profile_id].pairings_started == 1
     assert by_id[other.profile_id].sessions == 0
     assert mentoring_figures(net.world.other_park, dt.date(2026, 1, 1), dt.date(2026, 3, 31)) == []
+
+
+def test_the_rules_and_the_service_share_the_delete_window() -> None:
+    from technopark.network import rules
+
+    assert rules.SESSION_DELETE_DAYS == mentoring.DELETE_DAYS

@@ -250,7 +250,7 @@ def session_rating(
     if session is None or session.pairing_id != found.pk:
         raise Http404
     access = access_of(request)
-    require(rules.is_pair_side(access, found, member_ids))
+    require(rules.can_rate_session(access, found, member_ids))
     rated = mentoring.session_rate(
         access=access, session=session, rating=payload.rating, now=timezone.now()
     )

@@ -191,7 +191,7 @@ def _pairing_page(
         "side": side,
         "read_notes": rules.can_read_notes(access, pairing, member_ids),
         "rateable": rateable,
-        "own_sessions": {s.pk for s in sessions if mentoring.can_change_session(access, s)},
+        "own_sessions": {s.pk for s in sessions if rules.can_change_session(access, s)},
         "can_log": can_log,
         "can_fit": can_fit,
         "can_end": can_end,
@@ -354,8 +354,8 @@ def session(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     now = timezone.now()
     pairing_found = found.pairing
     side = mentoring.side_of(access, pairing_found, member_ids)
-    can_edit = mentoring.can_change_session(access, found)
-    can_delete = mentoring.can_delete_session(access, found, now)
+    can_edit = rules.can_change_session(access, found)
+    can_delete = rules.can_delete_session(access, found, now)
     can_rate = (
         side is not None and mentoring.rating_problem(found, side, now, park.time_zone) is None
     )
@@ -395,7 +395,7 @@ def session(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
                     messages.success(request, _("The session is saved."))
                     return _to_pairing(request, pairing_found)
         elif action == "rate":
-            require(side is not None)
+            require(rules.can_rate_session(access, pairing_found, member_ids))
             rate_form = RateForm(request.POST)
             if rate_form.is_valid():
                 try:
@@ -441,7 +441,7 @@ def pairing_ics(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     """The pairing's sessions as a calendar file, for the pair."""
     member_ids = _member_ids(request)
     found = _pairing_or_404(request, pk, member_ids)
-    require(rules.is_pair_side(access_of(request), found, member_ids))
+    require(rules.can_download_sessions(access_of(request), found, member_ids))
     body = ical.pairing_calendar(
         found,
         reads.pairing_sessions(pairing=found),
