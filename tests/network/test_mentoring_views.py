@@ -332,3 +332,12 @@ def test_ics_is_parsed_back_with_hostile_topics(net: Any, pair: Any, client_for:
     assert "Северный код" in str(hostile_event.get("summary"))
     uids = {str(event.get("uid")) for event in events}
     assert len(uids) == 2
+
+
+def test_the_pages_speak_russian(net: Any, pair: Any, client_for: Any) -> None:
+    net.mentor.language = "ru"
+    net.mentor.save()
+    client = client_for("mentor")
+    page = client.get(url("pairing", pair[0].pk)).content.decode()
+    assert "Записать встречу" in page and "Оценка компании" in page and "60 минут" in page
+    assert "Наставничество" in client.get(url("pairings")).content.decode()
