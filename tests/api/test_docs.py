@@ -135,6 +135,15 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         "/api/v1/parks/{park_slug}/network/introductions/{intro_id}/accept": {"post"},
         "/api/v1/parks/{park_slug}/network/introductions/{intro_id}/decline": {"post"},
         "/api/v1/parks/{park_slug}/network/introductions/{intro_id}/withdraw": {"post"},
+        # Issue 13, network: mentoring pairings and their sessions.
+        "/api/v1/parks/{park_slug}/network/pairings": {"get", "post"},
+        "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}": {"get"},
+        "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/sessions": {"get", "post"},
+        "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/sessions/{session_id}/rating": {
+            "post"
+        },
+        "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/fit": {"post"},
+        "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/end": {"post"},
         "/api/v1/notices": {"get"},
         "/api/v1/notices/{notice_id}/read": {"post"},
         "/api/v1/notices/read": {"post"},

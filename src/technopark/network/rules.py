@@ -23,11 +23,13 @@ Predicates that concern one company take the ids of the companies whose team the
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime, timedelta
 
 from technopark.core.scopes import in_park
 from technopark.network.models import (
     Introduction,
     IntroStatus,
+    MentoringSession,
     Pairing,
     PairingStatus,
     Profile,
@@ -215,3 +217,40 @@ def can_see_suggestions(access: ParkAccess, company_id: int, acting_ids: Collect
 def can_use_suggestions(access: ParkAccess, acting_ids: Collection[int]) -> bool:
     """The suggestions page at all: the staff, and those who act for a company of the park."""
     return can_browse(access) and (is_staff(access) or bool(acting_ids))
+
+
+# --- mentoring ---
+
+#: How long after logging it a session may be deleted by its author (``services.mentoring``
+#: holds the same rule).
+SESSION_DELETE_DAYS = 7
+
+
+def can_change_session(access: ParkAccess, session: MentoringSession) -> bool:
+    """Correct a session: its author, while the pairing is active (``session.pairing``
+    loaded)."""
+    return (
+        in_park(access, session)
+        and access.is_authenticated
+        and session.created_by_id == access.user.pk
+        and session.pairing.status == PairingStatus.ACTIVE
+    )
+
+
+def can_delete_session(access: ParkAccess, session: MentoringSession, now: datetime) -> bool:
+    """Delete a session: its author, within ``SESSION_DELETE_DAYS`` of logging it."""
+    return can_change_session(access, session) and now - session.created_at <= timedelta(
+        days=SESSION_DELETE_DAYS
+    )
+
+
+def can_rate_session(access: ParkAccess, pairing: Pairing, member_ids: Collection[int]) -> bool:
+    """Rate a session: a side of the pair (each its own rating; the 14 days are the service's)."""
+    return is_pair_side(access, pairing, member_ids)
+
+
+def can_download_sessions(
+    access: ParkAccess, pairing: Pairing, member_ids: Collection[int]
+) -> bool:
+    """The pairing's sessions as a calendar file: the pair (not the staff)."""
+    return is_pair_side(access, pairing, member_ids)
