@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from technopark.companies.models import Company, Stage
-from technopark.core.forms import ServiceErrorsMixin
+from technopark.core.forms import InputRulesMixin, ServiceErrorsMixin
 from technopark.core.money import MoneyField
 from technopark.network import names
 from technopark.network.models import ProfileKind, Visibility
@@ -145,5 +145,5 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
         chosen.choices = _direction_choices(directions)
 
 
-class BookmarkForm(forms.Form):
+class BookmarkForm(InputRulesMixin, forms.Form):
     company = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -205,3 +205,18 @@ def companies_named(*, park: Park, company_ids: Collection[int]) -> list[Any]:
 
 def park_directions(*, park: Park) -> list[Direction]:
     return list(Direction.all_parks.filter(park=park).order_by("position", "name", "pk"))
+
+
+def profiles_connected_to(*, park: Park, company_ids: Collection[int]) -> set[int]:
+    """The profiles whose holders accepted one of ``company_ids`` (an accepted introduction or
+    any pairing; one query): the list endpoint's contacts, without a query per row."""
+    if not company_ids:
+        return set()
+    ids = list(company_ids)
+    accepted = Introduction.all_parks.filter(
+        park=park, company_id__in=ids, status=IntroStatus.ACCEPTED
+    ).values_list("profile_id", flat=True)
+    paired = Pairing.all_parks.filter(park=park, company_id__in=ids).values_list(
+        "profile_id", flat=True
+    )
+    return set(accepted.union(paired))
