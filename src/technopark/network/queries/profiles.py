@@ -156,8 +156,10 @@ def connected_company_ids(profile: Profile) -> set[int]:
     any pairing with it (one query)."""
     accepted = Introduction.all_parks.filter(
         profile=profile, status=IntroStatus.ACCEPTED
-    ).values_list("company_id", flat=True)
-    paired = Pairing.all_parks.filter(profile=profile).values_list("company_id", flat=True)
+    ).order_by().values_list("company_id", flat=True)
+    paired = (
+        Pairing.all_parks.filter(profile=profile).order_by().values_list("company_id", flat=True)
+    )
     return set(accepted.union(paired))
 
 
@@ -215,8 +217,10 @@ def profiles_connected_to(*, park: Park, company_ids: Collection[int]) -> set[in
     ids = list(company_ids)
     accepted = Introduction.all_parks.filter(
         park=park, company_id__in=ids, status=IntroStatus.ACCEPTED
-    ).values_list("profile_id", flat=True)
-    paired = Pairing.all_parks.filter(park=park, company_id__in=ids).values_list(
-        "profile_id", flat=True
+    ).order_by().values_list("profile_id", flat=True)
+    paired = (
+        Pairing.all_parks.filter(park=park, company_id__in=ids)
+        .order_by()
+        .values_list("profile_id", flat=True)
     )
     return set(accepted.union(paired))
