@@ -240,6 +240,8 @@ def test_directory_query_count_does_not_grow(net, client_of, frozen):
 def test_profile_forms_create_and_edit(net, client_of, frozen):
     from tests.factories import MembershipFactory
 
+    # before any request (a person's roles are cached under the memberships token)
+    MembershipFactory(park=net.world.park, user=net.world.users["founder"], role="partner")
     expert = net.world.users["expert"]
     client = client_of("expert")
     kind_page = client.get(url(net, "profile_new"))
@@ -285,7 +287,6 @@ def test_profile_forms_create_and_edit(net, client_of, frozen):
     assert made.headline == "Patent law <b>expert</b>"
     # staff create a profile for a member who holds the role
     new_member = net.world.users["founder"]
-    MembershipFactory(park=net.world.park, user=new_member, role="partner")
     staff_url = url(net, "profile_new") + f"?kind=partner&user={new_member.pk}"
     assert client_of("manager").get(staff_url).status_code == 200
     assert client_of("mentor").get(staff_url).status_code == 404
@@ -316,7 +317,6 @@ def test_needs_pages(net, client_of, frozen):
     )
     assert closed.status_code == 302
     assert Need.all_parks.get().is_open is False
-    assert "Seed round" in client.get(url(net, "home")).content.decode() or True
 
 
 def test_bookmark_toggle(net, client_of, frozen):
