@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from technopark.companies.models import Company, Stage
@@ -81,7 +82,7 @@ def directory(request: HttpRequest, park_slug: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     refused_labels = {
-        "kind": _("kind"),
+        "kind": pgettext("kind of a network profile", "kind"),
         "direction": _("direction"),
         "language": _("language"),
         "country": _("country"),
