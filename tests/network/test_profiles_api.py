@@ -161,7 +161,9 @@ def test_create_and_patch(net, api, frozen):
     assert body(patched)["directions"] == [net.world.direction.pk]
     assert api("founder").get(f"{base(net)}/profiles/{pk}").status_code == 404
     assert api("mentor").patch(f"{base(net)}/profiles/{pk}", {"bio": "x"}).status_code == 404
-    assert api("manager").patch(f"{base(net)}/profiles/{pk}", {"bio": "By staff"}).status_code == 200
+    assert (
+        api("manager").patch(f"{base(net)}/profiles/{pk}", {"bio": "By staff"}).status_code == 200
+    )
     assert Profile.all_parks.get(pk=pk).bio == "By staff"
     # staff for a member; others may not name a user
     for_member = {**payload, "kind": "partner", "user": net.world.users["founder"].pk}
@@ -174,10 +176,14 @@ def test_create_and_patch(net, api, frozen):
 
 def test_needs(net, api, frozen):
     path = f"{base(net)}/companies/{net.world.company.pk}/needs"
-    made = api("founder").post(path, {"seeking": "mentor", "summary": "Export", "languages": ["en"]})
+    made = api("founder").post(
+        path, {"seeking": "mentor", "summary": "Export", "languages": ["en"]}
+    )
     assert made.status_code == 201 and body(made)["languages"] == ["en"]
     assert "seeking" in field_errors(api("founder").post(path, {"seeking": "x", "summary": "y"}))
-    assert "summary" in field_errors(api("founder").post(path, {"seeking": "mentor", "summary": ""}))
+    assert "summary" in field_errors(
+        api("founder").post(path, {"seeking": "mentor", "summary": ""})
+    )
     for role in ROLES:
         expected = 200 if role in {"founder", "manager"} else 404
         assert api(role).get(path).status_code == expected, role

@@ -97,7 +97,12 @@ def test_profile_page_role_matrix_and_hidden_profiles(net, client_of, frozen):
     # another park's profile through this park's address
     foreign = make_profile(net.world.other_park, net.world.users["outsider"])
     assert client_of("manager").get(url(net, "profile", pk=foreign.pk)).status_code == 404
-    assert client_of("manager").get(f"/{net.world.park.slug}/network/people/99999999999999999999/").status_code == 404
+    assert (
+        client_of("manager")
+        .get(f"/{net.world.park.slug}/network/people/99999999999999999999/")
+        .status_code
+        == 404
+    )
 
 
 def test_edit_page_is_the_holders_and_the_staffs(net, client_of, frozen):
@@ -154,11 +159,16 @@ def test_directory_filters(net, client_of, frozen):
     assert headlines(country="de") == [net.other_mentor_profile.headline]
     assert headlines(language="de") == [net.other_mentor_profile.headline]
     assert headlines(direction=net.world.direction.pk) == [net.mentor_profile.headline]
-    assert headlines(q="OTHER_MENTOR") == [net.other_mentor_profile.headline]  # by e-mail-like headline
+    assert headlines(q="OTHER_MENTOR") == [
+        net.other_mentor_profile.headline
+    ]  # by e-mail-like headline
     assert headlines(q="Other_mentor") == [net.other_mentor_profile.headline]
     Profile.all_parks.filter(pk=net.customer_profile.pk).update(visibility=Visibility.HIDDEN)
     assert net.customer_profile.headline not in headlines()
-    assert net.customer_profile.headline in client_of("manager").get(url(net, "directory")).content.decode()
+    assert (
+        net.customer_profile.headline
+        in client_of("manager").get(url(net, "directory")).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -290,14 +300,22 @@ def test_profile_forms_create_and_edit(net, client_of, frozen):
     staff_url = url(net, "profile_new") + f"?kind=partner&user={new_member.pk}"
     assert client_of("manager").get(staff_url).status_code == 200
     assert client_of("mentor").get(staff_url).status_code == 404
-    assert client_of("manager").get(url(net, "profile_new") + "?kind=partner&user=abc").status_code == 404
+    assert (
+        client_of("manager").get(url(net, "profile_new") + "?kind=partner&user=abc").status_code
+        == 404
+    )
 
 
 def test_needs_pages(net, client_of, frozen):
     client = client_of("founder")
     response = client.post(
         url(net, "need_new"),
-        {"company": net.world.company.pk, "seeking": "investor", "summary": "Seed round", "languages": ["ru"]},
+        {
+            "company": net.world.company.pk,
+            "seeking": "investor",
+            "summary": "Seed round",
+            "languages": ["ru"],
+        },
     )
     assert response.status_code == 302
     need = Need.all_parks.get()
@@ -327,7 +345,9 @@ def test_bookmark_toggle(net, client_of, frozen):
     assert Bookmark.all_parks.filter(company=net.world.company).count() == 1
     assert net.mentor_profile.headline in client.get(url(net, "bookmarks")).content.decode()
     assert net.mentor_profile.headline in client.get(url(net, "home")).content.decode()
-    assert client.post(toggle, {"company": net.world.company.pk, "next": "bookmarks"})["Location"] == url(net, "bookmarks")
+    assert client.post(toggle, {"company": net.world.company.pk, "next": "bookmarks"})[
+        "Location"
+    ] == url(net, "bookmarks")
     assert Bookmark.all_parks.count() == 0
     # a company one does not act for, a bad value, other roles
     assert client.post(toggle, {"company": net.world.other_company.pk}).status_code == 404
@@ -353,7 +373,10 @@ def test_admin_lists(net, client, path):
     from tests.factories import UserFactory
 
     root = UserFactory(
-        email="root@example.org", global_role=GlobalRole.PLATFORM_ADMIN, is_staff=True, is_superuser=True
+        email="root@example.org",
+        global_role=GlobalRole.PLATFORM_ADMIN,
+        is_staff=True,
+        is_superuser=True,
     )
     client.force_login(root)
     response = client.get(path, {"q": "a"})

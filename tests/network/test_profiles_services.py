@@ -13,9 +13,9 @@ from django.db import IntegrityError
 from technopark.network import names
 from technopark.network.models import Bookmark, Need, Profile, ProfileKind, Visibility
 from technopark.network.services import profiles as services
+from technopark.parks.models import Role
 from tests.factories import DirectionFactory, MembershipFactory, UserFactory
 from tests.network.conftest import NOW
-from technopark.parks.models import Role
 
 GOOD = {"headline": "Cloud architecture", "languages": "ru,en", "time_zone": "Asia/Yakutsk"}
 
@@ -102,7 +102,9 @@ def test_a_concurrent_duplicate_becomes_the_same_field_error(net, monkeypatch):
             return False
 
     monkeypatch.setattr(
-        Profile.all_parks, "filter", lambda *a, **k: Blind(original(*a, **k)) if "kind" in k else original(*a, **k)
+        Profile.all_parks,
+        "filter",
+        lambda *a, **k: Blind(original(*a, **k)) if "kind" in k else original(*a, **k),
     )
     errors = errors_of(lambda: create(net, user))
     assert "kind" in errors
@@ -239,8 +241,12 @@ def test_needs_only_for_a_company_one_acts_for(net):
 def test_bookmarks(net):
     access = net.access("founder")
     company = net.world.company
-    first = services.bookmark_add(access=access, company=company, profile=net.mentor_profile, now=NOW)
-    again = services.bookmark_add(access=access, company=company, profile=net.mentor_profile, now=NOW)
+    first = services.bookmark_add(
+        access=access, company=company, profile=net.mentor_profile, now=NOW
+    )
+    again = services.bookmark_add(
+        access=access, company=company, profile=net.mentor_profile, now=NOW
+    )
     assert first.pk == again.pk and Bookmark.all_parks.count() == 1
     # a company one does not act for, a hidden profile of someone else
     assert "company" in errors_of(
@@ -255,7 +261,9 @@ def test_bookmarks(net):
             access=access, company=company, profile=net.investor_profile, now=NOW
         )
     )
-    assert services.bookmark_remove(access=access, company=company, profile=net.mentor_profile, now=NOW)
+    assert services.bookmark_remove(
+        access=access, company=company, profile=net.mentor_profile, now=NOW
+    )
     assert not services.bookmark_remove(
         access=access, company=company, profile=net.mentor_profile, now=NOW
     )
@@ -274,7 +282,9 @@ def test_names_in_the_readers_language():
     assert names.language_name("sah", "ru") == "саха"
     assert names.language_name("sah", "en") == "Yakut"
     ru_countries = dict(names.country_choices("ru"))
-    assert ru_countries["FI"] == "Финляндия" and "001" not in ru_countries and "EU" not in ru_countries
+    assert (
+        ru_countries["FI"] == "Финляндия" and "001" not in ru_countries and "EU" not in ru_countries
+    )
     labels = [label for _code, label in names.country_choices("ru")]
     assert labels == sorted(labels, key=str.casefold)
     assert dict(names.language_choices("ru"))["de"] == "Немецкий"
@@ -283,3 +293,9 @@ def test_names_in_the_readers_language():
         names.parse_codes("ru,xx", names.LANGUAGE_CODES, field="languages")
     with pytest.raises(ValidationError):
         names.parse_codes(",".join(names.LANGUAGE_CODES), names.LANGUAGE_CODES)
+
+
+def test_the_services_role_map_is_the_rules():
+    from technopark.network import rules
+
+    assert services.ROLE_OF_KIND == rules.ROLE_OF_KIND

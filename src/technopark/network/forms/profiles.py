@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -80,14 +80,11 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         self, *args: Any, language: str, directions: Sequence[Direction], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)
+        country = cast(forms.ChoiceField, self.fields["country"])
         country.choices = [("", "—"), *names.country_choices(language)]
-        languages = self.fields["languages"]
-        assert isinstance(languages, forms.MultipleChoiceField)
+        languages = cast(forms.MultipleChoiceField, self.fields["languages"])
         languages.choices = list(names.language_choices(language))
-        chosen = self.fields["directions"]
-        assert isinstance(chosen, forms.TypedMultipleChoiceField)
+        chosen = cast(forms.TypedMultipleChoiceField, self.fields["directions"])
         chosen.choices = _direction_choices(directions)
 
     def values(self) -> dict[str, Any]:
@@ -134,14 +131,11 @@ class NeedForm(ServiceErrorsMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        company = self.fields["company"]
-        assert isinstance(company, forms.TypedChoiceField)
+        company = cast(forms.TypedChoiceField, self.fields["company"])
         company.choices = [(row.pk, row.short_name) for row in companies]
-        languages = self.fields["languages"]
-        assert isinstance(languages, forms.MultipleChoiceField)
+        languages = cast(forms.MultipleChoiceField, self.fields["languages"])
         languages.choices = list(names.language_choices(language))
-        chosen = self.fields["directions"]
-        assert isinstance(chosen, forms.TypedMultipleChoiceField)
+        chosen = cast(forms.TypedMultipleChoiceField, self.fields["directions"])
         chosen.choices = _direction_choices(directions)
 
 

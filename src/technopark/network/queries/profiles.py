@@ -154,16 +154,20 @@ def own_profiles(*, park: Park, user: Any) -> QuerySet[Profile]:
 def connected_company_ids(profile: Profile) -> set[int]:
     """The companies the profile's holder accepted: an accepted introduction to the profile, or
     any pairing with it (one query)."""
-    accepted = Introduction.all_parks.filter(
-        profile=profile, status=IntroStatus.ACCEPTED
-    ).order_by().values_list("company_id", flat=True)
+    accepted = (
+        Introduction.all_parks.filter(profile=profile, status=IntroStatus.ACCEPTED)
+        .order_by()
+        .values_list("company_id", flat=True)
+    )
     paired = (
         Pairing.all_parks.filter(profile=profile).order_by().values_list("company_id", flat=True)
     )
     return set(accepted.union(paired))
 
 
-def needs_of(*, park: Park, company_ids: Collection[int], open_only: bool = False) -> QuerySet[Need]:
+def needs_of(
+    *, park: Park, company_ids: Collection[int], open_only: bool = False
+) -> QuerySet[Need]:
     rows = Need.all_parks.filter(park=park, company_id__in=list(company_ids))
     if open_only:
         rows = rows.filter(is_open=True)
@@ -215,9 +219,11 @@ def profiles_connected_to(*, park: Park, company_ids: Collection[int]) -> set[in
     if not company_ids:
         return set()
     ids = list(company_ids)
-    accepted = Introduction.all_parks.filter(
-        park=park, company_id__in=ids, status=IntroStatus.ACCEPTED
-    ).order_by().values_list("profile_id", flat=True)
+    accepted = (
+        Introduction.all_parks.filter(park=park, company_id__in=ids, status=IntroStatus.ACCEPTED)
+        .order_by()
+        .values_list("profile_id", flat=True)
+    )
     paired = (
         Pairing.all_parks.filter(park=park, company_id__in=ids)
         .order_by()

@@ -101,9 +101,9 @@ class NetworkProfilePatch(Schema):
     time_zone: Omittable[Annotated[str, Field(max_length=64), OneLine]] = None
     languages: Omittable[Annotated[list[Code], Field(max_length=12)]] = None
     directions: Omittable[Annotated[list[Id], Field(max_length=100)]] = None
-    stages: Omittable[Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10)]] = (
-        None
-    )
+    stages: Omittable[
+        Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10)]
+    ] = None
     ticket_min: Money | None = None
     ticket_max: Money | None = None
     instruments: Omittable[Annotated[str, Field(max_length=200), OneLine]] = None

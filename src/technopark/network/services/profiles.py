@@ -32,10 +32,11 @@ from django.utils.translation import gettext as _
 
 from technopark.companies.models import Company, Stage
 from technopark.core.inputs import text_problem
-from technopark.network import names, queries, rules
+from technopark.core.scopes import in_park
+from technopark.network import names, queries
 from technopark.network.models import Bookmark, Need, Profile, ProfileKind, Visibility
 from technopark.network.services._common import refuse_unless, touched
-from technopark.parks.models import Direction, Park
+from technopark.parks.models import Direction, Park, Role
 from technopark.parks.rules import ParkAccess, access_for, has_role, is_staff
 
 MONEY_MAX = Decimal("999999999999.99")
@@ -77,6 +78,12 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "is_active": True,
 }
 PROFILE_FIELDS = frozenset(PROFILE_DEFAULTS)
+
+
+def _park(access: ParkAccess) -> Park:
+    if access.park is None:
+        raise ValueError("the visitor's access names no park")
+    return access.park
 
 
 def _text(values: dict[str, Any], name: str, limit: int, errors: dict[str, str]) -> None:
@@ -170,9 +177,9 @@ def clean_profile_values(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("ticket_min", "ticket_max", "pilot_budget"):
         _money(values, name, errors)
     low, high = values.get("ticket_min"), values.get("ticket_max")
-    if low is not None and high is not None and not errors.keys() & {"ticket_min", "ticket_max"}:
-        if low > high:
-            errors["ticket_max"] = _("The upper bound of the ticket is below its lower bound.")
+    ordered = not errors.keys() & {"ticket_min", "ticket_max"}
+    if low is not None and high is not None and ordered and low > high:
+        errors["ticket_max"] = _("The upper bound of the ticket is below its lower bound.")
     for name, bound in CAPACITY_BOUNDS.items():
         _whole(values, name, bound, errors)
     if values.get("visibility") not in Visibility.values:
@@ -193,9 +200,38 @@ def _directions(park: Park, ids: Collection[int] | None) -> list[Direction] | No
     return found
 
 
+#: The role a person holds to keep a profile of each kind (``network.rules.ROLE_OF_KIND``, which
+#: the services may not import: rules sit above them).
+ROLE_OF_KIND = {
+    ProfileKind.MENTOR: Role.MENTOR,
+    ProfileKind.EXPERT: Role.EXPERT,
+    ProfileKind.INVESTOR: Role.INVESTOR,
+    ProfileKind.CUSTOMER: Role.CUSTOMER,
+    ProfileKind.PARTNER: Role.PARTNER,
+}
+
+
 def _holds_role(park: Park, user: Any, kind: str) -> bool:
-    role = rules.ROLE_OF_KIND.get(ProfileKind(kind)) if kind in ProfileKind.values else None
+    role = ROLE_OF_KIND.get(ProfileKind(kind)) if kind in ProfileKind.values else None
     return role is not None and has_role(access_for(user, park), role)
+
+
+def _may_edit(access: ParkAccess, profile: Profile) -> bool:
+    """``rules.can_edit_profile``: the holder or the staff, in the profile's park."""
+    return (
+        in_park(access, profile)
+        and access.is_authenticated
+        and (is_staff(access) or profile.user_id == access.user.pk)
+    )
+
+
+def _may_view(access: ParkAccess, profile: Profile) -> bool:
+    """``rules.can_view_profile`` for a visitor the view let into the network."""
+    if not in_park(access, profile):
+        return False
+    if _may_edit(access, profile):
+        return True
+    return profile.is_active and profile.visibility == Visibility.PARK
 
 
 def _duplicate() -> ValidationError:
@@ -221,8 +257,7 @@ def profile_create(
 ) -> Profile:
     """A profile of ``kind`` for ``user`` (oneself, or any member by the staff) in the access's
     park. ``values``: any of ``PROFILE_FIELDS`` (the rest take their defaults)."""
-    park = access.park
-    assert park is not None
+    park = _park(access)
     _unknown_fields(values)
     refuse_unless(
         access.is_authenticated and (is_staff(access) or user.pk == access.user.pk),
@@ -261,16 +296,16 @@ def profile_update(
     may edit: their own (while they hold the role) or anyone's (staff). Hiding, showing and
     deactivating are changes of ``visibility`` and ``is_active``."""
     _unknown_fields(changes)
-    refuse_unless(rules.can_edit_profile(access, profile))
-    assert access.park is not None
-    if not is_staff(access) and not _holds_role(access.park, profile.user, profile.kind):
+    refuse_unless(_may_edit(access, profile))
+    park = _park(access)
+    if not is_staff(access) and not _holds_role(park, profile.user, profile.kind):
         raise ValidationError(
             {"kind": _("A profile of this kind needs the matching role in the park.")},
             code="role",
         )
     current = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     cleaned = clean_profile_values({**current, **changes})
-    chosen = _directions(access.park, directions)
+    chosen = _directions(park, directions)
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(profile, name, value)
@@ -341,8 +376,7 @@ def need_create(
     if not _may_act_for(access, company):
         raise ValidationError({"company": _("Choose a company you act for.")}, code="forbidden")
     seeking, summary, codes = _clean_need(seeking, summary, languages)
-    assert access.park is not None
-    chosen = _directions(access.park, directions) or []
+    chosen = _directions(_park(access), directions) or []
     with transaction.atomic():
         need = Need.all_parks.create(
             park_id=company.park_id,
@@ -371,8 +405,7 @@ def need_update(
     if not _may_act_for(access, need.company):
         raise ValidationError({"company": _("Choose a company you act for.")}, code="forbidden")
     seeking, summary, codes = _clean_need(seeking, summary, languages)
-    assert access.park is not None
-    chosen = _directions(access.park, directions)
+    chosen = _directions(_park(access), directions)
     with transaction.atomic():
         need.seeking, need.summary, need.languages, need.is_open = seeking, summary, codes, is_open
         need.save()
@@ -396,12 +429,12 @@ def need_close(*, access: ParkAccess, need: Need, now: datetime) -> Need:
 
 
 def _check_bookmark(access: ParkAccess, company: Company, profile: Profile) -> None:
-    assert access.park is not None
-    if company.park_id != access.park.pk or company.pk not in queries.acting_company_ids(
-        park=access.park, user=access.user
+    park = _park(access)
+    if company.park_id != park.pk or company.pk not in queries.acting_company_ids(
+        park=park, user=access.user
     ):
         raise ValidationError({"company": _("Choose a company you act for.")}, code="forbidden")
-    if not rules.can_view_profile(access, profile):
+    if not _may_view(access, profile):
         raise ValidationError({"profile": _("Choose a profile of this park.")}, code="forbidden")
 
 
@@ -429,9 +462,9 @@ def bookmark_remove(
 ) -> bool:
     """Forget a bookmarked profile; whether there was one. Removing one of a profile that has
     since been hidden is allowed."""
-    assert access.park is not None
-    if company.park_id != access.park.pk or company.pk not in queries.acting_company_ids(
-        park=access.park, user=access.user
+    park = _park(access)
+    if company.park_id != park.pk or company.pk not in queries.acting_company_ids(
+        park=park, user=access.user
     ):
         raise ValidationError({"company": _("Choose a company you act for.")}, code="forbidden")
     with transaction.atomic():

@@ -32,7 +32,7 @@ def home(request: HttpRequest, park_slug: str) -> HttpResponse:
         raise Http404(_("No such page in this park."))
     own = list(profile_queries.own_profiles(park=park, user=request.user))
     for row in own:
-        row.kind_label = ProfileKind(row.kind).label
+        row.kind_label = ProfileKind(row.kind).label  # type: ignore[attr-defined]
     held = {row.kind for row in own}
     creatable = [
         (kind, ProfileKind(kind).label) for kind in rules.kinds_held(access) if kind not in held

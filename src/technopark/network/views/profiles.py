@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from technopark.companies.models import Company, Stage
 from technopark.core.localtime import zone_name
-from technopark.core.params import ID, Choice, parse_or_none
+from technopark.core.params import ID, PAGE, Choice, param_value, parse_or_none
 from technopark.network import names, queries, rules
 from technopark.network.forms.profiles import BookmarkForm, NeedForm, ProfileForm, profile_initial
 from technopark.network.models import Need, ProfileKind
@@ -52,7 +52,9 @@ def describe(profile: Any, *, language: str, now: datetime) -> None:
     """Put into words what a card or a page shows of a profile (no query)."""
     profile.kind_label = ProfileKind(profile.kind).label
     profile.country_label = names.country_name(profile.country, language)
-    profile.language_labels = [names.language_name(code, language) for code in profile.language_codes]
+    profile.language_labels = [
+        names.language_name(code, language) for code in profile.language_codes
+    ]
     try:
         profile.zone_label = zone_name(profile.time_zone, language, at=now)
     except Exception:  # an unknown zone written before the check: shown as stored
@@ -74,7 +76,7 @@ def directory(request: HttpRequest, park_slug: str) -> HttpResponse:
     filters = profile_queries.DirectoryFilters.from_params(request.GET)
     rows = profile_queries.directory(park=park, access=access, filters=filters)
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(
-        parse_or_none(ID, request.GET.get("page"))
+        param_value(request.GET, "page", PAGE, 1)
     )
     cards = list(page.object_list)
     for card in cards:
@@ -185,9 +187,7 @@ def _holder(request: HttpRequest, access: ParkAccess) -> Any:
         raise Http404
     pk = parse_or_none(ID, raw)
     membership = (
-        Membership.objects.filter(
-            park=park_of(request), user_id=pk, status=MembershipStatus.ACTIVE
-        )
+        Membership.objects.filter(park=park_of(request), user_id=pk, status=MembershipStatus.ACTIVE)
         .select_related("user")
         .first()
         if pk is not None
@@ -319,7 +319,7 @@ def needs(request: HttpRequest, park_slug: str) -> HttpResponse:
     else:
         rows = profile_queries.needs_of(park=park, company_ids=acting)
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(
-        parse_or_none(ID, request.GET.get("page"))
+        param_value(request.GET, "page", PAGE, 1)
     )
     language = _language()
     shown = list(page.object_list)
@@ -428,7 +428,7 @@ def bookmarks(request: HttpRequest, park_slug: str) -> HttpResponse:
         raise Http404(_("No such page in this park."))
     rows = list(profile_queries.bookmarks_of(park=park, company_ids=acting))
     for row in rows:
-        row.profile.kind_label = ProfileKind(row.profile.kind).label
+        row.profile.kind_label = ProfileKind(row.profile.kind).label  # type: ignore[attr-defined]
     return render(request, "network/bookmarks.html", {"park": park, "rows": rows})
 
 
@@ -442,9 +442,13 @@ def bookmark_toggle(request: HttpRequest, park_slug: str, pk: int) -> HttpRespon
     acting = queries.acting_company_ids(park=park, user=request.user)
     if not form.is_valid() or form.cleaned_data["company"] not in acting:
         raise Http404(_("No such company in this park."))
-    company = profile_queries.companies_named(park=park, company_ids=[form.cleaned_data["company"]])[0]
+    company = profile_queries.companies_named(
+        park=park, company_ids=[form.cleaned_data["company"]]
+    )[0]
     now = timezone.now()
-    if company.pk in profile_queries.bookmarked_company_ids(profile=found, company_ids=[company.pk]):
+    if company.pk in profile_queries.bookmarked_company_ids(
+        profile=found, company_ids=[company.pk]
+    ):
         services.bookmark_remove(access=access, company=company, profile=found, now=now)
     else:
         try:
