@@ -13,8 +13,9 @@ from technopark.api.types import Id, Lines, Omittable, OneLine
 from technopark.network.models import ProfileKind, Visibility
 from technopark.network.queries.profiles import Q_MAX
 
-Code = Annotated[str, Field(min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$")]
-Country = Annotated[str, Field(max_length=2, pattern=r"^([A-Za-z]{2})?$")]
+Code = Annotated[str, Field(min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$"), OneLine]
+Country = Annotated[str, Field(max_length=2, pattern=r"^([A-Za-z]{2})?$"), OneLine]
+Stage = Annotated[str, Field(max_length=20), OneLine]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 
 
@@ -73,7 +74,7 @@ class NetworkProfileFields(Schema):
     time_zone: Annotated[str, Field(max_length=64), OneLine] = "Europe/Moscow"
     languages: Annotated[list[Code], Field(max_length=12)] = ["ru"]
     directions: Annotated[list[Id], Field(max_length=100)] = []
-    stages: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10)] = []
+    stages: Annotated[list[Stage], Field(max_length=10)] = []
     ticket_min: Money | None = None
     ticket_max: Money | None = None
     instruments: Annotated[str, Field(max_length=200), OneLine] = ""
@@ -101,9 +102,7 @@ class NetworkProfilePatch(Schema):
     time_zone: Omittable[Annotated[str, Field(max_length=64), OneLine]] = None
     languages: Omittable[Annotated[list[Code], Field(max_length=12)]] = None
     directions: Omittable[Annotated[list[Id], Field(max_length=100)]] = None
-    stages: Omittable[
-        Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10)]
-    ] = None
+    stages: Omittable[Annotated[list[Stage], Field(max_length=10)]] = None
     ticket_min: Money | None = None
     ticket_max: Money | None = None
     instruments: Omittable[Annotated[str, Field(max_length=200), OneLine]] = None
