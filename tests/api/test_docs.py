@@ -144,6 +144,14 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(openapi_document):
         },
         "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/fit": {"post"},
         "/api/v1/parks/{park_slug}/network/pairings/{pairing_id}/end": {"post"},
+        # Issue 13, the network: profiles, needs and bookmarks.
+        "/api/v1/parks/{park_slug}/network/profiles": {"get", "post"},
+        "/api/v1/parks/{park_slug}/network/profiles/{profile_id}": {"get", "patch"},
+        "/api/v1/parks/{park_slug}/network/companies/{company_id}/needs": {"get", "post"},
+        "/api/v1/parks/{park_slug}/network/companies/{company_id}/bookmarks": {"get", "post"},
+        "/api/v1/parks/{park_slug}/network/companies/{company_id}/bookmarks/{profile_id}": {
+            "delete"
+        },
         "/api/v1/notices": {"get"},
         "/api/v1/notices/{notice_id}/read": {"post"},
         "/api/v1/notices/read": {"post"},

@@ -23,6 +23,7 @@ from technopark.demo import data
 from technopark.demo.engineering import seed_engineering
 from technopark.demo.generator import CompanySpec, company_specs
 from technopark.demo.grants import seed_grants
+from technopark.demo.network import seed_network
 from technopark.demo.programmes import seed_programmes
 from technopark.demo.residency import seed_residency
 from technopark.demo.selection_apply import seed_selection_apply
@@ -282,6 +283,7 @@ def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
     seed_programmes(park, users=accounts)
     seed_grants(park, users=accounts)
     seed_engineering(park, accounts=accounts)
+    seed_network(park, accounts=accounts)
 
 
 def accounts_table(result: SeedResult) -> list[tuple[str, str, str, str]]:
