@@ -24,6 +24,9 @@ from technopark.demo.engineering import seed_engineering
 from technopark.demo.generator import CompanySpec, company_specs
 from technopark.demo.grants import seed_grants
 from technopark.demo.network import seed_network
+from technopark.demo.network_intros import seed_intros
+from technopark.demo.network_matching import seed_matching
+from technopark.demo.network_mentoring import seed_mentoring
 from technopark.demo.programmes import seed_programmes
 from technopark.demo.residency import seed_residency
 from technopark.demo.selection_apply import seed_selection_apply
@@ -284,6 +287,12 @@ def seed_park_activity(park: Park, *, accounts: dict[str, User]) -> None:
     seed_grants(park, users=accounts)
     seed_engineering(park, accounts=accounts)
     seed_network(park, accounts=accounts)
+    # The network's activity, on the profiles above: a cohort matched in one batch, mentoring
+    # sessions, then introductions (an accepted mentor's request opens a pairing too).
+    now = timezone.now()
+    seed_matching(park, accounts=accounts, now=now)
+    seed_mentoring(park, accounts=accounts, now=now)
+    seed_intros(park, accounts=accounts, now=now)
 
 
 def accounts_table(result: SeedResult) -> list[tuple[str, str, str, str]]:
