@@ -321,10 +321,11 @@ def test_an_investor_accepts_intros_per_month_in_their_month(net: Any) -> None:
     april = NOW.replace(month=3, day=31, hour=15, minute=30)
     intros.intro_withdraw(access=net.access(companies[2][1]), intro=requests[2], now=NOW)
     again = ask(net, company=companies[2][0], by=companies[2][1], now=april - timedelta(hours=1))
-    with pytest.raises(ValidationError):  # 31 March 23:30 in Yakutsk: still March
+    with pytest.raises(ValidationError) as still_march:  # 31 March 23:30 in Yakutsk
         intros.intro_accept(
             access=net.access("investor"), intro=again, now=april - timedelta(hours=1)
         )
+    assert still_march.value.error_dict["profile"][0].code == "capacity"
     done = intros.intro_accept(access=net.access("investor"), intro=again, now=april)
     assert done.status == IntroStatus.ACCEPTED
 

@@ -99,3 +99,47 @@ def test_ten_identical_requests_at_once_leave_one_waiting(net: Any) -> None:
     assert len(outcome.values) == 1 and len(outcome.refusals) == 9
     assert all(error.error_dict["profile"][0].code == "duplicate" for error in outcome.refusals)
     assert Introduction.all_parks.filter(status=IntroStatus.REQUESTED).count() == 1
+
+
+def test_requests_racing_a_staff_pairing_for_the_same_company_and_mentor_never_deadlock(
+    net: Any,
+) -> None:
+    """A request locks the company and inserts an introduction (a key-share lock on the
+    profile); a staff pairing locks the profile and inserts a pairing (a key-share lock on the
+    company). With the company and profile locked FOR NO KEY UPDATE neither waits in a cycle."""
+    from technopark.network.models import PairingSource
+    from technopark.network.services.pairings import pairing_open
+
+    company = net.world.company
+    manager = net.world.users["manager"]
+
+    def asker() -> Any:
+        return intros.intro_request(
+            access=net.access("founder"),
+            company=company,
+            profile=net.mentor_profile,
+            note="Здравствуйте",
+            now=NOW,
+        )
+
+    def pair() -> Any:
+        return pairing_open(
+            profile=net.mentor_profile,
+            company=company,
+            source=PairingSource.STAFF,
+            by=manager,
+            now=NOW,
+        )
+
+    for _ in range(5):
+        Pairing.all_parks.all().delete()
+        Introduction.all_parks.all().delete()
+        outcome = race(asker, pair, asker, pair)
+        assert not outcome.failures, outcome.failures  # no deadlock, no IntegrityError
+        assert Introduction.all_parks.filter(status=IntroStatus.REQUESTED).count() == 1
+        assert (
+            Pairing.all_parks.filter(
+                profile=net.mentor_profile, company=company, status=PairingStatus.ACTIVE
+            ).count()
+            == 1
+        )

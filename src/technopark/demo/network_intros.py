@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from technopark.companies.models import TeamMember
 from technopark.network.models import Introduction, Profile, Visibility
@@ -106,29 +107,31 @@ def seed_intros(park: Park, *, accounts: Any, now: datetime) -> int:
             break
         asked_at = now - (timedelta(days=20) if step == "expired" else timedelta(days=2))
         try:
-            intro = intros.intro_request(
-                access=access_for(person, park),
-                company=company,
-                profile=profile,
-                note=NOTES[made % len(NOTES)],
-                now=asked_at,
-            )
-            holder = access_for(profile.user, park)
-            if step == "accepted":
-                intros.intro_accept(
-                    access=holder,
-                    intro=intro,
-                    answer=ANSWERS[made % len(ANSWERS)],
-                    now=asked_at + timedelta(days=1),
+            # one step at a time: a refused acceptance leaves no stray request behind
+            with transaction.atomic():
+                intro = intros.intro_request(
+                    access=access_for(person, park),
+                    company=company,
+                    profile=profile,
+                    note=NOTES[made % len(NOTES)],
+                    now=asked_at,
                 )
-            elif step == "declined":
-                intros.intro_decline(
-                    access=holder,
-                    intro=intro,
-                    reason="too_early",
-                    answer="Покажите результаты пилота, и вернёмся к разговору.",
-                    now=asked_at + timedelta(days=1),
-                )
+                holder = access_for(profile.user, park)
+                if step == "accepted":
+                    intros.intro_accept(
+                        access=holder,
+                        intro=intro,
+                        answer=ANSWERS[made % len(ANSWERS)],
+                        now=asked_at + timedelta(days=1),
+                    )
+                elif step == "declined":
+                    intros.intro_decline(
+                        access=holder,
+                        intro=intro,
+                        reason="too_early",
+                        answer="Покажите результаты пилота, и вернёмся к разговору.",
+                        now=asked_at + timedelta(days=1),
+                    )
         except ValidationError:
             continue  # a limit or a full mentor: try the next pair
         made += 1

@@ -22,7 +22,7 @@ from technopark.api.errors import documented
 from technopark.api.pagination import PageParams, paginate
 from technopark.api.types import Id
 from technopark.network import queries, rules
-from technopark.network.models import Introduction
+from technopark.network.models import Introduction, IntroStatus
 from technopark.network.queries import intros as intro_queries
 from technopark.network.schemas.intros import (
     IntroAcceptIn,
@@ -49,7 +49,10 @@ def _out(intro: Introduction, contacts: bool) -> dict[str, Any]:
         "profile_id": profile.pk,
         "profile_headline": profile.headline,
         "profile_kind": profile.kind,
-        "status": intro.status,
+        # past ``expires_at`` but not yet swept: expired already
+        "status": IntroStatus.EXPIRED
+        if intro.status == IntroStatus.REQUESTED and timezone.now() >= intro.expires_at
+        else intro.status,
         "note": intro.note,
         "decline_reason": intro.decline_reason,
         "answer": intro.answer,

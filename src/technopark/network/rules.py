@@ -33,22 +33,11 @@ from technopark.network.models import (
     Pairing,
     PairingStatus,
     Profile,
-    ProfileKind,
     Visibility,
 )
+from technopark.network.roles import NETWORK_ROLES, ROLE_OF_KIND
 from technopark.parks.models import Role
 from technopark.parks.rules import ParkAccess, has_role, is_staff
-
-#: The role a person holds in the park to keep a profile of each kind.
-ROLE_OF_KIND = {
-    ProfileKind.MENTOR: Role.MENTOR,
-    ProfileKind.EXPERT: Role.EXPERT,
-    ProfileKind.INVESTOR: Role.INVESTOR,
-    ProfileKind.CUSTOMER: Role.CUSTOMER,
-    ProfileKind.PARTNER: Role.PARTNER,
-}
-
-NETWORK_ROLES = frozenset({Role.FOUNDER, *ROLE_OF_KIND.values()})
 
 
 def can_browse(access: ParkAccess) -> bool:
@@ -117,12 +106,13 @@ def can_request_intro(
         and company_id in acting_ids
         and not owns_profile(access, profile)
         and profile.is_active
+        and profile.visibility == Visibility.PARK
     )
 
 
 def can_view_intro(access: ParkAccess, intro: Introduction, member_ids: Collection[int]) -> bool:
     """``intro.profile`` is loaded by the view's query."""
-    if not in_park(access, intro):
+    if not in_park(access, intro) or not can_browse(access):
         return False
     return is_staff(access) or intro.company_id in member_ids or owns_profile(access, intro.profile)
 
@@ -130,6 +120,7 @@ def can_view_intro(access: ParkAccess, intro: Introduction, member_ids: Collecti
 def can_answer_intro(access: ParkAccess, intro: Introduction) -> bool:
     return (
         in_park(access, intro)
+        and can_browse(access)
         and intro.status == IntroStatus.REQUESTED
         and owns_profile(access, intro.profile)
     )
@@ -140,6 +131,7 @@ def can_withdraw_intro(
 ) -> bool:
     return (
         in_park(access, intro)
+        and can_browse(access)
         and intro.status == IntroStatus.REQUESTED
         and intro.company_id in acting_ids
     )

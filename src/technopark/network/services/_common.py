@@ -2,8 +2,13 @@
 and the refusal shape.
 
 Locking order (every service that takes more than one lock takes them in this order, inside
-one transaction): the profile row (capacity), then the introduction or pairing row, then (last,
-inside ``audit_record``, where a service audits) the head of the park's audit chain. On SQLite
+one transaction): **company → profile → introduction/pairing**, then (last, inside
+``audit_record``, where a service audits) the head of the park's audit chain. The company and
+profile rows are locked ``FOR NO KEY UPDATE`` (``select_for_update(no_key=True)``): it does not
+conflict with the ``FOR KEY SHARE`` lock PostgreSQL takes on a referenced row when an
+introduction or pairing is inserted, so a request (company locked, inserting an introduction
+that references the profile) and an acceptance or a staff pairing (profile locked, inserting a
+pairing that references the company) never wait for each other's row in a cycle. On SQLite
 every transaction is IMMEDIATE, so the first write lock serialises the whole transaction.
 """
 
@@ -28,7 +33,7 @@ def lock_profile(profile_id: int) -> Profile:
     PostgreSQL; SQLite's IMMEDIATE transaction already holds the database's write lock). Every
     check of a profile's capacity runs after this lock, so two acceptances never both take the
     last place. Call it inside ``transaction.atomic``."""
-    return Profile.all_parks.select_for_update().get(pk=profile_id)
+    return Profile.all_parks.select_for_update(no_key=True).get(pk=profile_id)
 
 
 def refuse_unless(allowed: bool, message: str | None = None) -> None:

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from technopark.companies.models import Company
+from technopark.companies.models import Company, TeamMember
 from technopark.network import queries
 from technopark.network.models import (
     NOTE_MAX_WORDS,
@@ -48,10 +48,11 @@ from technopark.network.models import (
     ProfileKind,
     Visibility,
 )
+from technopark.network.roles import NETWORK_ROLES, ROLE_OF_KIND
 from technopark.network.services._common import lock_profile, touched
 from technopark.network.services.pairings import pairing_open
 from technopark.notices.services import notify
-from technopark.parks.models import Park, Role
+from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess, has_role, is_staff
 
 #: How long a request waits for an answer before it expires.
@@ -99,13 +100,25 @@ def _clean_note(note: str) -> str:
         raise ValidationError({"note": _("Write a short note the holder can forward.")})
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError(
-            {"note": _("The note is at most %(n)d characters long.") % {"n": NOTE_MAX_CHARS}}
+            {
+                "note": ngettext(
+                    "The note is at most %(n)d character long.",
+                    "The note is at most %(n)d characters long.",
+                    NOTE_MAX_CHARS,
+                )
+                % {"n": NOTE_MAX_CHARS}
+            }
         )
     if words(note) > NOTE_MAX_WORDS:
         raise ValidationError(
             {
                 "note": ValidationError(
-                    _("The note is at most %(n)d words long.") % {"n": NOTE_MAX_WORDS},
+                    ngettext(
+                        "The note is at most %(n)d word long.",
+                        "The note is at most %(n)d words long.",
+                        NOTE_MAX_WORDS,
+                    )
+                    % {"n": NOTE_MAX_WORDS},
                     code="too_long",
                 )
             }
@@ -117,21 +130,27 @@ def _clean_answer(answer: str) -> str:
     answer = answer.strip()
     if len(answer) > ANSWER_MAX_CHARS:
         raise ValidationError(
-            {"answer": _("The answer is at most %(n)d characters long.") % {"n": ANSWER_MAX_CHARS}}
+            {
+                "answer": ngettext(
+                    "The answer is at most %(n)d character long.",
+                    "The answer is at most %(n)d characters long.",
+                    ANSWER_MAX_CHARS,
+                )
+                % {"n": ANSWER_MAX_CHARS}
+            }
         )
     return answer
 
 
 # The same questions as ``network.rules`` (services sit below rules in the layers, so they ask
 # them here, of the locked or freshly read rows).
-_NETWORK_ROLES = (
-    Role.FOUNDER,
-    Role.MENTOR,
-    Role.EXPERT,
-    Role.INVESTOR,
-    Role.CUSTOMER,
-    Role.PARTNER,
-)
+
+
+def _in_network(access: ParkAccess) -> bool:
+    """``rules.can_browse``: the staff, founders and the holders of a network role."""
+    return access.is_authenticated and (
+        is_staff(access) or any(has_role(access, role) for role in NETWORK_ROLES)
+    )
 
 
 def _owns(access: ParkAccess, profile: Profile) -> bool:
@@ -143,16 +162,23 @@ def _owns(access: ParkAccess, profile: Profile) -> bool:
     )
 
 
+def _answers_for(access: ParkAccess, profile: Profile) -> bool:
+    """The visitor may answer for ``profile``: they hold it, it is active, and they still hold
+    the park role of its kind (``ROLE_OF_KIND``)."""
+    return (
+        _owns(access, profile)
+        and profile.is_active
+        and has_role(access, ROLE_OF_KIND[ProfileKind(profile.kind)])
+    )
+
+
 def _may_ask_for(access: ParkAccess, profile: Profile) -> bool:
-    """``rules.can_request_intro`` without the company: the profile is of the visitor's park,
-    active, and visible to them (the staff see hidden ones too)."""
+    """``rules.can_request_intro`` without the company: the visitor takes part in the network,
+    the profile is of their park, active and visible to the park. A hidden profile takes
+    requests from nobody, the staff included."""
     if access.park is None or profile.park_id != access.park.pk or not profile.is_active:
         return False
-    if is_staff(access):
-        return True
-    return any(has_role(access, role) for role in _NETWORK_ROLES) and (
-        profile.visibility == Visibility.PARK
-    )
+    return _in_network(access) and profile.visibility == Visibility.PARK
 
 
 # --- asking --------------------------------------------------------------------------------------
@@ -182,7 +208,16 @@ def intro_request(
     note = _clean_note(note)
     start, end = month_bounds(now, park.time_zone)
     with transaction.atomic():
-        Company.all_parks.select_for_update().filter(pk=company.pk).first()
+        # ``no_key``: FOR NO KEY UPDATE, which a pairing inserted for this company (its FOR KEY
+        # SHARE on the company) does not wait for (the order of ``services._common``).
+        Company.all_parks.select_for_update(no_key=True).filter(pk=company.pk).first()
+        # the company's overdue requests expire first (with their e-mails), so that a request
+        # past its ``expires_at`` but not yet swept no longer counts as waiting
+        overdue = Introduction.all_parks.filter(
+            company=company, status=IntroStatus.REQUESTED, expires_at__lte=now
+        )
+        for pk in list(overdue.order_by("expires_at", "pk").values_list("pk", flat=True)):
+            _expire_one(pk, now)
         mine = Introduction.all_parks.filter(company=company)
         if mine.filter(profile=profile, status=IntroStatus.REQUESTED).exists():
             raise _already_waiting()
@@ -209,9 +244,12 @@ def intro_request(
             raise ValidationError(
                 {
                     "profile": ValidationError(
-                        _(
+                        ngettext(
+                            "Your company has sent this month's %(n)d request to people of "
+                            "this kind; ask again next month.",
                             "Your company has sent this month's %(n)d requests to people of "
-                            "this kind; ask again next month."
+                            "this kind; ask again next month.",
+                            MONTHLY_LIMIT_PER_KIND,
                         )
                         % {"n": MONTHLY_LIMIT_PER_KIND},
                         code="monthly_limit",
@@ -315,9 +353,22 @@ def intro_accept(
         profile = lock_profile(intro.profile_id)
         locked = _locked(intro)
         locked.profile = profile
-        if not _owns(access, profile):
+        if not _answers_for(access, profile):
             raise ValidationError(_("Only the person asked may answer."), code="forbidden")
         _must_be_open(locked, now)
+        company_side = _company_side(locked)
+        if not company_side:
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "No one acts for this company any more, so there is no one to "
+                            "introduce you to; decline the request instead."
+                        ),
+                        code="no_company_side",
+                    )
+                }
+            )
         if profile.kind == ProfileKind.MENTOR:
             pairing_open(
                 profile=profile,
@@ -339,9 +390,12 @@ def intro_accept(
                 raise ValidationError(
                     {
                         "profile": ValidationError(
-                            _(
+                            ngettext(
+                                "You have accepted the %(n)d introduction a month your "
+                                "profile allows; raise it in your profile or answer next month.",
                                 "You have accepted the %(n)d introductions a month your "
-                                "profile allows; raise it in your profile or answer next month."
+                                "profile allows; raise it in your profile or answer next month.",
+                                profile.intros_per_month,
                             )
                             % {"n": profile.intros_per_month},
                             code="capacity",
@@ -354,8 +408,22 @@ def intro_accept(
         locked.answered_by = access.user
         locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])
         touched(locked.park_id)
-        _tell_both(locked, profile)
+        _tell_both(locked, profile, company_side)
     return locked
+
+
+def _company_side(intro: Introduction) -> list[Any]:
+    """Who gets the holder's contacts on the company's side: the requester while they still
+    act for the company; else the company's current acting members (none: no one)."""
+    acting = list(
+        TeamMember.objects.filter(company_id=intro.company_id, acts_for_company=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    users = {member.user_id: member.user for member in acting}
+    if intro.requested_by_id in users:
+        return [intro.requested_by]
+    return list(users.values())
 
 
 def _contacts(intro: Introduction, profile: Profile) -> dict[str, Any]:
@@ -374,12 +442,21 @@ def _contacts(intro: Introduction, profile: Profile) -> dict[str, Any]:
     }
 
 
-def _tell_both(intro: Introduction, profile: Profile) -> None:
-    """The introduction e-mail, to each side in their own language, with both sides' contacts."""
-    context = _contacts(intro, profile)
+def _tell_both(intro: Introduction, profile: Profile, company_side: list[Any]) -> None:
+    """The introduction e-mail, to each side in their own language, with both sides' contacts.
+    The company's half goes to ``company_side`` (the requester, or, when they no longer act for
+    the company, its current acting members); the holder's half names them as the contact."""
+    contact = company_side[0]
+    context = {
+        **_contacts(intro, profile),
+        "requester": _person(contact),
+        "requester_email": contact.email,
+    }
     url = _intro_url(intro)
     language = _park_language(intro.park)
-    for who, zone in ((profile.user, profile.time_zone), (intro.requested_by, None)):
+    people: list[tuple[Any, str | None]] = [(profile.user, profile.time_zone)]
+    people += [(user, None) for user in company_side]
+    for who, zone in people:
         notify(
             recipients=[who],
             park=intro.park,
@@ -403,7 +480,7 @@ def intro_decline(
     answer = _clean_answer(answer)
     with transaction.atomic():
         locked = _locked(intro)
-        if not (access.is_authenticated and locked.profile.user_id == access.user.pk):
+        if not _answers_for(access, locked.profile):
             raise ValidationError(_("Only the person asked may answer."), code="forbidden")
         _must_be_open(locked, now)
         locked.status = IntroStatus.DECLINED
@@ -426,14 +503,11 @@ def intro_withdraw(*, access: ParkAccess, intro: Introduction, now: datetime) ->
         locked = _locked(intro)
         park = locked.park
         acting_ids = queries.acting_company_ids(park=park, user=access.user)
-        if locked.company_id not in acting_ids:
+        if not _in_network(access) or locked.company_id not in acting_ids:
             raise ValidationError(
                 _("Only someone acting for the company may withdraw."), code="forbidden"
             )
-        if locked.status != IntroStatus.REQUESTED:
-            raise ValidationError(
-                {"status": ValidationError(_("This request is no longer open."), code="closed")}
-            )
+        _must_be_open(locked, now)
         locked.status = IntroStatus.WITHDRAWN
         locked.answered_at = now
         locked.answered_by = access.user
@@ -452,19 +526,25 @@ def intros_expire(*, now: datetime, park: Park | None = None) -> int:
     expired = 0
     for pk in list(due.order_by("expires_at", "pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            locked = (
-                Introduction.all_parks.select_for_update(of=("self",))
-                .select_related("park", "company", "requested_by", "profile")
-                .get(pk=pk)
-            )
-            if locked.status != IntroStatus.REQUESTED or locked.expires_at > now:
-                continue  # answered meanwhile
-            locked.status = IntroStatus.EXPIRED
-            locked.save(update_fields=["status"])
-            touched(locked.park_id)
-            _tell_requester(locked, "expired")
-        expired += 1
+            expired += _expire_one(pk, now)
     return expired
+
+
+def _expire_one(pk: int, now: datetime) -> int:
+    """Expire one waiting request past its ``expires_at`` (its row locked; inside the caller's
+    transaction) and tell the requester. 1 when it expired, 0 when answered meanwhile."""
+    locked = (
+        Introduction.all_parks.select_for_update(of=("self",))
+        .select_related("park", "company", "requested_by", "profile")
+        .get(pk=pk)
+    )
+    if locked.status != IntroStatus.REQUESTED or locked.expires_at > now:
+        return 0  # answered meanwhile
+    locked.status = IntroStatus.EXPIRED
+    locked.save(update_fields=["status"])
+    touched(locked.park_id)
+    _tell_requester(locked, "expired")
+    return 1
 
 
 def _tell_requester(intro: Introduction, what: str) -> None:

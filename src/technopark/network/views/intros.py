@@ -35,6 +35,13 @@ STATUS = Choice.of(IntroStatus.values)
 SIDE = Choice.of(intro_queries.SIDES)
 
 
+def _show_overdue(intro: Introduction, now: Any) -> None:
+    """A request past its ``expires_at`` but not yet swept is shown as expired (in memory only;
+    the sweep or the company's next request writes it)."""
+    if intro.status == IntroStatus.REQUESTED and now >= intro.expires_at:
+        intro.status = IntroStatus.EXPIRED
+
+
 def _member_ids(request: HttpRequest) -> set[int]:
     return queries.member_company_ids(park=park_of(request), user=request.user)
 
@@ -61,7 +68,9 @@ def intro_new(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     companies = intro_queries.companies_among(park=park, ids=acting_ids)
     chosen = param_value(request.GET, "company", ID, None)
     initial = {"company": chosen} if chosen in acting_ids else {}
-    form = IntroRequestForm(request.POST or None, companies=companies, initial=initial)
+    # an empty POST is still a POST: bound, so its errors are shown (``or None`` would not be)
+    data = request.POST if request.method == "POST" else None
+    form = IntroRequestForm(data, companies=companies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.intro_request(
@@ -118,7 +127,9 @@ def intros(request: HttpRequest, park_slug: str) -> HttpResponse:
     page = Paginator(rows, settings.TECHNOPARK_PAGE_SIZE).get_page(number)
     labels = dict(IntroStatus.choices)
     shown = list(page.object_list)
+    now = timezone.now()
     for row in shown:
+        _show_overdue(row, now)
         row.status_label = labels.get(row.status, row.status)  # type: ignore[attr-defined]
     tab_labels = {
         intro_queries.RECEIVED: _("Received"),
@@ -144,15 +155,17 @@ def _detail_context(request: HttpRequest, found: Introduction, member_ids: set[i
     now = timezone.now()
     acting_ids = queries.acting_company_ids(park=park_of(request), user=request.user)
     open_now = found.status == IntroStatus.REQUESTED and now < found.expires_at
-    return {
+    context = {
         "intro": found,
         "contacts": rules.can_see_intro_contacts(access, found, member_ids),
         "holder": rules.owns_profile(access, found.profile),
         "can_answer": open_now and rules.can_answer_intro(access, found),
-        "can_withdraw": rules.can_withdraw_intro(access, found, acting_ids),
+        "can_withdraw": open_now and rules.can_withdraw_intro(access, found, acting_ids),
         "accept_form": IntroAcceptForm(),
         "decline_form": IntroDeclineForm(),
     }
+    _show_overdue(found, now)
+    return context
 
 
 @login_required
