@@ -117,7 +117,9 @@ def test_run_flow(net: Any, cohorted: Cohorted, api: Any) -> None:
     )
     assert created.status_code == 201
     data = body(created)
-    assert data["status"] == "draft" and data["total_score"] >= data["greedy_score"]
+    assert data["status"] == "draft"
+    assert data["pairs"] == len(data["proposals"])
+    assert (data["pairs"], data["total_score"]) >= (data["greedy_pairs"], data["greedy_score"])
     assert data["total_score"] == sum(p["score"] for p in data["proposals"])
     for proposal in data["proposals"]:
         assert proposal["score"] == sum(f["points"] for f in proposal["factors"])

@@ -249,6 +249,8 @@ def _run_page(
         "rows": companies,
         "draft": draft,
         "gain": run.total_score - run.greedy_score,
+        "pairs": sum(len(row["proposals"]) for row in companies),
+        "more_pairs": sum(len(row["proposals"]) for row in companies) - run.greedy_pairs,
         "form": (form or _proposal_form(request, run)) if draft else None,
         "error": error,
     }
