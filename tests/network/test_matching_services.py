@@ -20,9 +20,9 @@ from technopark.network.models import (
 from technopark.network.queries import matching as q
 from technopark.network.services import matching
 from technopark.network.services.pairings import pairing_open
+from technopark.programmes.models import Participant, ParticipantStatus
 from tests.factories import CompanyFactory, TeamMemberFactory
 from tests.network.conftest import NOW
-from technopark.programmes.models import Participant, ParticipantStatus
 from tests.network.matching_fixtures import (  # noqa: F401
     Cohorted,
     cohorted,

@@ -132,7 +132,7 @@ def run_create(
     mentors with places left, under the weights of the cohort's programme, and store it as a
     draft with its proposals, the greedy baseline's score and the places left unmatched."""
     park = _staff(access)
-    if cohort is None or cohort.park_id != park.pk:
+    if cohort is None or cohort.park_id != park.pk or cohort.archived_at is not None:
         raise ValidationError({"cohort": _("Choose a cohort of this park.")})
     if isinstance(mentors_per_company, bool) or not 1 <= mentors_per_company <= 5:
         raise ValidationError({"mentors_per_company": _("Give a whole number from 1 to 5.")})
@@ -231,7 +231,7 @@ def proposal_add(
         if proposals.filter(company=company, profile=mentor).exists():
             raise ValidationError({"profile": _("This pair is already proposed.")})
         company_has = proposals.filter(company=company).count() + q.active_mentor_counts(
-            park, [company.pk]
+            park.pk, [company.pk]
         ).get(company.pk, 0)
         if company_has >= locked.mentors_per_company:
             raise ValidationError(
