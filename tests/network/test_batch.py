@@ -126,4 +126,40 @@ def test_random_larger_cases_respect_every_capacity(seed: int) -> None:
     solution = solve(problem)
     pairs = [(pair.company, pair.mentor) for pair in solution.pairs]
     assert feasible(problem, pairs)
-    assert solution.total >= greedy(problem).total
+    baseline = greedy(problem)
+    assert (len(solution.pairs), solution.total) >= (len(baseline.pairs), baseline.total)
+
+
+def test_more_pairs_can_mean_a_lower_total_than_greedy() -> None:
+    # Greedy gives X to company 1 (100) and leaves company 2 nothing; the optimum makes two pairs.
+    problem = Problem(
+        companies=[1, 2],
+        mentors=[Mentor(id=10, free=1), Mentor(id=11, free=1)],
+        scores={(1, 10): 100, (1, 11): 1, (2, 10): 1},
+    )
+    baseline, optimal = greedy(problem), solve(problem)
+    assert (len(baseline.pairs), baseline.total) == (1, 100)
+    assert (len(optimal.pairs), optimal.total) == (2, 2)
+    assert optimal.total < baseline.total
+
+
+def test_mentors_a_company_already_has_take_its_places() -> None:
+    problem = Problem(
+        companies=[1, 2],
+        mentors=[Mentor(id=10, free=2), Mentor(id=11, free=2)],
+        scores={(1, 10): 50, (1, 11): 40, (2, 10): 50, (2, 11): 40},
+        mentors_per_company=2,
+        taken={1: 1, 2: 5},
+    )
+    for solution in (solve(problem), greedy(problem)):
+        assert [(pair.company, pair.mentor) for pair in solution.pairs] == [(1, 10)]
+        assert solution.unmatched == 0
+    assert not feasible(problem, [(1, 10), (1, 11)])
+
+
+def test_build_passes_what_companies_already_have() -> None:
+    companies = [CompanySide(id=1, directions=frozenset({1}))]
+    mentors = [ProfileSide(id=10, directions=frozenset({1}), capacity=2)]
+    weights = Weights(directions=10, needs=0, stage=0, language=0, time_zone=0, ratings=0, load=0)
+    problem = build(companies, mentors, weights, mentors_per_company=1, taken={1: 1})
+    assert solve(problem).pairs == []

@@ -101,6 +101,8 @@ def test_staff_endpoints_role_matrix(net: Any, cohorted: Cohorted, api: Any, rol
         ),
         ("POST", f"{API}/matching/runs/{run.pk}/discard", None, 200),
     ]
+    if role != "manager":  # publishing is staff only too
+        calls.insert(0, ("POST", f"{API}/matching/runs/{run.pk}/publish", None, 200))
     for method, path, data, ok in calls:
         response = client.request(method, path, data)
         assert response.status_code == (ok if role == "manager" else denied), (method, path)
@@ -117,7 +119,9 @@ def test_run_flow(net: Any, cohorted: Cohorted, api: Any) -> None:
     )
     assert created.status_code == 201
     data = body(created)
-    assert data["status"] == "draft" and data["total_score"] >= data["greedy_score"]
+    assert data["status"] == "draft"
+    assert data["pairs"] == len(data["proposals"])
+    assert (data["pairs"], data["total_score"]) >= (data["greedy_pairs"], data["greedy_score"])
     assert data["total_score"] == sum(p["score"] for p in data["proposals"])
     for proposal in data["proposals"]:
         assert proposal["score"] == sum(f["points"] for f in proposal["factors"])
@@ -192,3 +196,16 @@ def test_suggestions_queries_fixed(
 
 
 QUERIES = 12
+
+
+def test_archived_cohort_refused(net: Any, cohorted: Cohorted, api: Any) -> None:
+    from tests.network.conftest import NOW
+
+    cohorted.cohort.archived_at = NOW
+    cohorted.cohort.save()
+    response = api("manager").post(
+        f"{API}/matching/runs", {"cohort": cohorted.cohort.pk, "mentors_per_company": 1}
+    )
+    assert response.status_code in (400, 422)
+    assert "cohort" in response.content.decode()
+    assert not MatchRun.all_parks.exists()

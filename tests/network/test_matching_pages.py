@@ -225,12 +225,15 @@ def test_writes_role_matrix(net: Any, cohorted: Cohorted, role: str) -> None:
         ),
         (url(net, "run_discard", pk=found.pk), {}),
     ]
+    if role != "manager":  # publishing is staff only too (the manager's run is discarded)
+        posts.insert(0, (url(net, "run_publish", pk=found.pk), {}))
     for address, data in posts:
         assert browser.post(address, data).status_code == expected, address
     if role != "manager":
         assert MatchRun.all_parks.count() == 1
         assert MatchRun.all_parks.get().status == MatchRunStatus.DRAFT
         assert not MatchWeights.all_parks.exists()
+        assert not Pairing.all_parks.exists()
 
 
 def test_another_parks_run_is_404(net: Any, cohorted: Cohorted) -> None:

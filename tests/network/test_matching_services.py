@@ -20,9 +20,17 @@ from technopark.network.models import (
 from technopark.network.queries import matching as q
 from technopark.network.services import matching
 from technopark.network.services.pairings import pairing_open
+from technopark.programmes.models import Participant, ParticipantStatus
 from tests.factories import CompanyFactory, TeamMemberFactory
 from tests.network.conftest import NOW
-from tests.network.matching_fixtures import Cohorted, cohorted, more_mentors  # noqa: F401
+from tests.network.matching_fixtures import (  # noqa: F401
+    Cohorted,
+    cohorted,
+    more_companies,
+    more_mentors,
+)
+
+PUBLISH_QUERIES = 12
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +77,7 @@ def test_run_create_stores_proposals_with_explanations(net: Any, cohorted: Cohor
     assert run.status == MatchRunStatus.DRAFT
     assert {p.company_id for p in proposals} == {net.world.company.pk, net.world.other_company.pk}
     assert run.total_score == sum(p.score for p in proposals) > 0
-    assert run.total_score >= run.greedy_score
+    assert (len(proposals), run.total_score) >= (run.greedy_pairs, run.greedy_score)
     assert run.unmatched == 0
     for proposal in proposals:
         assert sum(f["points"] for f in proposal.factors) == proposal.score
@@ -126,7 +134,139 @@ def test_active_pairs_and_full_mentors_left_out(net: Any, cohorted: Cohorted) ->
     )
     pairs = set(MatchProposal.all_parks.filter(run=run).values_list("company_id", "profile_id"))
     assert pairs == {(world.other_company.pk, net.mentor_profile.pk)}
-    assert run.unmatched == 1
+    assert run.unmatched == 0  # the company already has its one mentor
+
+
+def test_mentors_a_company_has_count_against_its_places(net: Any, cohorted: Cohorted) -> None:
+    world = net.world
+    pairing_open(
+        profile=net.mentor_profile,
+        company=world.company,
+        source=PairingSource.STAFF,
+        by=world.users["manager"],
+        now=NOW,
+    )
+    manager = net.access("manager")
+    run = matching.run_create(
+        access=manager, cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    pairs = set(MatchProposal.all_parks.filter(run=run).values_list("company_id", "profile_id"))
+    assert world.company.pk not in {c for c, _p in pairs}
+    # nor can one be added by hand: the company has its one mentor already
+    with pytest.raises(ValidationError) as caught:
+        matching.proposal_add(
+            access=manager,
+            run=run,
+            company=world.company,
+            profile=net.other_mentor_profile,
+            now=NOW,
+        )
+    assert caught.value.error_dict["company"][0].code == "limit"
+
+
+def test_hand_added_pair_respects_mentors_per_company(net: Any, cohorted: Cohorted) -> None:
+    world = net.world
+    manager = net.access("manager")
+    run = matching.run_create(
+        access=manager, cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    proposed = MatchProposal.all_parks.get(run=run, company=world.company)
+    other = (
+        net.other_mentor_profile
+        if proposed.profile_id == net.mentor_profile.pk
+        else net.mentor_profile
+    )
+    with pytest.raises(ValidationError) as caught:
+        matching.proposal_add(
+            access=manager, run=run, company=world.company, profile=other, now=NOW
+        )
+    assert caught.value.error_dict["company"][0].code == "limit"
+    matching.run_publish(access=manager, run=run, now=NOW)
+    assert Pairing.all_parks.filter(company=world.company, status=PairingStatus.ACTIVE).count() == 1
+
+
+def test_zero_score_pair_refused_by_hand(net: Any, cohorted: Cohorted) -> None:
+    world = net.world
+    manager = net.access("manager")
+    for name in q.WEIGHT_FIELDS:
+        matching.weights_save(access=manager, values={name: 0}, now=NOW)
+    run = matching.run_create(
+        access=manager, cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    assert not MatchProposal.all_parks.filter(run=run).exists()
+    with pytest.raises(ValidationError) as caught:
+        matching.proposal_add(
+            access=manager, run=run, company=world.company, profile=net.mentor_profile, now=NOW
+        )
+    assert caught.value.error_dict["profile"][0].code == "zero"
+
+
+def test_hidden_and_inactive_mentors_never_proposed(net: Any, cohorted: Cohorted) -> None:
+    net.mentor_profile.visibility = "hidden"
+    net.mentor_profile.save()
+    net.other_mentor_profile.is_active = False
+    net.other_mentor_profile.save()
+    visible = more_mentors(net, 1)[0]
+    run = matching.run_create(
+        access=net.access("manager"), cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    assert set(MatchProposal.all_parks.filter(run=run).values_list("profile_id", flat=True)) == {
+        visible.pk
+    }
+
+
+def test_publish_refused_when_a_company_left_the_cohort(net: Any, cohorted: Cohorted) -> None:
+    manager = net.access("manager")
+    run = matching.run_create(
+        access=manager, cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    Participant.objects.filter(cohort=cohorted.cohort, company=net.world.other_company).update(
+        status=ParticipantStatus.LEFT
+    )
+    with pytest.raises(ValidationError) as caught:
+        matching.run_publish(access=manager, run=run, now=NOW)
+    assert caught.value.error_dict["company"][0].code == "participant"
+    assert net.world.other_company.short_name in " ".join(caught.value.messages)
+    assert not Pairing.all_parks.exists()
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.DRAFT
+
+
+def test_publish_and_discard_refuse_a_run_of_another_park(net: Any, cohorted: Cohorted) -> None:
+    run = matching.run_create(
+        access=net.access("manager"), cohort=cohorted.cohort, mentors_per_company=1, now=NOW
+    )
+    elsewhere = net.access("outsider").__class__(
+        user=net.world.users["manager"], park=net.world.other_park, roles=frozenset({"manager"})
+    )
+    for service in (matching.run_publish, matching.run_discard):
+        with pytest.raises(ValidationError):
+            service(access=elsewhere, run=run, now=NOW)
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.DRAFT
+    assert not Pairing.all_parks.exists()
+
+
+def _published_queries(net: Any, cohort: Any, extra: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    more_companies(net, cohort, extra)
+    more_mentors(net, extra, capacity_mentees=1)
+    run = matching.run_create(
+        access=net.access("manager"), cohort=cohort, mentors_per_company=1, now=NOW
+    )
+    count = MatchProposal.all_parks.filter(run=run).count()
+    with CaptureQueriesContext(connection) as captured:
+        matching.run_publish(access=net.access("manager"), run=run, now=NOW)
+    assert Pairing.all_parks.filter(source=PairingSource.BATCH).count() == count == 2 + extra
+    return len(captured)
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_publish_queries_fixed(net: Any, cohorted: Cohorted, extra: int) -> None:
+    # 2 proposals and 12 proposals: the same number of queries
+    assert _published_queries(net, cohorted.cohort, extra) == PUBLISH_QUERIES
 
 
 def test_draft_edits_recompute_and_respect_places(net: Any, cohorted: Cohorted) -> None:
@@ -250,7 +390,8 @@ def test_larger_cohort_beats_or_equals_greedy(net: Any, cohorted: Cohorted) -> N
     run = matching.run_create(
         access=net.access("manager"), cohort=cohorted.cohort, mentors_per_company=2, now=NOW
     )
-    assert run.total_score >= run.greedy_score
+    pairs = MatchProposal.all_parks.filter(run=run).count()
+    assert (pairs, run.total_score) >= (run.greedy_pairs, run.greedy_score)
     counts: dict[int, int] = {}
     for profile_id in MatchProposal.all_parks.filter(run=run).values_list("profile_id", flat=True):
         counts[profile_id] = counts.get(profile_id, 0) + 1

@@ -6,7 +6,8 @@ The model is a minimum-cost flow solved exactly by Google OR-tools
 
     source ──k──▶ company c ──1, MAX − score(c, m)──▶ mentor m ──free(m)──▶ sink
 
-* ``source → c``: capacity ``mentors_per_company``.
+* ``source → c``: capacity ``mentors_per_company`` less the mentors the company already has
+  (active pairings), never below 0.
 * ``c → m``: capacity 1, cost ``OFFSET − score``; **no arc** where the mentor has a conflict of
   interest with the company, the pair is already active, or the score is 0 (unacceptable), so
   none of these can ever be proposed.
@@ -15,7 +16,9 @@ The model is a minimum-cost flow solved exactly by Google OR-tools
 ``solve_max_flow_with_min_cost`` makes as many pairs as possible and, among all ways to make
 that many, one of least cost; every pair costing ``OFFSET − score``, that is the one of greatest
 total score. ``greedy`` (each company in turn takes the best mentor still free) is the baseline
-the preview compares with: the optimum is never below it (``tests/network/test_batch.py``).
+the preview compares with. The optimum maximises the number of pairs first, so it is never below
+greedy in the lexicographic order (pairs, total score); its total alone CAN be below greedy's
+when it makes more pairs (``tests/network/test_batch.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +71,11 @@ class Problem:
     # already, score above 0); a pair not here is never proposed.
     scores: Mapping[tuple[int, int], int]
     mentors_per_company: int = 1
+    # company id → mentors it already has (active pairings): its places are k − taken.
+    taken: Mapping[int, int] = field(default_factory=dict)
+
+    def places(self, company: int) -> int:
+        return max(0, self.mentors_per_company - self.taken.get(company, 0))
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ def build(
     *,
     mentors_per_company: int = 1,
     forbidden: Iterable[tuple[int, int]] = (),
+    taken: Mapping[int, int] | None = None,
 ) -> Problem:
     """Score every pair (``scoring.total_matrix``, all at once) and keep the acceptable ones
     (``forbidden``: conflicts of interest and pairs already active, as ``(company id, profile
@@ -124,6 +133,7 @@ def build(
         mentors=[Mentor(id=mentor.id, free=mentor.free) for mentor in mentors],
         scores=scores,
         mentors_per_company=mentors_per_company,
+        taken=dict(taken or {}),
     )
 
 
@@ -142,7 +152,7 @@ def solve(problem: Problem) -> Solution:
     per = max(0, problem.mentors_per_company)
     companies = list(dict.fromkeys(problem.companies))
     mentors = [mentor for mentor in problem.mentors if mentor.free > 0]
-    solution = Solution(unmatched=per * len(companies))
+    solution = Solution(unmatched=sum(problem.places(c) for c in companies))
     c_pos = {company: i for i, company in enumerate(companies)}
     m_pos = {mentor.id: j for j, mentor in enumerate(mentors)}
     keys = [
@@ -150,7 +160,7 @@ def solve(problem: Problem) -> Solution:
         for key, value in problem.scores.items()
         if value > 0 and key[0] in c_pos and key[1] in m_pos
     ]
-    if not companies or not mentors or not keys or per == 0:
+    if not companies or not mentors or not keys or per == 0 or solution.unmatched == 0:
         return solution
     n_c, n_m = len(companies), len(mentors)
     # Nodes: 0 source, 1 sink, 2.. companies, then mentors.
@@ -168,7 +178,7 @@ def solve(problem: Problem) -> Solution:
     heads = np.concatenate([company_nodes, pair_heads, np.full(n_m, sink, dtype=np.int64)])
     caps = np.concatenate(
         [
-            np.full(n_c, per, dtype=np.int64),
+            np.array([problem.places(c) for c in companies], dtype=np.int64),
             np.ones(len(keys), dtype=np.int64),
             np.array([mentor.free for mentor in mentors], dtype=np.int64),
         ]
@@ -178,7 +188,7 @@ def solve(problem: Problem) -> Solution:
     )
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    wanted = per * n_c
+    wanted = sum(problem.places(c) for c in companies)
     flow.set_node_supply(source, wanted)
     flow.set_node_supply(sink, -wanted)
     built = time.perf_counter()
@@ -200,18 +210,17 @@ def solve(problem: Problem) -> Solution:
 def greedy(problem: Problem) -> Solution:
     """The baseline: each company in order takes the best mentor still free, up to
     ``mentors_per_company`` times (ties to the smaller id)."""
-    per = max(0, problem.mentors_per_company)
     free = {mentor.id: mentor.free for mentor in problem.mentors}
     by_company: dict[int, list[tuple[int, int]]] = {}
     for (company, mentor), value in problem.scores.items():
         if value > 0 and mentor in free:
             by_company.setdefault(company, []).append((-value, mentor))
     companies = list(dict.fromkeys(problem.companies))
-    solution = Solution(unmatched=per * len(companies))
+    solution = Solution(unmatched=sum(problem.places(c) for c in companies))
     for company in companies:
-        taken = 0
+        taken, places = 0, problem.places(company)
         for negative, mentor in sorted(by_company.get(company, [])):
-            if taken >= per:
+            if taken >= places:
                 break
             if free[mentor] > 0:
                 free[mentor] -= 1
@@ -235,6 +244,6 @@ def feasible(problem: Problem, pairs: Iterable[tuple[int, int]]) -> bool:
             return False
         per_company[company] = per_company.get(company, 0) + 1
         used[mentor] = used.get(mentor, 0) + 1
-    return all(n <= problem.mentors_per_company for n in per_company.values()) and all(
+    return all(n <= problem.places(c) for c, n in per_company.items()) and all(
         n <= free.get(mentor, 0) for mentor, n in used.items()
     )

@@ -484,6 +484,7 @@ class MatchRun(ParkOwned):
     )
     total_score = models.IntegerField(_("total score"), default=0)
     greedy_score = models.IntegerField(_("greedy baseline score"), default=0)
+    greedy_pairs = models.PositiveIntegerField(_("greedy baseline pairs"), default=0)
     unmatched = models.PositiveIntegerField(_("places left unmatched"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -187,6 +187,19 @@ def active_pairs(park: Park, company_ids: Collection[int]) -> set[tuple[int, int
     )
 
 
+def active_mentor_counts(park_id: int, company_ids: Collection[int]) -> dict[int, int]:
+    """Company id → its active pairings (mentors it already has). One grouped query."""
+    return dict(
+        Pairing.all_parks.filter(
+            park_id=park_id, company_id__in=company_ids, status=PairingStatus.ACTIVE
+        )
+        .order_by()
+        .values("company_id")
+        .annotate(n=Count("pk"))
+        .values_list("company_id", "n")
+    )
+
+
 # --- suggestions --------------------------------------------------------------------------
 
 
@@ -263,6 +276,7 @@ def run_in_park(park: Park, pk: int) -> MatchRun | None:
     return (
         MatchRun.all_parks.filter(park=park, pk=pk)
         .select_related("cohort", "cohort__programme")
+        .annotate(pairs=Count("proposals"))
         .first()
     )
 
@@ -286,8 +300,11 @@ def cohort_companies(cohort: Any) -> QuerySet[Company]:
 
 
 def mentor_profiles(park: Park) -> QuerySet[Profile]:
-    """The park's active mentor profiles, with load and rating (batch matching's side)."""
-    return profiles_with_load(park).filter(kind=ProfileKind.MENTOR, is_active=True)
+    """The park's active mentor profiles shown to the park's members (hidden ones are never
+    proposed), with load and rating (batch matching's side)."""
+    return profiles_with_load(park).filter(
+        kind=ProfileKind.MENTOR, is_active=True, visibility=Visibility.PARK
+    )
 
 
 @dataclass

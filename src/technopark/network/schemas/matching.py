@@ -98,7 +98,9 @@ class MatchRunOut(Schema):
     mentors_per_company: int
     status: str
     total_score: int
+    pairs: int = Field(description="The pairs proposed (the optimum maximises these first).")
     greedy_score: int = Field(description="The score of the greedy baseline, for comparison.")
+    greedy_pairs: int = Field(description="The pairs of the greedy baseline, for comparison.")
     unmatched: int = Field(description="Places of companies left without a mentor.")
     created_at: datetime
     published_at: datetime | None

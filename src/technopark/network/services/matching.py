@@ -4,10 +4,12 @@ published as pairings or discarded.
 
 Locking: a run's writes lock the run row first (``select_for_update``; SQLite's IMMEDIATE
 transaction holds the database's write lock anyway), so two edits of one draft, or an edit and
-its publication, never interleave. Publishing opens each pairing through
-``pairings.pairing_open`` inside the same transaction (each locks its mentor's profile row):
-when one mentor has no place left any more, the whole publication is rolled back and refused
-naming the mentor.
+its publication, never interleave. Publishing then locks all the run's mentor profile rows at
+once, in id order (``select_for_update(no_key=True)``, the lock ``pairings.pairing_open`` takes
+one profile at a time), counts the active pairings after the locks, checks every proposal and
+creates all the pairings with one ``bulk_create``: when one mentor has no place left any more
+(or a company left the cohort, or the pair opened meanwhile) nothing is published and the
+refusal names them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from technopark.companies.models import Company
@@ -27,14 +30,15 @@ from technopark.network.models import (
     MatchRun,
     MatchRunStatus,
     MatchWeights,
+    Pairing,
     PairingSource,
+    PairingStatus,
     Profile,
     ProfileKind,
 )
 from technopark.network.queries import matching as q
 from technopark.network.scoring import factors_json, score
 from technopark.network.services._common import refuse_unless, touched
-from technopark.network.services.pairings import pairing_open
 from technopark.parks.models import Park
 from technopark.parks.rules import ParkAccess, is_staff
 
@@ -112,8 +116,11 @@ def _totals(run: MatchRun) -> None:
     for company_id, _score in rows:
         per_company[company_id] = per_company.get(company_id, 0) + 1
     run.total_score = sum(value for _c, value in rows)
+    company_ids = list(companies)
+    active = q.active_mentor_counts(run.park_id, company_ids)
     run.unmatched = sum(
-        max(0, run.mentors_per_company - per_company.get(company_id, 0)) for company_id in companies
+        max(0, run.mentors_per_company - active.get(c, 0) - per_company.get(c, 0))
+        for c in company_ids
     )
     run.save(update_fields=["total_score", "unmatched"])
 
@@ -125,7 +132,7 @@ def run_create(
     mentors with places left, under the weights of the cohort's programme, and store it as a
     draft with its proposals, the greedy baseline's score and the places left unmatched."""
     park = _staff(access)
-    if cohort is None or cohort.park_id != park.pk:
+    if cohort is None or cohort.park_id != park.pk or cohort.archived_at is not None:
         raise ValidationError({"cohort": _("Choose a cohort of this park.")})
     if isinstance(mentors_per_company, bool) or not 1 <= mentors_per_company <= 5:
         raise ValidationError({"mentors_per_company": _("Give a whole number from 1 to 5.")})
@@ -146,6 +153,7 @@ def run_create(
         weights,
         mentors_per_company=mentors_per_company,
         forbidden=forbidden,
+        taken=q.active_mentor_counts(park.pk, list(order)),
     )
     solution = batch.solve(problem)
     baseline = batch.greedy(problem)
@@ -156,6 +164,7 @@ def run_create(
             mentors_per_company=mentors_per_company,
             total_score=solution.total,
             greedy_score=baseline.total,
+            greedy_pairs=len(baseline.pairs),
             unmatched=solution.unmatched,
             created_by=access.user,
             created_at=now,
@@ -221,6 +230,19 @@ def proposal_add(
         proposals = MatchProposal.all_parks.filter(run=locked)
         if proposals.filter(company=company, profile=mentor).exists():
             raise ValidationError({"profile": _("This pair is already proposed.")})
+        company_has = proposals.filter(company=company).count() + q.active_mentor_counts(
+            park.pk, [company.pk]
+        ).get(company.pk, 0)
+        if company_has >= locked.mentors_per_company:
+            raise ValidationError(
+                {
+                    "company": ValidationError(
+                        _("%(company)s already has as many mentors as the run gives each company.")
+                        % {"company": company.short_name},
+                        code="limit",
+                    )
+                }
+            )
         in_run = proposals.filter(profile=mentor).count()
         places = mentor.capacity_mentees - mentor.load  # type: ignore[attr-defined]
         if in_run >= places:
@@ -239,6 +261,14 @@ def proposal_add(
             q.profile_side(mentor, {}, now),
             q.weights_of(q.weights_for(park, locked.cohort.programme)),
         )
+        if result.total <= 0:
+            raise ValidationError(
+                {
+                    "profile": ValidationError(
+                        _("Nothing speaks for this pair (its score is 0)."), code="zero"
+                    )
+                }
+            )
         proposal = MatchProposal.all_parks.create(
             park=park,
             run=locked,
@@ -253,45 +283,121 @@ def proposal_add(
     return proposal
 
 
+def _lock_mentors(profile_ids: list[int]) -> dict[int, Profile]:
+    """The run's mentor profile rows, locked at once in id order (the lock
+    ``pairings.pairing_open`` takes, so a publication and a pairing never overfill a mentor)."""
+    return {
+        profile.pk: profile
+        for profile in Profile.all_parks.select_for_update(no_key=True)
+        .filter(pk__in=profile_ids)
+        .order_by("pk")
+    }
+
+
+def _refused(message: str, field: str = "profile", code: str = "capacity") -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def run_publish(*, access: ParkAccess, run: MatchRun, now: datetime) -> MatchRun:
     """Open a pairing (source: batch matching, in the run's cohort) for every proposal, all in
-    one transaction. When a mentor's places were taken meanwhile (or the pair opened by other
-    means), nothing is published and the refusal names the mentor."""
-    _staff(access)
+    one transaction and a fixed number of queries. When a mentor's places were taken meanwhile,
+    the pair opened by other means, or a company is no longer an active participant of the
+    cohort, nothing is published and the refusal names the mentor or the company."""
+    park = _staff(access)
     with transaction.atomic():
         locked = _lock_draft(run)
+        if locked.park_id != park.pk:
+            raise ValidationError(_("Choose a run of this park."))
         proposals = list(
             MatchProposal.all_parks.filter(run=locked)
             .select_related("company", "profile")
             .order_by("profile_id", "company_id")
         )
+        mentors = _lock_mentors(sorted({p.profile_id for p in proposals}))
+        company_ids = sorted({p.company_id for p in proposals})
+        participants = set(q.run_companies(locked).values_list("pk", flat=True))
+        load = dict(
+            Pairing.all_parks.filter(profile_id__in=list(mentors), status=PairingStatus.ACTIVE)
+            .order_by()
+            .values("profile_id")
+            .annotate(n=Count("pk"))
+            .values_list("profile_id", "n")
+        )
+        active = set(
+            Pairing.all_parks.filter(
+                company_id__in=company_ids, status=PairingStatus.ACTIVE
+            ).values_list("company_id", "profile_id")
+        )
+        per_company: dict[int, int] = {}
+        for company_id, _profile_id in active:
+            per_company[company_id] = per_company.get(company_id, 0) + 1
         for proposal in proposals:
-            try:
-                pairing_open(
-                    profile=proposal.profile,
-                    company=proposal.company,
-                    source=PairingSource.BATCH,
-                    by=access.user,
-                    now=now,
-                    cohort=locked.cohort,
+            company, mentor = proposal.company, mentors.get(proposal.profile_id)
+            names = {"mentor": proposal.profile.headline, "company": company.short_name}
+            if company.pk not in participants:
+                raise _refused(
+                    _(
+                        "Nothing was published: %(company)s is no longer an active participant "
+                        "of the cohort."
+                    )
+                    % names,
+                    field="company",
+                    code="participant",
                 )
-            except ValidationError as error:
-                raise ValidationError(
-                    {
-                        "profile": ValidationError(
-                            _(
-                                "Nothing was published: %(mentor)s cannot take %(company)s "
-                                "any more (%(reason)s)."
-                            )
-                            % {
-                                "mentor": proposal.profile.headline,
-                                "company": proposal.company.short_name,
-                                "reason": " ".join(error.messages),
-                            },
-                            code="capacity",
+            if mentor is None or mentor.kind != ProfileKind.MENTOR or not mentor.is_active:
+                reason = _("Choose an active mentor of this park.")
+            elif mentor.park_id != locked.park_id or company.park_id != locked.park_id:
+                reason = _("Choose a mentor of this park.")
+            elif (company.pk, mentor.pk) in active:
+                reason = _("This mentor already mentors this company.")
+            elif load.get(mentor.pk, 0) >= mentor.capacity_mentees:
+                reason = _("The mentor has no place left for another company.")
+            elif per_company.get(company.pk, 0) >= locked.mentors_per_company:
+                raise _refused(
+                    _(
+                        "Nothing was published: %(company)s already has as many mentors as "
+                        "the run gives each company."
+                    )
+                    % names,
+                    field="company",
+                    code="limit",
+                )
+            else:
+                reason = ""
+            if reason:
+                raise _refused(
+                    _(
+                        "Nothing was published: %(mentor)s cannot take %(company)s "
+                        "any more (%(reason)s)."
+                    )
+                    % {**names, "reason": reason}
+                )
+            if mentor is None:  # pragma: no cover - refused above
+                continue
+            load[mentor.pk] = load.get(mentor.pk, 0) + 1
+            per_company[company.pk] = per_company.get(company.pk, 0) + 1
+            active.add((company.pk, mentor.pk))
+        try:
+            with transaction.atomic():
+                Pairing.all_parks.bulk_create(
+                    [
+                        Pairing(
+                            park_id=locked.park_id,
+                            profile_id=proposal.profile_id,
+                            company_id=proposal.company_id,
+                            cohort_id=locked.cohort_id,
+                            source=PairingSource.BATCH,
+                            started_at=now,
+                            created_by=access.user,
                         )
-                    }
-                ) from error
+                        for proposal in proposals
+                    ]
+                )
+        except IntegrityError as error:  # a pair opened concurrently (unique active pair)
+            raise _refused(
+                _("Nothing was published: a proposed pair was opened meanwhile."),
+                code="duplicate",
+            ) from error
         locked.status = MatchRunStatus.PUBLISHED
         locked.published_at = now
         locked.published_by = access.user
@@ -302,9 +408,11 @@ def run_publish(*, access: ParkAccess, run: MatchRun, now: datetime) -> MatchRun
 
 def run_discard(*, access: ParkAccess, run: MatchRun, now: datetime) -> MatchRun:
     """Discard a draft run: nothing is published, the run stays in the list."""
-    _staff(access)
+    park = _staff(access)
     with transaction.atomic():
         locked = _lock_draft(run)
+        if locked.park_id != park.pk:
+            raise ValidationError(_("Choose a run of this park."))
         locked.status = MatchRunStatus.DISCARDED
         locked.save(update_fields=["status"])
         touched(locked.park_id)

@@ -228,7 +228,9 @@ def _run_page(
     error: str | None = None,
 ) -> HttpResponse:
     companies = []
+    pairs = 0
     for row in q.run_preview(run):
+        pairs += len(row.proposals)
         companies.append(
             {
                 "company": row.company,
@@ -249,6 +251,8 @@ def _run_page(
         "rows": companies,
         "draft": draft,
         "gain": run.total_score - run.greedy_score,
+        "pairs": pairs,
+        "more_pairs": pairs - run.greedy_pairs,
         "form": (form or _proposal_form(request, run)) if draft else None,
         "error": error,
     }
