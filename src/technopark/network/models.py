@@ -246,7 +246,10 @@ class Introduction(ParkOwned):
         default=IntroStatus.REQUESTED,
     )
     decline_reason = models.CharField(
-        _("reason"), max_length=16, choices=DeclineReason.choices, blank=True
+        pgettext_lazy("declining an introduction", "reason"),
+        max_length=16,
+        choices=DeclineReason.choices,
+        blank=True,
     )
     answer = models.TextField(pgettext_lazy("answer to an introduction", "answer"), blank=True)
     created_at = models.DateTimeField()
@@ -338,7 +341,9 @@ class Pairing(ParkOwned):
     fit_answered_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    end_reason = models.CharField(
+        pgettext_lazy("ending a mentoring pairing", "reason"), max_length=300, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -515,7 +520,7 @@ class MatchProposal(ParkOwned):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
-    score = models.IntegerField(_("score"))
+    score = models.IntegerField(pgettext_lazy("match score", "score"))
     factors = models.JSONField(_("factors"), default=list)
     edited = models.BooleanField(_("changed by staff"), default=False)
 
