@@ -64,6 +64,9 @@ EXCEPTIONS = {
     "engineering:quote": "a draft quote's editor is linked from its request's page (Edit the "
     "draft); the crawl opens two requests, and the demo's one draft may not be among them "
     "(tests/engineering/test_views.py follows that link)",
+    "network:session": "a session's own page (correct, rate, delete) is linked from each row of "
+    "its pairing's page (Correct) to the session's author only, and the crawl may reach no "
+    "session its account wrote (tests/network/test_mentoring_views.py opens it)",
     "engineering:quote_pdf": "a download (not crawled), linked from each quote on its request's "
     "page; no page the crawl opens names a quote's id to probe it with "
     "(tests/engineering/test_documents.py follows that link)",

@@ -138,9 +138,12 @@ def can_withdraw_intro(
 
 
 def is_pair_side(access: ParkAccess, pairing: Pairing, member_ids: Collection[int]) -> bool:
-    """The mentor (``pairing.profile`` loaded by the view's query) or the company's team."""
-    return in_park(access, pairing) and (
-        owns_profile(access, pairing.profile) or pairing.company_id in member_ids
+    """The mentor (``pairing.profile`` loaded by the view's query) or the company's team, while
+    they take part in the network (a team row alone makes nobody a side)."""
+    return (
+        in_park(access, pairing)
+        and can_browse(access)
+        and (owns_profile(access, pairing.profile) or pairing.company_id in member_ids)
     )
 
 

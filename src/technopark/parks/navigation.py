@@ -85,7 +85,8 @@ LINKS = (
     ),
     Link(
         pgettext_lazy("menu", "Network"),
-        (("network.can_browse", "network:home"),),
+        # Observers get the network's home too: it says they see its aggregates only.
+        (("network.can_browse", "network:home"), ("network.can_view_figures", "network:home")),
         app="network",
     ),
     Link(_("Settings"), (("parks.can_configure_park", "parks:settings"),), url_names=("settings",)),

@@ -52,7 +52,9 @@ class IntroAcceptForm(ServiceErrorsMixin, forms.Form):
 class IntroDeclineForm(ServiceErrorsMixin, forms.Form):
     service_error_fields = {"decline_reason": "reason"}
 
-    reason = forms.ChoiceField(label=pgettext_lazy("declining an introduction", "reason"), choices=DeclineReason.choices)
+    reason = forms.ChoiceField(
+        label=pgettext_lazy("declining an introduction", "reason"), choices=DeclineReason.choices
+    )
     answer = forms.CharField(
         label=pgettext_lazy("answer to an introduction", "answer"),
         max_length=ANSWER_MAX_CHARS,

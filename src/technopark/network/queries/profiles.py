@@ -189,7 +189,13 @@ def need_in_park(*, park: Park, pk: int) -> Need | None:
 
 def bookmarks_of(*, park: Park, company_ids: Collection[int]) -> QuerySet[Bookmark]:
     return (
-        Bookmark.all_parks.filter(park=park, company_id__in=list(company_ids))
+        # A profile hidden or paused after it was bookmarked is no longer shown.
+        Bookmark.all_parks.filter(
+            park=park,
+            company_id__in=list(company_ids),
+            profile__is_active=True,
+            profile__visibility=Visibility.PARK,
+        )
         .select_related("company", "profile", "profile__user")
         .order_by("company__short_name", "-created_at", "-pk")
     )

@@ -40,9 +40,10 @@ from technopark.network.models import (
     Profile,
     SessionFormat,
 )
+from technopark.network.roles import NETWORK_ROLES
 from technopark.network.services import pairings
 from technopark.network.services._common import refuse_unless, touched
-from technopark.parks.rules import ParkAccess, is_staff
+from technopark.parks.rules import ParkAccess, has_role, is_staff
 from technopark.programmes.models import Cohort, Participant
 
 GOALS_MAX = 2000
@@ -93,6 +94,10 @@ def _owns(access: ParkAccess, profile: Profile) -> bool:
 def side_of(access: ParkAccess, pairing: Pairing, member_ids: set[int]) -> str | None:
     """``"mentor"``, ``"company"`` or None (staff and strangers)."""
     if not in_park(access, pairing):
+        return None
+    # A side takes part in the network: a team row alone (an engineer, someone whose membership
+    # ended) makes nobody a side of the pairing.
+    if not any(has_role(access, role) for role in NETWORK_ROLES):
         return None
     if _owns(access, pairing.profile):
         return MENTOR

@@ -99,6 +99,8 @@ def suggestions(request: HttpRequest, park_slug: str) -> HttpResponse:
         "rows": rows,
         "error": error,
         "staff": staff,
+        # Staff see any company's suggestions but ask for introductions only for their own.
+        "can_ask": company is not None and company.pk in acting,
     }
     return render(
         request, "network/matching/suggestions.html", context, status=400 if error else 200

@@ -247,6 +247,13 @@ def session_add(request: HttpRequest, park_slug: str, pk: int) -> HttpResponse:
     access = access_of(request)
     require(rules.can_log_session(access, found, member_ids))
     park = park_of(request)
+    if request.method == "GET":
+        # The form lives on the pairing's page; this address only takes it (and shows it again
+        # with its errors).
+        return redirect(
+            reverse("network:pairing", kwargs={"park_slug": park.slug, "pk": found.pk})
+            + "#session-form"
+        )
     now = timezone.now()
     form = SessionForm(
         request.POST or None, initial={"held_on": local_today(park.time_zone, at=now)}

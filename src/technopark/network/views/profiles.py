@@ -215,10 +215,9 @@ def profile_new(request: HttpRequest, park_slug: str) -> HttpResponse:
     directions = profile_queries.park_directions(park=park)
     context: dict[str, Any] = {"park": park, "holder": holder, "is_self": holder == request.user}
     if kind is None or kind not in allowed:
-        # No kind, or one the person's roles do not allow: the kinds they may create.
-        context["choices"] = [(value, ProfileKind(value).label) for value in allowed]
-        context["refused_kind"] = bool(request.GET.get("kind"))
-        return render(request, "network/profile_kind.html", context)
+        # Every link here names a kind the holder's roles allow (the home and "My profiles"
+        # offer them): no kind, or one the roles do not allow, is a page that does not exist.
+        raise Http404
     form = ProfileForm(
         request.POST or None,
         language=language,
