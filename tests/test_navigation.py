@@ -22,6 +22,7 @@ EXPECTED = {
         "Programmes",
         "My grants",
         "Engineering",
+        "Network",
     ],
     "expert": [
         "About the park",
@@ -31,6 +32,7 @@ EXPECTED = {
         "Residents",
         "Spaces",
         "Programmes",
+        "Network",
     ],
     "manager": [
         "About the park",
@@ -42,6 +44,7 @@ EXPECTED = {
         "Programmes",
         "Grants",
         "Engineering",
+        "Network",
         "People",
     ],
     "observer": [
@@ -53,6 +56,7 @@ EXPECTED = {
         "Programmes",
         "Grants",
         "Engineering",
+        "Network",
     ],
 }
 
