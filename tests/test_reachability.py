@@ -223,7 +223,7 @@ def site_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
         crawls = {}
         for role in ROLES:
             starts = ["/", f"/{PARK}/"] if role != "national" else ["/"]
-            crawls[role] = crawl(_fetcher(_client(role)), starts, limit=600, per_pattern=2)
+            crawls[role] = crawl(_fetcher(_client(role)), starts, limit=900, per_pattern=2)
         everything: dict[str, list[str]] = {}
         for result in crawls.values():
             for name, urls in result.reached.items():
